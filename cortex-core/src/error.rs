@@ -1,0 +1,37 @@
+//! Typed errors of cortex-core; no backend error type leaks into the public API.
+
+/// Result alias used by every fallible cortex-core call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything a caller (or a file on disk) can make go wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An event kind was empty or longer than [`crate::event::MAX_KIND_LEN`] bytes.
+    #[error("invalid event kind: {0}")]
+    InvalidKind(String),
+    /// A payload exceeded the store's configured limit.
+    #[error("payload of {size} bytes exceeds the store limit of {limit} bytes; raise StoreConfig::max_payload_bytes")]
+    PayloadTooLarge { size: usize, limit: usize },
+    /// An edge referred to a node that does not exist.
+    #[error("node {0} does not exist; put the node before connecting it")]
+    MissingNode(crate::event::NodeId),
+    /// A label, relation or property was not acceptable.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// A stored record could not be decoded (truncated, garbled or written by an unknown version).
+    #[error("corrupt record: {0}")]
+    Corrupt(String),
+    /// A record carries an encoding version this build does not understand.
+    #[error("unsupported record version {found} (this build reads up to {supported}); upgrade cortex-core")]
+    UnsupportedVersion { found: u8, supported: u8 },
+    /// The bus (or a subscription) has been closed.
+    #[error("closed")]
+    Closed,
+    /// The bus was full and its policy is `BackpressurePolicy::Error`.
+    #[error("bus is full ({capacity} events); consume faster or pick another backpressure policy")]
+    Full { capacity: usize },
+    /// The storage backend failed (I/O, locking, corruption detected by the engine).
+    #[error("storage backend: {0}")]
+    Backend(String),
+}

@@ -1,0 +1,137 @@
+//! The event model: node ids, event ids, events and the filter that selects them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+
+/// Longest accepted event kind, in bytes.
+pub const MAX_KIND_LEN: usize = 255;
+
+/// Milliseconds since the Unix epoch (system clock natively, WASI clock on wasm32).
+pub type Timestamp = u64;
+
+/// A 32-byte identifier of a node (an actor, an entity); hex in `Display`/`FromStr`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct NodeId(pub [u8; 32]);
+
+/// Position of an event in its store: unique, and increasing in append order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventId(pub u64);
+
+/// An event as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub id: EventId,
+    pub timestamp: Timestamp,
+    pub source: NodeId,
+    pub kind: String,
+    pub payload: Vec<u8>,
+    pub parent: Option<EventId>,
+}
+
+/// An event before the store has given it an id and a timestamp.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewEvent {
+    pub source: NodeId,
+    pub kind: String,
+    pub payload: Vec<u8>,
+    pub parent: Option<EventId>,
+}
+
+/// Which events a query or subscription selects; every set field must match.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    /// Any of these kinds (empty: every kind).
+    pub kinds: Vec<String>,
+    pub source: Option<NodeId>,
+    /// Inclusive lower bound on the timestamp.
+    pub since: Option<Timestamp>,
+    /// Exclusive upper bound on the timestamp.
+    pub until: Option<Timestamp>,
+    /// Only events strictly after this id (a cursor from a previous page).
+    pub after: Option<EventId>,
+    /// At most this many events.
+    pub limit: Option<usize>,
+}
+
+impl NodeId {
+    /// Builds an id from a short name, for examples and tests (the name's bytes, zero-padded).
+    pub fn from_name(name: &str) -> Self {
+        let mut id = [0u8; 32];
+        let bytes = name.as_bytes();
+        let n = bytes.len().min(32);
+        id[..n].copy_from_slice(&bytes[..n]);
+        NodeId(id)
+    }
+}
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "NodeId({self})")
+    }
+}
+
+impl FromStr for NodeId {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        let bad = || Error::InvalidInput(format!("node id must be 64 hex digits, got {s:?}"));
+        if s.len() != 64 || !s.is_ascii() {
+            return Err(bad());
+        }
+        let mut id = [0u8; 32];
+        for (i, byte) in id.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+        }
+        Ok(NodeId(id))
+    }
+}
+
+impl fmt::Display for EventId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl EventFilter {
+    /// True when `event` satisfies every criterion except `limit`.
+    pub fn matches(&self, event: &Event) -> bool {
+        (self.kinds.is_empty() || self.kinds.iter().any(|k| *k == event.kind))
+            && self.source.is_none_or(|s| s == event.source)
+            && self.since.is_none_or(|t| event.timestamp >= t)
+            && self.until.is_none_or(|t| event.timestamp < t)
+            && self.after.is_none_or(|a| event.id > a)
+    }
+}
+
+/// Checks a kind against the rules every store enforces.
+pub fn validate_kind(kind: &str) -> Result<()> {
+    if kind.is_empty() {
+        return Err(Error::InvalidKind("kind is empty".into()));
+    }
+    if kind.len() > MAX_KIND_LEN {
+        return Err(Error::InvalidKind(format!(
+            "kind is {} bytes, at most {MAX_KIND_LEN} are allowed",
+            kind.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Milliseconds since the Unix epoch; on wasm32-wasip1 std reads the WASI clock.
+pub fn now_millis() -> Timestamp {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}

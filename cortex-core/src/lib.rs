@@ -1,0 +1,19 @@
+//! cortex-core: an embeddable event log and property graph, on RocksDB natively and in memory in wasm.
+
+pub mod bus;
+pub mod encoding;
+pub mod error;
+pub mod event;
+pub mod graph;
+pub mod store;
+
+#[cfg(target_family = "wasm")]
+pub mod ffi;
+
+pub use error::{Error, Result};
+pub use event::{Event, EventFilter, EventId, NewEvent, NodeId, Timestamp};
+pub use graph::{Direction, Edge, Node, Path};
+pub use store::{EventStore, GraphStore, MemoryEventStore, MemoryGraphStore, StoreConfig, Subscription};
+
+#[cfg(all(not(target_family = "wasm"), feature = "native"))]
+pub use store::rocks::{RocksEventStore, RocksGraphStore, RocksOptions};

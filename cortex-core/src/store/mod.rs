@@ -1,0 +1,65 @@
+//! The store traits every backend implements, and the backends themselves.
+
+use crate::error::Result;
+use crate::event::{Event, EventFilter, EventId, NewEvent, NodeId};
+use crate::graph::{Direction, Edge, Node, Path};
+
+mod memory;
+mod subscription;
+
+#[cfg(all(not(target_family = "wasm"), feature = "native"))]
+pub mod rocks;
+
+pub use memory::{MemoryEventStore, MemoryGraphStore};
+pub use subscription::Subscription;
+
+/// Limits shared by every backend.
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    /// Largest accepted payload, in bytes (default 1 MiB).
+    pub max_payload_bytes: usize,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig { max_payload_bytes: 1 << 20 }
+    }
+}
+
+/// An append-only log of events. Implementations are shareable across threads and tasks.
+pub trait EventStore: Send + Sync {
+    /// Validates, stamps and stores one event; returns it with its id and timestamp.
+    fn append(&self, event: NewEvent) -> Result<Event>;
+    /// Stores all events or none: one invalid event rejects the whole batch.
+    fn append_batch(&self, events: Vec<NewEvent>) -> Result<Vec<Event>>;
+    fn get(&self, id: EventId) -> Result<Option<Event>>;
+    /// Matching events in append order, honouring `filter.after` and `filter.limit`.
+    fn query(&self, filter: &EventFilter) -> Result<Vec<Event>>;
+    fn len(&self) -> Result<u64>;
+    fn is_empty(&self) -> Result<bool> {
+        Ok(self.len()? == 0)
+    }
+    /// Delivers every matching event appended after this call.
+    fn subscribe(&self, filter: EventFilter) -> Subscription;
+}
+
+/// A directed property graph.
+pub trait GraphStore: Send + Sync {
+    /// Inserts or replaces a node.
+    fn put_node(&self, node: Node) -> Result<()>;
+    fn get_node(&self, id: &NodeId) -> Result<Option<Node>>;
+    /// Removes a node and every edge touching it; returns whether it existed.
+    fn remove_node(&self, id: &NodeId) -> Result<bool>;
+    /// Inserts or replaces the edge (from, relation, to); both nodes must exist.
+    fn put_edge(&self, edge: Edge) -> Result<()>;
+    fn get_edge(&self, from: &NodeId, relation: &str, to: &NodeId) -> Result<Option<Edge>>;
+    fn remove_edge(&self, from: &NodeId, relation: &str, to: &NodeId) -> Result<bool>;
+    /// Edges of `node` in `direction`, optionally only of one relation, in a deterministic order.
+    fn neighbors(&self, node: &NodeId, direction: Direction, relation: Option<&str>) -> Result<Vec<Edge>>;
+    /// Breadth-first from `start` over outgoing edges: each reachable node once, with its depth, up to `max_depth`.
+    fn traverse(&self, start: &NodeId, max_depth: usize) -> Result<Vec<(NodeId, usize)>>;
+    /// Cheapest path by summed weight over outgoing edges (Dijkstra), or `None` if unreachable.
+    fn shortest_path(&self, from: &NodeId, to: &NodeId) -> Result<Option<Path>>;
+    fn node_count(&self) -> Result<u64>;
+    fn edge_count(&self) -> Result<u64>;
+}
