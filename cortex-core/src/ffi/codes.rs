@@ -1,0 +1,81 @@
+//! Error codes of the C ABI, the failure type behind them, and the last-error message a host can read.
+
+use std::cell::RefCell;
+
+use crate::error::Error;
+
+pub const CORTEX_E_BAD_POINTER: i32 = -1;
+pub const CORTEX_E_BAD_HANDLE: i32 = -2;
+pub const CORTEX_E_INVALID: i32 = -3;
+pub const CORTEX_E_TOO_LARGE: i32 = -4;
+pub const CORTEX_E_BUFFER_SMALL: i32 = -5;
+pub const CORTEX_E_MISSING_NODE: i32 = -6;
+/// Reserved by the ABI; no call returns it yet.
+pub const CORTEX_E_NOT_FOUND: i32 = -7;
+pub const CORTEX_E_INTERNAL: i32 = -8;
+
+/// Why a call failed: the code it returns and the message `cortex_last_error` hands out.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) code: i32,
+    pub(crate) message: String,
+}
+
+impl Failure {
+    pub(crate) fn new(code: i32, message: impl Into<String>) -> Self {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        let code = match error {
+            Error::InvalidKind(_) | Error::InvalidInput(_) => CORTEX_E_INVALID,
+            Error::PayloadTooLarge { .. } => CORTEX_E_TOO_LARGE,
+            Error::MissingNode(_) => CORTEX_E_MISSING_NODE,
+            _ => CORTEX_E_INTERNAL,
+        };
+        Failure {
+            code,
+            message: error.to_string(),
+        }
+    }
+}
+
+pub(crate) type Outcome<T> = Result<T, Failure>;
+
+thread_local! {
+    // wasm32-wasip1 runs one thread, so this is the module's single last-error slot.
+    static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Turns an outcome into the ABI's return value, recording the message of a failure.
+pub(crate) fn finish<T: Into<i64>>(outcome: Outcome<T>) -> i64 {
+    match outcome {
+        Ok(value) => value.into(),
+        Err(failure) => {
+            LAST_ERROR.with(|slot| {
+                if let Ok(mut last) = slot.try_borrow_mut() {
+                    *last = failure.message;
+                }
+            });
+            i64::from(failure.code)
+        }
+    }
+}
+
+/// [`finish`] for the calls that return an i32; every success value they produce fits.
+pub(crate) fn finish_i32<T: Into<i64>>(outcome: Outcome<T>) -> i32 {
+    i32::try_from(finish(outcome)).unwrap_or(CORTEX_E_INTERNAL)
+}
+
+/// Runs `f` with the last error message (empty if no call has failed yet).
+pub(crate) fn with_last_error<R>(f: impl FnOnce(&[u8]) -> R) -> R {
+    LAST_ERROR.with(|slot| match slot.try_borrow() {
+        Ok(last) => f(last.as_bytes()),
+        Err(_) => f(&[]),
+    })
+}

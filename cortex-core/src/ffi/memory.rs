@@ -1,0 +1,166 @@
+//! The host's view of linear memory: bounds-checked copies in and out, and the buffers it allocates through us.
+
+use std::alloc::Layout;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use super::codes::{
+    Failure, Outcome, CORTEX_E_BAD_POINTER, CORTEX_E_BUFFER_SMALL, CORTEX_E_INTERNAL,
+};
+
+/// Size of linear memory right now, in bytes (it only ever grows).
+fn memory_len() -> u64 {
+    core::arch::wasm32::memory_size(0) as u64 * 65536
+}
+
+/// A (ptr, len) pair the host passed, checked to lie inside linear memory.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Region {
+    ptr: usize,
+    len: usize,
+}
+
+impl Region {
+    /// Checks a pointer and length from the host: not null, not negative, not overflowing, not past the end.
+    pub(crate) fn new(ptr: i32, len: i32, what: &str) -> Outcome<Region> {
+        let bad = |why: &str| Failure::new(CORTEX_E_BAD_POINTER, format!("{what}: {why}"));
+        // Pointers are unsigned offsets; only lengths can be negative.
+        let start = u64::from(ptr as u32);
+        let len = u64::try_from(len).map_err(|_| bad("negative length"))?;
+        if start == 0 && len > 0 {
+            return Err(bad("null pointer"));
+        }
+        let end = start
+            .checked_add(len)
+            .ok_or_else(|| bad("pointer + length overflows"))?;
+        if end > memory_len() {
+            return Err(bad("reaches past the end of linear memory"));
+        }
+        // end <= memory_len() <= 4 GiB, and usize is 32 bits on wasm32, so both fit.
+        let ptr = usize::try_from(start).map_err(|_| bad("pointer out of range"))?;
+        let len = usize::try_from(len).map_err(|_| bad("length out of range"))?;
+        Ok(Region { ptr, len })
+    }
+
+    /// A region of exactly `len` bytes at `ptr` (node ids are 32 bytes at a pointer).
+    pub(crate) fn fixed(ptr: i32, len: usize, what: &str) -> Outcome<Region> {
+        let len = i32::try_from(len)
+            .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "fixed length too large"))?;
+        Region::new(ptr, len, what)
+    }
+
+    /// Copies the region out of linear memory into memory this module owns.
+    pub(crate) fn read(&self) -> Vec<u8> {
+        let mut bytes = vec![0u8; self.len];
+        if self.len > 0 {
+            // SAFETY: `new` checked ptr..ptr+len is non-null and inside linear memory, which is always
+            // readable; `copy` tolerates the host's region overlapping any buffer of ours, including `bytes`.
+            unsafe { core::ptr::copy(self.ptr as *const u8, bytes.as_mut_ptr(), self.len) };
+        }
+        bytes
+    }
+
+    /// Reads a 32-byte node id from a region made by [`Region::fixed`] with length 32.
+    pub(crate) fn read_id(&self) -> Outcome<[u8; 32]> {
+        <[u8; 32]>::try_from(self.read().as_slice())
+            .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "a node id region is not 32 bytes"))
+    }
+
+    /// Reads UTF-8 text, rejecting invalid sequences.
+    pub(crate) fn read_str(&self, what: &str) -> Outcome<String> {
+        String::from_utf8(self.read()).map_err(|_| {
+            Failure::new(
+                super::codes::CORTEX_E_INVALID,
+                format!("{what} is not valid UTF-8"),
+            )
+        })
+    }
+
+    /// Copies `bytes` to the start of the region, or fails with BUFFER_SMALL (writing nothing).
+    pub(crate) fn write(&self, bytes: &[u8]) -> Outcome<()> {
+        if bytes.len() > self.len {
+            return Err(Failure::new(
+                CORTEX_E_BUFFER_SMALL,
+                format!(
+                    "output buffer too small: {} bytes needed, {} given",
+                    bytes.len(),
+                    self.len
+                ),
+            ));
+        }
+        self.write_prefix(bytes);
+        Ok(())
+    }
+
+    /// Copies as much of `bytes` as fits, returning how many bytes were written.
+    pub(crate) fn write_prefix(&self, bytes: &[u8]) -> usize {
+        let n = bytes.len().min(self.len);
+        if n > 0 {
+            // SAFETY: `new` checked ptr..ptr+len is non-null and inside linear memory, and n <= len;
+            // `copy` tolerates overlap, and no Rust reference into the region exists during the call.
+            unsafe { core::ptr::copy(bytes.as_ptr(), self.ptr as *mut u8, n) };
+        }
+        n
+    }
+}
+
+thread_local! {
+    // Live `cortex_alloc` blocks, start -> length, so `cortex_free` can refuse anything else.
+    static LIVE: RefCell<BTreeMap<usize, usize>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Allocates `len` zeroed bytes for the host; 0 if `len <= 0` or memory is exhausted.
+pub(crate) fn alloc(len: i32) -> i32 {
+    let Ok(len) = usize::try_from(len) else {
+        return 0;
+    };
+    let Ok(layout) = Layout::from_size_align(len, 1) else {
+        return 0;
+    };
+    if len == 0 {
+        return 0;
+    }
+    LIVE.with(|live| {
+        let Ok(mut live) = live.try_borrow_mut() else {
+            return 0;
+        };
+        // SAFETY: the layout has a non-zero size, as `alloc_zeroed` requires.
+        let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+        let Ok(handle) = i32::try_from(ptr as usize) else {
+            // Above 2 GiB the pointer would read as an error code; give the block back instead.
+            // SAFETY: `ptr` was just returned by `alloc_zeroed` with this layout (a null `ptr` is 0 and fits).
+            unsafe { std::alloc::dealloc(ptr, layout) };
+            return 0;
+        };
+        if handle != 0 {
+            live.insert(ptr as usize, len);
+        }
+        handle
+    })
+}
+
+/// Frees a block from [`alloc`]; an unknown (ptr, len) is refused rather than handed to the allocator.
+pub(crate) fn free(ptr: i32, len: i32) -> Outcome<()> {
+    let unknown = || {
+        Failure::new(
+            CORTEX_E_BAD_POINTER,
+            "cortex_free: not a live block from cortex_alloc with that length",
+        )
+    };
+    let start = ptr as u32 as usize;
+    let len = usize::try_from(len).map_err(|_| unknown())?;
+    LIVE.with(|live| {
+        let mut live = live
+            .try_borrow_mut()
+            .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "allocation table busy"))?;
+        if live.get(&start) != Some(&len) {
+            return Err(unknown());
+        }
+        live.remove(&start);
+        let layout = Layout::from_size_align(len, 1).map_err(|_| unknown())?;
+        // SAFETY: the table holds exactly the blocks `alloc` returned, each with the length it was given,
+        // and the entry was just removed so the block cannot be freed twice.
+        unsafe { std::alloc::dealloc(start as *mut u8, layout) };
+        Ok(())
+    })
+}
