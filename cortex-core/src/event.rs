@@ -106,7 +106,7 @@ impl fmt::Display for EventId {
 impl EventFilter {
     /// True when `event` satisfies every criterion except `limit`.
     pub fn matches(&self, event: &Event) -> bool {
-        (self.kinds.is_empty() || self.kinds.iter().any(|k| *k == event.kind))
+        (self.kinds.is_empty() || self.kinds.contains(&event.kind))
             && self.source.is_none_or(|s| s == event.source)
             && self.since.is_none_or(|t| event.timestamp >= t)
             && self.until.is_none_or(|t| event.timestamp < t)

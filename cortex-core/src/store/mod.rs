@@ -4,8 +4,10 @@ use crate::error::Result;
 use crate::event::{Event, EventFilter, EventId, NewEvent, NodeId};
 use crate::graph::{Direction, Edge, Node, Path};
 
+mod algorithms;
 mod memory;
 mod subscription;
+mod validate;
 
 #[cfg(all(not(target_family = "wasm"), feature = "native"))]
 pub mod rocks;

@@ -1,0 +1,1 @@
+//! In-process event bus with explicit backpressure (being written).

@@ -1,0 +1,222 @@
+//! The versioned binary form of stored records (`Event`, `Node`, `Edge`): a version byte, then LEB128
+//! varints, fixed-size ids and length-prefixed bytes.
+//!
+//! Hand-rolled rather than serde-based: the wasm module then carries no serialisation framework (only
+//! the few dozen instructions below), and natively encoding is a handful of pushes with no intermediate
+//! representation. Decoding trusts nothing: a truncated, garbled or over-long record, or one from an
+//! unknown version, is an error, never a panic or an oversized allocation.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+use crate::event::{Event, EventId, NodeId};
+use crate::graph::{Edge, Node};
+
+/// The record version this build writes, and the newest it reads.
+pub const VERSION: u8 = 1;
+
+/// `VERSION | id | timestamp | source[32] | kind | payload | parent (0, or 1 then id)`.
+pub fn encode_event(event: &Event) -> Vec<u8> {
+    let mut out = Vec::with_capacity(32 + 24 + event.kind.len() + event.payload.len());
+    out.push(VERSION);
+    put_varint(&mut out, event.id.0);
+    put_varint(&mut out, event.timestamp);
+    out.extend_from_slice(&event.source.0);
+    put_bytes(&mut out, event.kind.as_bytes());
+    put_bytes(&mut out, &event.payload);
+    match event.parent {
+        None => out.push(0),
+        Some(parent) => {
+            out.push(1);
+            put_varint(&mut out, parent.0);
+        }
+    }
+    out
+}
+
+pub fn decode_event(bytes: &[u8]) -> Result<Event> {
+    let mut r = Reader::new(bytes)?;
+    let event = Event {
+        id: EventId(r.varint()?),
+        timestamp: r.varint()?,
+        source: r.node_id()?,
+        kind: r.string()?,
+        payload: r.bytes()?.to_vec(),
+        parent: match r.byte()? {
+            0 => None,
+            1 => Some(EventId(r.varint()?)),
+            tag => return Err(corrupt(format!("parent tag {tag}"))),
+        },
+    };
+    r.finish()?;
+    Ok(event)
+}
+
+/// `VERSION | id[32] | label | property count | (key | value)*` with keys in ascending order.
+pub fn encode_node(node: &Node) -> Vec<u8> {
+    let mut out = Vec::with_capacity(40 + node.label.len());
+    out.push(VERSION);
+    out.extend_from_slice(&node.id.0);
+    put_bytes(&mut out, node.label.as_bytes());
+    put_varint(&mut out, node.properties.len() as u64);
+    for (key, value) in &node.properties {
+        put_bytes(&mut out, key.as_bytes());
+        put_bytes(&mut out, value.as_bytes());
+    }
+    out
+}
+
+pub fn decode_node(bytes: &[u8]) -> Result<Node> {
+    let mut r = Reader::new(bytes)?;
+    let id = r.node_id()?;
+    let label = r.string()?;
+    let count = r.varint()?;
+    let mut properties = BTreeMap::new();
+    for _ in 0..count {
+        let key = r.string()?;
+        if properties
+            .last_key_value()
+            .is_some_and(|(last, _)| *last >= key)
+        {
+            return Err(corrupt("node property keys out of order".into()));
+        }
+        let value = r.string()?;
+        properties.insert(key, value);
+    }
+    r.finish()?;
+    Ok(Node {
+        id,
+        label,
+        properties,
+    })
+}
+
+/// `VERSION | from[32] | to[32] | relation | weight (f64 little-endian)`.
+pub fn encode_edge(edge: &Edge) -> Vec<u8> {
+    let mut out = Vec::with_capacity(75 + edge.relation.len());
+    out.push(VERSION);
+    out.extend_from_slice(&edge.from.0);
+    out.extend_from_slice(&edge.to.0);
+    put_bytes(&mut out, edge.relation.as_bytes());
+    out.extend_from_slice(&edge.weight.to_le_bytes());
+    out
+}
+
+pub fn decode_edge(bytes: &[u8]) -> Result<Edge> {
+    let mut r = Reader::new(bytes)?;
+    let from = r.node_id()?;
+    let to = r.node_id()?;
+    let relation = r.string()?;
+    let weight = f64::from_le_bytes(r.array()?);
+    if !weight.is_finite() || weight < 0.0 {
+        return Err(corrupt(format!("edge weight {weight}")));
+    }
+    r.finish()?;
+    Ok(Edge {
+        from,
+        to,
+        relation,
+        weight,
+    })
+}
+
+fn put_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    put_varint(out, bytes.len() as u64);
+    out.extend_from_slice(bytes);
+}
+
+fn corrupt(what: String) -> Error {
+    Error::Corrupt(what)
+}
+
+/// A cursor over a record that checks every read against the bytes that remain.
+struct Reader<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    /// Checks the version byte and positions the reader after it.
+    fn new(bytes: &'a [u8]) -> Result<Self> {
+        match bytes.split_first() {
+            None => Err(corrupt("empty record".into())),
+            Some((&VERSION, rest)) => Ok(Reader { rest }),
+            Some((&found, _)) => Err(Error::UnsupportedVersion {
+                found,
+                supported: VERSION,
+            }),
+        }
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        if n > self.rest.len() {
+            return Err(corrupt(format!(
+                "record truncated: needs {n} more bytes, has {}",
+                self.rest.len()
+            )));
+        }
+        let (head, tail) = self.rest.split_at(n);
+        self.rest = tail;
+        Ok(head)
+    }
+
+    fn byte(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let mut array = [0; N];
+        array.copy_from_slice(self.take(N)?);
+        Ok(array)
+    }
+
+    fn node_id(&mut self) -> Result<NodeId> {
+        Ok(NodeId(self.array()?))
+    }
+
+    fn varint(&mut self) -> Result<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.byte()?;
+            // The tenth byte holds bit 63 only; anything more overflows a u64.
+            if shift == 63 && byte > 1 {
+                return Err(corrupt("varint overflows 64 bits".into()));
+            }
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(corrupt("varint longer than 10 bytes".into()))
+    }
+
+    fn bytes(&mut self) -> Result<&'a [u8]> {
+        let len = self.varint()?;
+        // Checked against what remains before anything is allocated, so a garbled length cannot exhaust memory.
+        let len = usize::try_from(len)
+            .map_err(|_| corrupt(format!("length {len} does not fit in memory")))?;
+        self.take(len)
+    }
+
+    fn string(&mut self) -> Result<String> {
+        let bytes = self.bytes()?;
+        String::from_utf8(bytes.to_vec()).map_err(|_| corrupt("string is not UTF-8".into()))
+    }
+
+    fn finish(self) -> Result<()> {
+        match self.rest.len() {
+            0 => Ok(()),
+            n => Err(corrupt(format!("{n} trailing bytes after the record"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

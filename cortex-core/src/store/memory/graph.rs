@@ -1,0 +1,227 @@
+//! `MemoryGraphStore`: nodes in a BTreeMap, edges indexed both ways so neighbours and node removal are cheap.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use super::poisoned;
+use crate::error::{Error, Result};
+use crate::event::NodeId;
+use crate::graph::{Direction, Edge, Node, Path};
+use crate::store::validate::{validate_edge, validate_node};
+use crate::store::{algorithms, GraphStore};
+
+/// A directed property graph held in memory.
+#[derive(Debug, Default)]
+pub struct MemoryGraphStore {
+    graph: RwLock<Graph>,
+}
+
+/// Edges of one node keyed by (relation, other endpoint): iteration order is the order `neighbors` promises.
+type Adjacency = BTreeMap<(String, NodeId), f64>;
+
+#[derive(Debug, Default)]
+struct Graph {
+    nodes: BTreeMap<NodeId, Node>,
+    outgoing: HashMap<NodeId, Adjacency>,
+    incoming: HashMap<NodeId, Adjacency>,
+    edge_count: u64,
+}
+
+impl MemoryGraphStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn read(&self) -> Result<RwLockReadGuard<'_, Graph>> {
+        self.graph.read().map_err(poisoned)
+    }
+
+    fn write(&self) -> Result<RwLockWriteGuard<'_, Graph>> {
+        self.graph.write().map_err(poisoned)
+    }
+}
+
+/// The edges of `adjacency` of one relation (or all), as stored edges seen from `node`.
+fn edges_of(
+    adjacency: Option<&Adjacency>,
+    relation: Option<&str>,
+    to_edge: impl Fn(&str, NodeId, f64) -> Edge,
+    into: &mut Vec<Edge>,
+) {
+    let Some(adjacency) = adjacency else { return };
+    let to_edge = |((rel, other), weight): (&(String, NodeId), &f64)| to_edge(rel, *other, *weight);
+    match relation {
+        None => into.extend(adjacency.iter().map(to_edge)),
+        Some(rel) => {
+            let lo = (rel.to_owned(), NodeId([0; 32]));
+            let hi = (rel.to_owned(), NodeId([u8::MAX; 32]));
+            into.extend(
+                adjacency
+                    .range((Bound::Included(lo), Bound::Included(hi)))
+                    .map(to_edge),
+            );
+        }
+    }
+}
+
+impl GraphStore for MemoryGraphStore {
+    fn put_node(&self, node: Node) -> Result<()> {
+        validate_node(&node)?;
+        self.write()?.nodes.insert(node.id, node);
+        Ok(())
+    }
+
+    fn get_node(&self, id: &NodeId) -> Result<Option<Node>> {
+        Ok(self.read()?.nodes.get(id).cloned())
+    }
+
+    fn remove_node(&self, id: &NodeId) -> Result<bool> {
+        let mut graph = self.write()?;
+        let graph = &mut *graph;
+        if graph.nodes.remove(id).is_none() {
+            return Ok(false);
+        }
+        // A self-loop sits in both maps of `id`; it is removed (and counted) once, from the outgoing side.
+        for (relation, to) in graph.outgoing.remove(id).unwrap_or_default().into_keys() {
+            if let Some(edges) = graph.incoming.get_mut(&to) {
+                edges.remove(&(relation, *id));
+            }
+            graph.edge_count -= 1;
+        }
+        for (relation, from) in graph.incoming.remove(id).unwrap_or_default().into_keys() {
+            if let Some(edges) = graph.outgoing.get_mut(&from) {
+                edges.remove(&(relation, *id));
+            }
+            graph.edge_count -= 1;
+        }
+        Ok(true)
+    }
+
+    fn put_edge(&self, edge: Edge) -> Result<()> {
+        validate_edge(&edge)?;
+        let mut graph = self.write()?;
+        for end in [&edge.from, &edge.to] {
+            if !graph.nodes.contains_key(end) {
+                return Err(Error::MissingNode(*end));
+            }
+        }
+        let Edge {
+            from,
+            to,
+            relation,
+            weight,
+        } = edge;
+        let added = graph
+            .outgoing
+            .entry(from)
+            .or_default()
+            .insert((relation.clone(), to), weight)
+            .is_none();
+        graph
+            .incoming
+            .entry(to)
+            .or_default()
+            .insert((relation, from), weight);
+        if added {
+            graph.edge_count += 1;
+        }
+        Ok(())
+    }
+
+    fn get_edge(&self, from: &NodeId, relation: &str, to: &NodeId) -> Result<Option<Edge>> {
+        let graph = self.read()?;
+        let weight = graph
+            .outgoing
+            .get(from)
+            .and_then(|edges| edges.get(&(relation.to_owned(), *to)));
+        Ok(weight.map(|&weight| Edge {
+            from: *from,
+            to: *to,
+            relation: relation.to_owned(),
+            weight,
+        }))
+    }
+
+    fn remove_edge(&self, from: &NodeId, relation: &str, to: &NodeId) -> Result<bool> {
+        let mut graph = self.write()?;
+        let key = (relation.to_owned(), *to);
+        if graph
+            .outgoing
+            .get_mut(from)
+            .and_then(|edges| edges.remove(&key))
+            .is_none()
+        {
+            return Ok(false);
+        }
+        if let Some(edges) = graph.incoming.get_mut(to) {
+            edges.remove(&(key.0, *from));
+        }
+        graph.edge_count -= 1;
+        Ok(true)
+    }
+
+    fn neighbors(
+        &self,
+        node: &NodeId,
+        direction: Direction,
+        relation: Option<&str>,
+    ) -> Result<Vec<Edge>> {
+        let graph = self.read()?;
+        let mut edges = Vec::new();
+        let node = *node;
+        if direction != Direction::Incoming {
+            let outgoing = |rel: &str, to, weight| Edge {
+                from: node,
+                to,
+                relation: rel.to_owned(),
+                weight,
+            };
+            edges_of(graph.outgoing.get(&node), relation, outgoing, &mut edges);
+        }
+        if direction != Direction::Outgoing {
+            let incoming = |rel: &str, from, weight| Edge {
+                from,
+                to: node,
+                relation: rel.to_owned(),
+                weight,
+            };
+            let before = edges.len();
+            edges_of(graph.incoming.get(&node), relation, incoming, &mut edges);
+            if direction == Direction::Both {
+                // A self-loop is both outgoing and incoming: list it once, then order both directions together.
+                let mut index = 0;
+                edges.retain(|e| {
+                    index += 1;
+                    index <= before || e.from != node
+                });
+                let key = |e: &Edge| {
+                    let incoming = e.from != node;
+                    (
+                        e.relation.clone(),
+                        if incoming { e.from } else { e.to },
+                        incoming,
+                    )
+                };
+                edges.sort_by_cached_key(key);
+            }
+        }
+        Ok(edges)
+    }
+
+    fn traverse(&self, start: &NodeId, max_depth: usize) -> Result<Vec<(NodeId, usize)>> {
+        algorithms::traverse(self, start, max_depth)
+    }
+
+    fn shortest_path(&self, from: &NodeId, to: &NodeId) -> Result<Option<Path>> {
+        algorithms::shortest_path(self, from, to)
+    }
+
+    fn node_count(&self) -> Result<u64> {
+        Ok(self.read()?.nodes.len() as u64)
+    }
+
+    fn edge_count(&self) -> Result<u64> {
+        Ok(self.read()?.edge_count)
+    }
+}

@@ -1,0 +1,157 @@
+//! Live subscriptions to a store: each subscriber gets its own channel of the events appended after it subscribed.
+//!
+//! One unbounded `tokio::sync::mpsc` channel per subscriber, filled by the store right after a successful
+//! write. Unbounded because a store write must never wait for, or fail because of, a slow reader, and the
+//! filter runs on the writing side so a subscriber only ever holds events it asked for. A `broadcast`
+//! channel would instead clone every event into one ring shared by all readers and silently skip events
+//! for a reader that falls behind; here nothing is lost, and a reader that stops reading should drop its
+//! `Subscription`, which unregisters it on the next write.
+
+use std::sync::{Mutex, PoisonError};
+
+use tokio::sync::mpsc;
+
+use crate::event::{Event, EventFilter};
+
+/// Matching events appended to a store after `subscribe` returned, in append order.
+///
+/// `filter.limit` means "deliver at most this many, then end". `recv` returns `None` once the limit is
+/// reached or the store is dropped and every delivered event has been read.
+#[derive(Debug)]
+pub struct Subscription {
+    events: mpsc::UnboundedReceiver<Event>,
+    remaining: Option<usize>,
+}
+
+impl Subscription {
+    /// Waits for the next matching event; `None` once the subscription has ended.
+    pub async fn recv(&mut self) -> Option<Event> {
+        if self.remaining == Some(0) {
+            return None;
+        }
+        let event = self.events.recv().await?;
+        Some(self.count(event))
+    }
+
+    /// The next matching event if one is already waiting, without blocking.
+    pub fn try_recv(&mut self) -> Option<Event> {
+        if self.remaining == Some(0) {
+            return None;
+        }
+        let event = self.events.try_recv().ok()?;
+        Some(self.count(event))
+    }
+
+    fn count(&mut self, event: Event) -> Event {
+        if let Some(left) = self.remaining.as_mut() {
+            *left -= 1;
+            if *left == 0 {
+                // Tell the store to stop sending; it unregisters closed channels on the next write.
+                self.events.close();
+            }
+        }
+        event
+    }
+}
+
+/// The subscribers of one store. Backends embed it, call `subscribe` from `EventStore::subscribe` and
+/// `publish` after each successful write (while still holding their write lock, so delivery follows id order).
+#[derive(Debug, Default)]
+pub(crate) struct Subscribers {
+    // The Vec stays consistent even if a thread panicked while holding the lock (every change is a
+    // single push or retain), so a poisoned lock is safe to keep using.
+    list: Mutex<Vec<Subscriber>>,
+}
+
+#[derive(Debug)]
+struct Subscriber {
+    filter: EventFilter,
+    sender: mpsc::UnboundedSender<Event>,
+}
+
+impl Subscribers {
+    pub(crate) fn subscribe(&self, filter: EventFilter) -> Subscription {
+        let (sender, events) = mpsc::unbounded_channel();
+        let remaining = filter.limit;
+        if remaining != Some(0) {
+            self.list
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(Subscriber { filter, sender });
+        }
+        Subscription { events, remaining }
+    }
+
+    /// Hands `event` to every subscriber whose filter matches, forgetting those that went away.
+    pub(crate) fn publish(&self, event: &Event) {
+        let mut list = self.list.lock().unwrap_or_else(PoisonError::into_inner);
+        list.retain(|s| {
+            if s.sender.is_closed() {
+                return false;
+            }
+            !s.filter.matches(event) || s.sender.send(event.clone()).is_ok()
+        });
+    }
+
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
+        self.list
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{EventId, NodeId};
+
+    fn event(id: u64, kind: &str) -> Event {
+        Event {
+            id: EventId(id),
+            timestamp: id,
+            source: NodeId::from_name("s"),
+            kind: kind.into(),
+            payload: Vec::new(),
+            parent: None,
+        }
+    }
+
+    #[test]
+    fn delivers_only_matching_events_in_order() {
+        let subscribers = Subscribers::default();
+        let mut sub = subscribers.subscribe(EventFilter {
+            kinds: vec!["a".into()],
+            ..Default::default()
+        });
+        for (id, kind) in [(1, "a"), (2, "b"), (3, "a")] {
+            subscribers.publish(&event(id, kind));
+        }
+        assert_eq!(sub.try_recv().map(|e| e.id), Some(EventId(1)));
+        assert_eq!(sub.try_recv().map(|e| e.id), Some(EventId(3)));
+        assert_eq!(sub.try_recv(), None);
+    }
+
+    #[test]
+    fn limit_ends_the_subscription_and_unregisters_it() {
+        let subscribers = Subscribers::default();
+        let mut sub = subscribers.subscribe(EventFilter {
+            limit: Some(1),
+            ..Default::default()
+        });
+        subscribers.publish(&event(1, "a"));
+        assert!(sub.try_recv().is_some());
+        subscribers.publish(&event(2, "a"));
+        assert_eq!(sub.try_recv(), None);
+        assert!(subscribers.is_empty());
+    }
+
+    #[test]
+    fn dropped_subscribers_are_forgotten() {
+        let subscribers = Subscribers::default();
+        drop(subscribers.subscribe(EventFilter::default()));
+        subscribers.publish(&event(1, "a"));
+        assert!(subscribers.is_empty());
+    }
+}
