@@ -1,0 +1,131 @@
+//! The bus half: the script is published through an `EventBus` whose subscriber feeds the store.
+
+use std::sync::Arc;
+
+use cortex_core::bus::{BackpressurePolicy, EventBus};
+use cortex_core::{EventFilter, EventStore, MemoryEventStore};
+
+use crate::report::Report;
+use crate::scenario::Scripted;
+
+/// Smaller than the script, so the publisher really waits for the feeder (policy `Block`).
+const CAPACITY: usize = 8;
+/// A deliberately tiny bus, overrun on purpose to show `DropOldest` counting what it discards.
+const SMALL: usize = 4;
+
+/// Publishes every scripted event through a blocking bus into `store`, and checks the counters.
+pub async fn feed(report: &mut Report, store: &Arc<MemoryEventStore>, script: &[Scripted]) {
+    let follows = EventFilter {
+        kinds: vec!["follow".into()],
+        ..EventFilter::default()
+    };
+    let mut live = store.subscribe(follows);
+    let bus = EventBus::new(CAPACITY, BackpressurePolicy::Block);
+    let Some(feeder) = report.ok(
+        "start the feeder",
+        bus.spawn_feeder(Arc::clone(store), EventFilter::default()),
+    ) else {
+        return;
+    };
+    for scripted in script {
+        if report
+            .ok("publish", bus.publish(scripted.event.clone()).await)
+            .is_none()
+        {
+            break;
+        }
+    }
+    bus.close();
+    let appended = match feeder.await {
+        Ok(result) => report.ok("feed the store", result).unwrap_or(0),
+        Err(join) => {
+            report.check("feeder task", false, || join.to_string());
+            0
+        }
+    };
+    let stats = bus.stats();
+    let published = script.len() as u64;
+    report.check(
+        "bus accepted every event",
+        stats.published == published,
+        || format!("{} of {published}", stats.published),
+    );
+    report.check("feeder appended every event", appended == published, || {
+        format!("{appended} of {published}")
+    });
+    let lost = stats.dropped_oldest + stats.dropped_newest + stats.rejected;
+    report.check(
+        "a blocking bus loses nothing",
+        lost == 0 && stats.delivered == published,
+        || format!("{stats:?}"),
+    );
+
+    let mut followed = 0u64;
+    while live.try_recv().is_some() {
+        followed += 1;
+    }
+    let expected = script.iter().filter(|s| s.event.kind == "follow").count() as u64;
+    report.check(
+        "store subscription saw every follow",
+        followed == expected,
+        || format!("{followed} of {expected}"),
+    );
+
+    let (kept, dropped) = overrun(report, script);
+    report.line(
+        "bus",
+        &[
+            ("published", stats.published.to_string()),
+            ("appended", appended.to_string()),
+            ("delivered", stats.delivered.to_string()),
+            ("lost", lost.to_string()),
+            ("live_follows", followed.to_string()),
+        ],
+    );
+    report.line(
+        "overrun",
+        &[
+            ("capacity", SMALL.to_string()),
+            ("kept", kept.to_string()),
+            ("dropped_oldest", dropped.to_string()),
+        ],
+    );
+}
+
+/// Publishes the first few events into a tiny `DropOldest` bus nobody reads yet: the newest survive.
+fn overrun(report: &mut Report, script: &[Scripted]) -> (usize, u64) {
+    let bus = EventBus::new(SMALL, BackpressurePolicy::DropOldest);
+    let Some(mut receiver) = report.ok("subscribe", bus.subscribe(EventFilter::default())) else {
+        return (0, 0);
+    };
+    let burst = &script[..script.len().min(3 * SMALL)];
+    for scripted in burst {
+        report.ok(
+            "publish without waiting",
+            bus.try_publish(scripted.event.clone()),
+        );
+    }
+    let mut kept = Vec::new();
+    while let Some(event) = receiver.try_recv() {
+        kept.push(event);
+    }
+    let dropped = bus.stats().dropped_oldest;
+    let newest: Vec<_> = burst[burst.len().saturating_sub(SMALL)..]
+        .iter()
+        .map(|s| s.event.clone())
+        .collect();
+    report.check(
+        "drop-oldest keeps the newest events",
+        kept == newest,
+        || format!("kept {} events", kept.len()),
+    );
+    report.check(
+        "drop-oldest counts what it drops",
+        dropped == (burst.len() - kept.len()) as u64,
+        || format!("{dropped} dropped"),
+    );
+    for event in &kept {
+        report.checksum.field(&event.payload);
+    }
+    (kept.len(), dropped)
+}
