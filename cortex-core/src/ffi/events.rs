@@ -3,6 +3,7 @@
 use super::codes::{finish, finish_i32, Failure, Outcome, CORTEX_E_INTERNAL};
 use super::memory::Region;
 use super::registry;
+use crate::error::Error;
 use crate::event::{Event, EventFilter, NewEvent, NodeId};
 use crate::store::EventStore;
 
@@ -40,6 +41,15 @@ fn append(
     let source = Region::fixed(source_ptr, 32, "source")?;
     let kind = Region::new(kind_ptr, kind_len, "kind")?;
     let payload = Region::new(payload_ptr, payload_len, "payload")?;
+    let limit = store.config.max_payload_bytes;
+    if payload.len() > limit {
+        // Refused before copying, so a huge region costs nothing.
+        return Err(Error::PayloadTooLarge {
+            size: payload.len(),
+            limit,
+        }
+        .into());
+    }
     let event = NewEvent {
         source: NodeId(source.read_id()?),
         kind: kind.read_str("kind")?,

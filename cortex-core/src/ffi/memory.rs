@@ -13,6 +13,10 @@ fn memory_len() -> u64 {
     core::arch::wasm32::memory_size(0) as u64 * 65536
 }
 
+/// Longest text copied in; every store limit on kinds, labels and relations is far below it, so
+/// a host passing a huge length gets an error instead of making us copy (or fail to allocate) it.
+const MAX_TEXT: usize = 64 * 1024;
+
 /// A (ptr, len) pair the host passed, checked to lie inside linear memory.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Region {
@@ -49,6 +53,10 @@ impl Region {
         Region::new(ptr, len, what)
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
     /// Copies the region out of linear memory into memory this module owns.
     pub(crate) fn read(&self) -> Vec<u8> {
         let mut bytes = vec![0u8; self.len];
@@ -68,6 +76,12 @@ impl Region {
 
     /// Reads UTF-8 text, rejecting invalid sequences.
     pub(crate) fn read_str(&self, what: &str) -> Outcome<String> {
+        if self.len > MAX_TEXT {
+            return Err(Failure::new(
+                super::codes::CORTEX_E_INVALID,
+                format!("{what} is {} bytes, far over any limit", self.len),
+            ));
+        }
         String::from_utf8(self.read()).map_err(|_| {
             Failure::new(
                 super::codes::CORTEX_E_INVALID,

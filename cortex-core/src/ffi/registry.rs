@@ -4,13 +4,25 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::codes::{Failure, Outcome, CORTEX_E_BAD_HANDLE, CORTEX_E_INTERNAL};
-use crate::store::{MemoryEventStore, MemoryGraphStore};
+use crate::store::{MemoryEventStore, MemoryGraphStore, StoreConfig};
 
 /// What one handle opens: an event log and a graph, side by side.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct OpenStore {
+    /// The event store's limits, kept so oversized input is refused before it is copied in.
+    pub(crate) config: StoreConfig,
     pub(crate) events: MemoryEventStore,
     pub(crate) graph: MemoryGraphStore,
+}
+
+impl OpenStore {
+    fn new(config: StoreConfig) -> Self {
+        OpenStore {
+            events: MemoryEventStore::with_config(config.clone()),
+            graph: MemoryGraphStore::new(),
+            config,
+        }
+    }
 }
 
 thread_local! {
@@ -36,7 +48,7 @@ pub(crate) fn open() -> Outcome<i32> {
         let mut stores = stores.try_borrow_mut().map_err(|_| busy())?;
         let handle = i32::try_from(stores.len() + 1)
             .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "too many stores opened"))?;
-        stores.push(Some(Rc::new(OpenStore::default())));
+        stores.push(Some(Rc::new(OpenStore::new(StoreConfig::default()))));
         Ok(handle)
     })
 }
