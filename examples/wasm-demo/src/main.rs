@@ -28,7 +28,8 @@ fn main() -> ExitCode {
         }
     };
     let report = runtime.block_on(run());
-    if report.print() {
+    print!("{}", report.render());
+    if report.passed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

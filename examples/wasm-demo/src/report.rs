@@ -46,18 +46,58 @@ impl Report {
             .ok()
     }
 
-    /// Prints the summary (and any failures) to stdout; true when every check passed.
-    pub fn print(&self) -> bool {
-        println!("cortex wasm-demo: one scenario, the same answers on every target");
+    /// The summary (and any failures) as printed on stdout.
+    pub fn render(&self) -> String {
+        let mut out =
+            String::from("cortex wasm-demo: one scenario, the same answers on every target\n");
         for line in &self.lines {
-            println!("{line}");
+            out.push_str(line);
+            out.push('\n');
         }
-        println!("{:<9} fnv1a64={:016x}", "checksum", self.checksum.finish());
+        out.push_str(&format!(
+            "{:<9} fnv1a64={:016x}\n",
+            "checksum",
+            self.checksum.finish()
+        ));
         for failure in &self.failures {
-            println!("FAILED   {failure}");
+            out.push_str(&format!("FAILED   {failure}\n"));
         }
         let passed = self.checks - self.failures.len();
-        println!("{:<9} {passed}/{} passed", "checks", self.checks);
+        out.push_str(&format!(
+            "{:<9} {passed}/{} passed\n",
+            "checks", self.checks
+        ));
+        out
+    }
+
+    /// True when every check passed.
+    pub fn passed(&self) -> bool {
         self.failures.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Report;
+
+    #[test]
+    fn a_failed_check_is_named_and_fails_the_run() {
+        let mut report = Report::new();
+        report.check("holds", true, || unreachable!());
+        report.check("counts agree", false, || "3 of 4".into());
+        let _ = report.ok::<(), _>("append", Err("kind is empty"));
+        assert!(!report.passed());
+        let text = report.render();
+        assert!(text.contains("FAILED   counts agree: 3 of 4\n"), "{text}");
+        assert!(text.contains("FAILED   append: kind is empty\n"), "{text}");
+        assert!(text.ends_with("checks    1/3 passed\n"), "{text}");
+    }
+
+    #[test]
+    fn lines_are_labelled_key_value_pairs() {
+        let mut report = Report::new();
+        report.line("graph", &[("nodes", "8".into()), ("edges", "39".into())]);
+        assert!(report.passed());
+        assert!(report.render().contains("\ngraph     nodes=8 edges=39\n"));
     }
 }
