@@ -1,0 +1,336 @@
+//! Conformance cases of `GraphStore`: nodes, edges, neighbours, traversal and shortest paths.
+
+use cortex_core::{
+    Direction, Edge, Error, EventStore, GraphStore, NodeId, Path, Result, StoreConfig,
+};
+
+use super::{edge, id, node, Stores};
+
+fn put_nodes<G: GraphStore>(graph: &G, names: &[&str]) -> Result<()> {
+    names.iter().try_for_each(|name| graph.put_node(node(name)))
+}
+
+/// (relation, other endpoint) of each edge, as seen from `from`.
+fn seen_from(from: &str, edges: &[Edge]) -> Vec<(String, NodeId)> {
+    let me = id(from);
+    edges
+        .iter()
+        .map(|e| (e.relation.clone(), if e.from == me { e.to } else { e.from }))
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, NodeId)> {
+    list.iter()
+        .map(|(relation, other)| (relation.to_string(), id(other)))
+        .collect()
+}
+
+pub fn nodes_put_get_replace_remove<E: EventStore, G: GraphStore, K>(
+    make: &impl Fn(StoreConfig) -> (E, G, K),
+) -> Result<()> {
+    let s = Stores::open(make, StoreConfig::default());
+    assert_eq!(s.graph.node_count()?, 0);
+    s.graph.put_node(node("ann"))?;
+    assert_eq!(s.graph.get_node(&id("ann"))?, Some(node("ann")));
+    assert_eq!(s.graph.get_node(&id("bob"))?, None);
+
+    let mut renamed = node("ann");
+    renamed.label = "person".into();
+    renamed.properties.insert("age".into(), "36".into());
+    s.graph.put_node(renamed.clone())?;
+    assert_eq!(s.graph.get_node(&id("ann"))?, Some(renamed));
+    assert_eq!(s.graph.node_count()?, 1);
+
+    assert!(s.graph.remove_node(&id("ann"))?);
+    assert!(!s.graph.remove_node(&id("ann"))?);
+    assert_eq!(s.graph.get_node(&id("ann"))?, None);
+    assert_eq!(s.graph.node_count()?, 0);
+    Ok(())
+}
+
+pub fn invalid_nodes_and_edges_are_rejected<E: EventStore, G: GraphStore, K>(
+    make: &impl Fn(StoreConfig) -> (E, G, K),
+) -> Result<()> {
+    let s = Stores::open(make, StoreConfig::default());
+    let mut unlabelled = node("ann");
+    unlabelled.label.clear();
+    assert!(matches!(
+        s.graph.put_node(unlabelled),
+        Err(Error::InvalidInput(_))
+    ));
+    assert_eq!(s.graph.node_count()?, 0);
+
+    put_nodes(&s.graph, &["a", "b"])?;
+    let long = "r".repeat(256);
+    for bad in [
+        edge("a", "", "b", 1.0),
+        edge("a", &long, "b", 1.0),
+        edge("a", "r", "b", -1.0),
+        edge("a", "r", "b", f64::NAN),
+        edge("a", "r", "b", f64::INFINITY),
+    ] {
+        assert!(
+            matches!(s.graph.put_edge(bad.clone()), Err(Error::InvalidInput(_))),
+            "{bad:?}"
+        );
+    }
+    assert_eq!(s.graph.edge_count()?, 0);
+    s.graph.put_edge(edge("a", &"r".repeat(255), "b", 0.0))?;
+    assert_eq!(s.graph.edge_count()?, 1);
+    Ok(())
+}
+
+pub fn edges_put_get_replace_remove<E: EventStore, G: GraphStore, K>(
+    make: &impl Fn(StoreConfig) -> (E, G, K),
+) -> Result<()> {
+    let s = Stores::open(make, StoreConfig::default());
+    put_nodes(&s.graph, &["a", "b"])?;
+    s.graph.put_edge(edge("a", "knows", "b", 1.0))?;
+    s.graph.put_edge(edge("a", "likes", "b", 2.0))?;
+    assert_eq!(
+        s.graph.edge_count()?,
+        2,
+        "one edge per (from, relation, to)"
+    );
+    s.graph.put_edge(edge("a", "knows", "b", 5.0))?;
+    assert_eq!(
+        s.graph.edge_count()?,
+        2,
+        "putting the same (from, relation, to) replaces it"
+    );
+    assert_eq!(
+        s.graph.get_edge(&id("a"), "knows", &id("b"))?,
+        Some(edge("a", "knows", "b", 5.0))
+    );
+    assert_eq!(
+        s.graph.get_edge(&id("b"), "knows", &id("a"))?,
+        None,
+        "edges are directed"
+    );
+
+    assert!(s.graph.remove_edge(&id("a"), "knows", &id("b"))?);
+    assert!(!s.graph.remove_edge(&id("a"), "knows", &id("b"))?);
+    assert_eq!(s.graph.get_edge(&id("a"), "knows", &id("b"))?, None);
+    assert_eq!(
+        s.graph.neighbors(&id("b"), Direction::Incoming, None)?,
+        vec![edge("a", "likes", "b", 2.0)]
+    );
+    assert_eq!(s.graph.edge_count()?, 1);
+    Ok(())
+}
+
+pub fn edge_to_a_missing_node_changes_nothing<E: EventStore, G: GraphStore, K>(
+    make: &impl Fn(StoreConfig) -> (E, G, K),
+) -> Result<()> {
+    let s = Stores::open(make, StoreConfig::default());
+    put_nodes(&s.graph, &["a"])?;
+    for (bad, missing) in [
+        (edge("a", "r", "ghost", 1.0), "ghost"),
+        (edge("ghost", "r", "a", 1.0), "ghost"),
+    ] {
+        match s.graph.put_edge(bad) {
+            Err(Error::MissingNode(node)) => assert_eq!(node, id(missing)),
+            other => panic!("expected MissingNode, got {other:?}"),
+        }
+    }
+    assert_eq!(s.graph.edge_count()?, 0);
+    assert_eq!(s.graph.node_count()?, 1);
+    assert_eq!(s.graph.get_edge(&id("a"), "r", &id("ghost"))?, None);
+    assert_eq!(s.graph.neighbors(&id("a"), Direction::Both, None)?, vec![]);
+    Ok(())
+}
+
+pub fn removing_a_node_removes_its_edges<E: EventStore, G: GraphStore, K>(
+    make: &impl Fn(StoreConfig) -> (E, G, K),
+) -> Result<()> {
+    let s = Stores::open(make, StoreConfig::default());
+    put_nodes(&s.graph, &["a", "b", "c"])?;
+    for e in [
+        edge("a", "r", "b", 1.0),
+        edge("c", "r", "a", 1.0),
+        edge("b", "r", "c", 1.0),
+        edge("a", "self", "a", 1.0),
+    ] {
+        s.graph.put_edge(e)?;
+    }
+    assert_eq!(s.graph.edge_count()?, 4);
+    assert!(s.graph.remove_node(&id("a"))?);
+    assert_eq!(s.graph.edge_count()?, 1);
+    assert_eq!(
+        s.graph.neighbors(&id("b"), Direction::Both, None)?,
+        vec![edge("b", "r", "c", 1.0)]
+    );
+    assert_eq!(
+        s.graph.neighbors(&id("c"), Direction::Both, None)?,
+        vec![edge("b", "r", "c", 1.0)]
+    );
+    assert_eq!(s.graph.neighbors(&id("a"), Direction::Both, None)?, vec![]);
+
+    s.graph.put_node(node("a"))?;
+    assert_eq!(
+        s.graph.neighbors(&id("a"), Direction::Both, None)?,
+        vec![],
+        "a re-added node starts unconnected"
+    );
+    assert_eq!(s.graph.get_edge(&id("c"), "r", &id("a"))?, None);
+    Ok(())
+}
+
+pub fn neighbors_by_direction_and_relation<E: EventStore, G: GraphStore, K>(
+    make: &impl Fn(StoreConfig) -> (E, G, K),
+) -> Result<()> {
+    let s = Stores::open(make, StoreConfig::default());
+    put_nodes(&s.graph, &["hub", "a", "b", "c", "d"])?;
+    // Inserted out of order on purpose: the answer's order must not depend on it.
+    for e in [
+        edge("hub", "likes", "c", 1.0),
+        edge("hub", "knows", "b", 1.0),
+        edge("d", "knows", "hub", 1.0),
+        edge("hub", "knows", "a", 1.0),
+        edge("a", "likes", "hub", 1.0),
+        edge("c", "knows", "hub", 1.0),
+    ] {
+        s.graph.put_edge(e)?;
+    }
+    let hub = id("hub");
+    let out = s.graph.neighbors(&hub, Direction::Outgoing, None)?;
+    assert!(out.iter().all(|e| e.from == hub));
+    assert_eq!(
+        seen_from("hub", &out),
+        pairs(&[("knows", "a"), ("knows", "b"), ("likes", "c")])
+    );
+    let incoming = s.graph.neighbors(&hub, Direction::Incoming, None)?;
+    assert!(incoming.iter().all(|e| e.to == hub));
+    assert_eq!(
+        seen_from("hub", &incoming),
+        pairs(&[("knows", "c"), ("knows", "d"), ("likes", "a")])
+    );
+    let both = s.graph.neighbors(&hub, Direction::Both, None)?;
+    assert_eq!(both.len(), 6);
+    assert!(out.iter().chain(&incoming).all(|e| both.contains(e)));
+    assert_eq!(
+        s.graph.neighbors(&hub, Direction::Both, None)?,
+        both,
+        "the order is deterministic"
+    );
+
+    let knows_out = s
+        .graph
+        .neighbors(&hub, Direction::Outgoing, Some("knows"))?;
+    assert_eq!(
+        seen_from("hub", &knows_out),
+        pairs(&[("knows", "a"), ("knows", "b")])
+    );
+    let likes_in = s
+        .graph
+        .neighbors(&hub, Direction::Incoming, Some("likes"))?;
+    assert_eq!(likes_in, vec![edge("a", "likes", "hub", 1.0)]);
+    let knows_both = s.graph.neighbors(&hub, Direction::Both, Some("knows"))?;
+    assert_eq!(knows_both.len(), 4);
+    assert!(knows_both.iter().all(|e| e.relation == "knows"));
+    assert_eq!(
+        s.graph.neighbors(&hub, Direction::Both, Some("hates"))?,
+        vec![]
+    );
+    assert_eq!(
+        s.graph.neighbors(&id("nobody"), Direction::Both, None)?,
+        vec![]
+    );
+    Ok(())
+}
+
+pub fn traverse_reports_each_node_once_with_its_depth<E: EventStore, G: GraphStore, K>(
+    make: &impl Fn(StoreConfig) -> (E, G, K),
+) -> Result<()> {
+    let s = Stores::open(make, StoreConfig::default());
+    put_nodes(&s.graph, &["a", "b", "c", "d", "e", "island"])?;
+    // A diamond (a→b→d, a→c→d), a cycle back to the start, a second relation to an already-seen node.
+    for e in [
+        edge("a", "r", "c", 1.0),
+        edge("a", "r", "b", 1.0),
+        edge("b", "r", "d", 1.0),
+        edge("c", "r", "d", 1.0),
+        edge("c", "other", "b", 1.0),
+        edge("d", "r", "e", 1.0),
+        edge("e", "r", "a", 1.0),
+        edge("island", "r", "a", 1.0),
+    ] {
+        s.graph.put_edge(e)?;
+    }
+    let depths =
+        |max_depth| -> Result<Vec<(NodeId, usize)>> { s.graph.traverse(&id("a"), max_depth) };
+    let want = |list: &[(&str, usize)]| -> Vec<(NodeId, usize)> {
+        list.iter().map(|&(n, d)| (id(n), d)).collect()
+    };
+    assert_eq!(
+        depths(10)?,
+        want(&[("a", 0), ("b", 1), ("c", 1), ("d", 2), ("e", 3)])
+    );
+    assert_eq!(depths(2)?, want(&[("a", 0), ("b", 1), ("c", 1), ("d", 2)]));
+    assert_eq!(depths(1)?, want(&[("a", 0), ("b", 1), ("c", 1)]));
+    assert_eq!(depths(0)?, want(&[("a", 0)]));
+    assert_eq!(
+        s.graph.traverse(&id("island"), 1)?,
+        want(&[("island", 0), ("a", 1)])
+    );
+    assert!(
+        matches!(s.graph.traverse(&id("ghost"), 3), Err(Error::MissingNode(n)) if n == id("ghost"))
+    );
+    Ok(())
+}
+
+pub fn shortest_path_prefers_the_cheaper_longer_route<E: EventStore, G: GraphStore, K>(
+    make: &impl Fn(StoreConfig) -> (E, G, K),
+) -> Result<()> {
+    let s = Stores::open(make, StoreConfig::default());
+    put_nodes(&s.graph, &["a", "b", "c", "d", "lonely"])?;
+    for e in [
+        edge("a", "road", "d", 10.0),
+        edge("a", "road", "b", 1.0),
+        edge("b", "road", "c", 1.5),
+        edge("c", "road", "d", 0.5),
+        edge("b", "road", "d", 9.0),
+    ] {
+        s.graph.put_edge(e)?;
+    }
+    let path = s.graph.shortest_path(&id("a"), &id("d"))?;
+    assert_eq!(
+        path,
+        Some(Path {
+            nodes: vec![id("a"), id("b"), id("c"), id("d")],
+            cost: 3.0
+        })
+    );
+    assert_eq!(
+        s.graph.shortest_path(&id("a"), &id("a"))?,
+        Some(Path {
+            nodes: vec![id("a")],
+            cost: 0.0
+        })
+    );
+    assert_eq!(
+        s.graph.shortest_path(&id("d"), &id("a"))?,
+        None,
+        "edges are followed forwards only"
+    );
+    assert_eq!(s.graph.shortest_path(&id("a"), &id("lonely"))?, None);
+    assert!(matches!(
+        s.graph.shortest_path(&id("ghost"), &id("a")),
+        Err(Error::MissingNode(_))
+    ));
+    assert!(matches!(
+        s.graph.shortest_path(&id("a"), &id("ghost")),
+        Err(Error::MissingNode(_))
+    ));
+
+    s.graph.put_edge(edge("a", "road", "d", 2.0))?; // the direct road gets cheaper
+    let path = s.graph.shortest_path(&id("a"), &id("d"))?;
+    assert_eq!(
+        path,
+        Some(Path {
+            nodes: vec![id("a"), id("d")],
+            cost: 2.0
+        })
+    );
+    Ok(())
+}

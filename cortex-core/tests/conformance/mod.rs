@@ -1,0 +1,118 @@
+//! One behavioural suite every store backend must pass, instantiated per backend with `conformance_suite!`.
+
+pub mod concurrency;
+pub mod events;
+pub mod graph;
+
+use std::collections::BTreeMap;
+
+use cortex_core::{Edge, NewEvent, Node, NodeId, StoreConfig};
+
+/// Expands to `mod $name { … }` holding one `#[test]` per conformance case, each run on fresh stores.
+///
+/// Contract:
+/// - The invoking test crate declares `mod conformance;` at its root and invokes the macro at its root
+///   (the generated module does `use super::*`, so names the factory uses may be imported there).
+/// - `$factory` is an expression callable as `Fn(StoreConfig) -> (E, G, K)` with `E: EventStore`,
+///   `G: GraphStore`, and `K` any guard that must outlive both stores (a `tempfile::TempDir`, or `()`).
+/// - Every call returns new, empty stores that share nothing with other calls: tests run in parallel.
+///   The `StoreConfig` must be honoured (tests pass a small `max_payload_bytes`).
+/// - The stores are dropped before the guard, so a backend may flush into the guarded directory on drop.
+///
+/// ```ignore
+/// mod conformance;
+/// conformance::conformance_suite!(memory, |config| (MemoryEventStore::with_config(config), MemoryGraphStore::new(), ()));
+/// conformance::conformance_suite!(rocks, |config| {
+///     let dir = tempfile::tempdir().expect("temp dir");
+///     let (events, graph) = open_both(dir.path(), config);
+///     (events, graph, dir)
+/// });
+/// ```
+macro_rules! conformance_suite {
+    ($name:ident, $factory:expr $(,)?) => {
+        $crate::conformance::conformance_suite!(@cases $name, $factory, [
+            events::append_then_get_and_len,
+            events::ids_are_unique_and_increasing,
+            events::query_by_kinds,
+            events::query_by_source,
+            events::query_by_time_range,
+            events::query_pages_with_after_and_limit,
+            events::query_combinations_match_the_filter,
+            events::append_batch_is_all_or_nothing,
+            events::invalid_events_are_rejected,
+            events::subscribers_get_only_later_matching_events,
+            events::subscription_limit_ends_it,
+            graph::nodes_put_get_replace_remove,
+            graph::invalid_nodes_and_edges_are_rejected,
+            graph::edges_put_get_replace_remove,
+            graph::edge_to_a_missing_node_changes_nothing,
+            graph::removing_a_node_removes_its_edges,
+            graph::neighbors_by_direction_and_relation,
+            graph::traverse_reports_each_node_once_with_its_depth,
+            graph::shortest_path_prefers_the_cheaper_longer_route,
+            concurrency::concurrent_appends_lose_nothing,
+            concurrency::concurrent_graph_writes_lose_nothing,
+        ]);
+    };
+    (@cases $name:ident, $factory:expr, [$($group:ident :: $case:ident),* $(,)?]) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[test]
+                fn $case() -> cortex_core::Result<()> {
+                    $crate::conformance::$group::$case(&$factory)
+                }
+            )*
+        }
+    };
+}
+pub(crate) use conformance_suite;
+
+/// The stores of one test; fields drop in order, so both stores close before the guard goes.
+pub struct Stores<E, G, K> {
+    pub events: E,
+    pub graph: G,
+    _guard: K,
+}
+
+impl<E, G, K> Stores<E, G, K> {
+    pub fn open(factory: &impl Fn(StoreConfig) -> (E, G, K), config: StoreConfig) -> Self {
+        let (events, graph, guard) = factory(config);
+        Stores {
+            events,
+            graph,
+            _guard: guard,
+        }
+    }
+}
+
+pub fn new_event(source: &str, kind: &str, payload: &[u8]) -> NewEvent {
+    NewEvent {
+        source: NodeId::from_name(source),
+        kind: kind.into(),
+        payload: payload.to_vec(),
+        parent: None,
+    }
+}
+
+pub fn node(name: &str) -> Node {
+    Node {
+        id: NodeId::from_name(name),
+        label: "thing".into(),
+        properties: BTreeMap::from([("name".to_owned(), name.to_owned())]),
+    }
+}
+
+pub fn edge(from: &str, relation: &str, to: &str, weight: f64) -> Edge {
+    Edge {
+        from: id(from),
+        to: id(to),
+        relation: relation.into(),
+        weight,
+    }
+}
+
+pub fn id(name: &str) -> NodeId {
+    NodeId::from_name(name)
+}
