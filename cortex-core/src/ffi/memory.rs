@@ -13,6 +13,16 @@ fn memory_len() -> u64 {
     core::arch::wasm32::memory_size(0) as u64 * 65536
 }
 
+/// A host offset as a pointer. Linear memory is one allocation from address 0, and blocks handed
+/// out by `alloc` had their provenance exposed, so an exposed-provenance pointer is the honest form.
+fn host_ptr(offset: usize) -> *const u8 {
+    core::ptr::with_exposed_provenance(offset)
+}
+
+fn host_ptr_mut(offset: usize) -> *mut u8 {
+    core::ptr::with_exposed_provenance_mut(offset)
+}
+
 /// Longest text copied in; every store limit on kinds, labels and relations is far below it, so
 /// a host passing a huge length gets an error instead of making us copy (or fail to allocate) it.
 const MAX_TEXT: usize = 64 * 1024;
@@ -63,7 +73,7 @@ impl Region {
         if self.len > 0 {
             // SAFETY: `new` checked ptr..ptr+len is non-null and inside linear memory, which is always
             // readable; `copy` tolerates the host's region overlapping any buffer of ours, including `bytes`.
-            unsafe { core::ptr::copy(self.ptr as *const u8, bytes.as_mut_ptr(), self.len) };
+            unsafe { core::ptr::copy(host_ptr(self.ptr), bytes.as_mut_ptr(), self.len) };
         }
         bytes
     }
@@ -112,7 +122,7 @@ impl Region {
         if n > 0 {
             // SAFETY: `new` checked ptr..ptr+len is non-null and inside linear memory, and n <= len;
             // `copy` tolerates overlap, and no Rust reference into the region exists during the call.
-            unsafe { core::ptr::copy(bytes.as_ptr(), self.ptr as *mut u8, n) };
+            unsafe { core::ptr::copy(bytes.as_ptr(), host_ptr_mut(self.ptr), n) };
         }
         n
     }
@@ -140,14 +150,14 @@ pub(crate) fn alloc(len: i32) -> i32 {
         };
         // SAFETY: the layout has a non-zero size, as `alloc_zeroed` requires.
         let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
-        let Ok(handle) = i32::try_from(ptr as usize) else {
+        let Ok(handle) = i32::try_from(ptr.expose_provenance()) else {
             // Above 2 GiB the pointer would read as an error code; give the block back instead.
             // SAFETY: `ptr` was just returned by `alloc_zeroed` with this layout (a null `ptr` is 0 and fits).
             unsafe { std::alloc::dealloc(ptr, layout) };
             return 0;
         };
         if handle != 0 {
-            live.insert(ptr as usize, len);
+            live.insert(ptr.expose_provenance(), len);
         }
         handle
     })
@@ -174,7 +184,7 @@ pub(crate) fn free(ptr: i32, len: i32) -> Outcome<()> {
         let layout = Layout::from_size_align(len, 1).map_err(|_| unknown())?;
         // SAFETY: the table holds exactly the blocks `alloc` returned, each with the length it was given,
         // and the entry was just removed so the block cannot be freed twice.
-        unsafe { std::alloc::dealloc(start as *mut u8, layout) };
+        unsafe { std::alloc::dealloc(host_ptr_mut(start), layout) };
         Ok(())
     })
 }
