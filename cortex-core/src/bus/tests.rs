@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::event::NodeId;
-use crate::store::MemoryEventStore;
+use crate::store::{EventStore, MemoryEventStore};
 
 fn event(n: u8) -> NewEvent {
     NewEvent {

@@ -3,10 +3,15 @@
 pub mod concurrency;
 pub mod events;
 pub mod graph;
+pub mod paths;
+pub mod queries;
+pub mod subscriptions;
 
 use std::collections::BTreeMap;
 
-use cortex_core::{Edge, NewEvent, Node, NodeId, StoreConfig};
+use cortex_core::{
+    Edge, Event, EventFilter, EventId, EventStore, NewEvent, Node, NodeId, Result, StoreConfig,
+};
 
 /// Expands to `mod $name { … }` holding one `#[test]` per conformance case, each run on fresh stores.
 ///
@@ -33,23 +38,23 @@ macro_rules! conformance_suite {
         $crate::conformance::conformance_suite!(@cases $name, $factory, [
             events::append_then_get_and_len,
             events::ids_are_unique_and_increasing,
-            events::query_by_kinds,
-            events::query_by_source,
-            events::query_by_time_range,
-            events::query_pages_with_after_and_limit,
-            events::query_combinations_match_the_filter,
+            queries::query_by_kinds,
+            queries::query_by_source,
+            queries::query_by_time_range,
+            queries::query_pages_with_after_and_limit,
+            queries::query_combinations_match_the_filter,
             events::append_batch_is_all_or_nothing,
             events::invalid_events_are_rejected,
-            events::subscribers_get_only_later_matching_events,
-            events::subscription_limit_ends_it,
+            subscriptions::subscribers_get_only_later_matching_events,
+            subscriptions::subscription_limit_ends_it,
             graph::nodes_put_get_replace_remove,
             graph::invalid_nodes_and_edges_are_rejected,
             graph::edges_put_get_replace_remove,
             graph::edge_to_a_missing_node_changes_nothing,
             graph::removing_a_node_removes_its_edges,
             graph::neighbors_by_direction_and_relation,
-            graph::traverse_reports_each_node_once_with_its_depth,
-            graph::shortest_path_prefers_the_cheaper_longer_route,
+            paths::traverse_reports_each_node_once_with_its_depth,
+            paths::shortest_path_prefers_the_cheaper_longer_route,
             concurrency::concurrent_appends_lose_nothing,
             concurrency::concurrent_graph_writes_lose_nothing,
         ]);
@@ -115,4 +120,13 @@ pub fn edge(from: &str, relation: &str, to: &str, weight: f64) -> Edge {
 
 pub fn id(name: &str) -> NodeId {
     NodeId::from_name(name)
+}
+
+/// Every stored event, in append order.
+pub fn all<E: EventStore>(events: &E) -> Result<Vec<Event>> {
+    events.query(&EventFilter::default())
+}
+
+pub fn ids(events: &[Event]) -> Vec<EventId> {
+    events.iter().map(|e| e.id).collect()
 }

@@ -1,0 +1,233 @@
+//! Conformance cases of `EventStore::query`: kinds, source, time range, cursor, limit and their combinations.
+
+use std::time::Duration;
+
+use cortex_core::{Event, EventFilter, EventId, EventStore, GraphStore, Result, StoreConfig};
+
+use super::{all, id, ids, new_event, Stores};
+
+/// What `query` must return: every matching event of `log` (all events, in append order), up to the limit.
+fn expected(log: &[Event], filter: &EventFilter) -> Vec<EventId> {
+    let matching = log.iter().filter(|e| filter.matches(e)).map(|e| e.id);
+    matching.take(filter.limit.unwrap_or(usize::MAX)).collect()
+}
+
+pub fn query_by_kinds<E: EventStore, G: GraphStore, K>(
+    make: &impl Fn(StoreConfig) -> (E, G, K),
+) -> Result<()> {
+    let s = Stores::open(make, StoreConfig::default());
+    for (n, kind) in ["a", "b", "c", "a", "c", "b", "a"].into_iter().enumerate() {
+        s.events.append(new_event("ann", kind, &[n as u8]))?;
+    }
+    let payloads = |kinds: &[&str]| -> Result<Vec<u8>> {
+        let filter = EventFilter {
+            kinds: kinds.iter().map(|k| k.to_string()).collect(),
+            ..Default::default()
+        };
+        Ok(s.events
+            .query(&filter)?
+            .iter()
+            .map(|e| e.payload[0])
+            .collect())
+    };
+    assert_eq!(payloads(&["a"])?, [0, 3, 6]);
+    assert_eq!(
+        payloads(&["c", "a"])?,
+        [0, 2, 3, 4, 6],
+        "several kinds come back merged in append order"
+    );
+    assert_eq!(payloads(&["a", "b", "c"])?, [0, 1, 2, 3, 4, 5, 6]);
+    assert_eq!(payloads(&["missing"])?, Vec::<u8>::new());
+    assert_eq!(payloads(&[])?, [0, 1, 2, 3, 4, 5, 6]);
+    Ok(())
+}
+
+pub fn query_by_source<E: EventStore, G: GraphStore, K>(
+    make: &impl Fn(StoreConfig) -> (E, G, K),
+) -> Result<()> {
+    let s = Stores::open(make, StoreConfig::default());
+    for (n, source) in ["ann", "bob", "ann", "cid", "bob"].into_iter().enumerate() {
+        s.events.append(new_event(source, "k", &[n as u8]))?;
+    }
+    let from = |name: &str| -> Result<Vec<u8>> {
+        let filter = EventFilter {
+            source: Some(id(name)),
+            ..Default::default()
+        };
+        Ok(s.events
+            .query(&filter)?
+            .iter()
+            .map(|e| e.payload[0])
+            .collect())
+    };
+    assert_eq!(from("ann")?, [0, 2]);
+    assert_eq!(from("bob")?, [1, 4]);
+    assert_eq!(from("nobody")?, Vec::<u8>::new());
+    Ok(())
+}
+
+pub fn query_by_time_range<E: EventStore, G: GraphStore, K>(
+    make: &impl Fn(StoreConfig) -> (E, G, K),
+) -> Result<()> {
+    let s = Stores::open(make, StoreConfig::default());
+    for n in 0..4u8 {
+        s.events.append(new_event("ann", "k", &[n]))?;
+        s.events.append(new_event("bob", "k", &[n]))?;
+        std::thread::sleep(Duration::from_millis(3)); // distinct timestamps between rounds
+    }
+    let log = all(&s.events)?;
+    let times: Vec<u64> = log.iter().map(|e| e.timestamp).collect();
+    for &since in &times {
+        for &until in &times {
+            for filter in [
+                EventFilter {
+                    since: Some(since),
+                    ..Default::default()
+                },
+                EventFilter {
+                    until: Some(until),
+                    ..Default::default()
+                },
+                EventFilter {
+                    since: Some(since),
+                    until: Some(until),
+                    ..Default::default()
+                },
+                EventFilter {
+                    since: Some(since),
+                    until: Some(until + 1),
+                    source: Some(id("bob")),
+                    ..Default::default()
+                },
+            ] {
+                assert_eq!(
+                    ids(&s.events.query(&filter)?),
+                    expected(&log, &filter),
+                    "{filter:?}"
+                );
+            }
+        }
+    }
+    let (first, last) = (times[0], times[times.len() - 1]);
+    assert_eq!(
+        s.events.query(&EventFilter {
+            since: Some(last + 1),
+            ..Default::default()
+        })?,
+        vec![]
+    );
+    assert_eq!(
+        s.events.query(&EventFilter {
+            until: Some(first),
+            ..Default::default()
+        })?,
+        vec![]
+    );
+    Ok(())
+}
+
+pub fn query_pages_with_after_and_limit<E: EventStore, G: GraphStore, K>(
+    make: &impl Fn(StoreConfig) -> (E, G, K),
+) -> Result<()> {
+    let s = Stores::open(make, StoreConfig::default());
+    for n in 0..10u8 {
+        s.events.append(new_event(
+            "ann",
+            if n % 2 == 0 { "even" } else { "odd" },
+            &[n],
+        ))?;
+    }
+    let mut pages = Vec::new();
+    let mut filter = EventFilter {
+        limit: Some(3),
+        ..Default::default()
+    };
+    loop {
+        let page = s.events.query(&filter)?;
+        let Some(last) = page.last() else { break };
+        assert!(page.len() <= 3);
+        filter.after = Some(last.id);
+        pages.push(page.iter().map(|e| e.payload[0]).collect::<Vec<_>>());
+    }
+    assert_eq!(
+        pages,
+        [vec![0, 1, 2], vec![3, 4, 5], vec![6, 7, 8], vec![9]]
+    );
+
+    let log = all(&s.events)?;
+    let evens_after_third = EventFilter {
+        kinds: vec!["even".into()],
+        after: Some(log[2].id),
+        limit: Some(2),
+        ..Default::default()
+    };
+    assert_eq!(
+        s.events
+            .query(&evens_after_third)?
+            .iter()
+            .map(|e| e.payload[0])
+            .collect::<Vec<_>>(),
+        [4, 6]
+    );
+    assert_eq!(
+        s.events.query(&EventFilter {
+            limit: Some(0),
+            ..Default::default()
+        })?,
+        vec![]
+    );
+    assert_eq!(
+        s.events.query(&EventFilter {
+            after: Some(log[9].id),
+            ..Default::default()
+        })?,
+        vec![]
+    );
+    Ok(())
+}
+
+pub fn query_combinations_match_the_filter<E: EventStore, G: GraphStore, K>(
+    make: &impl Fn(StoreConfig) -> (E, G, K),
+) -> Result<()> {
+    let s = Stores::open(make, StoreConfig::default());
+    let (sources, kinds) = (["ann", "bob", "cid"], ["x", "y", "z", "w"]);
+    for n in 0..60usize {
+        // A fixed, irregular mix so no index lines up with another.
+        s.events
+            .append(new_event(sources[n * 7 % 3], kinds[n * n % 4], &[n as u8]))?;
+        if n % 20 == 19 {
+            std::thread::sleep(Duration::from_millis(3));
+        }
+    }
+    let log = all(&s.events)?;
+    let cursors = [None, Some(log[0].id), Some(log[17].id), Some(log[59].id)];
+    let kind_sets: [&[&str]; 4] = [&[], &["x"], &["y", "w"], &["z", "missing"]];
+    for kinds in kind_sets {
+        for source in [None, Some(id("bob")), Some(id("cid"))] {
+            for after in cursors {
+                for limit in [None, Some(1), Some(4)] {
+                    for (since, until) in [
+                        (None, None),
+                        (Some(log[20].timestamp), None),
+                        (None, Some(log[45].timestamp)),
+                    ] {
+                        let filter = EventFilter {
+                            kinds: kinds.iter().map(|k| k.to_string()).collect(),
+                            source,
+                            since,
+                            until,
+                            after,
+                            limit,
+                        };
+                        assert_eq!(
+                            ids(&s.events.query(&filter)?),
+                            expected(&log, &filter),
+                            "{filter:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
