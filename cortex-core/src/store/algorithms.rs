@@ -1,4 +1,5 @@
-//! Graph algorithms written once against `GraphStore`, so every backend answers the same way.
+//! Graph algorithms written once, so every backend answers the same way: any `GraphStore` through its
+//! public methods, or a backend's own `Successors` view when it can walk its edges without copying them.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
@@ -8,14 +9,54 @@ use crate::event::NodeId;
 use crate::graph::{Direction, Path};
 use crate::store::GraphStore;
 
+/// What the algorithms read from a graph.
+pub(crate) trait Successors {
+    fn has_node(&self, id: &NodeId) -> Result<bool>;
+    /// Calls `visit(to, weight)` for each outgoing edge of `node`, in the store's deterministic order.
+    fn for_each_successor(&self, node: &NodeId, visit: impl FnMut(NodeId, f64)) -> Result<()>;
+}
+
+/// Any `GraphStore`, read through `get_node` and `neighbors`.
+#[cfg_attr(
+    not(all(not(target_family = "wasm"), feature = "native")),
+    allow(dead_code)
+)] // used by RocksDB
+struct ThroughStore<'a, G: ?Sized>(&'a G);
+
+impl<G: GraphStore + ?Sized> Successors for ThroughStore<'_, G> {
+    fn has_node(&self, id: &NodeId) -> Result<bool> {
+        Ok(self.0.get_node(id)?.is_some())
+    }
+
+    fn for_each_successor(&self, node: &NodeId, mut visit: impl FnMut(NodeId, f64)) -> Result<()> {
+        for edge in self.0.neighbors(node, Direction::Outgoing, None)? {
+            visit(edge.to, edge.weight);
+        }
+        Ok(())
+    }
+}
+
 /// Breadth-first over outgoing edges from `start`: each reachable node once with its depth (start at 0),
 /// up to `max_depth`, in the order found (neighbours in the store's deterministic order).
+#[cfg_attr(
+    not(all(not(target_family = "wasm"), feature = "native")),
+    allow(dead_code)
+)] // used by RocksDB
 pub(crate) fn traverse<G: GraphStore + ?Sized>(
     graph: &G,
     start: &NodeId,
     max_depth: usize,
 ) -> Result<Vec<(NodeId, usize)>> {
-    if graph.get_node(start)?.is_none() {
+    traverse_successors(&ThroughStore(graph), start, max_depth)
+}
+
+/// [`traverse`] over a backend's own view of its edges.
+pub(crate) fn traverse_successors(
+    graph: &impl Successors,
+    start: &NodeId,
+    max_depth: usize,
+) -> Result<Vec<(NodeId, usize)>> {
+    if !graph.has_node(start)? {
         return Err(Error::MissingNode(*start));
     }
     let mut seen = HashSet::from([*start]);
@@ -26,24 +67,37 @@ pub(crate) fn traverse<G: GraphStore + ?Sized>(
         if depth == max_depth {
             continue;
         }
-        for edge in graph.neighbors(&node, Direction::Outgoing, None)? {
-            if seen.insert(edge.to) {
-                queue.push_back((edge.to, depth + 1));
+        graph.for_each_successor(&node, |to, _| {
+            if seen.insert(to) {
+                queue.push_back((to, depth + 1));
             }
-        }
+        })?;
     }
     Ok(reached)
 }
 
 /// Cheapest path from `from` to `to` by summed edge weight (Dijkstra over outgoing edges).
 /// `from == to` is a one-node path of cost 0; an unreachable `to` is `Ok(None)`.
+#[cfg_attr(
+    not(all(not(target_family = "wasm"), feature = "native")),
+    allow(dead_code)
+)] // used by RocksDB
 pub(crate) fn shortest_path<G: GraphStore + ?Sized>(
     graph: &G,
     from: &NodeId,
     to: &NodeId,
 ) -> Result<Option<Path>> {
+    shortest_path_successors(&ThroughStore(graph), from, to)
+}
+
+/// [`shortest_path`] over a backend's own view of its edges.
+pub(crate) fn shortest_path_successors(
+    graph: &impl Successors,
+    from: &NodeId,
+    to: &NodeId,
+) -> Result<Option<Path>> {
     for end in [from, to] {
-        if graph.get_node(end)?.is_none() {
+        if !graph.has_node(end)? {
             return Err(Error::MissingNode(*end));
         }
     }
@@ -63,17 +117,17 @@ pub(crate) fn shortest_path<G: GraphStore + ?Sized>(
         if best.get(&node).is_some_and(|&known| cost > known) {
             continue; // a stale heap entry: a cheaper route to `node` was settled already
         }
-        for edge in graph.neighbors(&node, Direction::Outgoing, None)? {
-            let through = cost + edge.weight;
-            if best.get(&edge.to).is_none_or(|&known| through < known) {
-                best.insert(edge.to, through);
-                previous.insert(edge.to, node);
+        graph.for_each_successor(&node, |next, weight| {
+            let through = cost + weight;
+            if best.get(&next).is_none_or(|&known| through < known) {
+                best.insert(next, through);
+                previous.insert(next, node);
                 frontier.push(Candidate {
                     cost: through,
-                    node: edge.to,
+                    node: next,
                 });
             }
-        }
+        })?;
     }
     Ok(None)
 }
@@ -122,3 +176,54 @@ impl PartialEq for Candidate {
 }
 
 impl Eq for Candidate {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{Edge, Node};
+    use crate::store::MemoryGraphStore;
+
+    /// The generic path (through `GraphStore`) and the memory store's own view must agree exactly.
+    #[test]
+    fn through_the_store_and_direct_views_agree() {
+        let graph = MemoryGraphStore::new();
+        let id = |i: u64| NodeId::from_name(&format!("n{i}"));
+        for i in 0..200 {
+            let node = Node {
+                id: id(i),
+                label: "n".into(),
+                properties: Default::default(),
+            };
+            graph.put_node(node).unwrap();
+        }
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        for from in 0..200 {
+            for relation in ["a", "b", "c"] {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let edge = Edge {
+                    from: id(from),
+                    to: id(x % 200),
+                    relation: relation.into(),
+                    weight: (x % 17) as f64,
+                };
+                graph.put_edge(edge).unwrap();
+            }
+        }
+        for (start, depth) in [(0, 0), (0, 2), (7, 5), (199, usize::MAX)] {
+            assert_eq!(
+                traverse(&graph, &id(start), depth).unwrap(),
+                graph.traverse(&id(start), depth).unwrap()
+            );
+        }
+        for (from, to) in [(0, 199), (5, 5), (17, 3), (150, 42)] {
+            let direct = graph.shortest_path(&id(from), &id(to)).unwrap();
+            assert_eq!(shortest_path(&graph, &id(from), &id(to)).unwrap(), direct);
+        }
+        assert!(matches!(
+            traverse(&graph, &id(1000), 1),
+            Err(Error::MissingNode(_))
+        ));
+    }
+}

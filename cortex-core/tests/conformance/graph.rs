@@ -96,6 +96,10 @@ pub fn edges_put_get_replace_remove<E: EventStore, G: GraphStore, K>(
         2,
         "putting the same (from, relation, to) replaces it"
     );
+    let mut relabelled = node("a");
+    relabelled.label = "renamed".into();
+    s.graph.put_node(relabelled)?;
+    assert_eq!(s.graph.edge_count()?, 2, "replacing a node keeps its edges");
     assert_eq!(
         s.graph.get_edge(&id("a"), "knows", &id("b"))?,
         Some(edge("a", "knows", "b", 5.0))

@@ -37,6 +37,11 @@ pub fn query_by_kinds<E: EventStore, G: GraphStore, K>(
         "several kinds come back merged in append order"
     );
     assert_eq!(payloads(&["a", "b", "c"])?, [0, 1, 2, 3, 4, 5, 6]);
+    assert_eq!(
+        payloads(&["a", "a"])?,
+        [0, 3, 6],
+        "a kind named twice matches once"
+    );
     assert_eq!(payloads(&["missing"])?, Vec::<u8>::new());
     assert_eq!(payloads(&[])?, [0, 1, 2, 3, 4, 5, 6]);
     Ok(())

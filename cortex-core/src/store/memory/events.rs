@@ -127,7 +127,9 @@ impl Log {
         let by_kind: Vec<&[usize]> = filter
             .kinds
             .iter()
-            .map(|k| window(self.by_kind.get(k).map_or(empty, Vec::as_slice)))
+            .enumerate()
+            .filter(|(i, kind)| !filter.kinds[..*i].contains(kind)) // a kind named twice is still one list
+            .map(|(_, k)| window(self.by_kind.get(k).map_or(empty, Vec::as_slice)))
             .collect();
         let kind_total: usize = by_kind.iter().map(|l| l.len()).sum();
 

@@ -8,8 +8,9 @@ use super::poisoned;
 use crate::error::{Error, Result};
 use crate::event::NodeId;
 use crate::graph::{Direction, Edge, Node, Path};
+use crate::store::algorithms::{self, Successors};
 use crate::store::validate::{validate_edge, validate_node};
-use crate::store::{algorithms, GraphStore};
+use crate::store::GraphStore;
 
 /// A directed property graph held in memory.
 #[derive(Debug, Default)]
@@ -39,6 +40,19 @@ impl MemoryGraphStore {
 
     fn write(&self) -> Result<RwLockWriteGuard<'_, Graph>> {
         self.graph.write().map_err(poisoned)
+    }
+}
+
+impl Successors for Graph {
+    fn has_node(&self, id: &NodeId) -> Result<bool> {
+        Ok(self.nodes.contains_key(id))
+    }
+
+    fn for_each_successor(&self, node: &NodeId, mut visit: impl FnMut(NodeId, f64)) -> Result<()> {
+        for ((_, to), weight) in self.outgoing.get(node).into_iter().flatten() {
+            visit(*to, *weight);
+        }
+        Ok(())
     }
 }
 
@@ -209,12 +223,13 @@ impl GraphStore for MemoryGraphStore {
         Ok(edges)
     }
 
+    // Under one read lock and without copying edges: the same algorithm, a consistent snapshot.
     fn traverse(&self, start: &NodeId, max_depth: usize) -> Result<Vec<(NodeId, usize)>> {
-        algorithms::traverse(self, start, max_depth)
+        algorithms::traverse_successors(&*self.read()?, start, max_depth)
     }
 
     fn shortest_path(&self, from: &NodeId, to: &NodeId) -> Result<Option<Path>> {
-        algorithms::shortest_path(self, from, to)
+        algorithms::shortest_path_successors(&*self.read()?, from, to)
     }
 
     fn node_count(&self) -> Result<u64> {
