@@ -2,9 +2,13 @@
 //!
 //! The bus carries `NewEvent`s, not stored `Event`s: it sits in front of storage, so its producers (a
 //! sensor loop, a wasm host through the C ABI, another task) need no store, and ids and timestamps are
-//! given once, by whichever store a subscriber feeds (`EventBus::feed`). Built on `tokio::sync` only
-//! (a mutex-guarded queue per subscriber and `Notify` wake-ups), so it runs on a current-thread runtime
-//! inside wasm as well as on the multi-threaded one natively.
+//! given once, by whichever store a subscriber feeds (`EventBus::feed`).
+//!
+//! Each subscriber has its own `VecDeque` behind one std `Mutex` (never held across an `.await`), and
+//! `tokio::sync::Notify` wakes receivers and blocked publishers. A tokio `mpsc` channel can only wait or
+//! fail when full and a `broadcast` one only lets readers lag, so neither could drop the oldest or the
+//! newest per subscriber and count it. Needing only `sync` and `rt`, the bus runs on a current-thread
+//! runtime inside wasm as well as on the multi-threaded one natively.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
