@@ -1,0 +1,249 @@
+//! `size-budget.toml`: which artifacts to build, their size ceilings and regression tolerances.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::failure::ConfigError;
+use crate::size::parse_size;
+use crate::workspace::{WasmCrate, WasmTarget};
+
+pub(crate) const FILE_NAME: &str = "size-budget.toml";
+
+/// Used when the file has no `[tolerance]` table.
+const DEFAULT_TOLERANCE: Tolerance = Tolerance {
+    percent: Some(1.0),
+    bytes: None,
+};
+
+#[derive(Debug)]
+pub(crate) struct SizeBudget {
+    pub(crate) artifacts: Vec<ArtifactBudget>,
+}
+
+/// One `[artifact.NAME]` entry, resolved against the workspace.
+#[derive(Debug, Clone)]
+pub(crate) struct ArtifactBudget {
+    pub(crate) name: String,
+    pub(crate) krate: String,
+    pub(crate) target: WasmTarget,
+    pub(crate) budget_bytes: u64,
+    pub(crate) tolerance: Tolerance,
+}
+
+/// How much an artifact may grow over its baseline: the larger of the two limits given.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Tolerance {
+    pub(crate) percent: Option<f64>,
+    pub(crate) bytes: Option<u64>,
+}
+
+impl Tolerance {
+    /// Growth in bytes that still passes, for an artifact whose baseline is `baseline` bytes.
+    pub(crate) fn allowed_growth(&self, baseline: u64) -> u64 {
+        let by_percent = self
+            .percent
+            .map_or(0, |p| (baseline as f64 * p / 100.0).floor() as u64);
+        by_percent.max(self.bytes.unwrap_or(0))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    tolerance: Option<Spanned<RawTolerance>>,
+    #[serde(default)]
+    artifact: BTreeMap<String, Spanned<RawArtifact>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArtifact {
+    #[serde(rename = "crate")]
+    krate: Option<Spanned<String>>,
+    target: Option<Spanned<String>>,
+    budget: Spanned<toml::Value>,
+    tolerance: Option<Spanned<RawTolerance>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTolerance {
+    percent: Option<Spanned<f64>>,
+    bytes: Option<Spanned<toml::Value>>,
+}
+
+/// Parse and check `text` (the contents of `file`, named in errors) against the workspace's crates.
+pub(crate) fn parse(
+    file: &str,
+    text: &str,
+    crates: &BTreeMap<String, WasmCrate>,
+) -> Result<SizeBudget, ConfigError> {
+    let at = |span: Range<usize>, message: String, fix: &str| {
+        ConfigError(format!(
+            "{file}:{}: {message}\n  fix: {fix}",
+            line_of(text, span.start)
+        ))
+    };
+    let raw: RawFile = toml::from_str(text).map_err(|err| {
+        let line = err.span().map_or(1, |span| line_of(text, span.start));
+        let message = err.message().trim_end_matches('.').to_owned();
+        ConfigError(format!(
+            "{file}:{line}: {message}\n  fix: entries are `[artifact.NAME]` with `crate`, `target`, `budget` and `tolerance`; \
+             `[tolerance]` takes `percent` and `bytes`"
+        ))
+    })?;
+
+    let default_tolerance = match raw.tolerance {
+        Some(t) => tolerance(t, &at)?,
+        None => DEFAULT_TOLERANCE,
+    };
+
+    let mut entries: Vec<_> = raw.artifact.into_iter().collect();
+    entries.sort_by_key(|(_, entry)| entry.span().start);
+    if entries.is_empty() {
+        return Err(ConfigError(format!(
+            "{file}:1: no artifacts\n  fix: add an entry such as `[artifact.cortex-core]` with `budget = \"769 KiB\"`"
+        )));
+    }
+
+    let mut artifacts = Vec::new();
+    for (name, entry) in entries {
+        let entry_span = entry.span();
+        let entry = entry.into_inner();
+        let (krate, krate_span) = match entry.krate {
+            Some(k) => (k.get_ref().clone(), k.span()),
+            None => (name.clone(), entry_span.clone()),
+        };
+        let Some(wasm_crate) = crates.get(&krate) else {
+            let known: Vec<_> = crates.keys().map(String::as_str).collect();
+            return Err(at(
+                krate_span,
+                format!("artifact `{name}`: crate `{krate}` is not a member of this workspace"),
+                &format!("set `crate` to one of: {}", known.join(", ")),
+            ));
+        };
+        let target = pick_target(&name, &krate, wasm_crate, entry.target, krate_span, &at)?;
+        let budget_span = entry.budget.span();
+        let budget_bytes = size_value(entry.budget.get_ref()).map_err(|message| {
+            at(
+                budget_span,
+                format!("artifact `{name}`: budget {message}"),
+                "e.g. `budget = \"769 KiB\"`",
+            )
+        })?;
+        let tolerance = match entry.tolerance {
+            Some(t) => tolerance(t, &at)?,
+            None => default_tolerance,
+        };
+        artifacts.push(ArtifactBudget {
+            name,
+            krate,
+            target,
+            budget_bytes,
+            tolerance,
+        });
+    }
+    Ok(SizeBudget { artifacts })
+}
+
+fn pick_target(
+    name: &str,
+    krate: &str,
+    wasm_crate: &WasmCrate,
+    wanted: Option<Spanned<String>>,
+    krate_span: Range<usize>,
+    at: &impl Fn(Range<usize>, String, &str) -> ConfigError,
+) -> Result<WasmTarget, ConfigError> {
+    let names: Vec<_> = wasm_crate.targets.iter().map(|t| t.name.as_str()).collect();
+    if let Some(wanted) = wanted {
+        return wasm_crate
+            .targets
+            .iter()
+            .find(|t| &t.name == wanted.get_ref())
+            .cloned()
+            .ok_or_else(|| {
+                at(
+                    wanted.span(),
+                    format!(
+                        "artifact `{name}`: crate `{krate}` has no bin or cdylib target `{}`",
+                        wanted.get_ref()
+                    ),
+                    &format!("set `target` to one of: {}", names.join(", ")),
+                )
+            });
+    }
+    match wasm_crate.targets.as_slice() {
+        [only] => Ok(only.clone()),
+        [] => Err(at(
+            krate_span,
+            format!("artifact `{name}`: crate `{krate}` has no bin or cdylib target, so it builds no wasm module"),
+            &format!("add `crate-type = [\"rlib\", \"cdylib\"]` under `[lib]` in {krate}'s Cargo.toml, or remove the entry"),
+        )),
+        _ => Err(at(
+            krate_span,
+            format!("artifact `{name}`: crate `{krate}` has several wasm targets"),
+            &format!("add `target = \"…\"` naming one of: {}", names.join(", ")),
+        )),
+    }
+}
+
+fn tolerance(
+    raw: Spanned<RawTolerance>,
+    at: &impl Fn(Range<usize>, String, &str) -> ConfigError,
+) -> Result<Tolerance, ConfigError> {
+    let span = raw.span();
+    let raw = raw.into_inner();
+    let percent = match raw.percent {
+        Some(p) if !(p.get_ref().is_finite() && *p.get_ref() >= 0.0) => {
+            return Err(at(
+                p.span(),
+                format!("tolerance percent {} is negative", p.get_ref()),
+                "use a percentage >= 0, e.g. `percent = 1.0`",
+            ));
+        }
+        p => p.map(Spanned::into_inner),
+    };
+    let bytes = match raw.bytes {
+        Some(b) => {
+            let b_span = b.span();
+            Some(size_value(b.get_ref()).map_err(|m| {
+                at(
+                    b_span,
+                    format!("tolerance bytes {m}"),
+                    "e.g. `bytes = \"2 KiB\"` or `bytes = 2048`",
+                )
+            })?)
+        }
+        None => None,
+    };
+    if percent.is_none() && bytes.is_none() {
+        return Err(at(
+            span,
+            "tolerance sets neither `percent` nor `bytes`".to_owned(),
+            "add `percent = 1.0` and/or `bytes = \"2 KiB\"`",
+        ));
+    }
+    Ok(Tolerance { percent, bytes })
+}
+
+fn size_value(value: &toml::Value) -> Result<u64, String> {
+    match value {
+        toml::Value::Integer(n) => u64::try_from(*n).map_err(|_| format!("`{n}` is negative")),
+        toml::Value::String(s) => parse_size(s),
+        other => Err(format!(
+            "`{other}` is not a size; write an integer of bytes or a string like \"769 KiB\""
+        )),
+    }
+}
+
+/// 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+#[cfg(test)]
+#[path = "budget_tests.rs"]
+mod tests;

@@ -1,0 +1,230 @@
+//! Unit tests of size-budget.toml parsing and tolerance arithmetic.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::*;
+use crate::workspace::WasmKind;
+
+fn crates() -> BTreeMap<String, WasmCrate> {
+    let krate = |targets: Vec<WasmTarget>| WasmCrate {
+        manifest_dir: PathBuf::from("/ws/x"),
+        targets,
+    };
+    let bin = |name: &str| WasmTarget {
+        name: name.into(),
+        kind: WasmKind::Bin,
+    };
+    BTreeMap::from([
+        (
+            "cortex-core".to_owned(),
+            krate(vec![WasmTarget {
+                name: "cortex_core".into(),
+                kind: WasmKind::Cdylib,
+            }]),
+        ),
+        ("wasm-demo".to_owned(), krate(vec![bin("wasm-demo")])),
+        ("two-bins".to_owned(), krate(vec![bin("a"), bin("b")])),
+        ("only-rlib".to_owned(), krate(vec![])),
+    ])
+}
+
+fn parse_ok(text: &str) -> SizeBudget {
+    parse("size-budget.toml", text, &crates()).unwrap()
+}
+
+fn parse_err(text: &str) -> String {
+    parse("size-budget.toml", text, &crates())
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn reads_entries_in_file_order_with_default_and_overridden_tolerance() {
+    let budget = parse_ok(
+        r#"
+[tolerance]
+percent = 2
+bytes = "1 KiB"
+
+[artifact.wasm-demo]
+budget = "1 MiB"
+tolerance = { bytes = 100 }
+
+[artifact.core]
+crate = "cortex-core"
+budget = 787456
+"#,
+    );
+    let [demo, core] = budget.artifacts.as_slice() else {
+        panic!("{budget:?}")
+    };
+    assert_eq!(
+        (demo.name.as_str(), demo.krate.as_str(), demo.budget_bytes),
+        ("wasm-demo", "wasm-demo", 1 << 20)
+    );
+    assert_eq!(
+        demo.tolerance,
+        Tolerance {
+            percent: None,
+            bytes: Some(100)
+        }
+    );
+    assert_eq!(demo.target.file_name(), "wasm-demo.wasm");
+    assert_eq!(
+        (core.krate.as_str(), core.budget_bytes),
+        ("cortex-core", 769 * 1024)
+    );
+    assert_eq!(
+        core.tolerance,
+        Tolerance {
+            percent: Some(2.0),
+            bytes: Some(1024)
+        }
+    );
+    assert_eq!(core.target.file_name(), "cortex_core.wasm");
+}
+
+#[test]
+fn default_tolerance_applies_without_a_tolerance_table() {
+    let budget = parse_ok("[artifact.wasm-demo]\nbudget = \"1 MiB\"\n");
+    assert_eq!(budget.artifacts[0].tolerance, DEFAULT_TOLERANCE);
+}
+
+#[test]
+fn allowed_growth_is_the_larger_limit() {
+    let both = Tolerance {
+        percent: Some(1.0),
+        bytes: Some(500),
+    };
+    assert_eq!(both.allowed_growth(10_000), 500);
+    assert_eq!(both.allowed_growth(100_000), 1_000);
+    assert_eq!(
+        Tolerance {
+            percent: Some(0.5),
+            bytes: None
+        }
+        .allowed_growth(1_001),
+        5
+    );
+    assert_eq!(
+        Tolerance {
+            percent: None,
+            bytes: Some(64)
+        }
+        .allowed_growth(1 << 20),
+        64
+    );
+    assert_eq!(
+        Tolerance {
+            percent: Some(0.0),
+            bytes: None
+        }
+        .allowed_growth(1 << 20),
+        0
+    );
+}
+
+#[test]
+fn unknown_key_names_file_line_and_fields() {
+    let err = parse_err("[artifact.wasm-demo]\nbudget = \"1 MiB\"\nbugdet = 3\n");
+    assert!(
+        err.starts_with("size-budget.toml:3: unknown field `bugdet`"),
+        "{err}"
+    );
+    assert!(err.contains("fix:"), "{err}");
+}
+
+#[test]
+fn unparsable_size_names_line_and_example() {
+    let err = parse_err("[artifact.wasm-demo]\n\nbudget = \"1 MB-ish\"\n");
+    assert!(
+        err.starts_with(
+            "size-budget.toml:3: artifact `wasm-demo`: budget `1 MB-ish` is not a size"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("fix: e.g. `budget = \"769 KiB\"`"), "{err}");
+    let err = parse_err("[artifact.wasm-demo]\nbudget = -5\n");
+    assert!(
+        err.starts_with("size-budget.toml:2:") && err.contains("negative"),
+        "{err}"
+    );
+}
+
+#[test]
+fn crate_outside_the_workspace_lists_the_members() {
+    let err = parse_err("[artifact.x]\ncrate = \"cortex-cor\"\nbudget = 1\n");
+    assert!(
+        err.starts_with("size-budget.toml:2: artifact `x`: crate `cortex-cor` is not a member"),
+        "{err}"
+    );
+    assert!(
+        err.contains("cortex-core, only-rlib, two-bins, wasm-demo"),
+        "{err}"
+    );
+}
+
+#[test]
+fn crate_without_wasm_target_says_to_add_a_cdylib() {
+    let err = parse_err("\n[artifact.only-rlib]\nbudget = 1\n");
+    assert!(
+        err.starts_with(
+            "size-budget.toml:2: artifact `only-rlib`: crate `only-rlib` has no bin or cdylib"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("crate-type = [\\\"rlib\\\", \\\"cdylib\\\"]") || err.contains("cdylib\"]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn several_targets_need_an_explicit_choice() {
+    let err = parse_err("[artifact.two-bins]\nbudget = 1\n");
+    assert!(
+        err.contains("several wasm targets") && err.contains("a, b"),
+        "{err}"
+    );
+    let budget = parse_ok("[artifact.two-bins]\nbudget = 1\ntarget = \"b\"\n");
+    assert_eq!(budget.artifacts[0].target.name, "b");
+    let err = parse_err("[artifact.two-bins]\nbudget = 1\ntarget = \"c\"\n");
+    assert!(
+        err.starts_with("size-budget.toml:3:") && err.contains("no bin or cdylib target `c`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_budget_and_empty_file_are_errors() {
+    assert!(parse_err("[artifact.wasm-demo]\n").contains("missing field `budget`"));
+    assert!(parse_err("# nothing\n").contains("no artifacts"));
+}
+
+#[test]
+fn bad_tolerances_are_errors() {
+    let err = parse_err("[tolerance]\npercent = -1\n[artifact.wasm-demo]\nbudget = 1\n");
+    assert!(
+        err.starts_with("size-budget.toml:2:") && err.contains("negative"),
+        "{err}"
+    );
+    let err = parse_err("[tolerance]\n[artifact.wasm-demo]\nbudget = 1\n");
+    assert!(err.contains("neither `percent` nor `bytes`"), "{err}");
+    let err = parse_err("[tolerance]\nbytes = \"lots\"\n[artifact.wasm-demo]\nbudget = 1\n");
+    assert!(
+        err.starts_with("size-budget.toml:2: tolerance bytes `lots` is not a size"),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_errors_exit_with_2() {
+    let err: anyhow::Error = parse("size-budget.toml", "nonsense", &crates())
+        .unwrap_err()
+        .into();
+    assert_eq!(
+        crate::failure::exit_code(&err),
+        std::process::ExitCode::from(2)
+    );
+}

@@ -1,0 +1,42 @@
+//! Command-line flags of `cargo xtask`, one struct per subcommand.
+
+use clap::{Args, Parser, Subcommand};
+
+/// Project automation for cortex: wasm builds and the size gate.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", version, about)]
+pub(crate) struct Xtask {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Build each artifact in size-budget.toml for wasm32-wasip1 and optimise it with wasm-opt -Oz.
+    Wasm(Wasm),
+    /// Build and optimise the artifacts, then compare them with their budgets and size-baseline.json.
+    SizeCheck(SizeCheck),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Wasm {
+    /// Only this artifact or crate (repeatable); all artifacts of size-budget.toml by default.
+    #[arg(short = 'p', long = "package", value_name = "NAME")]
+    pub(crate) packages: Vec<String>,
+    /// Build only, leave the wasm-opt step out.
+    #[arg(long)]
+    pub(crate) no_opt: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SizeCheck {
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Accept the measured sizes: rewrite size-baseline.json (budgets still apply).
+    #[arg(long)]
+    pub(crate) update: bool,
+    /// Measure the artifacts already built instead of building them again.
+    #[arg(long)]
+    pub(crate) no_build: bool,
+}

@@ -1,0 +1,119 @@
+//! What cargo knows about the workspace: its root, target directory and the wasm targets of each crate.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use cargo_metadata::{CrateType, MetadataCommand, TargetKind};
+
+use crate::failure::ConfigError;
+
+pub(crate) const WASM_TARGET: &str = "wasm32-wasip1";
+pub(crate) const WASM_PROFILE: &str = "wasm-release";
+
+#[derive(Debug)]
+pub(crate) struct Workspace {
+    pub(crate) root: PathBuf,
+    /// Honours `CARGO_TARGET_DIR` and `build.target-dir`, because cargo computed it.
+    pub(crate) target_dir: PathBuf,
+    pub(crate) crates: BTreeMap<String, WasmCrate>,
+}
+
+/// A workspace member and the targets of it that compile to a `.wasm` module.
+#[derive(Debug, Clone)]
+pub(crate) struct WasmCrate {
+    pub(crate) manifest_dir: PathBuf,
+    pub(crate) targets: Vec<WasmTarget>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WasmTarget {
+    pub(crate) name: String,
+    pub(crate) kind: WasmKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WasmKind {
+    Bin,
+    Cdylib,
+}
+
+impl WasmTarget {
+    /// The file cargo writes: `<bin>.wasm`, or `<lib_name>.wasm` with `-` turned into `_` for a cdylib.
+    pub(crate) fn file_name(&self) -> String {
+        match self.kind {
+            WasmKind::Bin => format!("{}.wasm", self.name),
+            WasmKind::Cdylib => format!("{}.wasm", self.name.replace('-', "_")),
+        }
+    }
+
+    /// The cargo flag that builds only this target.
+    pub(crate) fn cargo_selector(&self) -> Vec<String> {
+        match self.kind {
+            WasmKind::Bin => vec!["--bin".to_owned(), self.name.clone()],
+            WasmKind::Cdylib => vec!["--lib".to_owned()],
+        }
+    }
+}
+
+impl Workspace {
+    /// Ask cargo about the workspace that contains the current directory.
+    pub(crate) fn discover() -> anyhow::Result<Workspace> {
+        let metadata = MetadataCommand::new().no_deps().exec().map_err(|err| {
+            ConfigError(format!(
+                "cargo metadata failed: {err}\n  fix: run from inside a cargo workspace"
+            ))
+        })?;
+        let mut crates = BTreeMap::new();
+        for package in metadata.workspace_packages() {
+            let manifest_dir = package
+                .manifest_path
+                .parent()
+                .with_context(|| format!("manifest of {} has no directory", package.name))?;
+            let targets = package
+                .targets
+                .iter()
+                .filter_map(|target| {
+                    let kind = if target.is_kind(TargetKind::Bin) {
+                        WasmKind::Bin
+                    } else if target.crate_types.contains(&CrateType::CDyLib) {
+                        WasmKind::Cdylib
+                    } else {
+                        return None;
+                    };
+                    Some(WasmTarget {
+                        name: target.name.clone(),
+                        kind,
+                    })
+                })
+                .collect();
+            crates.insert(
+                package.name.to_string(),
+                WasmCrate {
+                    manifest_dir: manifest_dir.as_std_path().to_path_buf(),
+                    targets,
+                },
+            );
+        }
+        Ok(Workspace {
+            root: metadata.workspace_root.into(),
+            target_dir: metadata.target_directory.into(),
+            crates,
+        })
+    }
+
+    /// Where cargo puts the unoptimised module of `target`.
+    pub(crate) fn raw_path(&self, target: &WasmTarget) -> PathBuf {
+        self.target_dir
+            .join(WASM_TARGET)
+            .join(WASM_PROFILE)
+            .join(target.file_name())
+    }
+
+    /// Where the optimised module of artifact `name` goes.
+    pub(crate) fn optimised_path(&self, name: &str) -> PathBuf {
+        self.target_dir
+            .join("wasm-opt")
+            .join(format!("{name}.wasm"))
+    }
+}
