@@ -16,6 +16,10 @@ pub(crate) enum Command {
     Wasm(Wasm),
     /// Build and optimise the artifacts, then compare them with their budgets and size-baseline.json.
     SizeCheck(SizeCheck),
+    /// Run an artifact's optimised module (or a .wasm file) in the embedded WASI runtime.
+    Run(Run),
+    /// Attribute an artifact's optimised bytes to functions, crates and sections.
+    SizeWhy(SizeWhy),
 }
 
 #[derive(Debug, Args)]
@@ -39,4 +43,25 @@ pub(crate) struct SizeCheck {
     /// Measure the artifacts already built instead of building them again.
     #[arg(long)]
     pub(crate) no_build: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Run {
+    /// An artifact of size-budget.toml (or its crate), or the path of a .wasm file.
+    pub(crate) artifact: String,
+    /// Arguments for the program, after `--`.
+    #[arg(last = true)]
+    pub(crate) args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SizeWhy {
+    /// An artifact of size-budget.toml (or its crate).
+    pub(crate) artifact: String,
+    /// How many functions or crates to list before summing up the rest.
+    #[arg(long, default_value_t = 20)]
+    pub(crate) top: usize,
+    /// Group the code bytes by function or by crate.
+    #[arg(long, value_enum, default_value_t = crate::size_why::By::Function)]
+    pub(crate) by: crate::size_why::By,
 }

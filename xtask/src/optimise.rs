@@ -52,12 +52,21 @@ pub(crate) fn optimise(input: &Path, output: &Path, keep_names: bool) -> anyhow:
     Ok(())
 }
 
-/// Like [`optimise`] for the shipped (nameless) module, but a no-op when `input` is byte-identical
-/// to the last run's. Returns whether wasm-opt ran.
-pub(crate) fn optimise_if_changed(input: &Path, output: &Path) -> anyhow::Result<bool> {
+/// Like [`optimise`], but a no-op when `input` is byte-identical to the last run's (with the same
+/// `keep_names`). Returns whether wasm-opt ran.
+pub(crate) fn optimise_if_changed(
+    input: &Path,
+    output: &Path,
+    keep_names: bool,
+) -> anyhow::Result<bool> {
     let module = fs::read(input).with_context(|| format!("read {}", input.display()))?;
     let mut hasher = Sha256::new();
     hasher.update(OPTIONS_TAG.as_bytes());
+    hasher.update(if keep_names {
+        "names kept"
+    } else {
+        "names stripped"
+    });
     hasher.update(&module);
     let hash = format!("{:x}\n", hasher.finalize());
 
@@ -66,7 +75,7 @@ pub(crate) fn optimise_if_changed(input: &Path, output: &Path) -> anyhow::Result
     if unchanged {
         return Ok(false);
     }
-    optimise(input, output, false)?;
+    optimise(input, output, keep_names)?;
     crate::atomic::write(&stamp, hash.as_bytes())?;
     Ok(true)
 }

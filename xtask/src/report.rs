@@ -22,6 +22,9 @@ fn columns() -> Vec<(&'static str, Align, Cell)> {
             human(r.measurement.opt_bytes)
         }),
         ("gzip", Align::Right, |r| human(r.measurement.gzip_bytes)),
+        ("brotli", Align::Right, |r| {
+            human(r.measurement.brotli_bytes)
+        }),
         ("budget", Align::Right, |r| human(r.budget_bytes)),
         ("% of budget", Align::Right, |r| {
             format!(

@@ -45,11 +45,11 @@ fn rows() -> Vec<Row> {
 #[test]
 fn table_is_aligned() {
     expect![[r#"
-        artifact           raw  optimised       gzip     budget  % of budget       Δ vs baseline  status
-        -----------  ---------  ---------  ---------  ---------  -----------  ------------------  -----------
-        cortex-core  588.3 KiB  294.2 KiB   98.1 KiB  769.0 KiB        38.3%     +1234 B (+0.4%)  ok
-        wasm-demo     2.10 MiB   1.05 MiB  358.1 KiB   1.00 MiB       104.9%  +100000 B (+10.0%)  OVER BUDGET
-        tiny           1.8 KiB      900 B      300 B    4.0 KiB        22.0%                   -  new
+        artifact           raw  optimised       gzip     brotli     budget  % of budget       Δ vs baseline  status
+        -----------  ---------  ---------  ---------  ---------  ---------  -----------  ------------------  -----------
+        cortex-core  588.3 KiB  294.2 KiB   98.1 KiB   73.5 KiB  769.0 KiB        38.3%     +1234 B (+0.4%)  ok
+        wasm-demo     2.10 MiB   1.05 MiB  358.1 KiB  268.6 KiB   1.00 MiB       104.9%  +100000 B (+10.0%)  OVER BUDGET
+        tiny           1.8 KiB      900 B      300 B      225 B    4.0 KiB        22.0%                   -  new
     "#]]
     .assert_eq(&table(&rows()));
 }
@@ -59,11 +59,11 @@ fn markdown_has_a_header_alignment_row_and_one_line_per_artifact() {
     expect![[r#"
         ### Wasm sizes
 
-        | artifact | raw | optimised | gzip | budget | % of budget | Δ vs baseline | status |
-        | :--- | ---: | ---: | ---: | ---: | ---: | ---: | :--- |
-        | cortex-core | 588.3 KiB | 294.2 KiB | 98.1 KiB | 769.0 KiB | 38.3% | +1234 B (+0.4%) | ok |
-        | wasm-demo | 2.10 MiB | 1.05 MiB | 358.1 KiB | 1.00 MiB | 104.9% | +100000 B (+10.0%) | OVER BUDGET |
-        | tiny | 1.8 KiB | 900 B | 300 B | 4.0 KiB | 22.0% | - | new |
+        | artifact | raw | optimised | gzip | brotli | budget | % of budget | Δ vs baseline | status |
+        | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- |
+        | cortex-core | 588.3 KiB | 294.2 KiB | 98.1 KiB | 73.5 KiB | 769.0 KiB | 38.3% | +1234 B (+0.4%) | ok |
+        | wasm-demo | 2.10 MiB | 1.05 MiB | 358.1 KiB | 268.6 KiB | 1.00 MiB | 104.9% | +100000 B (+10.0%) | OVER BUDGET |
+        | tiny | 1.8 KiB | 900 B | 300 B | 225 B | 4.0 KiB | 22.0% | - | new |
     "#]].assert_eq(&markdown(&rows()));
 }
 
@@ -81,6 +81,7 @@ fn json_has_the_documented_fields() {
               "raw_bytes": 602468,
               "opt_bytes": 301234,
               "gzip_bytes": 100411,
+              "brotli_bytes": 75308,
               "budget_bytes": 787456,
               "baseline_bytes": 300000,
               "allowed_growth_bytes": 3000,
@@ -94,6 +95,7 @@ fn json_has_the_documented_fields() {
               "raw_bytes": 2200000,
               "opt_bytes": 1100000,
               "gzip_bytes": 366666,
+              "brotli_bytes": 275000,
               "budget_bytes": 1048576,
               "baseline_bytes": 1000000,
               "allowed_growth_bytes": 10000,
@@ -107,6 +109,7 @@ fn json_has_the_documented_fields() {
               "raw_bytes": 1800,
               "opt_bytes": 900,
               "gzip_bytes": 300,
+              "brotli_bytes": 225,
               "budget_bytes": 4096,
               "baseline_bytes": null,
               "allowed_growth_bytes": null,

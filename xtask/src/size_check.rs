@@ -7,9 +7,9 @@ use anyhow::Context;
 use crate::baseline::{Baseline, BaselineEntry};
 use crate::failure::GateFailure;
 use crate::verdict::{self, Row};
-use crate::wasm::{self, Measurement, Step};
+use crate::wasm::{self, Step};
 use crate::workspace::Workspace;
-use crate::{baseline, flags, report};
+use crate::{baseline, behaviour, flags, growth, report};
 
 impl flags::SizeCheck {
     pub(crate) fn run(self) -> anyhow::Result<()> {
@@ -31,7 +31,7 @@ impl flags::SizeCheck {
         for artifact in &budget.artifacts {
             let measurement = wasm::make(&sh, &ws, artifact, step, true)?;
             eprintln!("{}", wasm::summary_line(&measurement, true));
-            verify(&measurement)?;
+            behaviour::verify(artifact, &measurement)?;
             rows.push(verdict::judge(
                 measurement,
                 artifact,
@@ -55,21 +55,38 @@ impl flags::SizeCheck {
         }
 
         if self.update {
-            let new_baseline = accepted(&rows);
+            let mut new_baseline = accepted(&rows);
+            for artifact in &budget.artifacts {
+                match (step, new_baseline.artifacts.get_mut(&artifact.name)) {
+                    (Step::Build, Some(entry)) => growth::record(&sh, &ws, artifact, entry)?,
+                    _ => eprintln!(
+                        "note: no per-crate breakdown of {} recorded with --no-build",
+                        artifact.name
+                    ),
+                }
+            }
             new_baseline.write(&baseline_path)?;
             eprintln!("updated {}", baseline_path.display());
         }
 
         // With --update the growth is accepted; the budget is a ceiling either way.
-        let messages: Vec<String> = verdict::failures(&rows)
-            .into_iter()
-            .filter(|message| !self.update || message.contains("over its budget"))
-            .collect();
-        if !messages.is_empty() {
+        let mut failed = 0;
+        for (row, artifact) in rows.iter().zip(&budget.artifacts) {
+            let messages: Vec<String> = verdict::failures(std::slice::from_ref(row))
+                .into_iter()
+                .filter(|message| !self.update || message.contains("over its budget"))
+                .collect();
             for message in &messages {
                 eprintln!("error: {message}");
             }
-            return Err(GateFailure(format!("{} size check(s) failed", messages.len())).into());
+            if !messages.is_empty() {
+                failed += messages.len();
+                let entry = old_baseline.artifacts.get(&artifact.name);
+                eprint!("{}", growth::explain(&sh, &ws, artifact, entry, step));
+            }
+        }
+        if failed > 0 {
+            return Err(GateFailure(format!("{failed} size check(s) failed")).into());
         }
         if let Some(new) = rows
             .iter()
@@ -84,11 +101,6 @@ impl flags::SizeCheck {
         }
         Ok(())
     }
-}
-
-/// Checks that run on an optimised module before it is judged; a failure stops the gate.
-fn verify(_measurement: &Measurement) -> anyhow::Result<()> {
-    Ok(())
 }
 
 /// The baseline after `--update`: the measured sizes of every artifact in the budget.

@@ -16,6 +16,7 @@ pub(crate) fn measurement(name: &str, opt_bytes: u64) -> Measurement {
         raw_bytes: opt_bytes * 2,
         opt_bytes,
         gzip_bytes: opt_bytes / 3,
+        brotli_bytes: opt_bytes / 4,
         build_time: Duration::ZERO,
         opt_time: Duration::ZERO,
         optimiser_ran: true,

@@ -27,6 +27,7 @@ pub(crate) struct Measurement {
     pub(crate) raw_bytes: u64,
     pub(crate) opt_bytes: u64,
     pub(crate) gzip_bytes: u64,
+    pub(crate) brotli_bytes: u64,
     #[serde(skip)]
     pub(crate) build_time: Duration,
     #[serde(skip)]
@@ -66,6 +67,7 @@ impl flags::Wasm {
         for artifact in selected {
             let measurement = make(&sh, &ws, artifact, Step::Build, !self.no_opt)?;
             println!("{}", summary_line(&measurement, !self.no_opt));
+            crate::behaviour::verify(artifact, &measurement)?;
         }
         Ok(())
     }
@@ -169,7 +171,7 @@ pub(crate) fn make(
         let ran = if step == Step::Reuse && out.exists() {
             false
         } else {
-            crate::optimise::optimise_if_changed(&raw_path, &out)
+            crate::optimise::optimise_if_changed(&raw_path, &out, false)
                 .with_context(|| format!("optimise {}", artifact.name))?
         };
         (out, ran)
@@ -191,6 +193,7 @@ pub(crate) fn make(
         raw_bytes,
         opt_bytes: optimised.len() as u64,
         gzip_bytes: gzip_len(&optimised)?,
+        brotli_bytes: brotli_len(&optimised)?,
         build_time,
         opt_time,
         optimiser_ran,
@@ -203,7 +206,11 @@ const KEPT_SECTION: &str = "target_features";
 
 /// One cargo invocation in the crate's own directory, so other members' features never unify into it.
 /// `cargo rustc` passes the linker flag to the final artifact alone, so dependencies are not rebuilt.
-fn build(sh: &Shell, ws: &Workspace, artifact: &ArtifactBudget) -> anyhow::Result<PathBuf> {
+pub(crate) fn build(
+    sh: &Shell,
+    ws: &Workspace,
+    artifact: &ArtifactBudget,
+) -> anyhow::Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let krate = &ws.crates[&artifact.krate];
     let _dir = sh.push_dir(&krate.manifest_dir);
@@ -237,6 +244,18 @@ fn build(sh: &Shell, ws: &Workspace, artifact: &ArtifactBudget) -> anyhow::Resul
     bail!("cargo built {} but reported no {expected}", artifact.krate)
 }
 
+/// Brotli at its best quality and largest window, as a CDN would serve the module.
+fn brotli_len(bytes: &[u8]) -> anyhow::Result<u64> {
+    let mut compressed = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 24,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut compressed, &params).context("brotli")?;
+    Ok(compressed.len() as u64)
+}
+
 fn gzip_len(bytes: &[u8]) -> anyhow::Result<u64> {
     let mut encoder = GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(bytes).context("gzip")?;
@@ -265,10 +284,11 @@ pub(crate) fn summary_line(m: &Measurement, optimised: bool) -> String {
         "wasm-opt skipped (input unchanged)".to_owned()
     };
     format!(
-        "{}: raw {} -> optimised {} (saves {saving:.1}%), gzip {}; {build}, {opt}",
+        "{}: raw {} -> optimised {} (saves {saving:.1}%), gzip {}, brotli {}; {build}, {opt}",
         m.name,
         human(m.raw_bytes),
         human(m.opt_bytes),
-        human(m.gzip_bytes)
+        human(m.gzip_bytes),
+        human(m.brotli_bytes)
     )
 }

@@ -1,0 +1,349 @@
+//! After wasm-opt, the optimised module must behave as the unoptimised one did.
+
+#[cfg(feature = "runtime")]
+use std::time::{Duration, Instant};
+
+#[cfg(feature = "runtime")]
+use anyhow::Context;
+use anyhow::Result;
+
+use crate::budget::ArtifactBudget;
+#[cfg(feature = "runtime")]
+use crate::cortex_abi::CortexAbi;
+#[cfg(feature = "runtime")]
+use crate::failure::GateFailure;
+#[cfg(feature = "runtime")]
+use crate::runtime::{Exit, Mode, Runtime, Trapped};
+use crate::wasm::Measurement;
+#[cfg(feature = "runtime")]
+use crate::workspace::WasmKind;
+
+/// A check run that takes longer than this has most likely been miscompiled into a loop.
+#[cfg(feature = "runtime")]
+const LIMIT: Duration = Duration::from_secs(120);
+
+/// Checks an optimised artifact: a binary against its unoptimised build (same stdout, same exit),
+/// a library through its exports. A difference fails the artifact (exit 1).
+pub(crate) fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> Result<()> {
+    if measurement.path == measurement.raw_path {
+        return Ok(());
+    }
+    #[cfg(feature = "runtime")]
+    {
+        let started = Instant::now();
+        let read = |path: &std::path::Path| {
+            std::fs::read(path).with_context(|| format!("read {}", path.display()))
+        };
+        let (raw, optimised) = (read(&measurement.raw_path)?, read(&measurement.path)?);
+        let stamp = measurement.path.with_extension("wasm.verified");
+        let fingerprint = fingerprint(&raw, &optimised);
+        if std::fs::read_to_string(&stamp).is_ok_and(|old| old == fingerprint) {
+            eprintln!(
+                "{}: behaviour check skipped (modules unchanged since they passed it)",
+                artifact.name
+            );
+            return Ok(());
+        }
+        let runtime = Runtime::new()?;
+        let what = match artifact.target.kind {
+            WasmKind::Bin => {
+                let code = check_command(&runtime, &artifact.name, &raw, &optimised)?;
+                format!("prints the same and exits with {code} as before wasm-opt")
+            }
+            WasmKind::Cdylib => check_library(&runtime, &artifact.name, &optimised)?.to_owned(),
+        };
+        crate::atomic::write(&stamp, fingerprint.as_bytes())?;
+        eprintln!(
+            "{}: optimised module {what} ({:.1}s)",
+            artifact.name,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    #[cfg(not(feature = "runtime"))]
+    eprintln!(
+        "{}: behaviour check skipped: this xtask was built without its `runtime` feature",
+        artifact.name
+    );
+    Ok(())
+}
+
+/// What a passed check depends on: both modules and the xtask that checked them (a rebuilt xtask
+/// may check more, so it checks again).
+#[cfg(feature = "runtime")]
+fn fingerprint(raw: &[u8], optimised: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+
+    let mut hasher = Sha256::new();
+    for part in [raw, optimised] {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    let xtask = std::env::current_exe().and_then(std::fs::metadata);
+    if let Ok(xtask) = xtask {
+        hasher.update(xtask.len().to_le_bytes());
+        hasher.update(format!("{:?}", xtask.modified().ok()).as_bytes());
+    }
+    format!("{:x}\n", hasher.finalize())
+}
+
+#[cfg_attr(not(feature = "runtime"), allow(dead_code))]
+/// The first line where two outputs part ways (1-based; `None` past the end of an output).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LineDifference {
+    pub(crate) line: usize,
+    pub(crate) before: Option<String>,
+    pub(crate) after: Option<String>,
+}
+
+#[cfg_attr(not(feature = "runtime"), allow(dead_code))]
+pub(crate) fn first_difference(before: &[u8], after: &[u8]) -> Option<LineDifference> {
+    if before == after {
+        return None;
+    }
+    let (before, after) = (
+        String::from_utf8_lossy(before),
+        String::from_utf8_lossy(after),
+    );
+    let (mut left, mut right) = (before.split_inclusive('\n'), after.split_inclusive('\n'));
+    let mut line = 0;
+    loop {
+        line += 1;
+        match (left.next(), right.next()) {
+            (Some(a), Some(b)) if a == b => continue,
+            (a, b) => {
+                let strip =
+                    |l: Option<&str>| l.map(|l| l.strip_suffix('\n').unwrap_or(l).to_owned());
+                let (before, after) = (strip(a), strip(b));
+                // Lines that differ only in their newline keep it, so the two shown do differ.
+                if before == after {
+                    return Some(LineDifference {
+                        line,
+                        before: a.map(str::to_owned),
+                        after: b.map(str::to_owned),
+                    });
+                }
+                return Some(LineDifference {
+                    line,
+                    before,
+                    after,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(feature = "runtime")]
+/// Runs a command module unoptimised and optimised; fails the artifact when stdout or the exit
+/// code differ. Returns the exit code they agree on.
+pub(crate) fn check_command(
+    runtime: &Runtime,
+    artifact: &str,
+    unoptimised: &[u8],
+    optimised: &[u8],
+) -> Result<i32> {
+    let mode = Mode::Capture { limit: LIMIT };
+    let before = runtime
+        .run(artifact, unoptimised, &[], mode)
+        .with_context(|| {
+            format!("run the unoptimised `{artifact}` to compare the optimised one with it")
+        })?;
+    let after = match runtime.run(artifact, optimised, &[], mode) {
+        Ok(after) => after,
+        Err(error) => {
+            let Some(trapped) = error.downcast_ref::<Trapped>() else {
+                return Err(error);
+            };
+            return Err(GateFailure(format!(
+                "`{artifact}` behaves differently after wasm-opt: the optimised module trapped ({}) where \
+                 the unoptimised one exited with {}{}",
+                trapped.reason,
+                before.code,
+                last_words(&trapped.stderr)
+            ))
+            .into());
+        }
+    };
+    compare(artifact, &before, &after)?;
+    Ok(before.code)
+}
+
+#[cfg(feature = "runtime")]
+fn compare(artifact: &str, before: &Exit, after: &Exit) -> Result<()> {
+    let shown = |line: &Option<String>| match line {
+        Some(text) => format!("{text:?}"),
+        None => "(no such line: the output ends before it)".to_owned(),
+    };
+    if let Some(diff) = first_difference(&before.stdout, &after.stdout) {
+        return Err(GateFailure(format!(
+            "`{artifact}` behaves differently after wasm-opt: stdout line {} differs\n  unoptimised: {}\n  optimised:   {}",
+            diff.line,
+            shown(&diff.before),
+            shown(&diff.after),
+        ))
+        .into());
+    }
+    if before.code != after.code {
+        return Err(GateFailure(format!(
+            "`{artifact}` behaves differently after wasm-opt: the unoptimised module exits with {}, the optimised \
+             one with {}{}",
+            before.code,
+            after.code,
+            last_words(&after.stderr)
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// The last line a failing module wrote to stderr, often its panic message.
+#[cfg(feature = "runtime")]
+fn last_words(stderr: &[u8]) -> String {
+    let stderr = String::from_utf8_lossy(stderr);
+    match stderr.lines().rev().find(|line| !line.trim().is_empty()) {
+        Some(line) => format!("\n  its stderr ends with: {}", line.trim()),
+        None => String::new(),
+    }
+}
+
+#[cfg(feature = "runtime")]
+/// Instantiates the optimised library module and, when it speaks the cortex-core ABI, drives it
+/// through the scripted session. Returns what was checked, for the progress line.
+pub(crate) fn check_library(
+    runtime: &Runtime,
+    artifact: &str,
+    optimised: &[u8],
+) -> Result<&'static str> {
+    let library = runtime.instantiate(artifact, optimised)?;
+    if !crate::abi_session::speaks_cortex_abi(optimised)? {
+        return Ok("instantiates");
+    }
+    let mut abi = CortexAbi::new(artifact, library)?;
+    crate::abi_session::run(&mut abi).map_err(|error| {
+        if error.is::<Trapped>() {
+            return error;
+        }
+        GateFailure(format!(
+            "the optimised `{artifact}` fails the cortex-core ABI session: {error:#}"
+        ))
+        .into()
+    })?;
+    Ok("passes the cortex-core ABI session")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identical_outputs_have_no_difference() {
+        assert_eq!(first_difference(b"a\nb\n", b"a\nb\n"), None);
+    }
+
+    #[test]
+    fn reports_the_first_differing_line_with_both_versions() {
+        let diff = first_difference(b"same\nsum 41\ntail\n", b"same\nsum 42\ntail\n").unwrap();
+        assert_eq!(
+            diff,
+            LineDifference {
+                line: 2,
+                before: Some("sum 41".into()),
+                after: Some("sum 42".into())
+            }
+        );
+    }
+
+    #[test]
+    fn a_missing_line_or_newline_counts_as_a_difference() {
+        let diff = first_difference(b"a\nb\n", b"a\n").unwrap();
+        assert_eq!(
+            diff,
+            LineDifference {
+                line: 2,
+                before: Some("b".into()),
+                after: None
+            }
+        );
+        let diff = first_difference(b"a\n", b"a").unwrap();
+        assert_eq!(
+            diff,
+            LineDifference {
+                line: 1,
+                before: Some("a\n".into()),
+                after: Some("a".into())
+            }
+        );
+    }
+
+    #[cfg(feature = "runtime")]
+    mod modules {
+        use super::super::*;
+        use crate::fixtures::{command, trapping};
+
+        #[test]
+        fn same_output_and_exit_passes() {
+            let runtime = Runtime::new().unwrap();
+            let code = check_command(
+                &runtime,
+                "demo",
+                &command("a\nb\n", Some(4)),
+                &command("a\nb\n", Some(4)),
+            );
+            assert_eq!(code.unwrap(), 4);
+        }
+
+        #[test]
+        fn a_different_line_fails_naming_the_artifact_and_the_line() {
+            let runtime = Runtime::new().unwrap();
+            let (before, after) = (
+                command("count 3\nsum 41\n", None),
+                command("count 3\nsum 42\n", None),
+            );
+            let error = check_command(&runtime, "demo", &before, &after).unwrap_err();
+            assert!(
+                error.is::<GateFailure>(),
+                "a behaviour difference fails the gate (exit 1)"
+            );
+            expect_test::expect![[r#"
+                `demo` behaves differently after wasm-opt: stdout line 2 differs
+                  unoptimised: "sum 41"
+                  optimised:   "sum 42""#]]
+            .assert_eq(&error.to_string());
+        }
+
+        #[test]
+        fn a_different_exit_code_or_a_new_trap_fails() {
+            let runtime = Runtime::new().unwrap();
+            let error = check_command(
+                &runtime,
+                "demo",
+                &command("x\n", Some(0)),
+                &command("x\n", Some(1)),
+            )
+            .unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .contains("exits with 0, the optimised one with 1"),
+                "{error}"
+            );
+            let error =
+                check_command(&runtime, "demo", &command("x\n", Some(0)), &trapping()).unwrap_err();
+            assert!(
+                error.to_string().starts_with(
+                    "`demo` behaves differently after wasm-opt: the optimised module trapped"
+                ),
+                "{error}"
+            );
+        }
+
+        #[test]
+        fn a_library_without_the_cortex_abi_only_has_to_instantiate() {
+            let runtime = Runtime::new().unwrap();
+            let module = wat::parse_str(r#"(module (func (export "f")))"#).unwrap();
+            assert_eq!(
+                check_library(&runtime, "lib", &module).unwrap(),
+                "instantiates"
+            );
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! `cargo xtask run`: exit codes, stdout passthrough, traps and missing artifacts, on small WAT programs.
+#![cfg(feature = "runtime")]
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Prints its first argument and a newline to stdout, "bye" to stderr, then exits with 7.
+const ECHO: &str = r#"(module
+    (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes_get (param i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "args_get" (func $args_get (param i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 32) "\nbye")
+    (func $write (param $fd i32) (param $ptr i32) (param $len i32)
+        (i32.store (i32.const 16) (local.get $ptr))
+        (i32.store (i32.const 20) (local.get $len))
+        (drop (call $fd_write (local.get $fd) (i32.const 16) (i32.const 1) (i32.const 24))))
+    (func (export "_start") (local $arg i32) (local $len i32)
+        (drop (call $args_sizes_get (i32.const 0) (i32.const 4)))
+        (drop (call $args_get (i32.const 256) (i32.const 1024)))
+        (local.set $arg (i32.load (i32.const 260)))
+        (block $end (loop $next
+            (br_if $end (i32.eqz (i32.load8_u (i32.add (local.get $arg) (local.get $len)))))
+            (local.set $len (i32.add (local.get $len) (i32.const 1)))
+            (br $next)))
+        (call $write (i32.const 1) (local.get $arg) (local.get $len))
+        (call $write (i32.const 1) (i32.const 32) (i32.const 1))
+        (call $write (i32.const 2) (i32.const 33) (i32.const 3))
+        (call $proc_exit (i32.const 7))))"#;
+
+fn fixture(dir: &Path, name: &str, wat: &str) -> PathBuf {
+    let path = dir.join(format!("{name}.wasm"));
+    std::fs::write(&path, wat::parse_str(wat).unwrap()).unwrap();
+    path
+}
+
+fn xtask(args: &[&str]) -> Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(root)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn passes_arguments_streams_output_and_exits_with_the_programs_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let echo = fixture(dir.path(), "echo", ECHO);
+    let output = xtask(&["run", echo.to_str().unwrap(), "--", "hello, world"]);
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "hello, world\n");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("bye"),
+        "stderr streams through too"
+    );
+    assert_eq!(output.status.code(), Some(7));
+}
+
+#[test]
+fn a_program_returning_from_start_exits_with_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let quiet = fixture(
+        dir.path(),
+        "quiet",
+        r#"(module (memory (export "memory") 1) (func (export "_start")))"#,
+    );
+    let output = xtask(&["run", quiet.to_str().unwrap()]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn a_trap_names_the_artifact_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let crash = fixture(
+        dir.path(),
+        "crasher",
+        r#"(module (func (export "_start") unreachable))"#,
+    );
+    let output = xtask(&["run", crash.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("`crasher` trapped") && stderr.contains("unreachable"),
+        "{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(134));
+}
+
+#[test]
+fn a_missing_artifact_is_a_usage_error() {
+    let output = xtask(&["run", "no-such-artifact"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no artifact `no-such-artifact` in size-budget.toml"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("wasm-demo"),
+        "the error lists the artifacts there are: {stderr}"
+    );
+    assert_eq!(output.status.code(), Some(2));
+
+    let output = xtask(&["run", "/nonexistent/missing.wasm"]);
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("cannot read /nonexistent/missing.wasm")
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_library_artifact_is_not_runnable() {
+    let output = xtask(&["run", "cortex-core"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("`cortex-core` is a library module"),
+        "{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
