@@ -195,11 +195,12 @@ fn crate_of_path(demangled: &str) -> &str {
     if let Some(krate) = root(self_type) {
         return krate;
     }
-    // `<u64 as core::fmt::Display>::fmt`: fall back to the trait's crate.
-    qualified
-        .find(" as ")
-        .and_then(|at| root(&qualified[at + 4..]))
-        .unwrap_or("[unknown]")
+    // `<u64 as core::fmt::Display>::fmt`: fall back to the trait's crate; `<char>::escape_debug_ext`, an
+    // inherent method of a primitive, lives in core.
+    match qualified.find(" as ") {
+        Some(at) => root(&qualified[at + 4..]).unwrap_or("[unknown]"),
+        None => "core",
+    }
 }
 
 /// The first segment of a `a::b::c` path, if it has more than one segment.
@@ -254,6 +255,7 @@ pub(crate) mod tests {
             crate_of_path("<[T] as alloc::slice::hack::ConvertVec>::to_vec"),
             "alloc"
         );
+        assert_eq!(crate_of_path("<char>::escape_debug_ext"), "core");
     }
 
     #[test]

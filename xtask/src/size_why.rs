@@ -42,8 +42,8 @@ impl flags::SizeWhy {
 /// other's cache) and optimised like the shipped module, but keeping the name section.
 pub(crate) fn named_copy(sh: &Shell, ws: &Workspace, artifact: &ArtifactBudget) -> Result<PathBuf> {
     let _target = sh.push_env("CARGO_TARGET_DIR", ws.target_dir.join("named"));
-    // The profile strips names from what ships; this copy needs them.
-    let _strip = sh.push_env("CARGO_PROFILE_WASM_RELEASE_STRIP", "false");
+    // The profile strips names from what ships; this copy keeps them, and only them.
+    let _strip = sh.push_env("CARGO_PROFILE_WASM_RELEASE_STRIP", "debuginfo");
     eprintln!("{}: building a copy with names kept", artifact.name);
     let raw = wasm::build(sh, ws, artifact)
         .with_context(|| format!("build {} with names kept", artifact.name))?;

@@ -37,8 +37,11 @@ fn optimised_core() -> &'static (runtime::Runtime, wasmtime::Module) {
             "xtask wasm -p cortex-core failed:\n{stderr}"
         );
         assert!(
-            stderr.contains("passes the cortex-core ABI session"),
-            "the xtask checked it itself:\n{stderr}"
+            (stderr.contains("cortex-core: optimised module passes the cortex-core ABI session")
+                || stderr.contains(
+                    "cortex-core: behaviour check skipped (modules unchanged since they passed it)"
+                )),
+            "the xtask checks it itself (or did for these very modules):\n{stderr}"
         );
         let path = target.join("wasm-opt").join("cortex-core.wasm");
         let module = std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));

@@ -26,8 +26,11 @@ fn optimised_demo_prints_what_the_unoptimised_one_prints() {
         "xtask wasm -p wasm-demo failed:\n{stderr}"
     );
     assert!(
-        stderr.contains("wasm-demo: optimised module prints the same"),
-        "the xtask checked it itself:\n{stderr}"
+        (stderr.contains("wasm-demo: optimised module prints the same")
+            || stderr.contains(
+                "wasm-demo: behaviour check skipped (modules unchanged since they passed it)"
+            )),
+        "the xtask checks it itself (or did for these very modules):\n{stderr}"
     );
 
     let raw = std::fs::read(target.join("wasm32-wasip1/wasm-release/wasm-demo.wasm")).unwrap();
