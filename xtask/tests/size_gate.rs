@@ -1,0 +1,207 @@
+//! End to end: the real xtask binary builds, optimises and judges a fixture crate outside the workspace.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// A copy of `fixtures/tiny`, so budget and baseline files can be written into it.
+struct Fixture {
+    dir: tempfile::TempDir,
+    target_dir: PathBuf,
+}
+
+impl Fixture {
+    /// `name` keeps each test's target directory apart, so parallel tests never replace each
+    /// other's modules mid-read, while a re-run of the same test stays warm.
+    fn new(name: &str, budget: &str) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+        std::fs::create_dir(dir.path().join("src")).unwrap();
+        for file in ["Cargo.toml", "src/main.rs"] {
+            std::fs::copy(source.join(file), dir.path().join(file)).unwrap();
+        }
+        // The fixture is measured with the compiler the workspace pins.
+        let toolchain = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rust-toolchain.toml");
+        std::fs::copy(toolchain, dir.path().join("rust-toolchain.toml")).unwrap();
+        let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("size-gate")
+            .join(name);
+        let fixture = Fixture { dir, target_dir };
+        fixture.write("size-budget.toml", budget);
+        fixture
+    }
+
+    fn write(&self, file: &str, contents: &str) {
+        std::fs::write(self.dir.path().join(file), contents).unwrap();
+    }
+
+    fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(file)).unwrap()
+    }
+
+    fn xtask(&self, args: &[&str]) -> Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("CARGO_TARGET_DIR", &self.target_dir)
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .output()
+            .unwrap()
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+const ROOMY_BUDGET: &str = "[tolerance]\npercent = 1.0\n\n[artifact.tiny]\nbudget = \"1 MiB\"\n";
+
+/// The optimised size, measured by a passing run.
+fn measured_size(fixture: &Fixture) -> u64 {
+    let output = fixture.xtask(&["size-check", "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let tiny = &report["artifacts"][0];
+    assert_eq!(tiny["name"], "tiny");
+    tiny["opt_bytes"].as_u64().unwrap()
+}
+
+#[test]
+fn passes_within_budget_and_update_writes_the_baseline() {
+    let fixture = Fixture::new("passes", ROOMY_BUDGET);
+    let output = fixture.xtask(&["size-check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let table = stdout(&output);
+    assert!(table.starts_with("artifact"), "{table}");
+    assert!(
+        table.lines().nth(2).unwrap().starts_with("tiny ") && table.contains(" new"),
+        "{table}"
+    );
+
+    let optimised = fixture.target_dir.join("wasm-opt/tiny.wasm");
+    let raw = fixture
+        .target_dir
+        .join("wasm32-wasip1/wasm-release/tiny.wasm");
+    let (opt_len, raw_len) = (
+        optimised.metadata().unwrap().len(),
+        raw.metadata().unwrap().len(),
+    );
+    assert!(
+        opt_len > 0 && opt_len < raw_len,
+        "optimised {opt_len} B, raw {raw_len} B"
+    );
+
+    let output = fixture.xtask(&["size-check", "--update"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("wasm-opt skipped (input unchanged)"),
+        "{}",
+        stderr(&output)
+    );
+    let baseline: serde_json::Value =
+        serde_json::from_str(&fixture.read("size-baseline.json")).unwrap();
+    assert_eq!(baseline["artifacts"]["tiny"]["opt_bytes"], opt_len);
+    // Raw leaves out the target_features section that is kept only for the optimiser.
+    let raw_bytes = baseline["artifacts"]["tiny"]["raw_bytes"].as_u64().unwrap();
+    assert!(
+        raw_bytes < raw_len && raw_bytes + 512 > raw_len,
+        "raw {raw_bytes} B, file {raw_len} B"
+    );
+
+    let output = fixture.xtask(&["size-check", "--no-build"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("+0 B (+0.0%)  ok"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn budget_below_the_real_size_fails_with_1() {
+    let fixture = Fixture::new("over-budget", ROOMY_BUDGET);
+    let size = measured_size(&fixture);
+    fixture.write(
+        "size-budget.toml",
+        &format!("[artifact.tiny]\nbudget = {}\n", size - 1),
+    );
+    let output = fixture.xtask(&["size-check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let expected = format!(
+        "tiny: optimised size {size} B is over its budget of {} B by 1 B",
+        size - 1
+    );
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("OVER BUDGET"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn growth_beyond_tolerance_fails_with_1_and_says_how_to_accept_it() {
+    let fixture = Fixture::new("regressed", ROOMY_BUDGET);
+    let size = measured_size(&fixture);
+    let old = size * 9 / 10;
+    fixture.write(
+        "size-baseline.json",
+        &format!(r#"{{"artifacts": {{"tiny": {{"raw_bytes": 1, "opt_bytes": {old}, "gzip_bytes": 1}}}}}}"#),
+    );
+    let output = fixture.xtask(&["size-check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!(
+            "tiny: grew beyond its tolerance: {old} B -> {size} B, +{} B",
+            size - old
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("run `cargo xtask size-check --update`"),
+        "{err}"
+    );
+
+    // Shrinking never fails.
+    fixture.write(
+        "size-baseline.json",
+        &format!(
+            r#"{{"artifacts": {{"tiny": {{"raw_bytes": 1, "opt_bytes": {}, "gzip_bytes": 1}}}}}}"#,
+            size * 2
+        ),
+    );
+    let output = fixture.xtask(&["size-check", "--no-build"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("shrunk"), "{}", stdout(&output));
+}
+
+#[test]
+fn malformed_budget_file_fails_with_2_naming_file_and_line() {
+    let fixture = Fixture::new(
+        "malformed",
+        "[tolerance]\npercent = 1.0\n\n[artifact.tiny]\nbudget = \"12 parsecs\"\n",
+    );
+    let output = fixture.xtask(&["size-check"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("size-budget.toml:5: artifact `tiny`: budget `12 parsecs` is not a size"),
+        "{err}"
+    );
+
+    fixture.write(
+        "size-budget.toml",
+        "[artifact.tiny]\nbudget = 1\nceiling = 2\n",
+    );
+    let output = fixture.xtask(&["size-check"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("size-budget.toml:3: unknown field `ceiling`"),
+        "{}",
+        stderr(&output)
+    );
+}
