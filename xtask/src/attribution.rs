@@ -1,9 +1,9 @@
 //! Where a module's bytes go: each function's code, grouped by crate, and the section totals.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::{Context, Result};
-use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
+use wasmparser::{ExternalKind, KnownCustom, Name, Parser, Payload, TypeRef};
 
 /// The bytes of one function body in the code section, its size prefix included.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +53,8 @@ impl Attribution {
 }
 
 /// Reads a module's sections and function bodies; names come from its name section, if any.
-pub(crate) fn attribute(module: &[u8]) -> Result<Attribution> {
+/// `own_crate` gets the unmangled functions the module exports: its `#[no_mangle]` C ABI.
+pub(crate) fn attribute(module: &[u8], own_crate: &str) -> Result<Attribution> {
     const HEADER: usize = 8;
     let mut attribution = Attribution {
         file: module.len() as u64,
@@ -68,6 +69,7 @@ pub(crate) fn attribute(module: &[u8]) -> Result<Attribution> {
     let mut imported_functions = 0u32;
     let mut bodies: Vec<u64> = Vec::new();
     let mut names: HashMap<u32, String> = HashMap::new();
+    let mut exported = HashSet::new();
     let mut section_end = HEADER;
     for payload in Parser::new(0).parse_all(module) {
         let payload = payload.context("parse the module")?;
@@ -79,6 +81,14 @@ pub(crate) fn attribute(module: &[u8]) -> Result<Attribution> {
                         TypeRef::Func(_) | TypeRef::FuncExact(_)
                     ) {
                         imported_functions += 1;
+                    }
+                }
+            }
+            Payload::ExportSection(exports) => {
+                for export in exports.clone() {
+                    let export = export.context("read an export")?;
+                    if export.kind == ExternalKind::Func {
+                        exported.insert(export.index);
                     }
                 }
             }
@@ -128,9 +138,15 @@ pub(crate) fn attribute(module: &[u8]) -> Result<Attribution> {
             let name = names
                 .get(&index)
                 .map_or_else(|| "[unnamed]".to_owned(), |raw| demangle(raw));
-            let krate = names
-                .get(&index)
-                .map_or_else(|| "[unnamed]".to_owned(), |raw| crate_of(raw, &name));
+            let krate = match names.get(&index) {
+                None => "[unnamed]".to_owned(),
+                Some(raw) => match crate_of(raw, &name) {
+                    extern_ if extern_ == "[extern]" && exported.contains(&index) => {
+                        own_crate.to_owned()
+                    }
+                    krate => krate,
+                },
+            };
             FunctionSize { name, krate, bytes }
         })
         .collect();
@@ -153,7 +169,13 @@ fn leb128_len(mut value: u64) -> u64 {
 pub(crate) fn demangle(raw: &str) -> String {
     match rustc_demangle::try_demangle(raw) {
         Ok(symbol) => format!("{symbol:#}"),
-        Err(_) => raw.split(".llvm.").next().unwrap_or(raw).to_owned(),
+        // `.command_export` marks the wrapper wasm-ld puts around an export of a command module.
+        Err(_) => raw
+            .split(".llvm.")
+            .next()
+            .unwrap_or(raw)
+            .trim_end_matches(".command_export")
+            .to_owned(),
     }
 }
 
@@ -270,7 +292,7 @@ pub(crate) mod tests {
     }
 
     /// A module whose functions have known sizes: `big` (cortex_core) far above `write` (core), then
-    /// a tokio function, `memcpy`, an unnamed function, and a data segment.
+    /// a tokio function, `memcpy`, an unmangled export, and a data segment.
     pub(crate) fn fixture() -> Vec<u8> {
         let body = |n: usize| "(drop (i32.const 123456))".repeat(n);
         wat::parse_str(format!(
@@ -281,7 +303,8 @@ pub(crate) mod tests {
                 (func $_ZN11cortex_core5store3big17h0123456789abcdefE {big})
                 (func $memcpy {tiny})
                 (func $_ZN4core3fmt5write17hfedcba9876543210E {medium})
-                (func {tiny})
+                (func $exported_abi {tiny})
+                (export "exported_abi" (func $exported_abi))
                 (func $_RNvNtCs1234_5tokio7runtime5spawn {small})
                 (export "big" (func $_ZN11cortex_core5store3big17h0123456789abcdefE)))"#,
             data = "x".repeat(300),
@@ -295,7 +318,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_largest_functions_and_their_crates_come_first() {
-        let attribution = attribute(&fixture()).unwrap();
+        let attribution = attribute(&fixture(), "fixture").unwrap();
         let names: Vec<(&str, &str)> = attribution
             .functions
             .iter()
@@ -307,7 +330,7 @@ pub(crate) mod tests {
                 ("cortex_core::store::big", "cortex_core"),
                 ("core::fmt::write", "core"),
                 ("tokio::runtime::spawn", "tokio"),
-                ("[unnamed]", "[unnamed]"),
+                ("exported_abi", "fixture"),
                 ("memcpy", "[extern]"),
             ]
         );
@@ -327,7 +350,7 @@ pub(crate) mod tests {
     #[test]
     fn sections_add_up_to_the_file() {
         let module = fixture();
-        let a = attribute(&module).unwrap();
+        let a = attribute(&module, "fixture").unwrap();
         assert_eq!(a.code + a.data + a.custom + a.other, module.len() as u64);
         assert_eq!(
             a.functions.iter().map(|f| f.bytes).sum::<u64>() + a.code_framing,
@@ -343,7 +366,7 @@ pub(crate) mod tests {
     #[test]
     fn a_module_without_names_attributes_everything_to_unnamed() {
         let stripped = wat::parse_str("(module (func (drop (i32.const 1))) (func))").unwrap();
-        let a = attribute(&stripped).unwrap();
+        let a = attribute(&stripped, "fixture").unwrap();
         assert!(a
             .functions
             .iter()
