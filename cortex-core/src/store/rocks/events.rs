@@ -1,0 +1,304 @@
+//! `RocksEventStore`: the event log in `events`, indexed by kind, source and time in their own column families.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rocksdb::{ColumnFamily, IteratorMode, WriteBatch, DB};
+
+use super::scan::{IndexScan, MergedScan};
+use super::{backend, family, keys, write_options, RocksOptions};
+use crate::encoding::{decode_event, encode_event};
+use crate::error::{Error, Result};
+use crate::event::{now_millis, Event, EventFilter, EventId, NewEvent, Timestamp};
+use crate::store::subscription::Subscribers;
+use crate::store::validate::validate_new_event;
+use crate::store::{EventStore, Subscription};
+
+pub(super) const EVENTS: &str = "events";
+pub(super) const BY_KIND: &str = "by_kind";
+pub(super) const BY_SOURCE: &str = "by_source";
+pub(super) const BY_TIME: &str = "by_time";
+
+/// The first id a store hands out; ids then count up by one, as in the memory store.
+const FIRST_ID: u64 = 1;
+
+/// An event log persisted in RocksDB. Every append is one atomic write batch holding the
+/// record and its three index entries; appends are serialised so ids increase in commit order.
+pub struct RocksEventStore {
+    db: DB,
+    options: RocksOptions,
+    tail: Mutex<Tail>,
+    subscribers: Subscribers,
+}
+
+/// Where the log ends: the next id to hand out and the newest timestamp, which never decreases.
+#[derive(Debug)]
+struct Tail {
+    next_id: u64,
+    last_timestamp: Timestamp,
+}
+
+impl RocksEventStore {
+    /// Opens the log at `path`, creating it if `options.create_if_missing`; ids continue after the last stored one.
+    pub fn open(path: impl AsRef<Path>, options: RocksOptions) -> Result<Self> {
+        let db = super::open(
+            path.as_ref(),
+            &options,
+            &[EVENTS, BY_KIND, BY_SOURCE, BY_TIME],
+        )?;
+        let next_id = last_key(&db, family(&db, EVENTS)?)?
+            .map_or(Some(FIRST_ID), |key| {
+                keys::trailing_id(&key).and_then(|id| id.0.checked_add(1))
+            })
+            .ok_or_else(|| Error::Corrupt("malformed key at the end of the event log".into()))?;
+        // by_time sorts by timestamp first, so its last key carries the newest timestamp.
+        let last_timestamp = last_key(&db, family(&db, BY_TIME)?)?
+            .and_then(|key| Some(u64::from_be_bytes(key.get(..8)?.try_into().ok()?)))
+            .unwrap_or(0);
+        Ok(RocksEventStore {
+            db,
+            options,
+            tail: Mutex::new(Tail {
+                next_id,
+                last_timestamp,
+            }),
+            subscribers: Subscribers::default(),
+        })
+    }
+
+    fn family(&self, name: &str) -> Result<&ColumnFamily> {
+        family(&self.db, name)
+    }
+
+    // Tail is two integers updated only after a successful write, so it is consistent even after a panic.
+    fn tail(&self) -> MutexGuard<'_, Tail> {
+        self.tail.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Stamps already-validated events and writes them, with their index entries, in one batch.
+    fn commit(&self, events: Vec<NewEvent>) -> Result<Vec<Event>> {
+        let (records, by_kind, by_source, by_time) = (
+            self.family(EVENTS)?,
+            self.family(BY_KIND)?,
+            self.family(BY_SOURCE)?,
+            self.family(BY_TIME)?,
+        );
+        let mut tail = self.tail();
+        let timestamp = tail.last_timestamp.max(now_millis());
+        let mut batch = WriteBatch::default();
+        let mut stored = Vec::with_capacity(events.len());
+        for (offset, new) in (0u64..).zip(events) {
+            let id = EventId(tail.next_id + offset);
+            let event = Event {
+                id,
+                timestamp,
+                source: new.source,
+                kind: new.kind,
+                payload: new.payload,
+                parent: new.parent,
+            };
+            batch.put_cf(records, keys::event(id), encode_event(&event));
+            batch.put_cf(by_kind, keys::by_kind(&event.kind, id), b"");
+            batch.put_cf(by_source, keys::by_source(&event.source, id), b"");
+            batch.put_cf(by_time, keys::by_time(timestamp, id), b"");
+            stored.push(event);
+        }
+        if stored.is_empty() {
+            return Ok(stored);
+        }
+        self.db
+            .write_opt(batch, &write_options(&self.options))
+            .map_err(backend)?;
+        tail.next_id += stored.len() as u64;
+        tail.last_timestamp = timestamp;
+        for event in &stored {
+            self.subscribers.publish(event);
+        }
+        Ok(stored)
+    }
+
+    /// Ids of the candidate events for `filter`, ascending, from the narrowest index the filter names.
+    fn candidates(
+        &self,
+        filter: &EventFilter,
+        start: u64,
+    ) -> Result<Box<dyn Iterator<Item = Result<EventId>> + '_>> {
+        let start_id = EventId(start);
+        if !filter.kinds.is_empty() {
+            let mut kinds: Vec<&str> = filter.kinds.iter().map(String::as_str).collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            let by_kind = self.family(BY_KIND)?;
+            let scans = kinds
+                .into_iter()
+                .map(|kind| {
+                    let prefix = keys::kind_prefix(kind);
+                    let key_len = prefix.len() + 8;
+                    IndexScan::new(
+                        &self.db,
+                        by_kind,
+                        &keys::by_kind(kind, start_id),
+                        keys::prefix_end(&prefix),
+                        key_len,
+                    )
+                })
+                .collect();
+            return Ok(Box::new(MergedScan::new(scans)));
+        }
+        if let Some(source) = &filter.source {
+            let lower = keys::by_source(source, start_id);
+            let upper = keys::prefix_end(&source.0);
+            return Ok(Box::new(IndexScan::new(
+                &self.db,
+                self.family(BY_SOURCE)?,
+                &lower,
+                upper,
+                lower.len(),
+            )));
+        }
+        // Timestamps never decrease along the log, so by_time order is id order too.
+        let since = filter.since.unwrap_or(0);
+        let lower = match start.checked_sub(1).filter(|&after| after >= FIRST_ID) {
+            Some(after) => match self.get(EventId(after))? {
+                Some(event) if event.timestamp >= since => keys::by_time(event.timestamp, start_id),
+                _ => keys::by_time(since, EventId(0)),
+            },
+            None => keys::by_time(since, EventId(0)),
+        };
+        let upper = filter
+            .until
+            .map(|until| keys::by_time(until, EventId(0)).to_vec());
+        Ok(Box::new(IndexScan::new(
+            &self.db,
+            self.family(BY_TIME)?,
+            &lower,
+            upper,
+            lower.len(),
+        )))
+    }
+
+    /// Every event from `start` on, straight from the records: no index names anything to narrow by.
+    fn scan_log(&self, filter: &EventFilter, start: u64, limit: usize) -> Result<Vec<Event>> {
+        let mut iter = self.db.raw_iterator_cf(self.family(EVENTS)?);
+        iter.seek(keys::event(EventId(start)));
+        let mut found = Vec::new();
+        while let Some(value) = iter.value() {
+            if found.len() == limit {
+                return Ok(found);
+            }
+            let event = decode_record(iter.key().unwrap_or_default(), value)?;
+            if filter.matches(&event) {
+                found.push(event);
+            }
+            iter.next();
+        }
+        iter.status().map_err(backend)?;
+        Ok(found)
+    }
+}
+
+/// Decodes the record stored under `key`, which must be the record's own id.
+fn decode_record(key: &[u8], value: &[u8]) -> Result<Event> {
+    let event = decode_event(value)?;
+    if keys::trailing_id(key) != Some(event.id) || key.len() != 8 {
+        return Err(Error::Corrupt(format!(
+            "event {} is stored under the key {key:02x?}",
+            event.id
+        )));
+    }
+    Ok(event)
+}
+
+/// The last key of a column family, if it has any.
+fn last_key(db: &DB, family: &ColumnFamily) -> Result<Option<Box<[u8]>>> {
+    match db.iterator_cf(family, IteratorMode::End).next() {
+        Some(Ok((key, _))) => Ok(Some(key)),
+        Some(Err(e)) => Err(backend(e)),
+        None => Ok(None),
+    }
+}
+
+impl EventStore for RocksEventStore {
+    fn append(&self, event: NewEvent) -> Result<Event> {
+        validate_new_event(&event, &self.options.store)?;
+        let mut stored = self.commit(vec![event])?;
+        stored
+            .pop()
+            .ok_or_else(|| Error::Backend("append stored no event".into()))
+    }
+
+    fn append_batch(&self, events: Vec<NewEvent>) -> Result<Vec<Event>> {
+        for event in &events {
+            validate_new_event(event, &self.options.store)?;
+        }
+        self.commit(events)
+    }
+
+    fn get(&self, id: EventId) -> Result<Option<Event>> {
+        match self
+            .db
+            .get_pinned_cf(self.family(EVENTS)?, keys::event(id))
+            .map_err(backend)?
+        {
+            Some(value) => decode_record(&keys::event(id), &value).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn query(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+        let limit = filter.limit.unwrap_or(usize::MAX);
+        let Some(start) = filter
+            .after
+            .map_or(Some(FIRST_ID), |after| after.0.checked_add(1))
+        else {
+            return Ok(Vec::new());
+        };
+        let empty_range = filter
+            .until
+            .is_some_and(|until| filter.since.is_some_and(|since| since >= until));
+        if limit == 0 || empty_range || start >= self.tail().next_id {
+            return Ok(Vec::new());
+        }
+        if filter.kinds.is_empty()
+            && filter.source.is_none()
+            && filter.since.is_none()
+            && filter.until.is_none()
+        {
+            return self.scan_log(filter, start, limit);
+        }
+        let mut found = Vec::new();
+        for id in self.candidates(filter, start)? {
+            if found.len() == limit {
+                break;
+            }
+            let id = id?;
+            let event = self.get(id)?.ok_or_else(|| {
+                Error::Corrupt(format!(
+                    "an index names event {id}, which is not in the log"
+                ))
+            })?;
+            if filter.matches(&event) {
+                found.push(event);
+            }
+        }
+        Ok(found)
+    }
+
+    fn len(&self) -> Result<u64> {
+        Ok(self.tail().next_id - FIRST_ID)
+    }
+
+    fn subscribe(&self, filter: EventFilter) -> Subscription {
+        self.subscribers.subscribe(filter)
+    }
+}
+
+impl fmt::Debug for RocksEventStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RocksEventStore")
+            .field("path", &self.db.path())
+            .field("tail", &*self.tail())
+            .finish()
+    }
+}

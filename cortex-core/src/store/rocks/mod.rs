@@ -1,0 +1,86 @@
+//! The RocksDB backends: an event log and a graph, each in its own database with one column family per index.
+
+mod events;
+mod graph;
+mod keys;
+mod scan;
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
+use rocksdb::{ColumnFamily, ColumnFamilyDescriptor, DBCompressionType, Options, WriteOptions, DB};
+
+use crate::error::{Error, Result};
+use crate::store::StoreConfig;
+
+pub use events::RocksEventStore;
+pub use graph::RocksGraphStore;
+
+/// How a RocksDB store is opened.
+#[derive(Clone, Debug)]
+pub struct RocksOptions {
+    /// Limits shared with every other backend.
+    pub store: StoreConfig,
+    /// fsync the write-ahead log on every write batch, for writes that must survive power loss
+    /// (a process crash loses nothing either way).
+    pub sync: bool,
+    /// Create the database (and its directory) when the path holds none.
+    pub create_if_missing: bool,
+    /// Compress table files with lz4 (the only codec compiled in).
+    pub compress: bool,
+}
+
+impl Default for RocksOptions {
+    fn default() -> Self {
+        RocksOptions {
+            store: StoreConfig::default(),
+            sync: false,
+            create_if_missing: true,
+            compress: true,
+        }
+    }
+}
+
+/// Opens (or creates) the database at `path` with the given column families.
+fn open(path: &Path, options: &RocksOptions, families: &[&str]) -> Result<DB> {
+    let mut db_options = Options::default();
+    db_options.create_if_missing(options.create_if_missing);
+    db_options.create_missing_column_families(true);
+    let compression = if options.compress {
+        DBCompressionType::Lz4
+    } else {
+        DBCompressionType::None
+    };
+    let descriptors = families.iter().map(|name| {
+        let mut cf_options = Options::default();
+        cf_options.set_compression_type(compression);
+        ColumnFamilyDescriptor::new(*name, cf_options)
+    });
+    DB::open_cf_descriptors(&db_options, path, descriptors).map_err(|e| {
+        Error::Backend(format!(
+            "cannot open RocksDB store at {}: {e}",
+            path.display()
+        ))
+    })
+}
+
+fn write_options(options: &RocksOptions) -> WriteOptions {
+    let mut write = WriteOptions::default();
+    write.set_sync(options.sync);
+    write
+}
+
+/// The handle of a column family `open` created.
+fn family<'a>(db: &'a DB, name: &str) -> Result<&'a ColumnFamily> {
+    db.cf_handle(name).ok_or_else(|| {
+        Error::Backend(format!(
+            "column family {name} is missing from {}",
+            db.path().display()
+        ))
+    })
+}
+
+fn backend(e: rocksdb::Error) -> Error {
+    Error::Backend(e.into_string())
+}

@@ -1,0 +1,170 @@
+//! The RocksDB stores: the shared conformance suite, and what must survive closing and reopening.
+#![cfg(all(not(target_family = "wasm"), feature = "native"))]
+
+mod conformance;
+
+use std::collections::BTreeMap;
+
+use cortex_core::{
+    Direction, Edge, EventFilter, EventId, EventStore, GraphStore, NewEvent, Node, NodeId,
+    RocksEventStore, RocksGraphStore, RocksOptions, StoreConfig,
+};
+
+/// A fresh pair of stores in a temporary directory, which the returned guard removes.
+fn open_both(config: StoreConfig) -> (RocksEventStore, RocksGraphStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let options = RocksOptions {
+        store: config,
+        ..Default::default()
+    };
+    let events = RocksEventStore::open(dir.path().join("events"), options.clone())
+        .expect("open the event store");
+    let graph =
+        RocksGraphStore::open(dir.path().join("graph"), options).expect("open the graph store");
+    (events, graph, dir)
+}
+
+conformance::conformance_suite!(rocksdb, open_both);
+
+fn new_event(source: &str, kind: &str, payload: &[u8]) -> NewEvent {
+    NewEvent {
+        source: NodeId::from_name(source),
+        kind: kind.into(),
+        payload: payload.to_vec(),
+        parent: None,
+    }
+}
+
+fn node(name: &str) -> Node {
+    Node {
+        id: NodeId::from_name(name),
+        label: "person".into(),
+        properties: BTreeMap::from([("name".to_owned(), name.to_owned())]),
+    }
+}
+
+fn edge(from: &str, relation: &str, to: &str, weight: f64) -> Edge {
+    Edge {
+        from: NodeId::from_name(from),
+        to: NodeId::from_name(to),
+        relation: relation.into(),
+        weight,
+    }
+}
+
+#[test]
+fn events_and_their_indexes_survive_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = RocksEventStore::open(dir.path(), RocksOptions::default()).unwrap();
+    store.append(new_event("ann", "login", b"1")).unwrap();
+    let batch = store
+        .append_batch(vec![
+            new_event("bob", "click", b"2"),
+            new_event("ann", "click", b"3"),
+            new_event("bob", "login", b"4"),
+        ])
+        .unwrap();
+    let before = store.query(&EventFilter::default()).unwrap();
+    drop(store);
+
+    let store = RocksEventStore::open(dir.path(), RocksOptions::default()).unwrap();
+    assert_eq!(store.len().unwrap(), 4);
+    assert_eq!(store.query(&EventFilter::default()).unwrap(), before);
+    assert_eq!(store.get(batch[1].id).unwrap(), Some(batch[1].clone()));
+    let clicks = store
+        .query(&EventFilter {
+            kinds: vec!["click".into()],
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        clicks.iter().map(|e| &e.payload[..]).collect::<Vec<_>>(),
+        [b"2", b"3"]
+    );
+    let bob = store
+        .query(&EventFilter {
+            source: Some(NodeId::from_name("bob")),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        bob.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [EventId(2), EventId(4)]
+    );
+    let since = before[0].timestamp;
+    let timed = store
+        .query(&EventFilter {
+            since: Some(since),
+            after: Some(EventId(1)),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(timed, before[1..]);
+}
+
+#[test]
+fn ids_continue_after_the_last_one_and_timestamps_never_go_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = {
+        let store = RocksEventStore::open(dir.path(), RocksOptions::default()).unwrap();
+        store
+            .append_batch((0..3).map(|i| new_event("s", "k", &[i])).collect())
+            .unwrap()
+    };
+    let store = RocksEventStore::open(dir.path(), RocksOptions::default()).unwrap();
+    let next = store.append(new_event("s", "k", b"after")).unwrap();
+    assert_eq!(next.id, EventId(4));
+    assert!(next.timestamp >= first[2].timestamp);
+    let page = store
+        .query(&EventFilter {
+            kinds: vec!["k".into()],
+            after: Some(EventId(2)),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        page.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [EventId(3), EventId(4)]
+    );
+}
+
+#[test]
+fn the_graph_survives_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let graph = RocksGraphStore::open(dir.path(), RocksOptions::default()).unwrap();
+        for name in ["a", "b", "c", "gone"] {
+            graph.put_node(node(name)).unwrap();
+        }
+        graph.put_edge(edge("a", "knows", "b", 1.0)).unwrap();
+        graph.put_edge(edge("b", "knows", "c", 2.0)).unwrap();
+        graph.put_edge(edge("a", "likes", "c", 5.0)).unwrap();
+        graph.put_edge(edge("gone", "knows", "a", 1.0)).unwrap();
+        graph.put_edge(edge("c", "knows", "gone", 1.0)).unwrap();
+        assert!(graph.remove_node(&NodeId::from_name("gone")).unwrap());
+    }
+    let graph = RocksGraphStore::open(dir.path(), RocksOptions::default()).unwrap();
+    assert_eq!(
+        (graph.node_count().unwrap(), graph.edge_count().unwrap()),
+        (3, 3)
+    );
+    assert_eq!(
+        graph.get_node(&NodeId::from_name("a")).unwrap(),
+        Some(node("a"))
+    );
+    assert_eq!(graph.get_node(&NodeId::from_name("gone")).unwrap(), None);
+    let a = NodeId::from_name("a");
+    assert_eq!(
+        graph.neighbors(&a, Direction::Both, None).unwrap(),
+        [edge("a", "knows", "b", 1.0), edge("a", "likes", "c", 5.0)]
+    );
+    let c = NodeId::from_name("c");
+    assert_eq!(
+        graph.neighbors(&c, Direction::Incoming, None).unwrap(),
+        [edge("b", "knows", "c", 2.0), edge("a", "likes", "c", 5.0)]
+    );
+    let path = graph.shortest_path(&a, &c).unwrap().unwrap();
+    assert_eq!((path.nodes.len(), path.cost), (3, 3.0));
+    assert!(graph.remove_edge(&a, "likes", &c).unwrap());
+    assert_eq!(graph.edge_count().unwrap(), 2);
+}
