@@ -18,10 +18,13 @@ fn node(i: u8) -> NodeId {
     NodeId::from_name(&format!("n{i}"))
 }
 
+/// An event without its timestamp: (id, source, kind, payload, parent).
+type Stamped = (EventId, NodeId, String, Vec<u8>, Option<EventId>);
+
 /// An answer reduced to what every backend must agree on: timestamps differ between stores.
 #[derive(Debug, PartialEq)]
 enum Answer {
-    Events(Vec<(EventId, NodeId, String, Vec<u8>, Option<EventId>)>),
+    Events(Vec<Stamped>),
     Count(u64),
     Counts(u64, u64),
     Flag(bool),
@@ -403,8 +406,10 @@ impl Rocks {
     }
 
     fn open(dir: tempfile::TempDir) -> Rocks {
-        let events = RocksEventStore::open(dir.path().join("events"), Self::options()).unwrap();
-        let graph = RocksGraphStore::open(dir.path().join("graph"), Self::options()).unwrap();
+        let events =
+            RocksEventStore::open(dir.path().join("events"), Self::options()).expect("open events");
+        let graph =
+            RocksGraphStore::open(dir.path().join("graph"), Self::options()).expect("open graph");
         Rocks { dir, events, graph }
     }
 
