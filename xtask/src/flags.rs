@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand};
 
 /// Project automation for cortex: wasm builds and the size gate.
 #[derive(Debug, Parser)]
-#[command(name = "cargo xtask", version, about)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about)]
 pub(crate) struct Xtask {
     #[command(subcommand)]
     pub(crate) command: Command,

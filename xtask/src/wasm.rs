@@ -168,12 +168,8 @@ pub(crate) fn make(
     let started = Instant::now();
     let (path, optimiser_ran) = if optimise {
         let out = ws.optimised_path(&artifact.name);
-        let ran = if step == Step::Reuse && out.exists() {
-            false
-        } else {
-            crate::optimise::optimise_if_changed(&raw_path, &out, false)
-                .with_context(|| format!("optimise {}", artifact.name))?
-        };
+        let ran = crate::optimise::optimise_if_changed(&raw_path, &out, false)
+            .with_context(|| format!("optimise {}", artifact.name))?;
         (out, ran)
     } else {
         (raw_path.clone(), false)
