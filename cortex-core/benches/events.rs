@@ -1,0 +1,109 @@
+//! Event store speed, memory against RocksDB: single appends, batches of 1,000, and kind queries over 1 M events.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use cortex_core::{
+    EventFilter, EventId, EventStore, MemoryEventStore, NewEvent, NodeId, RocksEventStore,
+    RocksOptions,
+};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+
+const LOG_LEN: u64 = 1_000_000;
+const KINDS: u64 = 10;
+const PAGE: usize = 100;
+
+fn new_event(n: u64) -> NewEvent {
+    NewEvent {
+        source: NodeId::from_name(&format!("source-{}", n % 100)),
+        kind: format!("kind-{}", n % KINDS),
+        payload: n.to_le_bytes().repeat(8),
+        parent: None,
+    }
+}
+
+fn batch(start: u64, len: u64) -> Vec<NewEvent> {
+    (start..start + len).map(new_event).collect()
+}
+
+/// Each backend under test, opened fresh; the guard keeps the RocksDB directory alive.
+fn backends() -> Vec<(&'static str, Box<dyn EventStore>, Option<tempfile::TempDir>)> {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let rocks = RocksEventStore::open(dir.path(), RocksOptions::default()).expect("open RocksDB");
+    vec![
+        ("memory", Box::new(MemoryEventStore::new()), None),
+        ("rocksdb", Box::new(rocks), Some(dir)),
+    ]
+}
+
+fn append(c: &mut Criterion) {
+    let mut group = c.benchmark_group("append");
+    group.throughput(Throughput::Elements(1));
+    for (name, store, _dir) in backends() {
+        let mut n = 0;
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                n += 1;
+                black_box(store.append(new_event(n)).expect("append"))
+            })
+        });
+    }
+    group.finish();
+}
+
+fn append_batch(c: &mut Criterion) {
+    let mut group = c.benchmark_group("append_batch_1000");
+    group.throughput(Throughput::Elements(1000));
+    for (name, store, _dir) in backends() {
+        let mut n = 0;
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || {
+                    n += 1000;
+                    batch(n, 1000)
+                },
+                |events| black_box(store.append_batch(events).expect("append batch")),
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+/// One page of a kind from the middle of a 1 M event log, and a whole kind (100 k events).
+fn query_by_kind(c: &mut Criterion) {
+    let mut group = c.benchmark_group("query_by_kind_1m");
+    for (name, store, _dir) in backends() {
+        for start in (0..LOG_LEN).step_by(10_000) {
+            store
+                .append_batch(batch(start, 10_000))
+                .expect("fill the log");
+        }
+        let page = EventFilter {
+            kinds: vec!["kind-3".into()],
+            after: Some(EventId(LOG_LEN / 2)),
+            limit: Some(PAGE),
+            ..Default::default()
+        };
+        group.throughput(Throughput::Elements(PAGE as u64));
+        group.bench_function(format!("{name}/page_of_{PAGE}"), |b| {
+            b.iter(|| black_box(store.query(&page).expect("query")))
+        });
+        let all = EventFilter {
+            kinds: vec!["kind-3".into()],
+            ..Default::default()
+        };
+        group.throughput(Throughput::Elements(LOG_LEN / KINDS));
+        group.bench_function(format!("{name}/whole_kind"), |b| {
+            b.iter(|| black_box(store.query(&all).expect("query")))
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    targets = append, append_batch, query_by_kind
+}
+criterion_main!(benches);
