@@ -13,7 +13,9 @@ pub mod ffi;
 pub use error::{Error, Result};
 pub use event::{Event, EventFilter, EventId, NewEvent, NodeId, Timestamp};
 pub use graph::{Direction, Edge, Node, Path};
-pub use store::{EventStore, GraphStore, MemoryEventStore, MemoryGraphStore, StoreConfig, Subscription};
+pub use store::{
+    EventStore, GraphStore, MemoryEventStore, MemoryGraphStore, StoreConfig, Subscription,
+};
 
 #[cfg(all(not(target_family = "wasm"), feature = "native"))]
 pub use store::rocks::{RocksEventStore, RocksGraphStore, RocksOptions};

@@ -24,7 +24,9 @@ pub struct StoreConfig {
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { max_payload_bytes: 1 << 20 }
+        StoreConfig {
+            max_payload_bytes: 1 << 20,
+        }
     }
 }
 
@@ -57,7 +59,12 @@ pub trait GraphStore: Send + Sync {
     fn get_edge(&self, from: &NodeId, relation: &str, to: &NodeId) -> Result<Option<Edge>>;
     fn remove_edge(&self, from: &NodeId, relation: &str, to: &NodeId) -> Result<bool>;
     /// Edges of `node` in `direction`, optionally only of one relation, in a deterministic order.
-    fn neighbors(&self, node: &NodeId, direction: Direction, relation: Option<&str>) -> Result<Vec<Edge>>;
+    fn neighbors(
+        &self,
+        node: &NodeId,
+        direction: Direction,
+        relation: Option<&str>,
+    ) -> Result<Vec<Edge>>;
     /// Breadth-first from `start` over outgoing edges: each reachable node once, with its depth, up to `max_depth`.
     fn traverse(&self, start: &NodeId, max_depth: usize) -> Result<Vec<(NodeId, usize)>>;
     /// Cheapest path by summed weight over outgoing edges (Dijkstra), or `None` if unreachable.
