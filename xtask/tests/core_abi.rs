@@ -2,6 +2,8 @@
 #![cfg(feature = "runtime")]
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 #[allow(dead_code)]
 #[path = "../src/runtime.rs"]
 mod runtime;
@@ -10,8 +12,6 @@ mod runtime;
 #[path = "../src/cortex_abi.rs"]
 mod cortex_abi;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use cortex_abi::{
@@ -23,25 +23,9 @@ use cortex_abi::{
 fn optimised_core() -> &'static (runtime::Runtime, wasmtime::Module) {
     static MODULE: OnceLock<(runtime::Runtime, wasmtime::Module)> = OnceLock::new();
     MODULE.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasm-builds");
-        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .args(["wasm", "-p", "cortex-core"])
-            .current_dir(root)
-            .env("CARGO_TARGET_DIR", &target)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success(),
-            "xtask wasm -p cortex-core failed:\n{stderr}"
-        );
-        assert!(
-            (stderr.contains("cortex-core: optimised module passes the cortex-core ABI session")
-                || stderr.contains(
-                    "cortex-core: behaviour check skipped (modules unchanged since they passed it)"
-                )),
-            "the xtask checks it itself (or did for these very modules):\n{stderr}"
+        let target = common::build_with_xtask(
+            "cortex-core",
+            "optimised module passes the cortex-core ABI session",
         );
         let path = target.join("wasm-opt").join("cortex-core.wasm");
         let module = std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));

@@ -2,37 +2,17 @@
 #![cfg(feature = "runtime")]
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 #[allow(dead_code)]
 #[path = "../src/runtime.rs"]
 mod runtime;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 #[test]
 fn optimised_demo_prints_what_the_unoptimised_one_prints() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasm-builds");
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["wasm", "-p", "wasm-demo"])
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", &target)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "xtask wasm -p wasm-demo failed:\n{stderr}"
-    );
-    assert!(
-        (stderr.contains("wasm-demo: optimised module prints the same")
-            || stderr.contains(
-                "wasm-demo: behaviour check skipped (modules unchanged since they passed it)"
-            )),
-        "the xtask checks it itself (or did for these very modules):\n{stderr}"
-    );
-
+    let target = common::build_with_xtask("wasm-demo", "optimised module prints the same");
     let raw = std::fs::read(target.join("wasm32-wasip1/wasm-release/wasm-demo.wasm")).unwrap();
     let optimised = std::fs::read(target.join("wasm-opt/wasm-demo.wasm")).unwrap();
     assert_ne!(
