@@ -60,12 +60,7 @@ fn put_edge(
     let from = node_id(from_ptr, "from node id")?;
     let to = node_id(to_ptr, "to node id")?;
     let relation = Region::new(rel_ptr, rel_len, "relation")?.read_str("relation")?;
-    if !weight.is_finite() || weight < 0.0 {
-        return Err(Failure::new(
-            CORTEX_E_INVALID,
-            "edge weight must be finite and non-negative",
-        ));
-    }
+    // The store validates the weight (CORTEX_E_INVALID) before it looks for the nodes.
     store.graph.put_edge(Edge {
         from,
         to,
