@@ -1,7 +1,6 @@
 //! cortex-core: an embeddable event log and property graph, on RocksDB natively and in memory in wasm.
 
 pub mod bus;
-pub mod encoding;
 pub mod error;
 pub mod event;
 pub mod graph;

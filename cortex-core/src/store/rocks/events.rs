@@ -6,9 +6,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rocksdb::{ColumnFamily, IteratorMode, WriteBatch, DB};
 
+use super::encoding::{decode_event, encode_event};
 use super::scan::{IndexScan, MergedScan};
 use super::{backend, family, keys, write_options, RocksOptions};
-use crate::encoding::{decode_event, encode_event};
 use crate::error::{Error, Result};
 use crate::event::{now_millis, Event, EventFilter, EventId, NewEvent, Timestamp};
 use crate::store::subscription::Subscribers;

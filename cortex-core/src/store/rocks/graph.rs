@@ -7,8 +7,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rocksdb::{ColumnFamily, ReadOptions, WriteBatch, DB};
 
+use super::encoding::{decode_node, encode_node};
 use super::{backend, family, keys, write_options, RocksOptions};
-use crate::encoding::{decode_node, encode_node};
 use crate::error::{Error, Result};
 use crate::event::NodeId;
 use crate::graph::{Direction, Edge, Node, Path};

@@ -1,5 +1,6 @@
 //! The RocksDB backends: an event log and a graph, each in its own database with one column family per index.
 
+mod encoding;
 mod events;
 mod graph;
 mod keys;

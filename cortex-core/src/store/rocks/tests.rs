@@ -62,7 +62,7 @@ fn a_garbled_event_record_is_reported_as_corrupt() {
         Err(Error::Corrupt(_))
     ));
     // A record filed under another id is no better than garbage.
-    let moved = crate::encoding::encode_event(&store.get(EventId(1)).unwrap().unwrap());
+    let moved = super::encoding::encode_event(&store.get(EventId(1)).unwrap().unwrap());
     drop(store);
     overwrite(
         dir.path(),

@@ -1,22 +1,23 @@
-//! The versioned binary form of stored records (`Event`, `Node`, `Edge`): a version byte, then LEB128
+//! The versioned binary form of the records RocksDB stores (`Event`, `Node`): a version byte, then LEB128
 //! varints, fixed-size ids and length-prefixed bytes.
 //!
-//! Hand-rolled rather than serde-based: the wasm module then carries no serialisation framework (only
-//! the few dozen instructions below), and natively encoding is a handful of pushes with no intermediate
-//! representation. Decoding trusts nothing: a truncated, garbled or over-long record, or one from an
-//! unknown version, is an error, never a panic or an oversized allocation.
+//! Hand-rolled rather than serde-based: encoding is a handful of pushes with no intermediate
+//! representation, and no serialisation framework is compiled in. Edges need no record: their key holds
+//! the endpoints and relation, and their value is the weight alone (see `keys`). Decoding trusts nothing:
+//! a truncated, garbled or over-long record, or one from an unknown version, is an error, never a panic
+//! or an oversized allocation.
 
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::event::{Event, EventId, NodeId};
-use crate::graph::{Edge, Node};
+use crate::graph::Node;
 
 /// The record version this build writes, and the newest it reads.
-pub const VERSION: u8 = 1;
+const VERSION: u8 = 1;
 
 /// `VERSION | id | timestamp | source[32] | kind | payload | parent (0, or 1 then id)`.
-pub fn encode_event(event: &Event) -> Vec<u8> {
+pub(super) fn encode_event(event: &Event) -> Vec<u8> {
     let mut out = Vec::with_capacity(32 + 24 + event.kind.len() + event.payload.len());
     out.push(VERSION);
     put_varint(&mut out, event.id.0);
@@ -34,7 +35,7 @@ pub fn encode_event(event: &Event) -> Vec<u8> {
     out
 }
 
-pub fn decode_event(bytes: &[u8]) -> Result<Event> {
+pub(super) fn decode_event(bytes: &[u8]) -> Result<Event> {
     let mut r = Reader::new(bytes)?;
     let event = Event {
         id: EventId(r.varint()?),
@@ -53,7 +54,7 @@ pub fn decode_event(bytes: &[u8]) -> Result<Event> {
 }
 
 /// `VERSION | id[32] | label | property count | (key | value)*` with keys in ascending order.
-pub fn encode_node(node: &Node) -> Vec<u8> {
+pub(super) fn encode_node(node: &Node) -> Vec<u8> {
     let mut out = Vec::with_capacity(40 + node.label.len());
     out.push(VERSION);
     out.extend_from_slice(&node.id.0);
@@ -66,7 +67,7 @@ pub fn encode_node(node: &Node) -> Vec<u8> {
     out
 }
 
-pub fn decode_node(bytes: &[u8]) -> Result<Node> {
+pub(super) fn decode_node(bytes: &[u8]) -> Result<Node> {
     let mut r = Reader::new(bytes)?;
     let id = r.node_id()?;
     let label = r.string()?;
@@ -88,35 +89,6 @@ pub fn decode_node(bytes: &[u8]) -> Result<Node> {
         id,
         label,
         properties,
-    })
-}
-
-/// `VERSION | from[32] | to[32] | relation | weight (f64 little-endian)`.
-pub fn encode_edge(edge: &Edge) -> Vec<u8> {
-    let mut out = Vec::with_capacity(75 + edge.relation.len());
-    out.push(VERSION);
-    out.extend_from_slice(&edge.from.0);
-    out.extend_from_slice(&edge.to.0);
-    put_bytes(&mut out, edge.relation.as_bytes());
-    out.extend_from_slice(&edge.weight.to_le_bytes());
-    out
-}
-
-pub fn decode_edge(bytes: &[u8]) -> Result<Edge> {
-    let mut r = Reader::new(bytes)?;
-    let from = r.node_id()?;
-    let to = r.node_id()?;
-    let relation = r.string()?;
-    let weight = f64::from_le_bytes(r.array()?);
-    if !weight.is_finite() || weight < 0.0 {
-        return Err(corrupt(format!("edge weight {weight}")));
-    }
-    r.finish()?;
-    Ok(Edge {
-        from,
-        to,
-        relation,
-        weight,
     })
 }
 

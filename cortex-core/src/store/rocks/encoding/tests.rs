@@ -27,15 +27,6 @@ fn node() -> Node {
     }
 }
 
-fn edge() -> Edge {
-    Edge {
-        from: NodeId::from_name("a"),
-        to: NodeId::from_name("b"),
-        relation: "knows".into(),
-        weight: 2.5,
-    }
-}
-
 /// A decoder that reports only whether it succeeded.
 type Decode = fn(&[u8]) -> Result<()>;
 
@@ -45,7 +36,6 @@ fn records() -> Vec<(Vec<u8>, Decode)> {
         (encode_event(&event(None)), |b| decode_event(b).map(drop)),
         (encode_event(&event(Some(0))), |b| decode_event(b).map(drop)),
         (encode_node(&node()), |b| decode_node(b).map(drop)),
-        (encode_edge(&edge()), |b| decode_edge(b).map(drop)),
     ]
 }
 
@@ -58,7 +48,6 @@ fn records_round_trip() {
         );
     }
     assert_eq!(decode_node(&encode_node(&node())).unwrap(), node());
-    assert_eq!(decode_edge(&encode_edge(&edge())).unwrap(), edge());
 }
 
 #[test]
@@ -99,16 +88,9 @@ fn unknown_versions_are_a_typed_error() {
 
 #[test]
 fn garbled_fields_are_corrupt() {
-    let mut bad_utf8 = encode_edge(&edge());
-    bad_utf8[1 + 64 + 1] = 0xff; // first byte of the relation
-    assert!(matches!(decode_edge(&bad_utf8), Err(Error::Corrupt(_))));
-
-    let mut bad_weight = edge();
-    bad_weight.weight = f64::NAN;
-    assert!(matches!(
-        decode_edge(&encode_edge(&bad_weight)),
-        Err(Error::Corrupt(_))
-    ));
+    let mut bad_utf8 = encode_node(&node());
+    bad_utf8[1 + 32 + 1] = 0xff; // first byte of the label
+    assert!(matches!(decode_node(&bad_utf8), Err(Error::Corrupt(_))));
 
     let mut huge_len = vec![VERSION];
     huge_len.extend_from_slice(&[0; 32]);
@@ -169,6 +151,5 @@ proptest! {
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
         let _ = decode_event(&bytes);
         let _ = decode_node(&bytes);
-        let _ = decode_edge(&bytes);
     }
 }
