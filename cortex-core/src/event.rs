@@ -4,6 +4,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
+// The kind rule lives with the other input rules; this is its public name.
+pub use crate::store::validate::validate_kind;
 
 /// Longest accepted event kind, in bytes.
 pub const MAX_KIND_LEN: usize = 255;
@@ -112,20 +114,6 @@ impl EventFilter {
             && self.until.is_none_or(|t| event.timestamp < t)
             && self.after.is_none_or(|a| event.id > a)
     }
-}
-
-/// Checks a kind against the rules every store enforces.
-pub fn validate_kind(kind: &str) -> Result<()> {
-    if kind.is_empty() {
-        return Err(Error::InvalidKind("kind is empty".into()));
-    }
-    if kind.len() > MAX_KIND_LEN {
-        return Err(Error::InvalidKind(format!(
-            "kind is {} bytes, at most {MAX_KIND_LEN} are allowed",
-            kind.len()
-        )));
-    }
-    Ok(())
 }
 
 /// Milliseconds since the Unix epoch; on wasm32-wasip1 std reads the WASI clock.

@@ -7,7 +7,7 @@ use crate::graph::{Direction, Edge, Node, Path};
 mod algorithms;
 mod memory;
 mod subscription;
-mod validate;
+pub(crate) mod validate;
 
 #[cfg(all(not(target_family = "wasm"), feature = "native"))]
 pub mod rocks;

@@ -1,7 +1,7 @@
 //! Input rules every backend enforces, so memory and RocksDB accept and reject exactly the same things.
 
 use crate::error::{Error, Result};
-use crate::event::{self, NewEvent};
+use crate::event::{NewEvent, MAX_KIND_LEN};
 use crate::graph::{Edge, Node};
 use crate::store::StoreConfig;
 
@@ -10,9 +10,16 @@ pub(crate) const MAX_RELATION_LEN: usize = 255;
 /// Longest accepted node label, in bytes.
 pub(crate) const MAX_LABEL_LEN: usize = 255;
 
+/// Checks an event kind: 1..=[`MAX_KIND_LEN`] bytes. The only kind check: stores apply it through
+/// [`validate_new_event`] (the bus and the C ABI leave it to the store they feed), and embedders
+/// reach it as `cortex_core::event::validate_kind`.
+pub fn validate_kind(kind: &str) -> Result<()> {
+    bounded_name("kind", kind, MAX_KIND_LEN).map_err(Error::InvalidKind)
+}
+
 /// Checks an event before it is stamped: its kind, and its payload against the store limit.
 pub(crate) fn validate_new_event(event: &NewEvent, config: &StoreConfig) -> Result<()> {
-    event::validate_kind(&event.kind)?;
+    validate_kind(&event.kind)?;
     if event.payload.len() > config.max_payload_bytes {
         return Err(Error::PayloadTooLarge {
             size: event.payload.len(),
@@ -24,7 +31,7 @@ pub(crate) fn validate_new_event(event: &NewEvent, config: &StoreConfig) -> Resu
 
 /// Checks a node: a non-empty label of at most [`MAX_LABEL_LEN`] bytes and non-empty property keys.
 pub(crate) fn validate_node(node: &Node) -> Result<()> {
-    bounded_name("label", &node.label, MAX_LABEL_LEN)?;
+    bounded_name("label", &node.label, MAX_LABEL_LEN).map_err(Error::InvalidInput)?;
     if node.properties.keys().any(String::is_empty) {
         return Err(Error::InvalidInput(
             "property keys must not be empty".into(),
@@ -35,7 +42,7 @@ pub(crate) fn validate_node(node: &Node) -> Result<()> {
 
 /// Checks an edge: a relation of 1..=[`MAX_RELATION_LEN`] bytes and a finite, non-negative weight.
 pub(crate) fn validate_edge(edge: &Edge) -> Result<()> {
-    bounded_name("relation", &edge.relation, MAX_RELATION_LEN)?;
+    bounded_name("relation", &edge.relation, MAX_RELATION_LEN).map_err(Error::InvalidInput)?;
     // Named, not printed: formatting an f64 pulls ~14 KB of float printing into the wasm module.
     let problem = if edge.weight.is_nan() {
         "NaN"
@@ -51,15 +58,16 @@ pub(crate) fn validate_edge(edge: &Edge) -> Result<()> {
     )))
 }
 
-fn bounded_name(what: &str, value: &str, max: usize) -> Result<()> {
+/// The length rule shared by kinds, labels and relations; the caller picks the error variant.
+fn bounded_name(what: &str, value: &str, max: usize) -> Result<(), String> {
     if value.is_empty() {
-        return Err(Error::InvalidInput(format!("{what} is empty")));
+        return Err(format!("{what} is empty"));
     }
     if value.len() > max {
-        return Err(Error::InvalidInput(format!(
+        return Err(format!(
             "{what} is {} bytes, at most {max} are allowed",
             value.len()
-        )));
+        ));
     }
     Ok(())
 }
