@@ -104,8 +104,9 @@ struct Slot {
 impl Slot {
     fn accepts(&self, event: &NewEvent) -> bool {
         self.wants != Some(0)
-            && (self.filter.kinds.is_empty() || self.filter.kinds.contains(&event.kind))
-            && self.filter.source.is_none_or(|s| s == event.source)
+            && self
+                .filter
+                .matches_kind_and_source(&event.kind, &event.source)
     }
 }
 

@@ -108,11 +108,17 @@ impl fmt::Display for EventId {
 impl EventFilter {
     /// True when `event` satisfies every criterion except `limit`.
     pub fn matches(&self, event: &Event) -> bool {
-        (self.kinds.is_empty() || self.kinds.contains(&event.kind))
-            && self.source.is_none_or(|s| s == event.source)
+        self.matches_kind_and_source(&event.kind, &event.source)
             && self.since.is_none_or(|t| event.timestamp >= t)
             && self.until.is_none_or(|t| event.timestamp < t)
             && self.after.is_none_or(|a| event.id > a)
+    }
+
+    /// True when `kind` and `source` satisfy `kinds` and `source`: all of a filter that applies to an
+    /// event not stamped yet, which is what the bus routes by.
+    pub(crate) fn matches_kind_and_source(&self, kind: &str, source: &NodeId) -> bool {
+        (self.kinds.is_empty() || self.kinds.iter().any(|k| k == kind))
+            && self.source.is_none_or(|s| s == *source)
     }
 }
 
