@@ -6,7 +6,7 @@ use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 
 use crate::error::{Error, Result};
 use crate::event::NodeId;
-use crate::graph::{Direction, Path};
+use crate::graph::{Direction, Edge, Path};
 use crate::store::GraphStore;
 
 /// What the algorithms read from a graph.
@@ -34,6 +34,17 @@ impl<G: GraphStore + ?Sized> Successors for ThroughStore<'_, G> {
         }
         Ok(())
     }
+}
+
+/// Puts the edges of `node` in the order `GraphStore::neighbors` promises: by relation, then by the
+/// other endpoint, an outgoing edge before an incoming one from the same node. Linear on sorted input.
+pub(crate) fn sort_neighbors(node: &NodeId, edges: &mut [Edge]) {
+    fn key<'e>(node: &NodeId, e: &'e Edge) -> (&'e str, NodeId, bool) {
+        let incoming = e.from != *node;
+        let other = if incoming { e.from } else { e.to };
+        (e.relation.as_str(), other, incoming)
+    }
+    edges.sort_by(|a, b| key(node, a).cmp(&key(node, b)));
 }
 
 /// Breadth-first over outgoing edges from `start`: each reachable node once with its depth (start at 0),

@@ -50,6 +50,37 @@ fn through_the_store_and_direct_views_agree() {
     ));
 }
 
+#[test]
+fn neighbours_sort_by_relation_then_other_end_outgoing_first() {
+    let (me, a, b) = (small_id(0), small_id(1), small_id(2));
+    let edge = |from, relation: &str, to| Edge {
+        from,
+        to,
+        relation: relation.into(),
+        weight: 1.0,
+    };
+    let mut edges = vec![
+        edge(b, "x", me),
+        edge(me, "y", a),
+        edge(me, "x", b),
+        edge(a, "x", me),
+        edge(me, "x", me),
+        edge(me, "x", a),
+    ];
+    sort_neighbors(&me, &mut edges);
+    assert_eq!(
+        edges,
+        [
+            edge(me, "x", me),
+            edge(me, "x", a),
+            edge(a, "x", me),
+            edge(me, "x", b),
+            edge(b, "x", me),
+            edge(me, "y", a),
+        ]
+    );
+}
+
 fn small_graph(nodes: usize, edges: &[(usize, usize, usize, u8)]) -> MemoryGraphStore {
     let graph = MemoryGraphStore::new();
     for i in 0..nodes {

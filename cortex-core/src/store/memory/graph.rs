@@ -203,23 +203,16 @@ impl GraphStore for MemoryGraphStore {
             let before = edges.len();
             edges_of(graph.incoming.get(&node), relation, incoming, &mut edges);
             if direction == Direction::Both {
-                // A self-loop is both outgoing and incoming: list it once, then order both directions together.
+                // A self-loop is both outgoing and incoming: list it once.
                 let mut index = 0;
                 edges.retain(|e| {
                     index += 1;
                     index <= before || e.from != node
                 });
-                let key = |e: &Edge| {
-                    let incoming = e.from != node;
-                    (
-                        e.relation.clone(),
-                        if incoming { e.from } else { e.to },
-                        incoming,
-                    )
-                };
-                edges.sort_by_cached_key(key);
             }
         }
+        // One direction is already in order (see `Adjacency`): this costs a linear check there.
+        algorithms::sort_neighbors(&node, &mut edges);
         Ok(edges)
     }
 

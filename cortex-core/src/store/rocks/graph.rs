@@ -264,17 +264,9 @@ impl GraphStore for RocksGraphStore {
                 weight: a.weight,
             }));
         }
-        // Key order already is (relation, other endpoint) except around relations holding a 0 byte;
-        // sorting (linear on sorted input) makes the order exactly the one every backend promises.
-        let incoming = |e: &Edge| e.from != node;
-        let other = |e: &Edge| if incoming(e) { e.from } else { e.to };
-        edges.sort_by(|a, b| {
-            (a.relation.as_str(), other(a), incoming(a)).cmp(&(
-                b.relation.as_str(),
-                other(b),
-                incoming(b),
-            ))
-        });
+        // Key order already is (relation, other endpoint) except around relations holding a 0 byte,
+        // and the two directions are listed one after the other.
+        algorithms::sort_neighbors(&node, &mut edges);
         Ok(edges)
     }
 
