@@ -32,6 +32,13 @@ pub enum Error {
     #[error("bus is full ({capacity} events); consume faster or pick another backpressure policy")]
     Full { capacity: usize },
     /// The storage backend failed (I/O, locking, corruption detected by the engine).
-    #[error("storage backend: {0}")]
-    Backend(String),
+    #[error("storage backend: {context}")]
+    Backend {
+        /// What failed, in cortex's terms: the operation and, where there is one, the path.
+        context: String,
+        /// The backend's own error, kept for `std::error::Error::source` and boxed so no backend type
+        /// enters the API; `None` when cortex itself detected the failure (a poisoned lock).
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
 }

@@ -36,7 +36,10 @@ pub fn subscribers_get_only_later_matching_events<E: EventStore, G: GraphStore, 
     assert_eq!(alarms.try_recv(), None);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
-        .map_err(|e| Error::Backend(e.to_string()))?;
+        .map_err(|e| Error::Backend {
+            context: "cannot build a tokio runtime".into(),
+            source: Some(Box::new(e)),
+        })?;
     let received = runtime.block_on(async { (from_bob.recv().await, from_bob.recv().await) });
     assert_eq!(received, (Some(batch[0].clone()), Some(batch[1].clone())));
     assert_eq!(from_bob.try_recv(), None);
@@ -56,7 +59,10 @@ pub fn subscription_limit_ends_it<E: EventStore, G: GraphStore, K>(
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
-        .map_err(|e| Error::Backend(e.to_string()))?;
+        .map_err(|e| Error::Backend {
+            context: "cannot build a tokio runtime".into(),
+            source: Some(Box::new(e)),
+        })?;
     let received = runtime.block_on(async {
         let mut received = Vec::new();
         while let Some(event) = two.recv().await {

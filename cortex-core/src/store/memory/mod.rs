@@ -10,5 +10,8 @@ use crate::error::Error;
 
 /// A lock is poisoned only if a thread panicked mid-write; report it instead of trusting the half-written state.
 fn poisoned<T>(_: T) -> Error {
-    Error::Backend("in-memory store lock poisoned by a panic in another thread".into())
+    Error::Backend {
+        context: "in-memory store lock poisoned by a panic in another thread".into(),
+        source: None,
+    }
 }

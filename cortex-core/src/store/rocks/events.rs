@@ -109,7 +109,7 @@ impl RocksEventStore {
         }
         self.db
             .write_opt(batch, &write_options(&self.options))
-            .map_err(backend)?;
+            .map_err(backend("cannot write events to RocksDB"))?;
         tail.next_id += stored.len() as u64;
         tail.last_timestamp = timestamp;
         for event in &stored {
@@ -193,7 +193,8 @@ impl RocksEventStore {
             }
             iter.next();
         }
-        iter.status().map_err(backend)?;
+        iter.status()
+            .map_err(backend("cannot scan the RocksDB log"))?;
         Ok(found)
     }
 }
@@ -214,7 +215,7 @@ fn decode_record(key: &[u8], value: &[u8]) -> Result<Event> {
 fn last_key(db: &DB, family: &ColumnFamily) -> Result<Option<Box<[u8]>>> {
     match db.iterator_cf(family, IteratorMode::End).next() {
         Some(Ok((key, _))) => Ok(Some(key)),
-        Some(Err(e)) => Err(backend(e)),
+        Some(Err(e)) => Err(backend("cannot read the last key in RocksDB")(e)),
         None => Ok(None),
     }
 }
@@ -223,9 +224,10 @@ impl EventStore for RocksEventStore {
     fn append(&self, event: NewEvent) -> Result<Event> {
         validate_new_event(&event, &self.options.store)?;
         let mut stored = self.commit(vec![event])?;
-        stored
-            .pop()
-            .ok_or_else(|| Error::Backend("append stored no event".into()))
+        stored.pop().ok_or_else(|| Error::Backend {
+            context: "append stored no event".into(),
+            source: None,
+        })
     }
 
     fn append_batch(&self, events: Vec<NewEvent>) -> Result<Vec<Event>> {
@@ -239,7 +241,7 @@ impl EventStore for RocksEventStore {
         match self
             .db
             .get_pinned_cf(self.family(EVENTS)?, keys::event(id))
-            .map_err(backend)?
+            .map_err(backend("cannot read an event from RocksDB"))?
         {
             Some(value) => decode_record(&keys::event(id), &value).map(Some),
             None => Ok(None),

@@ -69,14 +69,14 @@ impl RocksGraphStore {
         Ok(self
             .db
             .get_pinned_cf(self.family(family)?, key)
-            .map_err(backend)?
+            .map_err(backend("cannot look up a key in RocksDB"))?
             .is_some())
     }
 
     fn write(&self, batch: WriteBatch) -> Result<()> {
         self.db
             .write_opt(batch, &write_options(&self.options))
-            .map_err(backend)
+            .map_err(backend("cannot write to the RocksDB graph"))
     }
 
     /// The entries of `node` in `family` (`out` or `in`), of one relation or all, in key order.
@@ -108,7 +108,8 @@ impl RocksGraphStore {
             }
             iter.next();
         }
-        iter.status().map_err(backend)?;
+        iter.status()
+            .map_err(backend("cannot scan the edges of a node in RocksDB"))?;
         Ok(found)
     }
 }
@@ -122,7 +123,8 @@ fn count_keys(db: &DB, family: &ColumnFamily) -> Result<u64> {
         count += 1;
         iter.next();
     }
-    iter.status().map_err(backend)?;
+    iter.status()
+        .map_err(backend("cannot count the keys of a RocksDB column family"))?;
     Ok(count)
 }
 
@@ -142,7 +144,7 @@ impl GraphStore for RocksGraphStore {
         match self
             .db
             .get_pinned_cf(self.family(NODES)?, id.0)
-            .map_err(backend)?
+            .map_err(backend("cannot read a node from RocksDB"))?
         {
             Some(value) => decode_node(&value).map(Some),
             None => Ok(None),
@@ -202,7 +204,7 @@ impl GraphStore for RocksGraphStore {
         let Some(value) = self
             .db
             .get_pinned_cf(self.family(OUT)?, key)
-            .map_err(backend)?
+            .map_err(backend("cannot read an edge from RocksDB"))?
         else {
             return Ok(None);
         };

@@ -58,11 +58,9 @@ fn open(path: &Path, options: &RocksOptions, families: &[&str]) -> Result<DB> {
         cf_options.set_compression_type(compression);
         ColumnFamilyDescriptor::new(*name, cf_options)
     });
-    DB::open_cf_descriptors(&db_options, path, descriptors).map_err(|e| {
-        Error::Backend(format!(
-            "cannot open RocksDB store at {}: {e}",
-            path.display()
-        ))
+    DB::open_cf_descriptors(&db_options, path, descriptors).map_err(|e| Error::Backend {
+        context: format!("cannot open RocksDB store at {}", path.display()),
+        source: Some(Box::new(e)),
     })
 }
 
@@ -74,14 +72,19 @@ fn write_options(options: &RocksOptions) -> WriteOptions {
 
 /// The handle of a column family `open` created.
 fn family<'a>(db: &'a DB, name: &str) -> Result<&'a ColumnFamily> {
-    db.cf_handle(name).ok_or_else(|| {
-        Error::Backend(format!(
+    db.cf_handle(name).ok_or_else(|| Error::Backend {
+        context: format!(
             "column family {name} is missing from {}",
             db.path().display()
-        ))
+        ),
+        source: None,
     })
 }
 
-fn backend(e: rocksdb::Error) -> Error {
-    Error::Backend(e.into_string())
+/// Wraps a RocksDB failure as the source of an `Error::Backend` that says what was being done.
+fn backend(context: &'static str) -> impl Fn(rocksdb::Error) -> Error {
+    move |e| Error::Backend {
+        context: context.into(),
+        source: Some(Box::new(e)),
+    }
 }

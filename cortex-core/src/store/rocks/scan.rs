@@ -56,7 +56,11 @@ impl Iterator for IndexScan<'_> {
                 Some(_) => {}
                 None => {
                     self.done = true;
-                    return self.iter.status().err().map(|e| Err(backend(e)));
+                    return self
+                        .iter
+                        .status()
+                        .err()
+                        .map(|e| Err(backend("cannot scan a RocksDB index")(e)));
                 }
             }
         }

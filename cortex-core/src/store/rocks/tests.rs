@@ -123,10 +123,13 @@ fn garbled_graph_records_are_reported_as_corrupt() {
     assert!(store.get_node(&b).unwrap().is_some());
 }
 
-fn backend_message<T: std::fmt::Debug>(result: crate::error::Result<T>) -> String {
-    match result {
-        Err(Error::Backend(message)) => message,
-        other => panic!("expected a backend error, got {other:?}"),
+/// The context of a backend error and the message of its source: RocksDB's own error, which must be kept.
+fn backend_failure<T: std::fmt::Debug>(result: crate::error::Result<T>) -> (String, String) {
+    let error = result.expect_err("a backend failure");
+    let cause = std::error::Error::source(&error).map(ToString::to_string);
+    match (error, cause) {
+        (Error::Backend { context, .. }, Some(cause)) => (context, cause),
+        (other, _) => panic!("expected a backend error with a source, got {other:?}"),
     }
 }
 
@@ -135,20 +138,21 @@ fn a_path_that_is_a_file_is_refused_naming_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("not-a-store");
     std::fs::write(&file, b"plain file").unwrap();
-    let message = backend_message(RocksEventStore::open(&file, RocksOptions::default()));
-    assert!(message.contains(&file.display().to_string()), "{message}");
+    let (context, _) = backend_failure(RocksEventStore::open(&file, RocksOptions::default()));
+    assert!(context.contains(&file.display().to_string()), "{context}");
 }
 
 #[test]
-fn a_store_open_elsewhere_is_refused_naming_the_path() {
+fn a_store_open_elsewhere_is_refused_naming_the_path_and_keeping_the_cause() {
     let dir = tempfile::tempdir().unwrap();
     let _open = RocksGraphStore::open(dir.path(), RocksOptions::default()).unwrap();
-    let message = backend_message(RocksGraphStore::open(dir.path(), RocksOptions::default()));
+    let (context, cause) =
+        backend_failure(RocksGraphStore::open(dir.path(), RocksOptions::default()));
     assert!(
-        message.contains(&dir.path().display().to_string()),
-        "{message}"
+        context.contains(&dir.path().display().to_string()),
+        "{context}"
     );
-    assert!(message.contains("lock"), "{message}");
+    assert!(cause.contains("lock"), "{cause}");
 }
 
 #[test]
@@ -159,7 +163,7 @@ fn a_missing_store_is_not_created_unless_asked() {
         create_if_missing: false,
         ..Default::default()
     };
-    let message = backend_message(RocksEventStore::open(&path, options));
-    assert!(message.contains(&path.display().to_string()), "{message}");
+    let (context, _) = backend_failure(RocksEventStore::open(&path, options));
+    assert!(context.contains(&path.display().to_string()), "{context}");
     assert!(!path.join("CURRENT").exists());
 }
