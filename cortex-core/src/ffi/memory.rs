@@ -71,8 +71,9 @@ impl Region {
     pub(crate) fn read(&self) -> Vec<u8> {
         let mut bytes = vec![0u8; self.len];
         if self.len > 0 {
-            // SAFETY: `new` checked ptr..ptr+len is non-null and inside linear memory, which is always
-            // readable; `copy` tolerates the host's region overlapping any buffer of ours, including `bytes`.
+            // SAFETY: `new` checked that ptr..ptr+len is non-null and inside linear memory, every byte of
+            // which is readable and initialised (wasm zero-fills memory as it grows); `bytes` is a fresh
+            // allocation of `len` bytes, and `copy` (a memmove) is correct even if the host's region overlaps it.
             unsafe { core::ptr::copy(host_ptr(self.ptr), bytes.as_mut_ptr(), self.len) };
         }
         bytes
@@ -120,8 +121,9 @@ impl Region {
     pub(crate) fn write_prefix(&self, bytes: &[u8]) -> usize {
         let n = bytes.len().min(self.len);
         if n > 0 {
-            // SAFETY: `new` checked ptr..ptr+len is non-null and inside linear memory, and n <= len;
-            // `copy` tolerates overlap, and no Rust reference into the region exists during the call.
+            // SAFETY: `new` checked that ptr..ptr+len is non-null and inside linear memory, and n <= len, so
+            // every byte written is in bounds; the ABI makes output buffers host-owned memory (module docs),
+            // so no Rust value lives there, and `copy` (a memmove) is correct even if `bytes` overlaps it.
             unsafe { core::ptr::copy(bytes.as_ptr(), host_ptr_mut(self.ptr), n) };
         }
         n

@@ -46,6 +46,17 @@
 //!
 //! Arguments are checked in order (handle first, then each pointer), and the first bad one decides the
 //! code. A buffer that fails a call is left untouched. Messages persist until the next failure.
+//!
+//! Output buffers must be memory the host owns (a `cortex_alloc` block, or its own data): a region inside
+//! linear memory may still be in use by this module, and nothing in a wasm module can tell the two apart.
+
+// The one place unsafe code is allowed: exports (`#[no_mangle]`) and copies to and from host memory.
+// Every unsafe block must say why it is sound.
+#![expect(
+    unsafe_code,
+    reason = "the C ABI exports functions and reads and writes host memory"
+)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 mod codes;
 mod events;
