@@ -1,36 +1,139 @@
-//! The two kinds of failure that map to distinct exit codes.
+//! The failures a user can cause, as data until they are printed, and the exit code each one means.
 
 use std::fmt;
 use std::process::ExitCode;
 
-/// Bad configuration or usage (size-budget.toml, a missing tool): exit 2.
-#[derive(Debug)]
-pub(crate) struct ConfigError(pub(crate) String);
+/// Bad usage or configuration (size-budget.toml, a missing tool or target): exit 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// What is wrong, naming the file, line or thing.
+    pub message: String,
+    /// How to put it right.
+    pub fix: String,
+}
 
-/// An artifact is over budget or grew beyond its tolerance: exit 1.
-#[derive(Debug)]
-pub(crate) struct GateFailure(pub(crate) String);
+impl ConfigError {
+    pub fn new(message: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            fix: fix.into(),
+        }
+    }
+}
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        write!(f, "{}\n  fix: {}", self.message, self.fix)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// One check that did not pass: an artifact over its budget or grown past its tolerance, or an
+/// optimised module that behaves differently from the unoptimised one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedCheck {
+    pub problem: String,
+    /// How to put it right, when there is one simple way.
+    pub fix: Option<String>,
+    /// Lines shown below it (what grew since the baseline), each ending in a newline.
+    pub details: String,
+}
+
+impl fmt::Display for FailedCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.problem)?;
+        if let Some(fix) = &self.fix {
+            write!(f, "\n  fix: {fix}")?;
+        }
+        if !self.details.is_empty() {
+            write!(f, "\n{}", self.details.trim_end_matches('\n'))?;
+        }
+        Ok(())
+    }
+}
+
+/// What the gate exists to catch: exit 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GateFailure {
+    pub checks: Vec<FailedCheck>,
+}
+
+impl From<FailedCheck> for GateFailure {
+    fn from(check: FailedCheck) -> Self {
+        Self {
+            checks: vec![check],
+        }
     }
 }
 
 impl fmt::Display for GateFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self.checks.as_slice() {
+            [only] => only.fmt(f),
+            checks => write!(f, "{} checks failed", checks.len()),
+        }
     }
 }
 
-impl std::error::Error for ConfigError {}
 impl std::error::Error for GateFailure {}
 
-/// 2 when a `ConfigError` is anywhere in the chain, 1 for everything else.
-pub(crate) fn exit_code(err: &anyhow::Error) -> ExitCode {
+/// 2 when a [`ConfigError`] is anywhere in the chain, 1 for everything else.
+pub fn exit_code(err: &anyhow::Error) -> ExitCode {
     if err.chain().any(|cause| cause.is::<ConfigError>()) {
         ExitCode::from(2)
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// The text of a failed command, for stderr: the one place failures become `error:` lines.
+pub fn render(err: &anyhow::Error) -> String {
+    let Some(gate) = err.downcast_ref::<GateFailure>() else {
+        return format!("error: {err:#}\n");
+    };
+    let mut out: String = gate
+        .checks
+        .iter()
+        .map(|check| format!("error: {check}\n"))
+        .collect();
+    if gate.checks.len() > 1 {
+        out += &format!("error: {gate}\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_errors_exit_2_wherever_they_are_in_the_chain() {
+        let err = anyhow::Error::from(ConfigError::new("bad", "mend it")).context("load");
+        assert_eq!(exit_code(&err), ExitCode::from(2));
+        assert_eq!(render(&err), "error: load: bad\n  fix: mend it\n");
+        assert_eq!(exit_code(&anyhow::anyhow!("disk full")), ExitCode::from(1));
+    }
+
+    #[test]
+    fn every_failed_check_gets_its_own_error_line_then_a_count() {
+        let check = |problem: &str, fix: Option<&str>, details: &str| FailedCheck {
+            problem: problem.into(),
+            fix: fix.map(Into::into),
+            details: details.into(),
+        };
+        let err = anyhow::Error::from(GateFailure {
+            checks: vec![
+                check("a: over", Some("shrink a"), "  grew: x\n"),
+                check("b: differs", None, ""),
+            ],
+        });
+        assert_eq!(exit_code(&err), ExitCode::from(1));
+        assert_eq!(
+            render(&err),
+            "error: a: over\n  fix: shrink a\n  grew: x\nerror: b: differs\nerror: 2 checks failed\n"
+        );
+        let one = anyhow::Error::from(GateFailure::from(check("c: over", None, "")));
+        assert_eq!(render(&one), "error: c: over\n");
     }
 }

@@ -5,13 +5,13 @@ use clap::{Args, Parser, Subcommand};
 /// Project automation for cortex: wasm builds and the size gate.
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", bin_name = "cargo xtask", version, about)]
-pub(crate) struct Xtask {
+pub struct Xtask {
     #[command(subcommand)]
-    pub(crate) command: Command,
+    pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub(crate) enum Command {
+pub enum Command {
     /// Build each artifact in size-budget.toml for wasm32-wasip1 and optimise it with wasm-opt -Oz.
     Wasm(Wasm),
     /// Build and optimise the artifacts, then compare them with their budgets and size-baseline.json.
@@ -23,45 +23,52 @@ pub(crate) enum Command {
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct Wasm {
+pub struct Wasm {
     /// Only this artifact or crate (repeatable); all artifacts of size-budget.toml by default.
     #[arg(short = 'p', long = "package", value_name = "NAME")]
-    pub(crate) packages: Vec<String>,
+    pub packages: Vec<String>,
     /// Build only, leave the wasm-opt step out.
     #[arg(long)]
-    pub(crate) no_opt: bool,
+    pub no_opt: bool,
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct SizeCheck {
+pub struct SizeCheck {
     /// Print one JSON object instead of the table.
     #[arg(long)]
-    pub(crate) json: bool,
+    pub json: bool,
     /// Accept the measured sizes: rewrite size-baseline.json (budgets still apply).
     #[arg(long)]
-    pub(crate) update: bool,
+    pub update: bool,
     /// Measure the artifacts already built instead of building them again.
     #[arg(long)]
-    pub(crate) no_build: bool,
+    pub no_build: bool,
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct Run {
+pub struct Run {
     /// An artifact of size-budget.toml (or its crate), or the path of a .wasm file.
-    pub(crate) artifact: String,
+    pub artifact: String,
     /// Arguments for the program, after `--`.
     #[arg(last = true)]
-    pub(crate) args: Vec<String>,
+    pub args: Vec<String>,
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct SizeWhy {
+pub struct SizeWhy {
     /// An artifact of size-budget.toml (or its crate).
-    pub(crate) artifact: String,
+    pub artifact: String,
     /// How many functions or crates to list before summing up the rest.
     #[arg(long, default_value_t = 20)]
-    pub(crate) top: usize,
+    pub top: usize,
     /// Group the code bytes by function or by crate.
-    #[arg(long, value_enum, default_value_t = crate::size_why::By::Function)]
-    pub(crate) by: crate::size_why::By,
+    #[arg(long, value_enum, default_value_t = By::Function)]
+    pub by: By,
+}
+
+/// What `size-why` groups the code bytes by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum By {
+    Function,
+    Crate,
 }

@@ -1,47 +1,24 @@
-//! `cargo xtask`: wasm builds of the workspace's crates and the size gate over them.
-
-#[cfg(feature = "runtime")]
-mod abi_session;
-mod atomic;
-mod attribution;
-mod baseline;
-mod behaviour;
-mod budget;
-#[cfg(feature = "runtime")]
-mod cortex_abi;
-mod failure;
-#[cfg(all(test, feature = "runtime"))]
-mod fixtures;
-mod flags;
-mod growth;
-mod optimise;
-mod report;
-mod run;
-#[cfg(feature = "runtime")]
-mod runtime;
-mod size;
-mod size_check;
-mod size_why;
-mod verdict;
-mod wasm;
-mod workspace;
+//! `cargo xtask`: parse the flags, build the context once, run the command, exit with its code.
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use xtask::failure;
+use xtask::flags::{Command, Xtask};
+use xtask::project::Context;
 
 fn main() -> ExitCode {
-    let flags = flags::Xtask::parse();
-    let result = match flags.command {
-        flags::Command::Wasm(cmd) => cmd.run(),
-        flags::Command::SizeCheck(cmd) => cmd.run(),
-        flags::Command::Run(cmd) => cmd.run(),
-        flags::Command::SizeWhy(cmd) => cmd.run(),
-    };
+    let flags = Xtask::parse();
+    let result = Context::load().and_then(|cx| match flags.command {
+        Command::Wasm(cmd) => cmd.run(&cx),
+        Command::SizeCheck(cmd) => cmd.run(&cx),
+        Command::Run(cmd) => cmd.run(&cx),
+        Command::SizeWhy(cmd) => cmd.run(&cx),
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprint!("{}", failure::render(&err));
             failure::exit_code(&err)
         }
     }

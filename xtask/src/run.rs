@@ -1,40 +1,36 @@
 //! `cargo xtask run`: run an artifact's optimised module (or any `.wasm` file) in the embedded runtime.
 
-#[cfg(feature = "runtime")]
-use std::io::Write;
-use std::path::PathBuf;
+use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 
-use crate::budget::{self, ArtifactBudget, SizeBudget};
 use crate::failure::ConfigError;
 use crate::flags;
-use crate::wasm::{self, Step};
-use crate::workspace::{WasmKind, Workspace};
-
-#[cfg(feature = "runtime")]
-/// The exit status of a trapped module, as for a process killed by SIGABRT (128 + 6).
-const TRAP_EXIT: i32 = 134;
+use crate::pipeline::{self, Optimise, Step};
+use crate::project::{budget, Context, WasmKind};
+use crate::runtime;
 
 impl flags::Run {
-    pub(crate) fn run(self) -> Result<()> {
-        if !cfg!(feature = "runtime") {
-            return Err(missing_runtime("`cargo xtask run`"));
-        }
-        let (name, module) = self.module()?;
-        execute(&name, &module, &self.args)
+    /// Runs the module, then exits with its exit code.
+    pub fn run(self, cx: &Context) -> Result<()> {
+        runtime::ensure_available("`cargo xtask run`")?;
+        let (name, module) = self.module(cx)?;
+        let code = runtime::run_command(&name, &module, &self.args)?;
+        std::process::exit(code)
     }
 
     /// The artifact's name and its optimised module (made first when missing or stale), or a `.wasm` file.
-    fn module(&self) -> Result<(String, Vec<u8>)> {
+    fn module(&self, cx: &Context) -> Result<(String, Vec<u8>)> {
         if self.artifact.ends_with(".wasm") {
-            let path = PathBuf::from(&self.artifact);
-            let module = std::fs::read(&path).map_err(|err| {
-                ConfigError(format!(
-                    "cannot read {}: {err}\n  fix: pass an existing .wasm file or an artifact of {}",
-                    path.display(),
-                    budget::FILE_NAME
-                ))
+            let path = Path::new(&self.artifact);
+            let module = std::fs::read(path).map_err(|err| {
+                ConfigError::new(
+                    format!("cannot read {}: {err}", path.display()),
+                    format!(
+                        "pass an existing .wasm file or an artifact of {}",
+                        budget::FILE_NAME
+                    ),
+                )
             })?;
             let name = path.file_stem().map_or_else(
                 || self.artifact.clone(),
@@ -42,89 +38,27 @@ impl flags::Run {
             );
             return Ok((name, module));
         }
-        let ws = Workspace::discover()?;
-        let budget = wasm::load_budget(&ws)?;
-        let artifact = find(&budget, &self.artifact)?;
+        let artifact = cx.budget.find(&self.artifact)?;
         if artifact.target.kind != WasmKind::Bin {
-            return Err(ConfigError(format!(
-                "`{}` is a library module (cdylib) with no `_start` to run\n  fix: run a binary artifact: {}",
-                artifact.name,
-                runnable(&budget)
-            ))
+            let runnable: Vec<&str> = cx.budget.runnable().map(|a| a.name.as_str()).collect();
+            return Err(ConfigError::new(
+                format!(
+                    "`{}` is a library module (cdylib) with no `_start` to run",
+                    artifact.name
+                ),
+                if runnable.is_empty() {
+                    format!("add a binary artifact to {}", budget::FILE_NAME)
+                } else {
+                    format!("run a binary artifact: {}", runnable.join(", "))
+                },
+            )
             .into());
         }
-        let sh = wasm::workspace_shell(&ws)?;
-        wasm::ensure_wasm_target(&sh)?;
-        // Cargo and the optimiser's content hash make this a no-op when the module is up to date.
-        let measurement = wasm::make(&sh, &ws, artifact, Step::Build, true)?;
+        // Cargo and the optimiser's content stamp make this a no-op when the module is up to date.
+        let measurement = pipeline::make(cx, artifact, Step::Build, Optimise::Yes)?;
         eprintln!("running {}", measurement.path.display());
         let module = std::fs::read(&measurement.path)
             .with_context(|| format!("read {}", measurement.path.display()))?;
         Ok((artifact.name.clone(), module))
-    }
-}
-
-/// Runs the module with our stdout and stderr, then exits with its exit code.
-#[cfg(feature = "runtime")]
-fn execute(name: &str, module: &[u8], args: &[String]) -> Result<()> {
-    use crate::runtime::{Mode, Runtime, Trapped};
-
-    let outcome = Runtime::new()?.run(name, module, args, Mode::Stream);
-    let _ = std::io::stdout().flush();
-    match outcome {
-        Ok(exit) => std::process::exit(exit.code),
-        Err(error) => match error.downcast_ref::<Trapped>() {
-            Some(trapped) => {
-                eprintln!("error: {trapped}");
-                std::process::exit(TRAP_EXIT)
-            }
-            None => Err(error),
-        },
-    }
-}
-
-#[cfg(not(feature = "runtime"))]
-fn execute(_name: &str, _module: &[u8], _args: &[String]) -> Result<()> {
-    Err(missing_runtime("`cargo xtask run`"))
-}
-
-/// The error of a command that needs the embedded runtime in an xtask built without it (exit 2).
-pub(crate) fn missing_runtime(command: &str) -> anyhow::Error {
-    ConfigError(format!(
-        "{command} needs the embedded wasm runtime, and this xtask was built without its `runtime` feature\n  \
-         fix: build the xtask with its default features (drop `--no-default-features`)"
-    ))
-    .into()
-}
-
-/// The artifact of size-budget.toml called `name` (or built from the crate `name`).
-pub(crate) fn find<'a>(budget: &'a SizeBudget, name: &str) -> Result<&'a ArtifactBudget> {
-    let found = budget
-        .artifacts
-        .iter()
-        .find(|a| a.name == name)
-        .or_else(|| budget.artifacts.iter().find(|a| a.krate == name));
-    found.ok_or_else(|| {
-        let known: Vec<&str> = budget.artifacts.iter().map(|a| a.name.as_str()).collect();
-        ConfigError(format!(
-            "no artifact `{name}` in {}\n  fix: use one of: {}",
-            budget::FILE_NAME,
-            known.join(", ")
-        ))
-        .into()
-    })
-}
-
-fn runnable(budget: &SizeBudget) -> String {
-    let bins: Vec<&str> = budget
-        .artifacts
-        .iter()
-        .filter(|a| a.target.kind == WasmKind::Bin)
-        .map(|a| a.name.as_str())
-        .collect();
-    if bins.is_empty() {
-        "none in size-budget.toml".to_owned()
-    } else {
-        bins.join(", ")
     }
 }

@@ -1,253 +1,43 @@
-//! An embedded WASI preview1 runtime, so running an artifact needs nothing installed.
+//! The embedded WASI preview1 runtime (wasmtime), so running an artifact needs nothing installed,
+//! and what runs on it: `cargo xtask run`, the behaviour check after wasm-opt, and the scripted
+//! session through the cortex-core C ABI. Built only with the xtask's `runtime` feature; without
+//! it, `no_runtime` answers the same calls.
 
-use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
+pub mod abi_session;
+pub mod behaviour;
+pub mod cortex_abi;
+pub mod engine;
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod tests;
 
-use anyhow::{Context, Result};
-use wasmtime::{Config, Engine, Instance, Linker, Module, OptLevel, Store, Trap};
-use wasmtime_wasi::p1::{self, WasiP1Ctx};
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{Deterministic, HostMonotonicClock, HostWallClock, I32Exit, WasiCtxBuilder};
+use std::io::Write;
 
-/// Captured output beyond this is an error rather than an unbounded allocation.
-const CAPTURE_LIMIT: usize = 64 << 20;
+pub use behaviour::verify;
+pub use engine::{Exit, Library, Mode, Runtime, Trapped};
 
-/// How a program is run: its output streamed through to ours, or captured in a
-/// deterministic environment (fixed clocks and randomness) so two runs can be compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
-    Stream,
-    Capture { limit: Duration },
+/// The exit status of a trapped module, as for a process killed by SIGABRT (128 + 6).
+pub const TRAP_EXIT: i32 = 134;
+
+/// Succeeds: this xtask has the runtime that `command` needs.
+pub fn ensure_available(_command: &str) -> anyhow::Result<()> {
+    Ok(())
 }
 
-/// How a program ended without trapping.
-#[derive(Debug)]
-pub(crate) struct Exit {
-    pub(crate) code: i32,
-    /// Empty unless the output was captured.
-    pub(crate) stdout: Vec<u8>,
-    pub(crate) stderr: Vec<u8>,
-}
-
-/// A module stopped by a trap (or by the time limit) rather than by exiting.
-#[derive(Debug)]
-pub(crate) struct Trapped {
-    pub(crate) artifact: String,
-    pub(crate) reason: String,
-    /// What the module had written to stderr before it trapped, when captured.
-    pub(crate) stderr: Vec<u8>,
-}
-
-impl fmt::Display for Trapped {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` trapped: {}", self.artifact, self.reason)
-    }
-}
-
-impl std::error::Error for Trapped {}
-
-/// One compiling engine, shared by every module run through it.
-#[derive(Debug, Clone)]
-pub(crate) struct Runtime {
-    engine: Engine,
-}
-
-/// An instantiated library module and the store that owns it.
-pub(crate) struct Library {
-    pub(crate) store: Store<WasiP1Ctx>,
-    pub(crate) instance: Instance,
-}
-
-impl fmt::Debug for Library {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Library")
-            .field("instance", &self.instance)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Runtime {
-    pub(crate) fn new() -> Result<Self> {
-        let mut config = Config::new();
-        // These runs check behaviour, not speed: compile quickly.
-        config.cranelift_opt_level(OptLevel::None);
-        config.epoch_interruption(true);
-        let engine = Engine::new(&config)
-            .map_err(anyhow::Error::from)
-            .context("start the embedded wasm runtime")?;
-        Ok(Self { engine })
-    }
-
-    pub(crate) fn compile(&self, artifact: &str, wasm: &[u8]) -> Result<Module> {
-        Module::new(&self.engine, wasm)
-            .map_err(anyhow::Error::from)
-            .with_context(|| format!("compile `{artifact}` for the embedded runtime"))
-    }
-
-    fn linker(&self) -> Result<Linker<WasiP1Ctx>> {
-        let mut linker = Linker::new(&self.engine);
-        p1::add_to_linker_sync(&mut linker, |ctx| ctx)
-            .map_err(anyhow::Error::from)
-            .context("link the wasi preview1 imports")?;
-        Ok(linker)
-    }
-
-    /// Runs a command module's `_start` with `args` (the artifact's name is `argv[0]`).
-    ///
-    /// A trap is returned as a [`Trapped`] error; every exit code, zero or not, is an `Ok`.
-    pub(crate) fn run(
-        &self,
-        artifact: &str,
-        wasm: &[u8],
-        args: &[String],
-        mode: Mode,
-    ) -> Result<Exit> {
-        let module = self.compile(artifact, wasm)?;
-        let mut builder = WasiCtxBuilder::new();
-        builder.arg(artifact).args(args);
-        let pipes = match mode {
-            Mode::Stream => {
-                builder.inherit_stdio();
-                None
+/// Runs a command module with our stdout and stderr and returns its exit code; a trap is reported
+/// on stderr and gives [`TRAP_EXIT`].
+pub fn run_command(name: &str, module: &[u8], args: &[String]) -> anyhow::Result<i32> {
+    let outcome = Runtime::new()?.run(name, module, args, Mode::Stream);
+    let _ = std::io::stdout().flush();
+    match outcome {
+        Ok(exit) => Ok(exit.code),
+        Err(error) => match error.downcast_ref::<Trapped>() {
+            Some(trapped) => {
+                eprintln!("error: {trapped}");
+                Ok(TRAP_EXIT)
             }
-            Mode::Capture { .. } => {
-                let (stdout, stderr) = (
-                    MemoryOutputPipe::new(CAPTURE_LIMIT),
-                    MemoryOutputPipe::new(CAPTURE_LIMIT),
-                );
-                builder.stdout(stdout.clone()).stderr(stderr.clone());
-                deterministic(&mut builder);
-                Some((stdout, stderr))
-            }
-        };
-        let mut store = Store::new(&self.engine, builder.build_p1());
-        let instance = self
-            .linker()?
-            .instantiate(&mut store, &module)
-            .map_err(anyhow::Error::from)
-            .with_context(|| format!("instantiate `{artifact}`"))?;
-        let start = instance
-            .get_typed_func::<(), ()>(&mut store, "_start")
-            .map_err(anyhow::Error::from)
-            .with_context(|| format!("`{artifact}` has no `_start` export; is it a binary?"))?;
-        let _timer = match mode {
-            Mode::Capture { limit } => Some(self.deadline(&mut store, limit)),
-            Mode::Stream => {
-                store.set_epoch_deadline(1);
-                None
-            }
-        };
-        let result = start.call(&mut store, ());
-        let (stdout, stderr) = pipes
-            .map(|(out, err)| (out.contents().to_vec(), err.contents().to_vec()))
-            .unwrap_or_default();
-        let code = match result {
-            Ok(()) => 0,
-            Err(error) => match error.downcast_ref::<I32Exit>() {
-                Some(exit) => exit.0,
-                None => {
-                    return Err(Trapped {
-                        artifact: artifact.to_owned(),
-                        reason: describe(&error, mode),
-                        stderr,
-                    }
-                    .into())
-                }
-            },
-        };
-        Ok(Exit {
-            code,
-            stdout,
-            stderr,
-        })
-    }
-
-    /// Instantiates a library module (calling `_initialize` when it has one) with no output.
-    pub(crate) fn instantiate(&self, artifact: &str, wasm: &[u8]) -> Result<Library> {
-        self.instantiate_module(artifact, &self.compile(artifact, wasm)?)
-    }
-
-    /// [`Runtime::instantiate`] for a module compiled (by [`Runtime::compile`]) once and instantiated often.
-    pub(crate) fn instantiate_module(&self, artifact: &str, module: &Module) -> Result<Library> {
-        let mut builder = WasiCtxBuilder::new();
-        deterministic(&mut builder);
-        let mut store = Store::new(&self.engine, builder.build_p1());
-        store.set_epoch_deadline(1);
-        let instance = self
-            .linker()?
-            .instantiate(&mut store, module)
-            .map_err(anyhow::Error::from)
-            .with_context(|| format!("instantiate `{artifact}`"))?;
-        if let Ok(init) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
-            init.call(&mut store, ()).map_err(|error| Trapped {
-                artifact: artifact.to_owned(),
-                reason: describe(&error, Mode::Stream),
-                stderr: Vec::new(),
-            })?;
-        }
-        Ok(Library { store, instance })
-    }
-
-    /// Interrupts the store's wasm once `limit` has passed, unless the returned guard is dropped first.
-    fn deadline(&self, store: &mut Store<WasiP1Ctx>, limit: Duration) -> mpsc::Sender<()> {
-        store.set_epoch_deadline(1);
-        let (cancel, cancelled) = mpsc::channel::<()>();
-        let engine = self.engine.clone();
-        thread::spawn(move || {
-            if let Err(mpsc::RecvTimeoutError::Timeout) = cancelled.recv_timeout(limit) {
-                engine.increment_epoch();
-            }
-        });
-        cancel
-    }
-}
-
-/// The reason a call failed, for a message that names the artifact.
-pub(crate) fn describe(error: &wasmtime::Error, mode: Mode) -> String {
-    match (error.downcast_ref::<Trap>(), mode) {
-        (Some(Trap::Interrupt), Mode::Capture { limit }) => {
-            format!("did not finish within {limit:?}")
-        }
-        (Some(trap), _) => trap.to_string(),
-        (None, _) => format!("{error:#}"),
-    }
-}
-
-/// Fixed clocks and randomness: a program's output must not change between two runs of it.
-fn deterministic(builder: &mut WasiCtxBuilder) {
-    builder
-        .secure_random(Deterministic::new(vec![0x5a, 0x17, 0xc3, 0x08]))
-        .insecure_random(Deterministic::new(vec![0x3c, 0x91, 0x4e, 0xd2]))
-        .insecure_random_seed(0x0123_4567_89ab_cdef)
-        .wall_clock(FixedWallClock)
-        .monotonic_clock(SteppingClock::default());
-}
-
-/// 2026-01-01T00:00:00Z, always.
-#[derive(Debug)]
-struct FixedWallClock;
-
-impl HostWallClock for FixedWallClock {
-    fn resolution(&self) -> Duration {
-        Duration::from_nanos(1)
-    }
-    fn now(&self) -> Duration {
-        Duration::from_secs(1_767_225_600)
-    }
-}
-
-/// Advances one millisecond per reading, so timers still expire yet every run reads the same values.
-#[derive(Debug, Default)]
-struct SteppingClock(AtomicU64);
-
-impl HostMonotonicClock for SteppingClock {
-    fn resolution(&self) -> u64 {
-        1
-    }
-    fn now(&self) -> u64 {
-        self.0.fetch_add(1_000_000, Ordering::Relaxed)
+            None => Err(error),
+        },
     }
 }

@@ -2,36 +2,32 @@
 
 use std::io::Write;
 
-use anyhow::Context;
+use anyhow::Context as _;
 
-use crate::baseline::{Baseline, BaselineEntry};
-use crate::failure::GateFailure;
-use crate::verdict::{self, Row};
-use crate::wasm::{self, Step};
-use crate::workspace::Workspace;
-use crate::{baseline, behaviour, flags, growth, report};
+use crate::failure::{FailedCheck, GateFailure};
+use crate::flags;
+use crate::gate::baseline::{self, Baseline, BaselineEntry};
+use crate::gate::verdict::{self, Row};
+use crate::gate::{growth, report};
+use crate::pipeline::{self, Optimise, Step};
+use crate::project::Context;
+use crate::runtime;
 
 impl flags::SizeCheck {
-    pub(crate) fn run(self) -> anyhow::Result<()> {
-        let ws = Workspace::discover()?;
-        let budget = wasm::load_budget(&ws)?;
-        let baseline_path = ws.root.join(baseline::FILE_NAME);
+    pub fn run(self, cx: &Context) -> anyhow::Result<()> {
+        let baseline_path = cx.root_file(baseline::FILE_NAME);
         let old_baseline = Baseline::load(&baseline_path)?;
-        let sh = wasm::workspace_shell(&ws)?;
         let step = if self.no_build {
             Step::Reuse
         } else {
             Step::Build
         };
-        if step == Step::Build {
-            wasm::ensure_wasm_target(&sh)?;
-        }
 
         let mut rows = Vec::new();
-        for artifact in &budget.artifacts {
-            let measurement = wasm::make(&sh, &ws, artifact, step, true)?;
-            eprintln!("{}", wasm::summary_line(&measurement, true));
-            behaviour::verify(artifact, &measurement)?;
+        for artifact in &cx.budget.artifacts {
+            let measurement = pipeline::make(cx, artifact, step, Optimise::Yes)?;
+            eprintln!("{}", measurement.summary_line());
+            runtime::verify(artifact, &measurement)?;
             rows.push(verdict::judge(
                 measurement,
                 artifact,
@@ -55,38 +51,32 @@ impl flags::SizeCheck {
         }
 
         if self.update {
-            let mut new_baseline = accepted(&rows);
-            for artifact in &budget.artifacts {
-                match (step, new_baseline.artifacts.get_mut(&artifact.name)) {
-                    (Step::Build, Some(entry)) => growth::record(&sh, &ws, artifact, entry)?,
-                    _ => eprintln!(
-                        "note: no per-crate breakdown of {} recorded with --no-build",
-                        artifact.name
-                    ),
-                }
-            }
-            new_baseline.write(&baseline_path)?;
+            accepted(cx, &rows, step)?.write(&baseline_path)?;
             eprintln!("updated {}", baseline_path.display());
         }
 
         // With --update the growth is accepted; the budget is a ceiling either way.
-        let mut failed = 0;
-        for (row, artifact) in rows.iter().zip(&budget.artifacts) {
-            let messages: Vec<String> = verdict::failures(std::slice::from_ref(row))
-                .into_iter()
-                .filter(|message| !self.update || message.contains("over its budget"))
+        let mut checks = Vec::new();
+        for row in &rows {
+            let breaches: Vec<_> = row
+                .breaches
+                .iter()
+                .filter(|breach| !(self.update && breach.accepted_by_update()))
                 .collect();
-            for message in &messages {
-                eprintln!("error: {message}");
-            }
-            if !messages.is_empty() {
-                failed += messages.len();
-                let entry = old_baseline.artifacts.get(&artifact.name);
-                eprint!("{}", growth::explain(&sh, &ws, artifact, entry, step));
-            }
+            let Some((last, first)) = breaches.split_last() else {
+                continue;
+            };
+            let name = &row.artifact.name;
+            checks.extend(first.iter().map(|breach| breach.to_check(name)));
+            // What grew is said once, under the artifact's last failed check.
+            let entry = old_baseline.artifacts.get(name);
+            checks.push(FailedCheck {
+                details: growth::explain(cx, &row.artifact, entry, step),
+                ..last.to_check(name)
+            });
         }
-        if failed > 0 {
-            return Err(GateFailure(format!("{failed} size check(s) failed")).into());
+        if !checks.is_empty() {
+            return Err(GateFailure { checks }.into());
         }
         if let Some(new) = rows
             .iter()
@@ -95,7 +85,7 @@ impl flags::SizeCheck {
         {
             eprintln!(
                 "note: {} has no baseline yet; run `cargo xtask size-check --update` and commit {}",
-                new.measurement.name,
+                new.artifact.name,
                 baseline::FILE_NAME
             );
         }
@@ -103,18 +93,26 @@ impl flags::SizeCheck {
     }
 }
 
-/// The baseline after `--update`: the measured sizes of every artifact in the budget.
-fn accepted(rows: &[Row]) -> Baseline {
+/// The baseline after `--update`: the measured sizes of every artifact in the budget, with the
+/// per-crate breakdown when the artifacts were built in this run.
+fn accepted(cx: &Context, rows: &[Row], step: Step) -> anyhow::Result<Baseline> {
     let mut new = Baseline::default();
     for row in rows {
         let m = &row.measurement;
-        let entry = BaselineEntry {
+        let mut entry = BaselineEntry {
             raw_bytes: m.raw_bytes,
             opt_bytes: m.opt_bytes,
             gzip_bytes: m.gzip_bytes,
             ..BaselineEntry::default()
         };
+        match step {
+            Step::Build => growth::record(cx, &row.artifact, &mut entry)?,
+            Step::Reuse => eprintln!(
+                "note: no per-crate breakdown of {} recorded with --no-build",
+                row.artifact.name
+            ),
+        }
         new.artifacts.insert(m.name.clone(), entry);
     }
-    new
+    Ok(new)
 }

@@ -4,17 +4,10 @@
 
 mod common;
 
-#[allow(dead_code)]
-#[path = "../src/runtime.rs"]
-mod runtime;
-
-#[allow(dead_code)]
-#[path = "../src/cortex_abi.rs"]
-mod cortex_abi;
-
 use std::sync::OnceLock;
 
-use cortex_abi::{
+use xtask::runtime;
+use xtask::runtime::cortex_abi::{
     decode_events, decode_reached, CortexAbi, E_BAD_HANDLE, E_BAD_POINTER, E_BUFFER_SMALL,
     E_INVALID, E_MISSING_NODE,
 };

@@ -4,11 +4,9 @@
 
 mod common;
 
-#[allow(dead_code)]
-#[path = "../src/runtime.rs"]
-mod runtime;
-
 use std::time::Duration;
+
+use xtask::runtime;
 
 #[test]
 fn optimised_demo_prints_what_the_unoptimised_one_prints() {

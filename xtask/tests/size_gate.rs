@@ -1,66 +1,14 @@
 //! End to end: the real xtask binary builds, optimises and judges a fixture crate outside the workspace.
+#![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+mod common;
 
-/// A copy of `fixtures/tiny`, so budget and baseline files can be written into it.
-struct Fixture {
-    dir: tempfile::TempDir,
-    target_dir: PathBuf,
-}
-
-impl Fixture {
-    /// `name` keeps each test's target directory apart, so parallel tests never replace each
-    /// other's modules mid-read, while a re-run of the same test stays warm.
-    fn new(name: &str, budget: &str) -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
-        std::fs::create_dir(dir.path().join("src")).unwrap();
-        for file in ["Cargo.toml", "src/main.rs"] {
-            std::fs::copy(source.join(file), dir.path().join(file)).unwrap();
-        }
-        // The fixture is measured with the compiler the workspace pins.
-        let toolchain = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rust-toolchain.toml");
-        std::fs::copy(toolchain, dir.path().join("rust-toolchain.toml")).unwrap();
-        let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join("size-gate")
-            .join(name);
-        let fixture = Fixture { dir, target_dir };
-        fixture.write("size-budget.toml", budget);
-        fixture
-    }
-
-    fn write(&self, file: &str, contents: &str) {
-        std::fs::write(self.dir.path().join(file), contents).unwrap();
-    }
-
-    fn read(&self, file: &str) -> String {
-        std::fs::read_to_string(self.dir.path().join(file)).unwrap()
-    }
-
-    fn xtask(&self, args: &[&str]) -> Output {
-        std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("CARGO_TARGET_DIR", &self.target_dir)
-            .env_remove("GITHUB_STEP_SUMMARY")
-            .output()
-            .unwrap()
-    }
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use common::{stderr, stdout, TinyCrate};
 
 const ROOMY_BUDGET: &str = "[tolerance]\npercent = 1.0\n\n[artifact.tiny]\nbudget = \"1 MiB\"\n";
 
 /// The optimised size, measured by a passing run.
-fn measured_size(fixture: &Fixture) -> u64 {
+fn measured_size(fixture: &TinyCrate) -> u64 {
     let output = fixture.xtask(&["size-check", "--json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -71,7 +19,7 @@ fn measured_size(fixture: &Fixture) -> u64 {
 
 #[test]
 fn passes_within_budget_and_update_writes_the_baseline() {
-    let fixture = Fixture::new("passes", ROOMY_BUDGET);
+    let fixture = TinyCrate::new("size-gate/passes", ROOMY_BUDGET);
     let output = fixture.xtask(&["size-check"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let table = stdout(&output);
@@ -122,7 +70,7 @@ fn passes_within_budget_and_update_writes_the_baseline() {
 
 #[test]
 fn budget_below_the_real_size_fails_with_1() {
-    let fixture = Fixture::new("over-budget", ROOMY_BUDGET);
+    let fixture = TinyCrate::new("size-gate/over-budget", ROOMY_BUDGET);
     let size = measured_size(&fixture);
     fixture.write(
         "size-budget.toml",
@@ -144,7 +92,7 @@ fn budget_below_the_real_size_fails_with_1() {
 
 #[test]
 fn growth_beyond_tolerance_fails_with_1_and_says_how_to_accept_it() {
-    let fixture = Fixture::new("regressed", ROOMY_BUDGET);
+    let fixture = TinyCrate::new("size-gate/regressed", ROOMY_BUDGET);
     let size = measured_size(&fixture);
     let old = size * 9 / 10;
     fixture.write(
@@ -181,8 +129,8 @@ fn growth_beyond_tolerance_fails_with_1_and_says_how_to_accept_it() {
 
 #[test]
 fn malformed_budget_file_fails_with_2_naming_file_and_line() {
-    let fixture = Fixture::new(
-        "malformed",
+    let fixture = TinyCrate::new(
+        "size-gate/malformed",
         "[tolerance]\npercent = 1.0\n\n[artifact.tiny]\nbudget = \"12 parsecs\"\n",
     );
     let output = fixture.xtask(&["size-check"]);

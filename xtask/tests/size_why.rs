@@ -1,47 +1,18 @@
 //! `size-why` and the growth report under a size-check failure, on a copy of the `tiny` fixture crate.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+mod common;
 
-struct Fixture {
-    dir: tempfile::TempDir,
-    target_dir: PathBuf,
-}
+use common::TinyCrate;
 
-impl Fixture {
-    fn new() -> Fixture {
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("src")).unwrap();
-        for file in ["Cargo.toml", "src/main.rs"] {
-            std::fs::copy(source.join(file), dir.path().join(file)).unwrap();
-        }
-        let toolchain = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rust-toolchain.toml");
-        std::fs::copy(toolchain, dir.path().join("rust-toolchain.toml")).unwrap();
-        std::fs::write(
-            dir.path().join("size-budget.toml"),
-            "[artifact.tiny]\nbudget = \"1 MiB\"\n",
-        )
-        .unwrap();
-        // Shared between runs and tests, so only the first build is cold.
-        let target_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("size-why-tiny");
-        Fixture { dir, target_dir }
-    }
-
-    fn xtask(&self, args: &[&str]) -> Output {
-        std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("CARGO_TARGET_DIR", &self.target_dir)
-            .output()
-            .unwrap()
-    }
+/// Shared between runs and tests, so only the first build is cold.
+fn tiny() -> TinyCrate {
+    TinyCrate::new("size-why-tiny", "[artifact.tiny]\nbudget = \"1 MiB\"\n")
 }
 
 #[test]
 fn size_why_lists_functions_and_sections_that_sum_to_the_named_file() {
-    let fixture = Fixture::new();
+    let fixture = tiny();
     let output = fixture.xtask(&["size-why", "tiny", "--top", "5"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(
@@ -87,7 +58,7 @@ fn size_why_lists_functions_and_sections_that_sum_to_the_named_file() {
 
 #[test]
 fn a_failed_size_check_says_what_grew_since_the_baseline() {
-    let fixture = Fixture::new();
+    let fixture = tiny();
     let output = fixture.xtask(&["size-check", "--update"]);
     assert_eq!(
         output.status.code(),
@@ -95,7 +66,7 @@ fn a_failed_size_check_says_what_grew_since_the_baseline() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let path = fixture.dir.path().join("size-baseline.json");
+    let path = fixture.path("size-baseline.json");
     let mut baseline: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let tiny = &mut baseline["artifacts"]["tiny"];

@@ -1,7 +1,69 @@
-//! What the wasm tests share: one artifact built and optimised through the xtask itself.
+//! What the xtask's end-to-end tests share: the xtask binary run on a copy of the `tiny` fixture
+//! crate, and real artifacts built and optimised through the xtask itself.
+// Each test binary uses its own part of this; a panic here is the failure report of a test.
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
+
+/// A copy of `fixtures/tiny` in a temporary directory, with a budget file of the test's choosing,
+/// so budget and baseline files can be written into it.
+pub struct TinyCrate {
+    pub dir: tempfile::TempDir,
+    pub target_dir: PathBuf,
+}
+
+impl TinyCrate {
+    /// `target` names the target directory under the tests' own, so tests that run in parallel
+    /// never replace each other's modules mid-read, while a re-run stays warm.
+    pub fn new(target: &str, budget: &str) -> TinyCrate {
+        let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let source = manifest_dir.join("tests/fixtures/tiny");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("src")).unwrap();
+        for file in ["Cargo.toml", "src/main.rs"] {
+            std::fs::copy(source.join(file), dir.path().join(file)).unwrap();
+        }
+        // The fixture is measured with the compiler the workspace pins.
+        let toolchain = manifest_dir.join("../rust-toolchain.toml");
+        std::fs::copy(toolchain, dir.path().join("rust-toolchain.toml")).unwrap();
+        let target_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(target);
+        let tiny = TinyCrate { dir, target_dir };
+        tiny.write("size-budget.toml", budget);
+        tiny
+    }
+
+    pub fn path(&self, file: &str) -> PathBuf {
+        self.dir.path().join(file)
+    }
+
+    pub fn write(&self, file: &str, contents: &str) {
+        std::fs::write(self.path(file), contents).unwrap();
+    }
+
+    pub fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.path(file)).unwrap()
+    }
+
+    /// Runs the xtask binary in the copy, into its own target directory.
+    pub fn xtask(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("CARGO_TARGET_DIR", &self.target_dir)
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .output()
+            .unwrap()
+    }
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
 
 /// Runs `xtask wasm -p <package>` from the workspace root into a target dir the tests own (warm on
 /// reruns), asserts it succeeded and that the xtask verified the optimised module itself (`verified` is
@@ -15,7 +77,7 @@ pub fn build_with_xtask(package: &str, verified: &str) -> PathBuf {
         .env("CARGO_TARGET_DIR", &target)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = stderr(&output);
     assert!(
         output.status.success(),
         "xtask wasm -p {package} failed:\n{stderr}"

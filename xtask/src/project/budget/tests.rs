@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::*;
-use crate::workspace::WasmKind;
+use crate::project::workspace::WasmKind;
 
 fn crates() -> BTreeMap<String, WasmCrate> {
     let krate = |targets: Vec<WasmTarget>| WasmCrate {
@@ -227,4 +227,74 @@ fn config_errors_exit_with_2() {
         crate::failure::exit_code(&err),
         std::process::ExitCode::from(2)
     );
+}
+
+fn three_artifacts() -> SizeBudget {
+    parse_ok(
+        r#"
+[artifact.wasm-demo]
+budget = "1 MiB"
+
+[artifact.a]
+crate = "two-bins"
+target = "a"
+budget = 100
+
+[artifact.b]
+crate = "two-bins"
+target = "b"
+budget = 100
+"#,
+    )
+}
+
+fn picked(budget: &SizeBudget, names: &[&str]) -> Vec<String> {
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    budget
+        .select(&names)
+        .unwrap()
+        .iter()
+        .map(|a| a.name.clone())
+        .collect()
+}
+
+#[test]
+fn names_pick_artifacts_by_name_then_by_crate_in_file_order() {
+    let budget = three_artifacts();
+    assert_eq!(picked(&budget, &[]), ["wasm-demo", "a", "b"]);
+    assert_eq!(picked(&budget, &["b", "wasm-demo"]), ["wasm-demo", "b"]);
+    assert_eq!(picked(&budget, &["two-bins"]), ["a", "b"]);
+    assert_eq!(
+        picked(&budget, &["a", "two-bins"]),
+        ["a", "b"],
+        "no artifact twice"
+    );
+    assert_eq!(budget.find("a").unwrap().name, "a");
+    assert_eq!(budget.find("wasm-demo").unwrap().krate, "wasm-demo");
+}
+
+#[test]
+fn an_unknown_or_ambiguous_name_is_a_config_error_with_the_choices() {
+    let budget = three_artifacts();
+    let unknown = budget.find("nope").unwrap_err();
+    assert_eq!(unknown.message, "no artifact `nope` in size-budget.toml");
+    assert_eq!(
+        unknown.fix,
+        "use one of: wasm-demo, a, b (or add `[artifact.nope]` to size-budget.toml)"
+    );
+    let names = vec!["wasm-demo".to_owned(), "nope".to_owned()];
+    assert_eq!(budget.select(&names).unwrap_err(), unknown);
+    let ambiguous = budget.find("two-bins").unwrap_err();
+    assert_eq!(
+        ambiguous.message,
+        "`two-bins` is the crate of several artifacts in size-budget.toml: a, b"
+    );
+}
+
+#[test]
+fn a_missing_file_says_how_to_create_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = SizeBudget::load(&dir.path().join(FILE_NAME), &crates()).unwrap_err();
+    assert!(err.message.starts_with("cannot read "), "{err}");
+    assert!(err.fix.contains("[artifact.NAME]"), "{err}");
 }

@@ -2,13 +2,13 @@
 
 use anyhow::{ensure, Context, Result};
 
-use crate::cortex_abi::{
+use crate::runtime::cortex_abi::{
     decode_events, decode_reached, CortexAbi, E_BAD_HANDLE, E_BAD_POINTER, E_BUFFER_SMALL,
     E_INVALID, E_MISSING_NODE,
 };
 
 /// Whether a module speaks the cortex-core ABI (exports `cortex_abi_version`), so [`run`] can drive it.
-pub(crate) fn speaks_cortex_abi(module: &[u8]) -> Result<bool> {
+pub fn speaks_cortex_abi(module: &[u8]) -> Result<bool> {
     for payload in wasmparser::Parser::new(0).parse_all(module) {
         if let wasmparser::Payload::ExportSection(exports) = payload.context("parse the module")? {
             for export in exports {
@@ -23,7 +23,7 @@ pub(crate) fn speaks_cortex_abi(module: &[u8]) -> Result<bool> {
 
 /// Opens a store, appends events, queries them back, builds a small graph and walks it; every
 /// answer is checked. An `Err` says which step gave what.
-pub(crate) fn run(abi: &mut CortexAbi) -> Result<()> {
+pub fn run(abi: &mut CortexAbi) -> Result<()> {
     let version = abi.abi_version()?;
     ensure!(
         version == 1,

@@ -1,4 +1,4 @@
-//! `size-budget.toml`: which artifacts to build, their size ceilings and regression tolerances.
+//! Parsing `size-budget.toml` with the line of every mistake, and checking it against the workspace.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -6,49 +6,10 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::{ArtifactBudget, SizeBudget, Tolerance, DEFAULT_TOLERANCE};
+use crate::bytes::units::parse_size;
 use crate::failure::ConfigError;
-use crate::size::parse_size;
-use crate::workspace::{WasmCrate, WasmTarget};
-
-pub(crate) const FILE_NAME: &str = "size-budget.toml";
-
-/// Used when the file has no `[tolerance]` table.
-const DEFAULT_TOLERANCE: Tolerance = Tolerance {
-    percent: Some(1.0),
-    bytes: None,
-};
-
-#[derive(Debug)]
-pub(crate) struct SizeBudget {
-    pub(crate) artifacts: Vec<ArtifactBudget>,
-}
-
-/// One `[artifact.NAME]` entry, resolved against the workspace.
-#[derive(Debug, Clone)]
-pub(crate) struct ArtifactBudget {
-    pub(crate) name: String,
-    pub(crate) krate: String,
-    pub(crate) target: WasmTarget,
-    pub(crate) budget_bytes: u64,
-    pub(crate) tolerance: Tolerance,
-}
-
-/// How much an artifact may grow over its baseline: the larger of the two limits given.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Tolerance {
-    pub(crate) percent: Option<f64>,
-    pub(crate) bytes: Option<u64>,
-}
-
-impl Tolerance {
-    /// Growth in bytes that still passes, for an artifact whose baseline is `baseline` bytes.
-    pub(crate) fn allowed_growth(&self, baseline: u64) -> u64 {
-        let by_percent = self
-            .percent
-            .map_or(0, |p| (baseline as f64 * p / 100.0).floor() as u64);
-        by_percent.max(self.bytes.unwrap_or(0))
-    }
-}
+use crate::project::workspace::{WasmCrate, WasmTarget};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -76,24 +37,25 @@ struct RawTolerance {
 }
 
 /// Parse and check `text` (the contents of `file`, named in errors) against the workspace's crates.
-pub(crate) fn parse(
+pub fn parse(
     file: &str,
     text: &str,
     crates: &BTreeMap<String, WasmCrate>,
 ) -> Result<SizeBudget, ConfigError> {
     let at = |span: Range<usize>, message: String, fix: &str| {
-        ConfigError(format!(
-            "{file}:{}: {message}\n  fix: {fix}",
-            line_of(text, span.start)
-        ))
+        ConfigError::new(
+            format!("{file}:{}: {message}", line_of(text, span.start)),
+            fix,
+        )
     };
     let raw: RawFile = toml::from_str(text).map_err(|err| {
         let line = err.span().map_or(1, |span| line_of(text, span.start));
         let message = err.message().trim_end_matches('.').to_owned();
-        ConfigError(format!(
-            "{file}:{line}: {message}\n  fix: entries are `[artifact.NAME]` with `crate`, `target`, `budget` and `tolerance`; \
-             `[tolerance]` takes `percent` and `bytes`"
-        ))
+        ConfigError::new(
+            format!("{file}:{line}: {message}"),
+            "entries are `[artifact.NAME]` with `crate`, `target`, `budget` and `tolerance`; \
+             `[tolerance]` takes `percent` and `bytes`",
+        )
     })?;
 
     let default_tolerance = match raw.tolerance {
@@ -104,9 +66,10 @@ pub(crate) fn parse(
     let mut entries: Vec<_> = raw.artifact.into_iter().collect();
     entries.sort_by_key(|(_, entry)| entry.span().start);
     if entries.is_empty() {
-        return Err(ConfigError(format!(
-            "{file}:1: no artifacts\n  fix: add an entry such as `[artifact.cortex-core]` with `budget = \"769 KiB\"`"
-        )));
+        return Err(ConfigError::new(
+            format!("{file}:1: no artifacts"),
+            "add an entry such as `[artifact.cortex-core]` with `budget = \"769 KiB\"`",
+        ));
     }
 
     let mut artifacts = Vec::new();
@@ -243,7 +206,3 @@ fn size_value(value: &toml::Value) -> Result<u64, String> {
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
-
-#[cfg(test)]
-#[path = "budget_tests.rs"]
-mod tests;

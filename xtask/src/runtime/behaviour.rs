@@ -1,102 +1,87 @@
 //! After wasm-opt, the optimised module must behave as the unoptimised one did.
 
-#[cfg(feature = "runtime")]
 use std::time::{Duration, Instant};
 
-#[cfg(feature = "runtime")]
-use anyhow::Context;
-use anyhow::Result;
+use anyhow::{Context, Result};
 
-use crate::budget::ArtifactBudget;
-#[cfg(feature = "runtime")]
-use crate::cortex_abi::CortexAbi;
-#[cfg(feature = "runtime")]
-use crate::failure::GateFailure;
-#[cfg(feature = "runtime")]
-use crate::runtime::{Exit, Mode, Runtime, Trapped};
-use crate::wasm::Measurement;
-#[cfg(feature = "runtime")]
-use crate::workspace::WasmKind;
+use crate::failure::{FailedCheck, GateFailure};
+use crate::files::stamp::Stamp;
+use crate::pipeline::Measurement;
+use crate::project::{ArtifactBudget, WasmKind};
+use crate::runtime::abi_session;
+use crate::runtime::cortex_abi::CortexAbi;
+use crate::runtime::engine::{Exit, Mode, Runtime, Trapped};
 
 /// A check run that takes longer than this has most likely been miscompiled into a loop.
-#[cfg(feature = "runtime")]
 const LIMIT: Duration = Duration::from_secs(120);
 
 /// Checks an optimised artifact: a binary against its unoptimised build (same stdout, same exit),
 /// a library through its exports. A difference fails the artifact (exit 1).
-pub(crate) fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> Result<()> {
-    if measurement.path == measurement.raw_path {
+pub fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> Result<()> {
+    if !measurement.is_optimised() {
         return Ok(());
     }
-    #[cfg(feature = "runtime")]
-    {
-        let started = Instant::now();
-        let read = |path: &std::path::Path| {
-            std::fs::read(path).with_context(|| format!("read {}", path.display()))
-        };
-        let (raw, optimised) = (read(&measurement.raw_path)?, read(&measurement.path)?);
-        let stamp = measurement.path.with_extension("wasm.verified");
-        let fingerprint = fingerprint(&raw, &optimised);
-        if std::fs::read_to_string(&stamp).is_ok_and(|old| old == fingerprint) {
-            eprintln!(
-                "{}: behaviour check skipped (modules unchanged since they passed it)",
-                artifact.name
-            );
-            return Ok(());
-        }
-        let runtime = Runtime::new()?;
-        let what = match artifact.target.kind {
-            WasmKind::Bin => {
-                let code = check_command(&runtime, &artifact.name, &raw, &optimised)?;
-                format!("prints the same and exits with {code} as before wasm-opt")
-            }
-            WasmKind::Cdylib => check_library(&runtime, &artifact.name, &optimised)?.to_owned(),
-        };
-        crate::atomic::write(&stamp, fingerprint.as_bytes())?;
+    let started = Instant::now();
+    let read = |path: &std::path::Path| {
+        std::fs::read(path).with_context(|| format!("read {}", path.display()))
+    };
+    let (raw, optimised) = (read(&measurement.raw_path)?, read(&measurement.path)?);
+    let stamp = Stamp::new(
+        &measurement.path,
+        "verified",
+        &[&raw, &optimised, checker_identity().as_bytes()],
+    );
+    if stamp.is_current(&measurement.path) {
         eprintln!(
-            "{}: optimised module {what} ({:.1}s)",
-            artifact.name,
-            started.elapsed().as_secs_f64()
+            "{}: behaviour check skipped (modules unchanged since they passed it)",
+            artifact.name
         );
+        return Ok(());
     }
-    #[cfg(not(feature = "runtime"))]
+    let runtime = Runtime::new()?;
+    let what = match artifact.target.kind {
+        WasmKind::Bin => {
+            let code = check_command(&runtime, &artifact.name, &raw, &optimised)?;
+            format!("prints the same and exits with {code} as before wasm-opt")
+        }
+        WasmKind::Cdylib => check_library(&runtime, &artifact.name, &optimised)?.to_owned(),
+    };
+    stamp.record()?;
     eprintln!(
-        "{}: behaviour check skipped: this xtask was built without its `runtime` feature",
-        artifact.name
+        "{}: optimised module {what} ({:.1}s)",
+        artifact.name,
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }
 
-/// What a passed check depends on: both modules and the xtask that checked them (a rebuilt xtask
-/// may check more, so it checks again).
-#[cfg(feature = "runtime")]
-fn fingerprint(raw: &[u8], optimised: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-
-    let mut hasher = Sha256::new();
-    for part in [raw, optimised] {
-        hasher.update((part.len() as u64).to_le_bytes());
-        hasher.update(part);
+/// The xtask that checked: a rebuilt xtask may check more, so it checks again.
+fn checker_identity() -> String {
+    match std::env::current_exe().and_then(std::fs::metadata) {
+        Ok(xtask) => format!("{} {:?}", xtask.len(), xtask.modified().ok()),
+        Err(_) => String::new(),
     }
-    let xtask = std::env::current_exe().and_then(std::fs::metadata);
-    if let Ok(xtask) = xtask {
-        hasher.update(xtask.len().to_le_bytes());
-        hasher.update(format!("{:?}", xtask.modified().ok()).as_bytes());
-    }
-    format!("{:x}\n", hasher.finalize())
 }
 
-#[cfg_attr(not(feature = "runtime"), allow(dead_code))]
+/// A behaviour difference: exit 1, like any check the gate exists for.
+fn differs(problem: String) -> anyhow::Error {
+    GateFailure::from(FailedCheck {
+        problem,
+        fix: None,
+        details: String::new(),
+    })
+    .into()
+}
+
 /// The first line where two outputs part ways (1-based; `None` past the end of an output).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct LineDifference {
-    pub(crate) line: usize,
-    pub(crate) before: Option<String>,
-    pub(crate) after: Option<String>,
+pub struct LineDifference {
+    pub line: usize,
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
-#[cfg_attr(not(feature = "runtime"), allow(dead_code))]
-pub(crate) fn first_difference(before: &[u8], after: &[u8]) -> Option<LineDifference> {
+pub fn first_difference(before: &[u8], after: &[u8]) -> Option<LineDifference> {
     if before == after {
         return None;
     }
@@ -132,10 +117,9 @@ pub(crate) fn first_difference(before: &[u8], after: &[u8]) -> Option<LineDiffer
     }
 }
 
-#[cfg(feature = "runtime")]
 /// Runs a command module unoptimised and optimised; fails the artifact when stdout or the exit
 /// code differ. Returns the exit code they agree on.
-pub(crate) fn check_command(
+pub fn check_command(
     runtime: &Runtime,
     artifact: &str,
     unoptimised: &[u8],
@@ -153,50 +137,45 @@ pub(crate) fn check_command(
             let Some(trapped) = error.downcast_ref::<Trapped>() else {
                 return Err(error);
             };
-            return Err(GateFailure(format!(
+            return Err(differs(format!(
                 "`{artifact}` behaves differently after wasm-opt: the optimised module trapped ({}) where \
                  the unoptimised one exited with {}{}",
                 trapped.reason,
                 before.code,
                 last_words(&trapped.stderr)
-            ))
-            .into());
+            )));
         }
     };
     compare(artifact, &before, &after)?;
     Ok(before.code)
 }
 
-#[cfg(feature = "runtime")]
 fn compare(artifact: &str, before: &Exit, after: &Exit) -> Result<()> {
     let shown = |line: &Option<String>| match line {
         Some(text) => format!("{text:?}"),
         None => "(no such line: the output ends before it)".to_owned(),
     };
     if let Some(diff) = first_difference(&before.stdout, &after.stdout) {
-        return Err(GateFailure(format!(
+        return Err(differs(format!(
             "`{artifact}` behaves differently after wasm-opt: stdout line {} differs\n  unoptimised: {}\n  optimised:   {}",
             diff.line,
             shown(&diff.before),
             shown(&diff.after),
-        ))
-        .into());
+        )));
     }
     if before.code != after.code {
-        return Err(GateFailure(format!(
+        return Err(differs(format!(
             "`{artifact}` behaves differently after wasm-opt: the unoptimised module exits with {}, the optimised \
              one with {}{}",
             before.code,
             after.code,
             last_words(&after.stderr)
-        ))
-        .into());
+        )));
     }
     Ok(())
 }
 
 /// The last line a failing module wrote to stderr, often its panic message.
-#[cfg(feature = "runtime")]
 fn last_words(stderr: &[u8]) -> String {
     let stderr = String::from_utf8_lossy(stderr);
     match stderr.lines().rev().find(|line| !line.trim().is_empty()) {
@@ -205,31 +184,21 @@ fn last_words(stderr: &[u8]) -> String {
     }
 }
 
-#[cfg(feature = "runtime")]
 /// Instantiates the optimised library module and, when it speaks the cortex-core ABI, drives it
 /// through the scripted session. Returns what was checked, for the progress line.
-pub(crate) fn check_library(
-    runtime: &Runtime,
-    artifact: &str,
-    optimised: &[u8],
-) -> Result<&'static str> {
+pub fn check_library(runtime: &Runtime, artifact: &str, optimised: &[u8]) -> Result<&'static str> {
     let library = runtime.instantiate(artifact, optimised)?;
-    if !crate::abi_session::speaks_cortex_abi(optimised)? {
+    if !abi_session::speaks_cortex_abi(optimised)? {
         return Ok("instantiates");
     }
     let mut abi = CortexAbi::new(artifact, library)?;
-    crate::abi_session::run(&mut abi).map_err(|error| {
+    abi_session::run(&mut abi).map_err(|error| {
         if error.is::<Trapped>() {
             return error;
         }
-        GateFailure(format!(
+        differs(format!(
             "the optimised `{artifact}` fails the cortex-core ABI session: {error:#}"
         ))
-        .into()
     })?;
     Ok("passes the cortex-core ABI session")
 }
-
-#[cfg(test)]
-#[path = "behaviour_tests.rs"]
-mod tests;

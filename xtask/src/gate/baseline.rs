@@ -8,33 +8,33 @@ use serde::{Deserialize, Serialize};
 
 use crate::failure::ConfigError;
 
-pub(crate) const FILE_NAME: &str = "size-baseline.json";
+pub const FILE_NAME: &str = "size-baseline.json";
 
 #[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
-pub(crate) struct Baseline {
+pub struct Baseline {
     #[serde(default)]
-    pub(crate) artifacts: BTreeMap<String, BaselineEntry>,
+    pub artifacts: BTreeMap<String, BaselineEntry>,
 }
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
-pub(crate) struct BaselineEntry {
-    pub(crate) raw_bytes: u64,
-    pub(crate) opt_bytes: u64,
-    pub(crate) gzip_bytes: u64,
+pub struct BaselineEntry {
+    pub raw_bytes: u64,
+    pub opt_bytes: u64,
+    pub gzip_bytes: u64,
     /// Optimised code bytes per crate, when the size attribution recorded them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub(crate) crates: BTreeMap<String, u64>,
+    pub crates: BTreeMap<String, u64>,
     /// Optimised code bytes per function, when the size attribution recorded them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub(crate) functions: BTreeMap<String, u64>,
+    pub functions: BTreeMap<String, u64>,
     /// Fields this version does not know, kept so a rewrite does not drop them.
     #[serde(flatten)]
-    pub(crate) extra: BTreeMap<String, serde_json::Value>,
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 
 impl Baseline {
     /// A missing file is an empty baseline: every artifact is new.
-    pub(crate) fn load(path: &Path) -> anyhow::Result<Baseline> {
+    pub fn load(path: &Path) -> anyhow::Result<Baseline> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
@@ -43,20 +43,19 @@ impl Baseline {
             Err(err) => return Err(err).with_context(|| format!("read {}", path.display())),
         };
         serde_json::from_str(&text).map_err(|err| {
-            ConfigError(format!(
-                "{}:{}: {err}\n  fix: repair the file or regenerate it with `cargo xtask size-check --update`",
-                path.display(),
-                err.line()
-            ))
+            ConfigError::new(
+                format!("{}:{}: {err}", path.display(), err.line()),
+                "repair the file or regenerate it with `cargo xtask size-check --update`",
+            )
             .into()
         })
     }
 
     /// Pretty JSON with a trailing newline, written atomically.
-    pub(crate) fn write(&self, path: &Path) -> anyhow::Result<()> {
+    pub fn write(&self, path: &Path) -> anyhow::Result<()> {
         let mut json = serde_json::to_string_pretty(self).context("serialise the baseline")?;
         json.push('\n');
-        crate::atomic::write(path, json.as_bytes())
+        crate::files::atomic::write(path, json.as_bytes())
     }
 }
 

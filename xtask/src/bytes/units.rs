@@ -1,7 +1,7 @@
 //! Byte sizes in human units: parsing `"769 KiB"` and printing `612.3 KiB`.
 
 /// Parse `"769 KiB"`, `"1 MiB"`, `"1.5 MiB"`, `"800 kB"` or `"4096 B"`; the error says what is accepted.
-pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
+pub fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -41,7 +41,7 @@ fn size_hint(text: &str) -> String {
 }
 
 /// `612.3 KiB`, `1.00 MiB`, `512 B`: short enough for a table column.
-pub(crate) fn human(bytes: u64) -> String {
+pub fn human(bytes: u64) -> String {
     const KIB: f64 = 1024.0;
     let b = bytes as f64;
     if bytes < 1024 {
@@ -54,7 +54,7 @@ pub(crate) fn human(bytes: u64) -> String {
 }
 
 /// `+1234 B (+0.4%)` or `-88 B (-0.1%)`; the percentage is of `old`.
-pub(crate) fn delta(old: u64, new: u64) -> String {
+pub fn delta(old: u64, new: u64) -> String {
     let diff = new as i128 - old as i128;
     let percent = if old == 0 {
         0.0

@@ -1,5 +1,6 @@
-//! Tests of `attribution`.
+//! Tests of `attribution`: symbol names, crates, and section totals that add up.
 
+use super::symbols::crate_of_path;
 use super::*;
 
 fn krate(raw: &str) -> String {
@@ -56,31 +57,6 @@ fn unmangled_symbols_are_extern_unless_std_shims() {
         crate_of("_RNvCs1_7___rustc12___rust_alloc", "__rustc::__rust_alloc"),
         "std"
     );
-}
-
-/// A module whose functions have known sizes: `big` (cortex_core) far above `write` (core), then
-/// a tokio function, `memcpy`, an unmangled export, and a data segment.
-pub(crate) fn fixture() -> Vec<u8> {
-    let body = |n: usize| "(drop (i32.const 123456))".repeat(n);
-    wat::parse_str(format!(
-        r#"(module
-            (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
-            (memory (export "memory") 1)
-            (data (i32.const 1024) "{data}")
-            (func $_ZN11cortex_core5store3big17h0123456789abcdefE {big})
-            (func $memcpy {tiny})
-            (func $_ZN4core3fmt5write17hfedcba9876543210E {medium})
-            (func $exported_abi {tiny})
-            (export "exported_abi" (func $exported_abi))
-            (func $_RNvNtCs1234_5tokio7runtime5spawn {small})
-            (export "big" (func $_ZN11cortex_core5store3big17h0123456789abcdefE)))"#,
-        data = "x".repeat(300),
-        big = body(400),
-        medium = body(100),
-        small = body(30),
-        tiny = body(2),
-    ))
-    .expect("valid fixture")
 }
 
 #[test]

@@ -8,39 +8,39 @@ use cargo_metadata::{CrateType, MetadataCommand, TargetKind};
 
 use crate::failure::ConfigError;
 
-pub(crate) const WASM_TARGET: &str = "wasm32-wasip1";
-pub(crate) const WASM_PROFILE: &str = "wasm-release";
+pub const WASM_TARGET: &str = "wasm32-wasip1";
+pub const WASM_PROFILE: &str = "wasm-release";
 
 #[derive(Debug)]
-pub(crate) struct Workspace {
-    pub(crate) root: PathBuf,
+pub struct Workspace {
+    pub root: PathBuf,
     /// Honours `CARGO_TARGET_DIR` and `build.target-dir`, because cargo computed it.
-    pub(crate) target_dir: PathBuf,
-    pub(crate) crates: BTreeMap<String, WasmCrate>,
+    pub target_dir: PathBuf,
+    pub crates: BTreeMap<String, WasmCrate>,
 }
 
 /// A workspace member and the targets of it that compile to a `.wasm` module.
 #[derive(Debug, Clone)]
-pub(crate) struct WasmCrate {
-    pub(crate) manifest_dir: PathBuf,
-    pub(crate) targets: Vec<WasmTarget>,
+pub struct WasmCrate {
+    pub manifest_dir: PathBuf,
+    pub targets: Vec<WasmTarget>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct WasmTarget {
-    pub(crate) name: String,
-    pub(crate) kind: WasmKind,
+pub struct WasmTarget {
+    pub name: String,
+    pub kind: WasmKind,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum WasmKind {
+pub enum WasmKind {
     Bin,
     Cdylib,
 }
 
 impl WasmTarget {
     /// The file cargo writes: `<bin>.wasm`, or `<lib_name>.wasm` with `-` turned into `_` for a cdylib.
-    pub(crate) fn file_name(&self) -> String {
+    pub fn file_name(&self) -> String {
         match self.kind {
             WasmKind::Bin => format!("{}.wasm", self.name),
             WasmKind::Cdylib => format!("{}.wasm", self.name.replace('-', "_")),
@@ -48,7 +48,7 @@ impl WasmTarget {
     }
 
     /// The cargo flag that builds only this target.
-    pub(crate) fn cargo_selector(&self) -> Vec<String> {
+    pub fn cargo_selector(&self) -> Vec<String> {
         match self.kind {
             WasmKind::Bin => vec!["--bin".to_owned(), self.name.clone()],
             WasmKind::Cdylib => vec!["--lib".to_owned()],
@@ -58,11 +58,12 @@ impl WasmTarget {
 
 impl Workspace {
     /// Ask cargo about the workspace that contains the current directory.
-    pub(crate) fn discover() -> anyhow::Result<Workspace> {
+    pub fn discover() -> anyhow::Result<Workspace> {
         let metadata = MetadataCommand::new().no_deps().exec().map_err(|err| {
-            ConfigError(format!(
-                "cargo metadata failed: {err}\n  fix: run from inside a cargo workspace"
-            ))
+            ConfigError::new(
+                format!("cargo metadata failed: {err}"),
+                "run from inside a cargo workspace",
+            )
         })?;
         let mut crates = BTreeMap::new();
         for package in metadata.workspace_packages() {
@@ -103,7 +104,7 @@ impl Workspace {
     }
 
     /// Where cargo puts the unoptimised module of `target`.
-    pub(crate) fn raw_path(&self, target: &WasmTarget) -> PathBuf {
+    pub fn raw_path(&self, target: &WasmTarget) -> PathBuf {
         self.target_dir
             .join(WASM_TARGET)
             .join(WASM_PROFILE)
@@ -111,7 +112,7 @@ impl Workspace {
     }
 
     /// Where the optimised module of artifact `name` goes.
-    pub(crate) fn optimised_path(&self, name: &str) -> PathBuf {
+    pub fn optimised_path(&self, name: &str) -> PathBuf {
         self.target_dir
             .join("wasm-opt")
             .join(format!("{name}.wasm"))

@@ -4,27 +4,24 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
-use xshell::Shell;
 
-use crate::attribution::Attribution;
-use crate::baseline::{self, BaselineEntry};
-use crate::budget::ArtifactBudget;
-use crate::size_why::named_attribution;
-use crate::wasm::Step;
-use crate::workspace::Workspace;
+use crate::attribution::{named_attribution, Attribution};
+use crate::gate::baseline::{self, BaselineEntry};
+use crate::pipeline::Step;
+use crate::project::{ArtifactBudget, Context};
 
 /// How many of the largest functions the baseline keeps; smaller ones only count in their crate.
 const KEPT_FUNCTIONS: usize = 100;
 
 /// Code bytes by crate and by function (the largest ones), measured on the named copy.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Breakdown {
-    pub(crate) crates: BTreeMap<String, u64>,
-    pub(crate) functions: BTreeMap<String, u64>,
+pub struct Breakdown {
+    pub crates: BTreeMap<String, u64>,
+    pub functions: BTreeMap<String, u64>,
 }
 
 impl Breakdown {
-    pub(crate) fn of(attribution: &Attribution) -> Self {
+    pub fn of(attribution: &Attribution) -> Self {
         let crates = attribution.by_crate().into_iter().collect();
         let mut functions = BTreeMap::new();
         // Names can repeat (closures, shims); their bytes add up.
@@ -42,22 +39,20 @@ impl Breakdown {
 }
 
 /// Records the artifact's breakdown in its baseline entry (`size-check --update`).
-pub(crate) fn record(
-    sh: &Shell,
-    ws: &Workspace,
+pub fn record(
+    cx: &Context,
     artifact: &ArtifactBudget,
     entry: &mut BaselineEntry,
 ) -> anyhow::Result<()> {
-    let Breakdown { crates, functions } = Breakdown::of(&named_attribution(sh, ws, artifact)?);
+    let Breakdown { crates, functions } = Breakdown::of(&named_attribution(cx, artifact)?);
     entry.crates = crates;
     entry.functions = functions;
     Ok(())
 }
 
 /// The lines under a size-check failure: what grew since the baseline, from a named build.
-pub(crate) fn explain(
-    sh: &Shell,
-    ws: &Workspace,
+pub fn explain(
+    cx: &Context,
     artifact: &ArtifactBudget,
     entry: Option<&BaselineEntry>,
     step: Step,
@@ -72,7 +67,7 @@ pub(crate) fn explain(
     if step == Step::Reuse {
         return "  run without --no-build to see which crates and functions grew\n".to_owned();
     }
-    match named_attribution(sh, ws, artifact) {
+    match named_attribution(cx, artifact) {
         Ok(now) => {
             let before = Breakdown {
                 crates: entry.crates.clone(),
@@ -86,10 +81,10 @@ pub(crate) fn explain(
 
 /// One line of the growth report.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Change {
-    pub(crate) name: String,
-    pub(crate) before: u64,
-    pub(crate) after: u64,
+pub struct Change {
+    pub name: String,
+    pub before: u64,
+    pub after: u64,
 }
 
 impl Change {
@@ -99,7 +94,7 @@ impl Change {
 }
 
 /// The `top` entries of each map that grew the most (largest growth first).
-pub(crate) fn grown(
+pub fn grown(
     before: &BTreeMap<String, u64>,
     after: &BTreeMap<String, u64>,
     top: usize,
@@ -120,7 +115,7 @@ pub(crate) fn grown(
 }
 
 /// The lines printed under a size-check failure.
-pub(crate) fn report(before: &Breakdown, after: &Breakdown, top: usize) -> String {
+pub fn report(before: &Breakdown, after: &Breakdown, top: usize) -> String {
     let mut out = String::new();
     for (what, changes) in [
         ("crates", grown(&before.crates, &after.crates, top)),

@@ -4,26 +4,26 @@ use anyhow::{bail, ensure, Context, Result};
 use wasmtime::{Memory, Store, TypedFunc, WasmParams, WasmResults};
 use wasmtime_wasi::p1::WasiP1Ctx;
 
-use crate::runtime::{describe, Library, Mode, Trapped};
+use crate::runtime::engine::{describe, Library, Mode, Trapped};
 
-pub(crate) const E_BAD_POINTER: i32 = -1;
-pub(crate) const E_BAD_HANDLE: i32 = -2;
-pub(crate) const E_INVALID: i32 = -3;
-pub(crate) const E_BUFFER_SMALL: i32 = -5;
-pub(crate) const E_MISSING_NODE: i32 = -6;
+pub const E_BAD_POINTER: i32 = -1;
+pub const E_BAD_HANDLE: i32 = -2;
+pub const E_INVALID: i32 = -3;
+pub const E_BUFFER_SMALL: i32 = -5;
+pub const E_MISSING_NODE: i32 = -6;
 
 /// One event record as `cortex_query_kind` writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct EventRecord {
-    pub(crate) id: u64,
-    pub(crate) timestamp: u64,
-    pub(crate) source: [u8; 32],
-    pub(crate) payload: Vec<u8>,
+pub struct EventRecord {
+    pub id: u64,
+    pub timestamp: u64,
+    pub source: [u8; 32],
+    pub payload: Vec<u8>,
 }
 
 /// A cortex-core module and its linear memory. Every export is called with raw `i32`s, so a
 /// caller can pass any pointer it likes; a trap becomes an error naming the export.
-pub(crate) struct CortexAbi {
+pub struct CortexAbi {
     artifact: String,
     store: Store<WasiP1Ctx>,
     instance: wasmtime::Instance,
@@ -39,7 +39,7 @@ impl std::fmt::Debug for CortexAbi {
 }
 
 impl CortexAbi {
-    pub(crate) fn new(artifact: &str, library: Library) -> Result<Self> {
+    pub fn new(artifact: &str, library: Library) -> Result<Self> {
         let Library {
             mut store,
             instance,
@@ -78,11 +78,11 @@ impl CortexAbi {
     }
 
     /// Bytes of linear memory, the first offset past its end.
-    pub(crate) fn memory_len(&self) -> usize {
+    pub fn memory_len(&self) -> usize {
         self.memory.data_size(&self.store)
     }
 
-    pub(crate) fn read(&self, ptr: i32, len: usize) -> Result<Vec<u8>> {
+    pub fn read(&self, ptr: i32, len: usize) -> Result<Vec<u8>> {
         let start = ptr as u32 as usize;
         let bytes = start
             .checked_add(len)
@@ -92,7 +92,7 @@ impl CortexAbi {
             .with_context(|| format!("{len} bytes at {start} lie outside memory"))
     }
 
-    pub(crate) fn write(&mut self, ptr: i32, bytes: &[u8]) -> Result<()> {
+    pub fn write(&mut self, ptr: i32, bytes: &[u8]) -> Result<()> {
         let start = ptr as u32 as usize;
         let end = start
             .checked_add(bytes.len())
@@ -105,7 +105,7 @@ impl CortexAbi {
     }
 
     /// Copies `bytes` into a fresh `cortex_alloc` block (of at least one byte) and returns its pointer.
-    pub(crate) fn put(&mut self, bytes: &[u8]) -> Result<i32> {
+    pub fn put(&mut self, bytes: &[u8]) -> Result<i32> {
         let len = i32::try_from(bytes.len().max(1)).context("buffer too large for wasm32")?;
         let ptr = self.alloc(len)?;
         ensure!(ptr > 0, "cortex_alloc({len}) returned {ptr}");
@@ -114,7 +114,7 @@ impl CortexAbi {
     }
 
     /// The message of the last failure, read through `cortex_last_error` with a buffer that grows.
-    pub(crate) fn last_error_message(&mut self) -> Result<String> {
+    pub fn last_error_message(&mut self) -> Result<String> {
         let mut cap = 64;
         loop {
             let out = self.put(&vec![0; cap as usize])?;
@@ -130,22 +130,22 @@ impl CortexAbi {
         }
     }
 
-    pub(crate) fn abi_version(&mut self) -> Result<i32> {
+    pub fn abi_version(&mut self) -> Result<i32> {
         self.call("cortex_abi_version", ())
     }
-    pub(crate) fn alloc(&mut self, len: i32) -> Result<i32> {
+    pub fn alloc(&mut self, len: i32) -> Result<i32> {
         self.call("cortex_alloc", len)
     }
-    pub(crate) fn free(&mut self, ptr: i32, len: i32) -> Result<i32> {
+    pub fn free(&mut self, ptr: i32, len: i32) -> Result<i32> {
         self.call("cortex_free", (ptr, len))
     }
-    pub(crate) fn store_open(&mut self) -> Result<i32> {
+    pub fn store_open(&mut self) -> Result<i32> {
         self.call("cortex_store_open", ())
     }
-    pub(crate) fn store_close(&mut self, handle: i32) -> Result<i32> {
+    pub fn store_close(&mut self, handle: i32) -> Result<i32> {
         self.call("cortex_store_close", handle)
     }
-    pub(crate) fn append(
+    pub fn append(
         &mut self,
         handle: i32,
         source: i32,
@@ -157,21 +157,16 @@ impl CortexAbi {
             (handle, source, kind.0, kind.1, payload.0, payload.1),
         )
     }
-    pub(crate) fn event_count(&mut self, handle: i32) -> Result<i64> {
+    pub fn event_count(&mut self, handle: i32) -> Result<i64> {
         self.call("cortex_event_count", handle)
     }
-    pub(crate) fn query_kind(
-        &mut self,
-        handle: i32,
-        kind: (i32, i32),
-        out: (i32, i32),
-    ) -> Result<i32> {
+    pub fn query_kind(&mut self, handle: i32, kind: (i32, i32), out: (i32, i32)) -> Result<i32> {
         self.call("cortex_query_kind", (handle, kind.0, kind.1, out.0, out.1))
     }
-    pub(crate) fn put_node(&mut self, handle: i32, id: i32, label: (i32, i32)) -> Result<i32> {
+    pub fn put_node(&mut self, handle: i32, id: i32, label: (i32, i32)) -> Result<i32> {
         self.call("cortex_put_node", (handle, id, label.0, label.1))
     }
-    pub(crate) fn put_edge(
+    pub fn put_edge(
         &mut self,
         handle: i32,
         from: i32,
@@ -181,7 +176,7 @@ impl CortexAbi {
     ) -> Result<i32> {
         self.call("cortex_put_edge", (handle, from, to, rel.0, rel.1, weight))
     }
-    pub(crate) fn neighbors(
+    pub fn neighbors(
         &mut self,
         handle: i32,
         node: i32,
@@ -190,7 +185,7 @@ impl CortexAbi {
     ) -> Result<i32> {
         self.call("cortex_neighbors", (handle, node, direction, out.0, out.1))
     }
-    pub(crate) fn traverse(
+    pub fn traverse(
         &mut self,
         handle: i32,
         start: i32,
@@ -199,13 +194,13 @@ impl CortexAbi {
     ) -> Result<i32> {
         self.call("cortex_traverse", (handle, start, max_depth, out.0, out.1))
     }
-    pub(crate) fn last_error(&mut self, out: i32, cap: i32) -> Result<i32> {
+    pub fn last_error(&mut self, out: i32, cap: i32) -> Result<i32> {
         self.call("cortex_last_error", (out, cap))
     }
 }
 
 /// Splits `cortex_query_kind` output into its records.
-pub(crate) fn decode_events(mut bytes: &[u8]) -> Result<Vec<EventRecord>> {
+pub fn decode_events(mut bytes: &[u8]) -> Result<Vec<EventRecord>> {
     const FIXED: usize = 8 + 8 + 32 + 4;
     let mut records = Vec::new();
     while !bytes.is_empty() {
@@ -235,7 +230,7 @@ pub(crate) fn decode_events(mut bytes: &[u8]) -> Result<Vec<EventRecord>> {
 }
 
 /// Splits `cortex_traverse` output into (node id, depth) pairs.
-pub(crate) fn decode_reached(bytes: &[u8]) -> Vec<([u8; 32], u32)> {
+pub fn decode_reached(bytes: &[u8]) -> Vec<([u8; 32], u32)> {
     bytes
         .chunks_exact(36)
         .map(|c| {

@@ -1,0 +1,42 @@
+//! The named copy: an artifact built with its symbols and optimised like the shipped module, but
+//! keeping the name section, so its bytes can be attributed to functions.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+
+use super::{attribute, Attribution};
+use crate::pipeline::{build, optimise};
+use crate::project::{ArtifactBudget, Context};
+
+/// Builds the named copy of `artifact` (in a target dir of its own, so neither build evicts the
+/// other's cache) and returns the path of its optimised module.
+pub fn named_copy(cx: &Context, artifact: &ArtifactBudget) -> Result<PathBuf> {
+    let target_dir = cx.workspace.target_dir.join("named");
+    let _target = cx.sh.push_env("CARGO_TARGET_DIR", &target_dir);
+    // The profile strips names from what ships; this copy keeps them, and only them.
+    let _strip = cx
+        .sh
+        .push_env("CARGO_PROFILE_WASM_RELEASE_STRIP", "debuginfo");
+    eprintln!("{}: building a copy with names kept", artifact.name);
+    cx.ensure_wasm_target()?;
+    let raw = build::build(cx, artifact)
+        .with_context(|| format!("build {} with names kept", artifact.name))?;
+    let out = cx
+        .workspace
+        .target_dir
+        .join("wasm-opt")
+        .join("named")
+        .join(format!("{}.wasm", artifact.name));
+    optimise::optimise_if_changed(&raw, &out, optimise::Names::Keep)
+        .with_context(|| format!("optimise {} with names kept", artifact.name))?;
+    Ok(out)
+}
+
+/// Code bytes by function and crate, from the named copy of `artifact`.
+pub fn named_attribution(cx: &Context, artifact: &ArtifactBudget) -> Result<Attribution> {
+    let path = named_copy(cx, artifact)?;
+    let module = std::fs::read(&path).with_context(|| format!("read {}", path.display()))?;
+    attribute(&module, &artifact.crate_path_name())
+        .with_context(|| format!("read the sections of {}", path.display()))
+}

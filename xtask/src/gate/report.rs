@@ -1,0 +1,288 @@
+//! Rendering the judged rows: an aligned table, JSON for machines, Markdown for a CI summary.
+
+use serde::Serialize;
+
+use crate::bytes::units::{delta, human};
+use crate::gate::verdict::{Row, Status};
+use crate::pipeline::Measurement;
+
+#[derive(Clone, Copy)]
+enum Align {
+    Left,
+    Right,
+}
+
+type Cell = fn(&Row) -> String;
+
+/// The report's columns, in order; a new column is one more entry here.
+fn columns() -> Vec<(&'static str, Align, Cell)> {
+    vec![
+        ("artifact", Align::Left, |r| r.measurement.name.clone()),
+        ("raw", Align::Right, |r| human(r.measurement.raw_bytes)),
+        ("optimised", Align::Right, |r| {
+            human(r.measurement.opt_bytes)
+        }),
+        ("gzip", Align::Right, |r| human(r.measurement.gzip_bytes)),
+        ("brotli", Align::Right, |r| {
+            human(r.measurement.brotli_bytes)
+        }),
+        ("budget", Align::Right, |r| human(r.artifact.budget_bytes)),
+        ("% of budget", Align::Right, |r| {
+            format!(
+                "{:.1}%",
+                r.measurement.opt_bytes as f64 * 100.0 / r.artifact.budget_bytes.max(1) as f64
+            )
+        }),
+        ("Δ vs baseline", Align::Right, |r| match r.baseline_bytes {
+            Some(old) => delta(old, r.measurement.opt_bytes),
+            None => "-".to_owned(),
+        }),
+        ("status", Align::Left, |r| r.status().label().to_owned()),
+    ]
+}
+
+fn cells(rows: &[Row]) -> (Vec<(&'static str, Align)>, Vec<Vec<String>>) {
+    let columns = columns();
+    let header = columns
+        .iter()
+        .map(|(name, align, _)| (*name, *align))
+        .collect();
+    let body = rows
+        .iter()
+        .map(|row| columns.iter().map(|(_, _, cell)| cell(row)).collect())
+        .collect();
+    (header, body)
+}
+
+/// A plain-text table with columns padded to their widest cell.
+pub fn table(rows: &[Row]) -> String {
+    let (header, body) = cells(rows);
+    let widths: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            body.iter()
+                .map(|r| r[i].chars().count())
+                .chain([name.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&header)
+            .zip(&widths)
+            .map(|((cell, (_, align)), width)| {
+                let pad = " ".repeat(width - cell.chars().count());
+                match align {
+                    Align::Left => format!("{cell}{pad}"),
+                    Align::Right => format!("{pad}{cell}"),
+                }
+            })
+            .collect();
+        padded.join("  ").trim_end().to_owned() + "\n"
+    };
+    let mut out = line(header.iter().map(|(name, _)| name.to_string()).collect());
+    out += &line(widths.iter().map(|w| "-".repeat(*w)).collect());
+    for row in body {
+        out += &line(row);
+    }
+    out
+}
+
+/// A GitHub-flavoured Markdown table, for `$GITHUB_STEP_SUMMARY`.
+pub fn markdown(rows: &[Row]) -> String {
+    let (header, body) = cells(rows);
+    let mut out = String::from("### Wasm sizes\n\n|");
+    for (name, _) in &header {
+        out += &format!(" {name} |");
+    }
+    out += "\n|";
+    for (_, align) in &header {
+        out += match align {
+            Align::Left => " :--- |",
+            Align::Right => " ---: |",
+        };
+    }
+    out += "\n";
+    for row in body {
+        out += "|";
+        for cell in row {
+            out += &format!(" {} |", cell.replace('|', "\\|"));
+        }
+        out += "\n";
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    passed: bool,
+    artifacts: Vec<JsonRow<'a>>,
+}
+
+/// One artifact in the JSON report: the measurement, what it was judged against, and the status.
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    #[serde(flatten)]
+    measurement: &'a Measurement,
+    budget_bytes: u64,
+    baseline_bytes: Option<u64>,
+    allowed_growth_bytes: Option<u64>,
+    status: Status,
+}
+
+/// One JSON object: `{"passed": .., "artifacts": [..]}`, sizes in bytes.
+pub fn json(rows: &[Row]) -> anyhow::Result<String> {
+    let report = JsonReport {
+        passed: !rows.iter().any(|r| r.status().failed()),
+        artifacts: rows
+            .iter()
+            .map(|row| JsonRow {
+                measurement: &row.measurement,
+                budget_bytes: row.artifact.budget_bytes,
+                baseline_bytes: row.baseline_bytes,
+                allowed_growth_bytes: row.allowed_growth_bytes,
+                status: row.status(),
+            })
+            .collect(),
+    };
+    Ok(serde_json::to_string_pretty(&report)? + "\n")
+}
+
+/// Snapshot tests: a change of format is a visible diff here.
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use super::*;
+    use crate::gate::baseline::BaselineEntry;
+    use crate::gate::verdict::judge;
+    use crate::project::ArtifactBudget;
+
+    fn rows() -> Vec<Row> {
+        let budget = |name: &str, budget_bytes| ArtifactBudget::example(name, budget_bytes, 1.0);
+        let base = |opt_bytes| BaselineEntry {
+            opt_bytes,
+            ..BaselineEntry::default()
+        };
+        vec![
+            judge(
+                Measurement::example("cortex-core", 301_234),
+                &budget("cortex-core", 769 * 1024),
+                Some(&base(300_000)),
+            ),
+            judge(
+                Measurement::example("wasm-demo", 1_100_000),
+                &budget("wasm-demo", 1 << 20),
+                Some(&base(1_000_000)),
+            ),
+            judge(
+                Measurement::example("tiny", 900),
+                &budget("tiny", 4096),
+                None,
+            ),
+        ]
+    }
+
+    #[test]
+    fn table_is_aligned() {
+        expect![[r#"
+            artifact           raw  optimised       gzip     brotli     budget  % of budget       Δ vs baseline  status
+            -----------  ---------  ---------  ---------  ---------  ---------  -----------  ------------------  -----------
+            cortex-core  588.3 KiB  294.2 KiB   98.1 KiB   73.5 KiB  769.0 KiB        38.3%     +1234 B (+0.4%)  ok
+            wasm-demo     2.10 MiB   1.05 MiB  358.1 KiB  268.6 KiB   1.00 MiB       104.9%  +100000 B (+10.0%)  OVER BUDGET
+            tiny           1.8 KiB      900 B      300 B      225 B    4.0 KiB        22.0%                   -  new
+        "#]]
+        .assert_eq(&table(&rows()));
+    }
+
+    #[test]
+    fn markdown_has_a_header_alignment_row_and_one_line_per_artifact() {
+        expect![[r#"
+            ### Wasm sizes
+
+            | artifact | raw | optimised | gzip | brotli | budget | % of budget | Δ vs baseline | status |
+            | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- |
+            | cortex-core | 588.3 KiB | 294.2 KiB | 98.1 KiB | 73.5 KiB | 769.0 KiB | 38.3% | +1234 B (+0.4%) | ok |
+            | wasm-demo | 2.10 MiB | 1.05 MiB | 358.1 KiB | 268.6 KiB | 1.00 MiB | 104.9% | +100000 B (+10.0%) | OVER BUDGET |
+            | tiny | 1.8 KiB | 900 B | 300 B | 225 B | 4.0 KiB | 22.0% | - | new |
+        "#]].assert_eq(&markdown(&rows()));
+    }
+
+    #[test]
+    fn json_has_the_documented_fields() {
+        expect![[r#"
+            {
+              "passed": false,
+              "artifacts": [
+                {
+                  "name": "cortex-core",
+                  "crate": "cortex-core",
+                  "path": "/target/wasm-opt/cortex-core.wasm",
+                  "raw_path": "/target/wasm32-wasip1/wasm-release/cortex-core.wasm",
+                  "raw_bytes": 602468,
+                  "opt_bytes": 301234,
+                  "gzip_bytes": 100411,
+                  "brotli_bytes": 75308,
+                  "budget_bytes": 787456,
+                  "baseline_bytes": 300000,
+                  "allowed_growth_bytes": 3000,
+                  "status": "ok"
+                },
+                {
+                  "name": "wasm-demo",
+                  "crate": "wasm-demo",
+                  "path": "/target/wasm-opt/wasm-demo.wasm",
+                  "raw_path": "/target/wasm32-wasip1/wasm-release/wasm-demo.wasm",
+                  "raw_bytes": 2200000,
+                  "opt_bytes": 1100000,
+                  "gzip_bytes": 366666,
+                  "brotli_bytes": 275000,
+                  "budget_bytes": 1048576,
+                  "baseline_bytes": 1000000,
+                  "allowed_growth_bytes": 10000,
+                  "status": "over-budget"
+                },
+                {
+                  "name": "tiny",
+                  "crate": "tiny",
+                  "path": "/target/wasm-opt/tiny.wasm",
+                  "raw_path": "/target/wasm32-wasip1/wasm-release/tiny.wasm",
+                  "raw_bytes": 1800,
+                  "opt_bytes": 900,
+                  "gzip_bytes": 300,
+                  "brotli_bytes": 225,
+                  "budget_bytes": 4096,
+                  "baseline_bytes": null,
+                  "allowed_growth_bytes": null,
+                  "status": "new"
+                }
+              ]
+            }
+        "#]]
+        .assert_eq(&json(&rows()).unwrap());
+        let value: serde_json::Value = serde_json::from_str(&json(&rows()).unwrap()).unwrap();
+        assert_eq!(value["passed"], false);
+        let first = &value["artifacts"][0];
+        for field in [
+            "name",
+            "crate",
+            "path",
+            "raw_bytes",
+            "opt_bytes",
+            "gzip_bytes",
+            "budget_bytes",
+            "baseline_bytes",
+            "status",
+        ] {
+            assert!(!first[field].is_null(), "missing {field}");
+        }
+        assert_eq!(
+            value["artifacts"][2]["baseline_bytes"],
+            serde_json::Value::Null
+        );
+        assert_eq!(value["artifacts"][1]["status"], "over-budget");
+    }
+}

@@ -1,0 +1,36 @@
+//! `cargo xtask`: wasm builds of the workspace's crates and the size gate over them.
+//!
+//! The modules are layered; every import points down this list, never up or sideways into a
+//! module that imports back:
+//!
+//! 1. the commands, one file each, reading like `--help`: [`wasm`], [`size_check`], [`run`],
+//!    [`size_why`] (their flags in [`flags`]);
+//! 2. the subsystems they share: the size [`gate`], byte [`attribution`], and the embedded
+//!    [`runtime`] with the behaviour check;
+//! 3. the artifact [`pipeline`]: build, optimise, measure;
+//! 4. the [`project`]: cargo's view of the workspace, `size-budget.toml`, the context;
+//! 5. the basics: [`bytes`], [`files`], and the typed [`failure`]s with their exit codes.
+
+pub mod flags;
+
+pub mod run;
+pub mod size_check;
+pub mod size_why;
+pub mod wasm;
+
+pub mod attribution;
+pub mod gate;
+#[cfg(not(feature = "runtime"))]
+pub mod no_runtime;
+#[cfg(not(feature = "runtime"))]
+pub use no_runtime as runtime;
+#[cfg(feature = "runtime")]
+pub mod runtime;
+
+pub mod pipeline;
+
+pub mod project;
+
+pub mod bytes;
+pub mod failure;
+pub mod files;

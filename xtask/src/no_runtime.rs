@@ -1,0 +1,30 @@
+//! Stands in for `runtime` in an xtask built without its `runtime` feature: the same calls, which
+//! skip the behaviour check and say what is missing where a module would have to run.
+
+use crate::failure::ConfigError;
+use crate::pipeline::Measurement;
+use crate::project::ArtifactBudget;
+
+/// Skips the behaviour check, saying so.
+pub fn verify(artifact: &ArtifactBudget, _measurement: &Measurement) -> anyhow::Result<()> {
+    eprintln!(
+        "{}: behaviour check skipped: this xtask was built without its `runtime` feature",
+        artifact.name
+    );
+    Ok(())
+}
+
+/// The error of a command that needs the embedded runtime (exit 2).
+pub fn ensure_available(command: &str) -> anyhow::Result<()> {
+    Err(ConfigError::new(
+        format!(
+            "{command} needs the embedded wasm runtime, and this xtask was built without its `runtime` feature"
+        ),
+        "build the xtask with its default features (drop `--no-default-features`)",
+    )
+    .into())
+}
+
+pub fn run_command(_name: &str, _module: &[u8], _args: &[String]) -> anyhow::Result<i32> {
+    ensure_available("`cargo xtask run`").map(|()| 0)
+}

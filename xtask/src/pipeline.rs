@@ -1,0 +1,173 @@
+//! The artifact pipeline: build a crate for wasm32-wasip1 from its own directory, optimise it with
+//! wasm-opt -Oz, and measure what comes out.
+
+pub mod build;
+pub mod measure;
+pub mod optimise;
+pub mod target_features;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use serde::Serialize;
+
+use crate::bytes::units::human;
+use crate::failure::ConfigError;
+use crate::project::{ArtifactBudget, Context};
+
+/// The sizes of one artifact after the build and optimisation; one row of the size report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Measurement {
+    pub name: String,
+    #[serde(rename = "crate")]
+    pub krate: String,
+    /// The optimised module (the unoptimised one when optimisation was skipped).
+    pub path: PathBuf,
+    pub raw_path: PathBuf,
+    pub raw_bytes: u64,
+    pub opt_bytes: u64,
+    pub gzip_bytes: u64,
+    pub brotli_bytes: u64,
+    #[serde(skip)]
+    pub build_time: Duration,
+    #[serde(skip)]
+    pub opt_time: Duration,
+    /// False when the content stamp matched and the previous output was reused.
+    #[serde(skip)]
+    pub optimiser_ran: bool,
+}
+
+/// Whether to run cargo or measure what is already on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Build,
+    Reuse,
+}
+
+/// Whether wasm-opt runs after the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Optimise {
+    Yes,
+    No,
+}
+
+/// Builds (or reuses) one artifact, optimises it when asked, and measures it.
+pub fn make(
+    cx: &Context,
+    artifact: &ArtifactBudget,
+    step: Step,
+    optimise: Optimise,
+) -> anyhow::Result<Measurement> {
+    let started = Instant::now();
+    let raw_path = match step {
+        Step::Build => {
+            cx.ensure_wasm_target()?;
+            build::build(cx, artifact).with_context(|| format!("build {}", artifact.name))?
+        }
+        Step::Reuse => {
+            let path = cx.workspace.raw_path(&artifact.target);
+            if !path.exists() {
+                return Err(ConfigError::new(
+                    format!(
+                        "{} is not built ({} is missing)",
+                        artifact.name,
+                        path.display()
+                    ),
+                    "run `cargo xtask size-check` without --no-build",
+                )
+                .into());
+            }
+            path
+        }
+    };
+    let build_time = started.elapsed();
+
+    let started = Instant::now();
+    let (path, optimiser_ran) = match optimise {
+        Optimise::Yes => {
+            let out = cx.workspace.optimised_path(&artifact.name);
+            let ran = optimise::optimise_if_changed(&raw_path, &out, optimise::Names::Strip)
+                .with_context(|| format!("optimise {}", artifact.name))?;
+            (out, ran)
+        }
+        Optimise::No => (raw_path.clone(), false),
+    };
+    let opt_time = started.elapsed();
+
+    let optimised = std::fs::read(&path).with_context(|| format!("read {}", path.display()))?;
+    let raw = std::fs::read(&raw_path).with_context(|| format!("read {}", raw_path.display()))?;
+    // Raw is what the profile alone produces: without the section kept for the optimiser.
+    let kept = target_features::read(&raw)?.map_or(0, |s| s.section_bytes);
+    Ok(Measurement {
+        name: artifact.name.clone(),
+        krate: artifact.krate.clone(),
+        path,
+        raw_path,
+        raw_bytes: raw.len() as u64 - kept,
+        opt_bytes: optimised.len() as u64,
+        gzip_bytes: measure::gzip_len(&optimised)?,
+        brotli_bytes: measure::brotli_len(&optimised)?,
+        build_time,
+        opt_time,
+        optimiser_ran,
+    })
+}
+
+impl Measurement {
+    /// `wasm-demo: raw 1.2 MiB -> optimised 700.1 KiB (saves 42.0%), gzip …; build 1.2s, wasm-opt 3.4s`
+    pub fn summary_line(&self) -> String {
+        let build = format!("build {:.1}s", self.build_time.as_secs_f64());
+        if self.path == self.raw_path {
+            return format!(
+                "{}: raw {}, gzip {}; {build}",
+                self.name,
+                human(self.raw_bytes),
+                human(self.gzip_bytes)
+            );
+        }
+        let saving = if self.raw_bytes == 0 {
+            0.0
+        } else {
+            (self.raw_bytes as f64 - self.opt_bytes as f64) * 100.0 / self.raw_bytes as f64
+        };
+        let opt = if self.optimiser_ran {
+            format!("wasm-opt {:.1}s", self.opt_time.as_secs_f64())
+        } else {
+            "wasm-opt skipped (input unchanged)".to_owned()
+        };
+        format!(
+            "{}: raw {} -> optimised {} (saves {saving:.1}%), gzip {}, brotli {}; {build}, {opt}",
+            self.name,
+            human(self.raw_bytes),
+            human(self.opt_bytes),
+            human(self.gzip_bytes),
+            human(self.brotli_bytes)
+        )
+    }
+
+    /// Whether wasm-opt made `path` (so there is an unoptimised module to compare it with).
+    pub fn is_optimised(&self) -> bool {
+        self.path != self.raw_path
+    }
+}
+
+#[cfg(test)]
+impl Measurement {
+    /// A measurement of `name` with made-up sizes derived from `opt_bytes`, for tests.
+    pub fn example(name: &str, opt_bytes: u64) -> Self {
+        Self {
+            name: name.into(),
+            krate: name.into(),
+            path: PathBuf::from(format!("/target/wasm-opt/{name}.wasm")),
+            raw_path: PathBuf::from(format!("/target/wasm32-wasip1/wasm-release/{name}.wasm")),
+            raw_bytes: opt_bytes * 2,
+            opt_bytes,
+            gzip_bytes: opt_bytes / 3,
+            brotli_bytes: opt_bytes / 4,
+            build_time: Duration::ZERO,
+            opt_time: Duration::ZERO,
+            optimiser_ran: true,
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! `size-budget.toml`: which artifacts to build, their size ceilings and regression tolerances, and
+//! the one way a name on the command line picks artifacts from it.
+
+mod parse;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::failure::ConfigError;
+use crate::project::workspace::{WasmCrate, WasmKind, WasmTarget};
+
+pub use parse::parse;
+
+pub const FILE_NAME: &str = "size-budget.toml";
+
+/// Used when the file has no `[tolerance]` table.
+pub const DEFAULT_TOLERANCE: Tolerance = Tolerance {
+    percent: Some(1.0),
+    bytes: None,
+};
+
+#[derive(Debug)]
+pub struct SizeBudget {
+    /// In file order.
+    pub artifacts: Vec<ArtifactBudget>,
+}
+
+/// One `[artifact.NAME]` entry, resolved against the workspace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArtifactBudget {
+    pub name: String,
+    pub krate: String,
+    pub target: WasmTarget,
+    pub budget_bytes: u64,
+    pub tolerance: Tolerance,
+}
+
+/// How much an artifact may grow over its baseline: the larger of the two limits given.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tolerance {
+    pub percent: Option<f64>,
+    pub bytes: Option<u64>,
+}
+
+impl Tolerance {
+    /// Growth in bytes that still passes, for an artifact whose baseline is `baseline` bytes.
+    pub fn allowed_growth(&self, baseline: u64) -> u64 {
+        let by_percent = self
+            .percent
+            .map_or(0, |p| (baseline as f64 * p / 100.0).floor() as u64);
+        by_percent.max(self.bytes.unwrap_or(0))
+    }
+}
+
+impl ArtifactBudget {
+    /// The crate's name as paths spell it: `cortex_core` for the package `cortex-core`.
+    pub fn crate_path_name(&self) -> String {
+        self.krate.replace('-', "_")
+    }
+}
+
+impl SizeBudget {
+    /// Reads and checks the budget file at `path` against the workspace's crates.
+    pub fn load(path: &Path, crates: &BTreeMap<String, WasmCrate>) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|err| {
+            ConfigError::new(
+                format!("cannot read {}: {err}", path.display()),
+                "create it with one `[artifact.NAME]` entry per wasm module",
+            )
+        })?;
+        parse(&path.display().to_string(), &text, crates)
+    }
+
+    /// The artifacts `names` pick, in file order; all of them when `names` is empty. A name picks
+    /// the artifact of that name, or else every artifact built from the crate of that name.
+    pub fn select(&self, names: &[String]) -> Result<Vec<&ArtifactBudget>, ConfigError> {
+        if names.is_empty() {
+            return Ok(self.artifacts.iter().collect());
+        }
+        let mut picked = Vec::new();
+        for name in names {
+            picked.extend(self.matching(name)?);
+        }
+        Ok(self
+            .artifacts
+            .iter()
+            .filter(|a| picked.iter().any(|p| std::ptr::eq(*p, *a)))
+            .collect())
+    }
+
+    /// The one artifact `name` picks; a crate with several artifacts must be named more closely.
+    pub fn find(&self, name: &str) -> Result<&ArtifactBudget, ConfigError> {
+        match self.matching(name)?.as_slice() {
+            [one] => Ok(one),
+            several => Err(ConfigError::new(
+                format!(
+                    "`{name}` is the crate of several artifacts in {FILE_NAME}: {}",
+                    names(several.iter().copied())
+                ),
+                "name one of those artifacts",
+            )),
+        }
+    }
+
+    fn matching(&self, name: &str) -> Result<Vec<&ArtifactBudget>, ConfigError> {
+        let by_name: Vec<_> = self.artifacts.iter().filter(|a| a.name == name).collect();
+        if !by_name.is_empty() {
+            return Ok(by_name);
+        }
+        let by_crate: Vec<_> = self.artifacts.iter().filter(|a| a.krate == name).collect();
+        if !by_crate.is_empty() {
+            return Ok(by_crate);
+        }
+        Err(ConfigError::new(
+            format!("no artifact `{name}` in {FILE_NAME}"),
+            format!(
+                "use one of: {} (or add `[artifact.{name}]` to {FILE_NAME})",
+                names(self.artifacts.iter())
+            ),
+        ))
+    }
+
+    /// The artifacts that are WASI commands, which can be run.
+    pub fn runnable(&self) -> impl Iterator<Item = &ArtifactBudget> {
+        self.artifacts
+            .iter()
+            .filter(|a| a.target.kind == WasmKind::Bin)
+    }
+}
+
+fn names<'a>(artifacts: impl Iterator<Item = &'a ArtifactBudget>) -> String {
+    artifacts
+        .map(|a| a.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+impl ArtifactBudget {
+    /// A command artifact `name` built from the crate of the same name, for tests.
+    pub fn example(name: &str, budget_bytes: u64, percent: f64) -> Self {
+        Self {
+            name: name.into(),
+            krate: name.into(),
+            target: WasmTarget {
+                name: name.into(),
+                kind: WasmKind::Bin,
+            },
+            budget_bytes,
+            tolerance: Tolerance {
+                percent: Some(percent),
+                bytes: None,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,185 @@
+//! Tests of the embedded runtime and of the behaviour check, on small WAT programs.
+
+use std::time::Duration;
+
+use super::behaviour::{check_command, check_library, first_difference, LineDifference};
+use super::engine::{Mode, Runtime, Trapped};
+use super::fixtures::{command, trapping};
+use crate::failure::GateFailure;
+
+fn capture() -> Mode {
+    Mode::Capture {
+        limit: Duration::from_secs(30),
+    }
+}
+
+#[test]
+fn captures_stdout_and_the_exit_code() {
+    let runtime = Runtime::new().unwrap();
+    let exit = runtime
+        .run("hello", &command("hello\nworld\n", Some(3)), &[], capture())
+        .unwrap();
+    assert_eq!(
+        (exit.code, exit.stdout.as_slice()),
+        (3, &b"hello\nworld\n"[..])
+    );
+    let exit = runtime
+        .run("hello", &command("done\n", None), &[], capture())
+        .unwrap();
+    assert_eq!(
+        (exit.code, exit.stdout.as_slice()),
+        (0, &b"done\n"[..]),
+        "returning from _start exits with 0"
+    );
+}
+
+#[test]
+fn a_trap_is_an_error_naming_the_artifact() {
+    let runtime = Runtime::new().unwrap();
+    let error = runtime
+        .run("crasher", &trapping(), &[], capture())
+        .unwrap_err();
+    let trapped = error.downcast_ref::<Trapped>().expect("a Trapped error");
+    assert_eq!(trapped.artifact, "crasher");
+    assert!(
+        error.to_string().starts_with("`crasher` trapped: ")
+            && error.to_string().contains("unreachable"),
+        "{error}"
+    );
+}
+
+#[test]
+fn an_endless_loop_stops_at_the_limit() {
+    let module = wat::parse_str(r#"(module (func (export "_start") (loop $l (br $l))))"#).unwrap();
+    let runtime = Runtime::new().unwrap();
+    let error = runtime
+        .run(
+            "spin",
+            &module,
+            &[],
+            Mode::Capture {
+                limit: Duration::from_millis(200),
+            },
+        )
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("did not finish within"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_library_without_start_is_not_a_command() {
+    let module =
+        wat::parse_str(r#"(module (func (export "f") (result i32) i32.const 1))"#).unwrap();
+    let runtime = Runtime::new().unwrap();
+    let error = runtime.run("lib", &module, &[], capture()).unwrap_err();
+    assert!(format!("{error:#}").contains("no `_start`"), "{error:#}");
+    assert!(runtime.instantiate("lib", &module).is_ok());
+}
+
+#[test]
+fn identical_outputs_have_no_difference() {
+    assert_eq!(first_difference(b"a\nb\n", b"a\nb\n"), None);
+}
+
+#[test]
+fn reports_the_first_differing_line_with_both_versions() {
+    let diff = first_difference(b"same\nsum 41\ntail\n", b"same\nsum 42\ntail\n").unwrap();
+    assert_eq!(
+        diff,
+        LineDifference {
+            line: 2,
+            before: Some("sum 41".into()),
+            after: Some("sum 42".into())
+        }
+    );
+}
+
+#[test]
+fn a_missing_line_or_newline_counts_as_a_difference() {
+    let diff = first_difference(b"a\nb\n", b"a\n").unwrap();
+    assert_eq!(
+        diff,
+        LineDifference {
+            line: 2,
+            before: Some("b".into()),
+            after: None
+        }
+    );
+    let diff = first_difference(b"a\n", b"a").unwrap();
+    assert_eq!(
+        diff,
+        LineDifference {
+            line: 1,
+            before: Some("a\n".into()),
+            after: Some("a".into())
+        }
+    );
+}
+
+#[test]
+fn same_output_and_exit_passes() {
+    let runtime = Runtime::new().unwrap();
+    let code = check_command(
+        &runtime,
+        "demo",
+        &command("a\nb\n", Some(4)),
+        &command("a\nb\n", Some(4)),
+    );
+    assert_eq!(code.unwrap(), 4);
+}
+
+#[test]
+fn a_different_line_fails_naming_the_artifact_and_the_line() {
+    let runtime = Runtime::new().unwrap();
+    let (before, after) = (
+        command("count 3\nsum 41\n", None),
+        command("count 3\nsum 42\n", None),
+    );
+    let error = check_command(&runtime, "demo", &before, &after).unwrap_err();
+    assert!(
+        error.is::<GateFailure>(),
+        "a behaviour difference fails the gate (exit 1)"
+    );
+    expect_test::expect![[r#"
+        `demo` behaves differently after wasm-opt: stdout line 2 differs
+          unoptimised: "sum 41"
+          optimised:   "sum 42""#]]
+    .assert_eq(&error.to_string());
+}
+
+#[test]
+fn a_different_exit_code_or_a_new_trap_fails() {
+    let runtime = Runtime::new().unwrap();
+    let error = check_command(
+        &runtime,
+        "demo",
+        &command("x\n", Some(0)),
+        &command("x\n", Some(1)),
+    )
+    .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("exits with 0, the optimised one with 1"),
+        "{error}"
+    );
+    let error = check_command(&runtime, "demo", &command("x\n", Some(0)), &trapping()).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("`demo` behaves differently after wasm-opt: the optimised module trapped"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_library_without_the_cortex_abi_only_has_to_instantiate() {
+    let runtime = Runtime::new().unwrap();
+    let module = wat::parse_str(r#"(module (func (export "f")))"#).unwrap();
+    assert_eq!(
+        check_library(&runtime, "lib", &module).unwrap(),
+        "instantiates"
+    );
+}
