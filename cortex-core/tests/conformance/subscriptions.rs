@@ -34,12 +34,7 @@ pub fn subscribers_get_only_later_matching_events<E: EventStore, G: GraphStore, 
     assert_eq!(alarms.try_recv(), Some(first));
     assert_eq!(alarms.try_recv(), Some(batch[0].clone()));
     assert_eq!(alarms.try_recv(), None);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| Error::Backend {
-            context: "cannot build a tokio runtime".into(),
-            source: Some(Box::new(e)),
-        })?;
+    let runtime = current_thread_runtime()?;
     let received = runtime.block_on(async { (from_bob.recv().await, from_bob.recv().await) });
     assert_eq!(received, (Some(batch[0].clone()), Some(batch[1].clone())));
     assert_eq!(from_bob.try_recv(), None);
@@ -57,12 +52,7 @@ pub fn subscription_limit_ends_it<E: EventStore, G: GraphStore, K>(
     for n in 0..4u8 {
         s.events.append(new_event("ann", "k", &[n]))?;
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| Error::Backend {
-            context: "cannot build a tokio runtime".into(),
-            source: Some(Box::new(e)),
-        })?;
+    let runtime = current_thread_runtime()?;
     let received = runtime.block_on(async {
         let mut received = Vec::new();
         while let Some(event) = two.recv().await {
@@ -72,4 +62,14 @@ pub fn subscription_limit_ends_it<E: EventStore, G: GraphStore, K>(
     });
     assert_eq!(received, [0, 1]);
     Ok(())
+}
+
+/// The single-threaded runtime a wasm embedder would have, to await subscriptions on.
+fn current_thread_runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| Error::Backend {
+            context: "cannot build a tokio runtime".into(),
+            source: Some(Box::new(e)),
+        })
 }
