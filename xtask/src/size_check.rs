@@ -7,16 +7,21 @@ use anyhow::Context as _;
 use crate::failure::{FailedCheck, GateFailure};
 use crate::flags;
 use crate::gate::baseline::{self, Baseline, BaselineEntry};
-use crate::gate::verdict::{self, Row};
+use crate::gate::verdict::{self, Breach, Mode, Row};
 use crate::gate::{growth, report};
 use crate::pipeline::{self, Optimise, Step};
-use crate::project::Context;
+use crate::project::{budget, Context};
 use crate::runtime;
 
 impl flags::SizeCheck {
     pub fn run(self, cx: &Context) -> anyhow::Result<()> {
         let baseline_path = cx.root_file(baseline::FILE_NAME);
         let old_baseline = Baseline::load(&baseline_path)?;
+        let mode = if self.update {
+            Mode::Update
+        } else {
+            Mode::Check
+        };
         let step = if self.no_build {
             Step::Reuse
         } else {
@@ -28,15 +33,22 @@ impl flags::SizeCheck {
             let measurement = pipeline::make(cx, artifact, step, Optimise::Yes)?;
             eprintln!("{}", measurement.summary_line());
             runtime::verify(artifact, &measurement)?;
-            rows.push(verdict::judge(
-                measurement,
-                artifact,
-                old_baseline.artifacts.get(&artifact.name),
-            ));
+            rows.push(verdict::judge(measurement, artifact, old_baseline.as_ref()));
+        }
+        for stale in stale_entries(cx, old_baseline.as_ref()) {
+            let then = match mode {
+                Mode::Update => "dropping it",
+                Mode::Check => "`cargo xtask size-check --update` drops it",
+            };
+            eprintln!(
+                "note: {} has an entry for `{stale}`, which {} no longer lists; {then}",
+                baseline::FILE_NAME,
+                budget::FILE_NAME
+            );
         }
 
         if self.json {
-            print!("{}", report::json(&rows)?);
+            print!("{}", report::json(&rows, mode)?);
         } else {
             print!("{}", report::table(&rows));
         }
@@ -55,42 +67,44 @@ impl flags::SizeCheck {
             eprintln!("updated {}", baseline_path.display());
         }
 
-        // With --update the growth is accepted; the budget is a ceiling either way.
+        // With --update, growth and first records are accepted; the budget is a ceiling either way.
         let mut checks = Vec::new();
         for row in &rows {
-            let breaches: Vec<_> = row
-                .breaches
-                .iter()
-                .filter(|breach| !(self.update && breach.accepted_by_update()))
-                .collect();
-            let Some((last, first)) = breaches.split_last() else {
+            let failing: Vec<Breach> = row.failing(mode).collect();
+            let Some((last, first)) = failing.split_last() else {
                 continue;
             };
             let name = &row.artifact.name;
             checks.extend(first.iter().map(|breach| breach.to_check(name)));
+            let mut last = last.to_check(name);
             // What grew is said once, under the artifact's last failed check.
-            let entry = old_baseline.artifacts.get(name);
-            checks.push(FailedCheck {
-                details: growth::explain(cx, &row.artifact, entry, step),
-                ..last.to_check(name)
-            });
+            if failing
+                .iter()
+                .any(|b| !matches!(b, Breach::NoBaseline { .. }))
+            {
+                let entry = old_baseline.as_ref().and_then(|b| b.artifacts.get(name));
+                last.details = growth::explain(cx, &row.artifact, entry, step);
+            }
+            checks.push(last);
         }
         if !checks.is_empty() {
             return Err(GateFailure { checks }.into());
         }
-        if let Some(new) = rows
-            .iter()
-            .find(|r| r.baseline_bytes.is_none())
-            .filter(|_| !self.update)
-        {
-            eprintln!(
-                "note: {} has no baseline yet; run `cargo xtask size-check --update` and commit {}",
-                new.artifact.name,
-                baseline::FILE_NAME
-            );
-        }
         Ok(())
     }
+}
+
+/// The artifacts the baseline records that the budget no longer lists.
+fn stale_entries<'a>(cx: &Context, baseline: Option<&'a Baseline>) -> Vec<&'a str> {
+    let Some(baseline) = baseline else {
+        return Vec::new();
+    };
+    baseline
+        .artifacts
+        .keys()
+        .filter(|name| !cx.budget.artifacts.iter().any(|a| &a.name == *name))
+        .map(String::as_str)
+        .collect()
 }
 
 /// The baseline after `--update`: the measured sizes of every artifact in the budget, with the

@@ -7,9 +7,9 @@ use common::{stderr, stdout, TinyCrate};
 
 const ROOMY_BUDGET: &str = "[tolerance]\npercent = 1.0\n\n[artifact.tiny]\nbudget = \"1 MiB\"\n";
 
-/// The optimised size, measured by a passing run.
+/// The optimised size, measured by a passing run that records it as the baseline.
 fn measured_size(fixture: &TinyCrate) -> u64 {
-    let output = fixture.xtask(&["size-check", "--json"]);
+    let output = fixture.xtask(&["size-check", "--json", "--update"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let tiny = &report["artifacts"][0];
@@ -18,15 +18,24 @@ fn measured_size(fixture: &TinyCrate) -> u64 {
 }
 
 #[test]
-fn passes_within_budget_and_update_writes_the_baseline() {
+fn fails_closed_without_a_baseline_then_update_records_one_and_passes() {
     let fixture = TinyCrate::new("size-gate/passes", ROOMY_BUDGET);
     let output = fixture.xtask(&["size-check"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let table = stdout(&output);
     assert!(table.starts_with("artifact"), "{table}");
     assert!(
-        table.lines().nth(2).unwrap().starts_with("tiny ") && table.contains(" new"),
+        table.lines().nth(2).unwrap().starts_with("tiny ") && table.contains(" NEW (no baseline)"),
         "{table}"
+    );
+    let err = stderr(&output);
+    assert!(
+        err.contains("error: tiny: size-baseline.json is missing, so its growth cannot be checked"),
+        "{err}"
+    );
+    assert!(
+        err.contains("fix: run `cargo xtask size-check --update` and commit size-baseline.json"),
+        "{err}"
     );
 
     let optimised = fixture.target_dir.join("wasm-opt/tiny.wasm");
@@ -65,6 +74,24 @@ fn passes_within_budget_and_update_writes_the_baseline() {
         stdout(&output).contains("+0 B (+0.0%)  ok"),
         "{}",
         stdout(&output)
+    );
+
+    // An artifact the baseline lacks fails too, and an entry the budget no longer lists is named.
+    let recorded = fixture.read("size-baseline.json");
+    fixture.write(
+        "size-baseline.json",
+        &recorded.replace("\"tiny\"", "\"gone\""),
+    );
+    let output = fixture.xtask(&["size-check", "--no-build"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("error: tiny: size-baseline.json records no size for it"),
+        "{err}"
+    );
+    assert!(
+        err.contains("note: size-baseline.json has an entry for `gone`, which size-budget.toml no longer lists"),
+        "{err}"
     );
 }
 

@@ -33,22 +33,21 @@ pub struct BaselineEntry {
 }
 
 impl Baseline {
-    /// A missing file is an empty baseline: every artifact is new.
-    pub fn load(path: &Path) -> anyhow::Result<Baseline> {
+    /// The baseline at `path`, or `None` when there is no such file (which the gate treats as a
+    /// failure of every artifact, so deleting the file cannot switch the gate off).
+    pub fn load(path: &Path) -> anyhow::Result<Option<Baseline>> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Baseline::default())
-            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(err) => return Err(err).with_context(|| format!("read {}", path.display())),
         };
-        serde_json::from_str(&text).map_err(|err| {
+        let baseline = serde_json::from_str(&text).map_err(|err| {
             ConfigError::new(
                 format!("{}:{}: {err}", path.display(), err.line()),
                 "repair the file or regenerate it with `cargo xtask size-check --update`",
             )
-            .into()
-        })
+        })?;
+        Ok(Some(baseline))
     }
 
     /// Pretty JSON with a trailing newline, written atomically.
@@ -80,10 +79,10 @@ mod tests {
     }
 
     #[test]
-    fn missing_file_is_empty_and_write_then_load_is_identity() {
+    fn missing_file_is_none_and_write_then_load_is_identity() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
-        assert_eq!(Baseline::load(&path).unwrap(), Baseline::default());
+        assert_eq!(Baseline::load(&path).unwrap(), None);
         let mut baseline = Baseline::default();
         baseline.artifacts.insert(
             "x".into(),
@@ -95,7 +94,7 @@ mod tests {
             },
         );
         baseline.write(&path).unwrap();
-        assert_eq!(Baseline::load(&path).unwrap(), baseline);
+        assert_eq!(Baseline::load(&path).unwrap(), Some(baseline));
     }
 
     #[test]

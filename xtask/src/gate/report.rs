@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::bytes::units::{delta, human};
-use crate::gate::verdict::{Row, Status};
+use crate::gate::verdict::{Mode, Row, Status};
 use crate::pipeline::Measurement;
 
 #[derive(Clone, Copy)]
@@ -133,10 +133,11 @@ struct JsonRow<'a> {
     status: Status,
 }
 
-/// One JSON object: `{"passed": .., "artifacts": [..]}`, sizes in bytes.
-pub fn json(rows: &[Row]) -> anyhow::Result<String> {
+/// One JSON object: `{"passed": .., "artifacts": [..]}`, sizes in bytes; `passed` as the run in
+/// `mode` decides it (with `--update`, growth and first records are accepted).
+pub fn json(rows: &[Row], mode: Mode) -> anyhow::Result<String> {
     let report = JsonReport {
-        passed: !rows.iter().any(|r| r.status().failed()),
+        passed: rows.iter().all(|r| r.failing(mode).next().is_none()),
         artifacts: rows
             .iter()
             .map(|row| JsonRow {
@@ -157,31 +158,35 @@ mod tests {
     use expect_test::expect;
 
     use super::*;
-    use crate::gate::baseline::BaselineEntry;
+    use crate::gate::baseline::{Baseline, BaselineEntry};
     use crate::gate::verdict::judge;
     use crate::project::ArtifactBudget;
 
     fn rows() -> Vec<Row> {
         let budget = |name: &str, budget_bytes| ArtifactBudget::example(name, budget_bytes, 1.0);
-        let base = |opt_bytes| BaselineEntry {
-            opt_bytes,
-            ..BaselineEntry::default()
-        };
+        let mut base = Baseline::default();
+        for (name, opt_bytes) in [("cortex-core", 300_000), ("wasm-demo", 1_000_000)] {
+            let entry = BaselineEntry {
+                opt_bytes,
+                ..BaselineEntry::default()
+            };
+            base.artifacts.insert(name.into(), entry);
+        }
         vec![
             judge(
                 Measurement::example("cortex-core", 301_234),
                 &budget("cortex-core", 769 * 1024),
-                Some(&base(300_000)),
+                Some(&base),
             ),
             judge(
                 Measurement::example("wasm-demo", 1_100_000),
                 &budget("wasm-demo", 1 << 20),
-                Some(&base(1_000_000)),
+                Some(&base),
             ),
             judge(
                 Measurement::example("tiny", 900),
                 &budget("tiny", 4096),
-                None,
+                Some(&base),
             ),
         ]
     }
@@ -190,10 +195,10 @@ mod tests {
     fn table_is_aligned() {
         expect![[r#"
             artifact           raw  optimised       gzip     brotli     budget  % of budget       Δ vs baseline  status
-            -----------  ---------  ---------  ---------  ---------  ---------  -----------  ------------------  -----------
+            -----------  ---------  ---------  ---------  ---------  ---------  -----------  ------------------  -----------------
             cortex-core  588.3 KiB  294.2 KiB   98.1 KiB   73.5 KiB  769.0 KiB        38.3%     +1234 B (+0.4%)  ok
             wasm-demo     2.10 MiB   1.05 MiB  358.1 KiB  268.6 KiB   1.00 MiB       104.9%  +100000 B (+10.0%)  OVER BUDGET
-            tiny           1.8 KiB      900 B      300 B      225 B    4.0 KiB        22.0%                   -  new
+            tiny           1.8 KiB      900 B      300 B      225 B    4.0 KiB        22.0%                   -  NEW (no baseline)
         "#]]
         .assert_eq(&table(&rows()));
     }
@@ -207,7 +212,7 @@ mod tests {
             | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- |
             | cortex-core | 588.3 KiB | 294.2 KiB | 98.1 KiB | 73.5 KiB | 769.0 KiB | 38.3% | +1234 B (+0.4%) | ok |
             | wasm-demo | 2.10 MiB | 1.05 MiB | 358.1 KiB | 268.6 KiB | 1.00 MiB | 104.9% | +100000 B (+10.0%) | OVER BUDGET |
-            | tiny | 1.8 KiB | 900 B | 300 B | 225 B | 4.0 KiB | 22.0% | - | new |
+            | tiny | 1.8 KiB | 900 B | 300 B | 225 B | 4.0 KiB | 22.0% | - | NEW (no baseline) |
         "#]].assert_eq(&markdown(&rows()));
     }
 
@@ -262,8 +267,9 @@ mod tests {
               ]
             }
         "#]]
-        .assert_eq(&json(&rows()).unwrap());
-        let value: serde_json::Value = serde_json::from_str(&json(&rows()).unwrap()).unwrap();
+        .assert_eq(&json(&rows(), Mode::Check).unwrap());
+        let value: serde_json::Value =
+            serde_json::from_str(&json(&rows(), Mode::Check).unwrap()).unwrap();
         assert_eq!(value["passed"], false);
         let first = &value["artifacts"][0];
         for field in [
@@ -284,5 +290,18 @@ mod tests {
             serde_json::Value::Null
         );
         assert_eq!(value["artifacts"][1]["status"], "over-budget");
+        let accepted = |rows: &[Row]| -> serde_json::Value {
+            serde_json::from_str(&json(rows, Mode::Update).unwrap()).unwrap()
+        };
+        assert_eq!(
+            accepted(&rows())["passed"],
+            false,
+            "--update never accepts an overrun"
+        );
+        assert_eq!(
+            accepted(&[rows().remove(2)])["passed"],
+            true,
+            "--update accepts a first record"
+        );
     }
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::bytes::units::delta;
 use crate::failure::FailedCheck;
-use crate::gate::baseline::{self, BaselineEntry};
+use crate::gate::baseline::{self, Baseline};
 use crate::pipeline::Measurement;
 use crate::project::{budget, ArtifactBudget};
 
@@ -16,7 +16,7 @@ pub enum Status {
     Ok,
     /// Smaller than the baseline.
     Shrunk,
-    /// Not in the baseline yet.
+    /// Not in the baseline yet: a failure until `size-check --update` records it.
     New,
     /// Grew beyond the tolerance over the baseline.
     Regressed,
@@ -26,23 +26,26 @@ pub enum Status {
 
 impl Status {
     pub fn failed(self) -> bool {
-        matches!(self, Status::Regressed | Status::OverBudget)
+        matches!(self, Status::New | Status::Regressed | Status::OverBudget)
     }
 
     pub fn label(self) -> &'static str {
         match self {
             Status::Ok => "ok",
             Status::Shrunk => "shrunk",
-            Status::New => "new",
+            Status::New => "NEW (no baseline)",
             Status::Regressed => "REGRESSED",
             Status::OverBudget => "OVER BUDGET",
         }
     }
 }
 
-/// A limit the optimised size broke; an artifact can break both.
+/// A limit the optimised size broke, or the missing record it is held against; an artifact can
+/// break several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Breach {
+    /// size-baseline.json records no size for it (or does not exist), so growth cannot be judged.
+    NoBaseline { file_missing: bool },
     /// Over the hard ceiling of size-budget.toml.
     OverBudget { size: u64, budget: u64 },
     /// Grown past the tolerance over size-baseline.json.
@@ -54,14 +57,34 @@ pub enum Breach {
 }
 
 impl Breach {
-    /// Whether `size-check --update` accepts it: growth is accepted, a budget never is.
+    /// Whether `size-check --update` accepts it: growth and a first record are, a budget never is.
     pub fn accepted_by_update(self) -> bool {
-        matches!(self, Breach::Regressed { .. })
+        !matches!(self, Breach::OverBudget { .. })
     }
 
     /// The failed check, naming the artifact, the sizes and the way out.
     pub fn to_check(self, artifact: &str) -> FailedCheck {
+        let record = format!(
+            "run `cargo xtask size-check --update` and commit {}",
+            baseline::FILE_NAME
+        );
         let (problem, fix) = match self {
+            Breach::NoBaseline { file_missing: true } => (
+                format!(
+                    "{artifact}: {} is missing, so its growth cannot be checked",
+                    baseline::FILE_NAME
+                ),
+                format!("{record} (restore it from git if it was deleted by mistake)"),
+            ),
+            Breach::NoBaseline {
+                file_missing: false,
+            } => (
+                format!(
+                    "{artifact}: {} records no size for it, so its growth cannot be checked",
+                    baseline::FILE_NAME
+                ),
+                record,
+            ),
             Breach::OverBudget { size, budget } => (
                 format!(
                     "{artifact}: optimised size {size} B is over its budget of {budget} B by {} B",
@@ -81,10 +104,7 @@ impl Breach {
                     "{artifact}: grew beyond its tolerance: {baseline} B -> {size} B, {} (tolerance +{allowed} B)",
                     delta(baseline, size)
                 ),
-                format!(
-                    "run `cargo xtask size-check --update` and commit {} if the growth is intended",
-                    baseline::FILE_NAME
-                ),
+                format!("{record} if the growth is intended"),
             ),
         };
         FailedCheck {
@@ -103,20 +123,31 @@ pub struct Row {
     pub baseline_bytes: Option<u64>,
     /// Growth over the baseline that still passes.
     pub allowed_growth_bytes: Option<u64>,
-    /// Over budget first, then regressed.
+    /// Over budget first, then regressed or not in the baseline.
     pub breaches: Vec<Breach>,
 }
 
+/// Whether the run accepts what it measures (`size-check --update`) or holds it to the baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Check,
+    Update,
+}
+
 impl Row {
+    /// The breaches that fail the run in `mode`.
+    pub fn failing(&self, mode: Mode) -> impl Iterator<Item = Breach> + '_ {
+        self.breaches
+            .iter()
+            .copied()
+            .filter(move |breach| !(mode == Mode::Update && breach.accepted_by_update()))
+    }
+
     pub fn status(&self) -> Status {
-        let breached = |over: bool| {
-            self.breaches
-                .iter()
-                .any(|b| matches!(b, Breach::OverBudget { .. }) == over)
-        };
-        if breached(true) {
+        let breached = |wanted: fn(&Breach) -> bool| self.breaches.iter().any(wanted);
+        if breached(|b| matches!(b, Breach::OverBudget { .. })) {
             Status::OverBudget
-        } else if breached(false) {
+        } else if breached(|b| matches!(b, Breach::Regressed { .. })) {
             Status::Regressed
         } else {
             match self.baseline_bytes {
@@ -128,13 +159,15 @@ impl Row {
     }
 }
 
+/// Judges `measurement` against its budget and against `baseline` (`None`: there is no baseline file).
 pub fn judge(
     measurement: Measurement,
     artifact: &ArtifactBudget,
-    baseline: Option<&BaselineEntry>,
+    baseline: Option<&Baseline>,
 ) -> Row {
     let size = measurement.opt_bytes;
-    let baseline_bytes = baseline.map(|b| b.opt_bytes);
+    let entry = baseline.and_then(|b| b.artifacts.get(&artifact.name));
+    let baseline_bytes = entry.map(|b| b.opt_bytes);
     let allowed_growth_bytes = baseline_bytes.map(|old| artifact.tolerance.allowed_growth(old));
     let mut breaches = Vec::new();
     if size > artifact.budget_bytes {
@@ -143,14 +176,18 @@ pub fn judge(
             budget: artifact.budget_bytes,
         });
     }
-    if let (Some(old), Some(allowed)) = (baseline_bytes, allowed_growth_bytes) {
-        if size > old.saturating_add(allowed) {
+    match (baseline_bytes, allowed_growth_bytes) {
+        (Some(old), Some(allowed)) if size > old.saturating_add(allowed) => {
             breaches.push(Breach::Regressed {
                 size,
                 baseline: old,
                 allowed,
             });
         }
+        (Some(_), _) => {}
+        (None, _) => breaches.push(Breach::NoBaseline {
+            file_missing: baseline.is_none(),
+        }),
     }
     Row {
         artifact: artifact.clone(),
@@ -165,18 +202,26 @@ pub fn judge(
 mod tests {
     use super::*;
 
-    fn base(opt_bytes: u64) -> BaselineEntry {
-        BaselineEntry {
-            opt_bytes,
-            ..BaselineEntry::default()
+    use crate::gate::baseline::BaselineEntry;
+
+    /// A baseline file that records `opt_bytes` for `demo`, or records nothing.
+    fn base(opt_bytes: Option<u64>) -> Baseline {
+        let mut baseline = Baseline::default();
+        if let Some(opt_bytes) = opt_bytes {
+            let entry = BaselineEntry {
+                opt_bytes,
+                ..BaselineEntry::default()
+            };
+            baseline.artifacts.insert("demo".into(), entry);
         }
+        baseline
     }
 
     fn judged(size: u64, budget: u64, percent: f64, old: Option<u64>) -> Row {
         judge(
             Measurement::example("demo", size),
             &ArtifactBudget::example("demo", budget, percent),
-            old.map(base).as_ref(),
+            Some(&base(old)),
         )
     }
 
@@ -199,6 +244,47 @@ mod tests {
         );
         assert_eq!(judge_at(10_001, None), Status::OverBudget);
         assert_eq!(judge_at(10_001, Some(1)), Status::OverBudget);
+    }
+
+    #[test]
+    fn no_record_fails_closed_and_says_whether_the_file_is_there() {
+        let artifact = ArtifactBudget::example("demo", 10_000, 1.0);
+        let no_entry = judge(
+            Measurement::example("demo", 10),
+            &artifact,
+            Some(&base(None)),
+        );
+        assert_eq!(no_entry.status(), Status::New);
+        assert!(
+            no_entry.status().failed(),
+            "an artifact with no baseline fails"
+        );
+        assert_eq!(
+            no_entry.breaches,
+            [Breach::NoBaseline {
+                file_missing: false
+            }]
+        );
+        let no_file = judge(Measurement::example("demo", 10), &artifact, None);
+        assert_eq!(
+            no_file.breaches,
+            [Breach::NoBaseline { file_missing: true }]
+        );
+        assert!(no_file.breaches[0].accepted_by_update());
+        let check = no_file.breaches[0].to_check("demo").to_string();
+        assert_eq!(
+            check,
+            "demo: size-baseline.json is missing, so its growth cannot be checked\n  \
+             fix: run `cargo xtask size-check --update` and commit size-baseline.json \
+             (restore it from git if it was deleted by mistake)"
+        );
+        let over = judge(Measurement::example("demo", 10_001), &artifact, None);
+        assert_eq!(
+            over.breaches.len(),
+            2,
+            "over budget and unrecorded: {over:?}"
+        );
+        assert_eq!(over.status(), Status::OverBudget);
     }
 
     #[test]

@@ -63,7 +63,7 @@ fn checker_identity() -> String {
     }
 }
 
-/// A behaviour difference: exit 1, like any check the gate exists for.
+/// A failed behaviour check: exit 1, like any check the gate exists for.
 fn differs(problem: String) -> anyhow::Error {
     GateFailure::from(FailedCheck {
         problem,
@@ -117,8 +117,8 @@ pub fn first_difference(before: &[u8], after: &[u8]) -> Option<LineDifference> {
     }
 }
 
-/// Runs a command module unoptimised and optimised; fails the artifact when stdout or the exit
-/// code differ. Returns the exit code they agree on.
+/// Runs a command module unoptimised and optimised; fails the artifact when the unoptimised one
+/// does not exit with 0, or when the optimised one's stdout or exit code differ. Returns that code.
 pub fn check_command(
     runtime: &Runtime,
     artifact: &str,
@@ -126,11 +126,29 @@ pub fn check_command(
     optimised: &[u8],
 ) -> Result<i32> {
     let mode = Mode::Capture { limit: LIMIT };
-    let before = runtime
-        .run(artifact, unoptimised, &[], mode)
-        .with_context(|| {
-            format!("run the unoptimised `{artifact}` to compare the optimised one with it")
-        })?;
+    // A program that fails on its own proves nothing by failing the same way after wasm-opt.
+    let before = match runtime.run(artifact, unoptimised, &[], mode) {
+        Ok(before) if before.code == 0 => before,
+        Ok(before) => {
+            return Err(differs(format!(
+                "`{artifact}` fails before wasm-opt: the unoptimised module exits with {}{}",
+                before.code,
+                last_words(&before.stderr)
+            )))
+        }
+        Err(error) => {
+            let Some(trapped) = error.downcast_ref::<Trapped>() else {
+                return Err(error.context(format!(
+                    "run the unoptimised `{artifact}` to compare the optimised one with it"
+                )));
+            };
+            return Err(differs(format!(
+                "`{artifact}` fails before wasm-opt: the unoptimised module trapped ({}){}",
+                trapped.reason,
+                last_words(&trapped.stderr)
+            )));
+        }
+    };
     let after = match runtime.run(artifact, optimised, &[], mode) {
         Ok(after) => after,
         Err(error) => {

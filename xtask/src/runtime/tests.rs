@@ -124,10 +124,30 @@ fn same_output_and_exit_passes() {
     let code = check_command(
         &runtime,
         "demo",
-        &command("a\nb\n", Some(4)),
-        &command("a\nb\n", Some(4)),
+        &command("a\nb\n", Some(0)),
+        &command("a\nb\n", None),
     );
-    assert_eq!(code.unwrap(), 4);
+    assert_eq!(code.unwrap(), 0, "returning from _start is exit 0");
+}
+
+#[test]
+fn a_program_that_fails_before_wasm_opt_fails_even_when_the_optimised_one_agrees() {
+    let runtime = Runtime::new().unwrap();
+    let failing = command("partial\n", Some(4));
+    let error = check_command(&runtime, "demo", &failing, &failing).unwrap_err();
+    assert!(error.is::<GateFailure>(), "exit 1: {error:#}");
+    assert_eq!(
+        error.to_string(),
+        "`demo` fails before wasm-opt: the unoptimised module exits with 4"
+    );
+    let error = check_command(&runtime, "demo", &trapping(), &trapping()).unwrap_err();
+    assert!(error.is::<GateFailure>(), "exit 1: {error:#}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("`demo` fails before wasm-opt: the unoptimised module trapped ("),
+        "{error}"
+    );
 }
 
 #[test]
