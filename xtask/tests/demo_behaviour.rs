@@ -1,4 +1,5 @@
-//! The optimised wasm-demo prints exactly what the unoptimised one prints, and both pass their checks.
+//! The optimised wasm-demo prints exactly what the unoptimised one prints and what the native build
+//! prints, and all of them pass their checks.
 #![cfg(feature = "runtime")]
 #![allow(clippy::unwrap_used)]
 
@@ -35,4 +36,47 @@ fn optimised_demo_prints_what_the_unoptimised_one_prints() {
         String::from_utf8_lossy(&before.stdout)
     );
     assert_eq!(after.code, before.code);
+}
+
+/// The native demo, built and run by cargo in a target dir of the tests' own (warm on reruns).
+fn native_demo_stdout() -> Vec<u8> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = std::process::Command::new(cargo)
+        .args(["run", "--quiet", "--package", "wasm-demo"])
+        .current_dir(root)
+        .env(
+            "CARGO_TARGET_DIR",
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("native-demo"),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the native demo failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+#[test]
+fn the_optimised_wasm_demo_prints_what_the_native_one_prints() {
+    let target = common::build_with_xtask("wasm-demo", "optimised module prints the same");
+    let optimised = std::fs::read(target.join("wasm-opt/wasm-demo.wasm")).unwrap();
+    let runtime = runtime::Runtime::new().unwrap();
+    let mode = runtime::Mode::Capture {
+        limit: Duration::from_secs(120),
+    };
+    let wasm = runtime.run("wasm-demo", &optimised, &[], mode).unwrap();
+    assert_eq!(wasm.code, 0, "{}", String::from_utf8_lossy(&wasm.stderr));
+    let native = native_demo_stdout();
+    assert!(!native.is_empty(), "the native demo printed nothing");
+    assert_eq!(
+        String::from_utf8_lossy(&wasm.stdout),
+        String::from_utf8_lossy(&native),
+        "the demo promises the same summary natively and on wasm32-wasip1"
+    );
 }
