@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
-use crate::failure::{FailedCheck, GateFailure};
+use crate::failure::GateFailure;
 use crate::flags;
 use crate::gate::baseline::{self, Baseline, BaselineEntry};
 use crate::gate::verdict::{self, Breach, Mode, Row};
