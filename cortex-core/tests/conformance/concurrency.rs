@@ -13,31 +13,21 @@ pub fn concurrent_appends_lose_nothing<E: EventStore, G: GraphStore, K>(
     make: &impl Fn(StoreConfig) -> (E, G, K),
 ) -> Result<()> {
     let s = Stores::open(make, StoreConfig::default());
-    std::thread::scope(|scope| -> Result<()> {
-        let writers: Vec<_> = (0..THREADS)
-            .map(|thread| {
-                let events = &s.events;
-                scope.spawn(move || -> Result<()> {
-                    let mut seq = 0;
-                    while seq < PER_THREAD {
-                        // Mix single appends and small batches, as real writers do.
-                        if seq % 10 == 0 {
-                            let batch = (seq..seq + 5)
-                                .map(|n| new_event("writer", "batch", &[thread, n]))
-                                .collect();
-                            events.append_batch(batch)?;
-                            seq += 5;
-                        } else {
-                            events.append(new_event("writer", "single", &[thread, seq]))?;
-                            seq += 1;
-                        }
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        for writer in writers {
-            writer.join().expect("writer thread panicked")?;
+    let events = &s.events;
+    in_parallel(THREADS, |thread| {
+        let mut seq = 0;
+        while seq < PER_THREAD {
+            // Mix single appends and small batches, as real writers do.
+            if seq % 10 == 0 {
+                let batch = (seq..seq + 5)
+                    .map(|n| new_event("writer", "batch", &[thread, n]))
+                    .collect();
+                events.append_batch(batch)?;
+                seq += 5;
+            } else {
+                events.append(new_event("writer", "single", &[thread, seq]))?;
+                seq += 1;
+            }
         }
         Ok(())
     })?;
@@ -79,23 +69,13 @@ pub fn concurrent_graph_writes_lose_nothing<E: EventStore, G: GraphStore, K>(
 ) -> Result<()> {
     let s = Stores::open(make, StoreConfig::default());
     s.graph.put_node(node("hub"))?;
-    std::thread::scope(|scope| -> Result<()> {
-        let writers: Vec<_> = (0..4)
-            .map(|thread| {
-                let graph = &s.graph;
-                scope.spawn(move || -> Result<()> {
-                    for n in 0..50 {
-                        let name = format!("t{thread}-n{n}");
-                        graph.put_node(node(&name))?;
-                        graph.put_edge(edge("hub", "has", &name, 1.0))?;
-                        graph.put_edge(edge(&name, "in", "hub", 1.0))?;
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        for writer in writers {
-            writer.join().expect("writer thread panicked")?;
+    let graph = &s.graph;
+    in_parallel(4, |thread| {
+        for n in 0..50 {
+            let name = format!("t{thread}-n{n}");
+            graph.put_node(node(&name))?;
+            graph.put_edge(edge("hub", "has", &name, 1.0))?;
+            graph.put_edge(edge(&name, "in", "hub", 1.0))?;
         }
         Ok(())
     })?;
@@ -109,4 +89,19 @@ pub fn concurrent_graph_writes_lose_nothing<E: EventStore, G: GraphStore, K>(
     );
     assert_eq!(s.graph.traverse(&id("hub"), 1)?.len(), 201);
     Ok(())
+}
+
+/// Runs `write(thread)` on `threads` threads at once and waits for all of them; an error of any
+/// thread is the result.
+fn in_parallel(threads: u8, write: impl Fn(u8) -> Result<()> + Sync) -> Result<()> {
+    std::thread::scope(|scope| {
+        let write = &write;
+        let writers: Vec<_> = (0..threads)
+            .map(|thread| scope.spawn(move || write(thread)))
+            .collect();
+        for writer in writers {
+            writer.join().expect("writer thread panicked")?;
+        }
+        Ok(())
+    })
 }
