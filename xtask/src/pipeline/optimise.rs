@@ -22,12 +22,7 @@ pub enum Names {
     Keep,
 }
 
-/// Optimises `input` for size into `output` (written atomically).
-pub fn optimise(input: &Path, output: &Path, names: Names) -> anyhow::Result<()> {
-    let module = std::fs::read(input).with_context(|| format!("read {}", input.display()))?;
-    optimise_module(&module, input, output, names)
-}
-
+/// Optimises `module` (read from `input`) for size into `output`, written atomically.
 fn optimise_module(module: &[u8], input: &Path, output: &Path, names: Names) -> anyhow::Result<()> {
     let section = target_features::read(module)
         .with_context(|| format!("read the {KEPT_SECTION} section of {}", input.display()))?;
@@ -56,8 +51,8 @@ fn optimise_module(module: &[u8], input: &Path, output: &Path, names: Names) -> 
     })
 }
 
-/// Like [`optimise`], but a no-op when `input` is byte-identical to the last run's (with the same
-/// `names`). Returns whether wasm-opt ran.
+/// Optimises `input` for size into `output`, unless `input` is byte-identical to the last run's (with
+/// the same `names`). Returns whether wasm-opt ran.
 pub fn optimise_if_changed(input: &Path, output: &Path, names: Names) -> anyhow::Result<bool> {
     let module = std::fs::read(input).with_context(|| format!("read {}", input.display()))?;
     let names_tag: &[u8] = match names {

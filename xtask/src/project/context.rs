@@ -2,7 +2,7 @@
 //! budget, and one shell sitting at the workspace root.
 
 use std::cell::Cell;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 use xshell::Shell;
@@ -33,10 +33,6 @@ impl Context {
             sh,
             wasm_target_ready: Cell::new(false),
         })
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.workspace.root
     }
 
     /// A file at the workspace root, such as `size-baseline.json`.
