@@ -17,4 +17,6 @@ pub use store::{
 };
 
 #[cfg(all(not(target_family = "wasm"), feature = "native"))]
-pub use store::rocks::{RocksEventStore, RocksGraphStore, RocksOptions};
+pub use store::rocks::{
+    IndexCheck, IndexReport, RocksEventStore, RocksGraphStore, RocksOptions, RocksStatistics,
+};

@@ -8,7 +8,8 @@ use rocksdb::{ColumnFamily, IteratorMode, WriteBatch, DB};
 
 use super::encoding::{decode_event, encode_event};
 use super::scan::{IndexScan, MergedScan};
-use super::{backend, family, keys, write_options, RocksOptions};
+use super::verify::{self, IndexReport};
+use super::{backend, family, keys, write_options, RocksOptions, RocksStatistics, Statistics};
 use crate::error::{Error, Result};
 use crate::event::{now_millis, Event, EventFilter, EventId, NewEvent, Timestamp};
 use crate::store::subscription::Subscribers;
@@ -28,6 +29,7 @@ const FIRST_ID: u64 = 1;
 pub struct RocksEventStore {
     db: DB,
     options: RocksOptions,
+    statistics: Statistics,
     tail: Mutex<Tail>,
     subscribers: Subscribers,
 }
@@ -42,7 +44,7 @@ struct Tail {
 impl RocksEventStore {
     /// Opens the log at `path`, creating it if `options.create_if_missing`; ids continue after the last stored one.
     pub fn open(path: impl AsRef<Path>, options: RocksOptions) -> Result<Self> {
-        let db = super::open(
+        let (db, statistics) = super::open(
             path.as_ref(),
             &options,
             &[EVENTS, BY_KIND, BY_SOURCE, BY_TIME],
@@ -59,12 +61,26 @@ impl RocksEventStore {
         Ok(RocksEventStore {
             db,
             options,
+            statistics,
             tail: Mutex::new(Tail {
                 next_id,
                 last_timestamp,
             }),
             subscribers: Subscribers::default(),
         })
+    }
+
+    /// Compares `by_kind`, `by_source` and `by_time` entry by entry with the entries recomputed from
+    /// the log, as of one snapshot: what to run after a crash to know the indexes can be trusted.
+    /// Reads the whole log once, holding the expected index keys in memory; an undecodable record is
+    /// an `Error::Corrupt`.
+    pub fn verify_indexes(&self) -> Result<IndexReport> {
+        verify::event_indexes(&self.db)
+    }
+
+    /// RocksDB's counters for this store, or `None` unless it was opened with `RocksOptions::statistics`.
+    pub fn statistics(&self) -> Option<RocksStatistics> {
+        self.statistics.read()
     }
 
     fn family(&self, name: &str) -> Result<&ColumnFamily> {
@@ -200,7 +216,7 @@ impl RocksEventStore {
 }
 
 /// Decodes the record stored under `key`, which must be the record's own id.
-fn decode_record(key: &[u8], value: &[u8]) -> Result<Event> {
+pub(super) fn decode_record(key: &[u8], value: &[u8]) -> Result<Event> {
     let event = decode_event(value)?;
     if keys::trailing_id(key) != Some(event.id) || key.len() != 8 {
         return Err(Error::Corrupt(format!(

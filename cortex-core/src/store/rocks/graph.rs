@@ -8,7 +8,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use rocksdb::{ColumnFamily, ReadOptions, WriteBatch, DB};
 
 use super::encoding::{decode_node, encode_node};
-use super::{backend, family, keys, write_options, RocksOptions};
+use super::verify::{self, IndexReport};
+use super::{backend, family, keys, write_options, RocksOptions, RocksStatistics, Statistics};
 use crate::error::{Error, Result};
 use crate::event::NodeId;
 use crate::graph::{Direction, Edge, Node, Path};
@@ -24,6 +25,7 @@ pub(super) const IN: &str = "in";
 pub struct RocksGraphStore {
     db: DB,
     options: RocksOptions,
+    statistics: Statistics,
     counts: Mutex<Counts>,
 }
 
@@ -44,7 +46,7 @@ struct Adjacent {
 impl RocksGraphStore {
     /// Opens the graph at `path`, creating it if `options.create_if_missing`.
     pub fn open(path: impl AsRef<FsPath>, options: RocksOptions) -> Result<Self> {
-        let db = super::open(path.as_ref(), &options, &[NODES, OUT, IN])?;
+        let (db, statistics) = super::open(path.as_ref(), &options, &[NODES, OUT, IN])?;
         let counts = Counts {
             nodes: count_keys(&db, family(&db, NODES)?)?,
             edges: count_keys(&db, family(&db, OUT)?)?,
@@ -52,8 +54,20 @@ impl RocksGraphStore {
         Ok(RocksGraphStore {
             db,
             options,
+            statistics,
             counts: Mutex::new(counts),
         })
+    }
+
+    /// Checks, as of one snapshot, that every `out` entry is an edge between two stored nodes and that
+    /// `in` holds exactly their mirrors with the same weights: what to run after a crash to trust the graph.
+    pub fn verify_indexes(&self) -> Result<IndexReport> {
+        verify::graph_indexes(&self.db)
+    }
+
+    /// RocksDB's counters for this store, or `None` unless it was opened with `RocksOptions::statistics`.
+    pub fn statistics(&self) -> Option<RocksStatistics> {
+        self.statistics.read()
     }
 
     fn family(&self, name: &str) -> Result<&ColumnFamily> {

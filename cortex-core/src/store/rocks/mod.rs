@@ -5,8 +5,10 @@ mod events;
 mod graph;
 mod keys;
 mod scan;
+mod stats;
 #[cfg(test)]
 mod tests;
+mod verify;
 
 use std::path::Path;
 
@@ -17,6 +19,10 @@ use crate::store::StoreConfig;
 
 pub use events::RocksEventStore;
 pub use graph::RocksGraphStore;
+pub use stats::RocksStatistics;
+pub use verify::{IndexCheck, IndexReport};
+
+use stats::Statistics;
 
 /// How a RocksDB store is opened.
 #[derive(Clone, Debug)]
@@ -30,6 +36,10 @@ pub struct RocksOptions {
     pub create_if_missing: bool,
     /// Compress table files with lz4 (the only codec compiled in).
     pub compress: bool,
+    /// Have RocksDB count what the store does, read back with `statistics()` on the store
+    /// (see [`RocksStatistics`]). Off by default: RocksDB then counts on every read as well, which
+    /// slowed indexed queries by about a fifth when measured.
+    pub statistics: bool,
 }
 
 impl Default for RocksOptions {
@@ -39,15 +49,19 @@ impl Default for RocksOptions {
             sync: false,
             create_if_missing: true,
             compress: true,
+            statistics: false,
         }
     }
 }
 
 /// Opens (or creates) the database at `path` with the given column families.
-fn open(path: &Path, options: &RocksOptions, families: &[&str]) -> Result<DB> {
+fn open(path: &Path, options: &RocksOptions, families: &[&str]) -> Result<(DB, Statistics)> {
     let mut db_options = Options::default();
     db_options.create_if_missing(options.create_if_missing);
     db_options.create_missing_column_families(true);
+    if options.statistics {
+        Statistics::enable(&mut db_options);
+    }
     let compression = if options.compress {
         DBCompressionType::Lz4
     } else {
@@ -58,10 +72,12 @@ fn open(path: &Path, options: &RocksOptions, families: &[&str]) -> Result<DB> {
         cf_options.set_compression_type(compression);
         ColumnFamilyDescriptor::new(*name, cf_options)
     });
-    DB::open_cf_descriptors(&db_options, path, descriptors).map_err(|e| Error::Backend {
-        context: format!("cannot open RocksDB store at {}", path.display()),
-        source: Some(Box::new(e)),
-    })
+    let db =
+        DB::open_cf_descriptors(&db_options, path, descriptors).map_err(|e| Error::Backend {
+            context: format!("cannot open RocksDB store at {}", path.display()),
+            source: Some(Box::new(e)),
+        })?;
+    Ok((db, Statistics::kept(db_options, options.statistics)))
 }
 
 fn write_options(options: &RocksOptions) -> WriteOptions {

@@ -1,8 +1,9 @@
-//! Failure modes only a raw look at the database can set up: garbled records and unopenable paths.
+//! Failure modes only a raw look at the database can set up: garbled records, corrupted indexes and
+//! unopenable paths.
 
 use std::path::Path;
 
-use super::{events, graph, RocksEventStore, RocksGraphStore, RocksOptions};
+use super::{events, graph, keys, RocksEventStore, RocksGraphStore, RocksOptions};
 use crate::error::Error;
 use crate::event::{EventFilter, EventId, NewEvent, NodeId};
 use crate::graph::{Direction, Edge, Node};
@@ -19,9 +20,158 @@ fn new_event(kind: &str) -> NewEvent {
 
 /// Writes `value` under `key` in one column family, with the store closed.
 fn overwrite(path: &Path, families: &[&str], family: &str, key: &[u8], value: &[u8]) {
-    let db = super::open(path, &RocksOptions::default(), families).unwrap();
+    let (db, _) = super::open(path, &RocksOptions::default(), families).unwrap();
     db.put_cf(db.cf_handle(family).unwrap(), key, value)
         .unwrap();
+}
+
+/// Deletes `key` from one column family, with the store closed.
+fn delete(path: &Path, families: &[&str], family: &str, key: &[u8]) {
+    let (db, _) = super::open(path, &RocksOptions::default(), families).unwrap();
+    db.delete_cf(db.cf_handle(family).unwrap(), key).unwrap();
+}
+
+const EVENT_FAMILIES: [&str; 4] = [
+    events::EVENTS,
+    events::BY_KIND,
+    events::BY_SOURCE,
+    events::BY_TIME,
+];
+const GRAPH_FAMILIES: [&str; 3] = [graph::NODES, graph::OUT, graph::IN];
+
+#[test]
+fn verify_indexes_names_each_missing_stale_and_mismatched_event_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = RocksEventStore::open(dir.path(), RocksOptions::default()).unwrap();
+    let stored = store
+        .append_batch(vec![new_event("a"), new_event("b"), new_event("a")])
+        .unwrap();
+    let report = store.verify_indexes().unwrap();
+    assert!(report.is_consistent(), "{report}");
+    assert_eq!(report.records, 3);
+    assert!(report.indexes.iter().all(|check| check.entries == 3));
+    drop(store);
+
+    let (second, source) = (EventId(2), NodeId::from_name("s"));
+    let families = EVENT_FAMILIES;
+    let path = dir.path();
+    // Event 2 loses its kind entry and gains one under a kind it does not have.
+    delete(
+        path,
+        &families,
+        events::BY_KIND,
+        &keys::by_kind("b", second),
+    );
+    overwrite(
+        path,
+        &families,
+        events::BY_KIND,
+        &keys::by_kind("a", second),
+        b"",
+    );
+    // An entry naming an event the log does not hold.
+    let ghost = keys::by_source(&source, EventId(9));
+    overwrite(path, &families, events::BY_SOURCE, &ghost, b"");
+    // The right key with a value no index entry has.
+    let first_time = keys::by_time(stored[0].timestamp, EventId(1));
+    overwrite(path, &families, events::BY_TIME, &first_time, b"x");
+
+    let store = RocksEventStore::open(path, RocksOptions::default()).unwrap();
+    // A query re-checks every candidate against its record, so it hides the stale entry.
+    let a = EventFilter {
+        kinds: vec!["a".into()],
+        ..Default::default()
+    };
+    assert_eq!(store.query(&a).unwrap().len(), 2);
+    let report = store.verify_indexes().unwrap();
+    assert!(!report.is_consistent());
+    let [by_kind, by_source, by_time] = &report.indexes[..] else {
+        panic!("three indexes in {report}");
+    };
+    assert_eq!(by_kind.missing, [keys::by_kind("b", second)]);
+    assert_eq!(by_kind.extra, [keys::by_kind("a", second)]);
+    assert_eq!(
+        (by_source.extra.as_slice(), by_source.entries),
+        (&[ghost][..], 4)
+    );
+    assert!(by_source.missing.is_empty() && by_source.mismatched.is_empty());
+    assert_eq!(by_time.mismatched, [first_time.to_vec()]);
+    assert!(by_time.missing.is_empty() && by_time.extra.is_empty());
+    assert!(
+        report.to_string().contains(
+            "\n  by_kind: 3 entries, 1 missing, 1 extra, 0 mismatched; \
+             first missing key 62000000000000000002; first extra key 61000000000000000002\n"
+        ),
+        "{report}"
+    );
+}
+
+#[test]
+fn verify_indexes_names_dangling_unmirrored_and_mismatched_edges() {
+    let dir = tempfile::tempdir().unwrap();
+    let [a, b, c, gone] = ["a", "b", "c", "gone"].map(NodeId::from_name);
+    let store = RocksGraphStore::open(dir.path(), RocksOptions::default()).unwrap();
+    for id in [a, b, c] {
+        store
+            .put_node(Node {
+                id,
+                label: "n".into(),
+                properties: Default::default(),
+            })
+            .unwrap();
+    }
+    for (from, to) in [(a, b), (b, c)] {
+        store
+            .put_edge(Edge {
+                from,
+                to,
+                relation: "r".into(),
+                weight: 1.0,
+            })
+            .unwrap();
+    }
+    let report = store.verify_indexes().unwrap();
+    assert!(report.is_consistent(), "{report}");
+    assert_eq!(report.records, 5);
+    drop(store);
+
+    let (families, path) = (GRAPH_FAMILIES, dir.path());
+    // a -> b loses its mirror; b -> c's mirror carries another weight.
+    delete(path, &families, graph::IN, &keys::adjacency(&b, "r", &a));
+    overwrite(
+        path,
+        &families,
+        graph::IN,
+        &keys::adjacency(&c, "r", &b),
+        &keys::weight(9.0),
+    );
+    // An edge to a node that is not stored, with its mirror: both are left over.
+    let dangling = keys::adjacency(&a, "r", &gone);
+    let dangling_mirror = keys::adjacency(&gone, "r", &a);
+    overwrite(path, &families, graph::OUT, &dangling, &keys::weight(1.0));
+    overwrite(
+        path,
+        &families,
+        graph::IN,
+        &dangling_mirror,
+        &keys::weight(1.0),
+    );
+    // A mirror of no edge at all.
+    let orphan = keys::adjacency(&a, "q", &c);
+    overwrite(path, &families, graph::IN, &orphan, &keys::weight(1.0));
+
+    let store = RocksGraphStore::open(path, RocksOptions::default()).unwrap();
+    let report = store.verify_indexes().unwrap();
+    let [out, inc] = &report.indexes[..] else {
+        panic!("two indexes in {report}");
+    };
+    assert_eq!((out.extra.as_slice(), out.entries), (&[dangling][..], 3));
+    assert!(out.missing.is_empty() && out.mismatched.is_empty());
+    assert_eq!(inc.missing, [keys::adjacency(&b, "r", &a)]);
+    let mut extra = vec![orphan, dangling_mirror];
+    extra.sort();
+    assert_eq!(inc.extra, extra);
+    assert_eq!(inc.mismatched, [keys::adjacency(&c, "r", &b)]);
 }
 
 #[test]
@@ -32,12 +182,7 @@ fn a_garbled_event_record_is_reported_as_corrupt() {
         .append_batch(vec![new_event("a"), new_event("b")])
         .unwrap();
     drop(store);
-    let families = [
-        events::EVENTS,
-        events::BY_KIND,
-        events::BY_SOURCE,
-        events::BY_TIME,
-    ];
+    let families = EVENT_FAMILIES;
     overwrite(
         dir.path(),
         &families,
@@ -100,7 +245,7 @@ fn garbled_graph_records_are_reported_as_corrupt() {
         })
         .unwrap();
     drop(store);
-    let families = [graph::NODES, graph::OUT, graph::IN];
+    let families = GRAPH_FAMILIES;
     overwrite(dir.path(), &families, graph::NODES, &a.0, b"\x01\x07");
     overwrite(
         dir.path(),
