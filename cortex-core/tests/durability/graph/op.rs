@@ -1,0 +1,143 @@
+//! The writes of the graph trials: which nodes, relations and labels writers use, and each write as a
+//! line a writer announces and the parent parses back.
+
+use std::collections::BTreeMap;
+
+use cortex_core::{Edge, GraphStore, Node, NodeId, RocksGraphStore};
+
+use crate::trial::mix;
+
+/// Few nodes, so edges pile up on them and removing a node removes many entries in one batch.
+pub const NODES: u64 = 12;
+pub const RELATIONS: [&str; 3] = [
+    "knows",
+    "likes",
+    "a-relation-long-enough-to-vary-key-lengths",
+];
+const LABELS: [&str; 3] = ["person", "place", "thing"];
+
+pub fn node_id(node: u64) -> NodeId {
+    NodeId::from_name(&format!("node-{node}"))
+}
+
+pub fn node_number(id: &NodeId) -> u64 {
+    (0..NODES)
+        .find(|&n| node_id(n) == *id)
+        .unwrap_or_else(|| panic!("{id} is none of the nodes the writers use"))
+}
+
+/// The (from, relation, to) numbers of a stored edge.
+pub fn edge_key(edge: &Edge) -> (u64, usize, u64) {
+    let relation = RELATIONS.iter().position(|r| *r == edge.relation);
+    (
+        node_number(&edge.from),
+        relation.expect("one of the relations the writers use"),
+        node_number(&edge.to),
+    )
+}
+
+/// Node `node` as put with version `version`: every field follows from the two numbers.
+pub fn node(node: u64, version: u64) -> Node {
+    let note = "n".repeat((mix(version) % 300) as usize);
+    Node {
+        id: node_id(node),
+        label: LABELS[(version % 3) as usize].into(),
+        properties: BTreeMap::from([
+            ("version".to_owned(), version.to_string()),
+            ("note".to_owned(), note),
+        ]),
+    }
+}
+
+/// One graph write, announced as a line of words; weights are whole quarters so they print exactly.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Op {
+    PutNode {
+        node: u64,
+        version: u64,
+    },
+    PutEdge {
+        from: u64,
+        relation: usize,
+        to: u64,
+        quarters: u64,
+    },
+    RemoveEdge {
+        from: u64,
+        relation: usize,
+        to: u64,
+    },
+    RemoveNode {
+        node: u64,
+    },
+}
+
+impl Op {
+    pub fn line(&self) -> String {
+        match *self {
+            Op::PutNode { node, version } => format!("put_node {node} {version}"),
+            Op::PutEdge {
+                from,
+                relation,
+                to,
+                quarters,
+            } => {
+                format!("put_edge {from} {relation} {to} {quarters}")
+            }
+            Op::RemoveEdge { from, relation, to } => format!("remove_edge {from} {relation} {to}"),
+            Op::RemoveNode { node } => format!("remove_node {node}"),
+        }
+    }
+
+    pub fn parse(line: &str) -> Op {
+        let mut words = line.split(' ');
+        let name = words.next();
+        let mut number = || words.next().and_then(|w| w.parse().ok()).expect(line);
+        match name {
+            Some("put_node") => Op::PutNode {
+                node: number(),
+                version: number(),
+            },
+            Some("put_edge") => Op::PutEdge {
+                from: number(),
+                relation: number() as usize,
+                to: number(),
+                quarters: number(),
+            },
+            Some("remove_edge") => Op::RemoveEdge {
+                from: number(),
+                relation: number() as usize,
+                to: number(),
+            },
+            Some("remove_node") => Op::RemoveNode { node: number() },
+            _ => panic!("unknown write {line}"),
+        }
+    }
+
+    /// Makes the write and says how it went, in the words `Graph::apply` uses.
+    pub fn run(&self, store: &RocksGraphStore) -> &'static str {
+        let removed = |found: bool| if found { "removed" } else { "absent" };
+        match *self {
+            Op::PutNode { node: n, version } => store.put_node(node(n, version)).map(|()| "put"),
+            Op::PutEdge {
+                from,
+                relation,
+                to,
+                quarters,
+            } => match store.put_edge(Edge {
+                from: node_id(from),
+                to: node_id(to),
+                relation: RELATIONS[relation].into(),
+                weight: quarters as f64 / 4.0,
+            }) {
+                Err(cortex_core::Error::MissingNode(_)) => Ok("missing node"),
+                other => other.map(|()| "put"),
+            },
+            Op::RemoveEdge { from, relation, to } => store
+                .remove_edge(&node_id(from), RELATIONS[relation], &node_id(to))
+                .map(removed),
+            Op::RemoveNode { node } => store.remove_node(&node_id(node)).map(removed),
+        }
+        .unwrap_or_else(|e| panic!("{}: {e}", self.line()))
+    }
+}
