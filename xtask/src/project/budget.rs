@@ -156,4 +156,6 @@ impl ArtifactBudget {
 }
 
 #[cfg(test)]
+pub(crate) mod fuzz;
+#[cfg(test)]
 mod tests;
