@@ -1,8 +1,11 @@
 //! One behavioural suite every store backend must pass, instantiated per backend with `conformance_suite!`.
 
+pub mod combinations;
 pub mod concurrency;
 pub mod events;
 pub mod graph;
+pub mod mix;
+pub mod oracle;
 pub mod paths;
 pub mod queries;
 pub mod subscriptions;
@@ -42,7 +45,7 @@ macro_rules! conformance_suite {
             queries::query_by_source,
             queries::query_by_time_range,
             queries::query_pages_with_after_and_limit,
-            queries::query_combinations_match_the_filter,
+            combinations::query_combinations_match_the_filter,
             events::append_batch_is_all_or_nothing,
             events::invalid_events_are_rejected,
             subscriptions::subscribers_get_only_later_matching_events,
@@ -122,7 +125,35 @@ pub fn id(name: &str) -> NodeId {
     NodeId::from_name(name)
 }
 
-/// Every stored event, in append order.
+/// Appends one event and records what the store handed back in `log`.
+pub fn append_logged<E: EventStore>(
+    events: &E,
+    log: &mut oracle::Log,
+    new: NewEvent,
+) -> Result<Event> {
+    let stored = events.append(new)?;
+    if let Err(why) = log.record(stored.clone()) {
+        panic!("{why}");
+    }
+    Ok(stored)
+}
+
+/// Appends a batch and records what the store handed back in `log`.
+pub fn append_batch_logged<E: EventStore>(
+    events: &E,
+    log: &mut oracle::Log,
+    batch: Vec<NewEvent>,
+) -> Result<Vec<Event>> {
+    let stored = events.append_batch(batch)?;
+    for event in &stored {
+        if let Err(why) = log.record(event.clone()) {
+            panic!("{why}");
+        }
+    }
+    Ok(stored)
+}
+
+/// Every stored event, in append order, as the store's own query reports it (never an expectation).
 pub fn all<E: EventStore>(events: &E) -> Result<Vec<Event>> {
     events.query(&EventFilter::default())
 }
