@@ -189,7 +189,8 @@ impl Log {
             self.push(write, first.id.0, first.timestamp, context);
             assert_eq!(unacknowledged, &self.events[acked..], "{context}");
         }
-        assert_eq!(store.len().expect("len"), self.events.len() as u64);
+        let len = store.len().expect("len");
+        assert_eq!(len, self.events.len() as u64, "{context}: len() of the log");
     }
 
     /// Adds the events of an acknowledged `write`: ids from `first_id` on, one timestamp not before the last.

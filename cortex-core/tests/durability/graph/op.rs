@@ -7,8 +7,9 @@ use cortex_core::{Edge, GraphStore, Node, NodeId, RocksGraphStore};
 
 use crate::trial::mix;
 
-/// Few nodes, so edges pile up on them and removing a node removes many entries in one batch.
-pub const NODES: u64 = 12;
+/// Few nodes, so edges pile up on them and removing one is a batch of many entries: kills must land
+/// inside such batches often for a removal that is not atomic to show.
+pub const NODES: u64 = 8;
 pub const RELATIONS: [&str; 3] = [
     "knows",
     "likes",
