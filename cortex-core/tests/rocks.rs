@@ -68,6 +68,8 @@ fn events_and_their_indexes_survive_a_reopen() {
     drop(store);
 
     let store = RocksEventStore::open(dir.path(), RocksOptions::default()).unwrap();
+    let report = store.verify_indexes().unwrap();
+    assert!(report.is_consistent() && report.records == 4, "{report}");
     assert_eq!(store.len().unwrap(), 4);
     assert_eq!(store.query(&EventFilter::default()).unwrap(), before);
     assert_eq!(store.get(batch[1].id).unwrap(), Some(batch[1].clone()));
@@ -167,4 +169,7 @@ fn the_graph_survives_a_reopen() {
     assert_eq!((path.nodes.len(), path.cost), (3, 3.0));
     assert!(graph.remove_edge(&a, "likes", &c).unwrap());
     assert_eq!(graph.edge_count().unwrap(), 2);
+    // Removing "gone" took its edges out of both directions, nothing left over.
+    let report = graph.verify_indexes().unwrap();
+    assert!(report.is_consistent() && report.records == 5, "{report}");
 }
