@@ -19,7 +19,7 @@ const DEFAULT_KILLS: u64 = 24;
 /// Most writes the parent lets the writer start before it kills it.
 const MAX_WRITES: u64 = 60;
 
-/// splitmix64: a small, seedable generator, so a failing run can be replayed exactly.
+/// splitmix64: a small, seedable generator, so the choices of a failing run can be replayed.
 #[derive(Debug)]
 pub struct Rng(u64);
 
