@@ -1,7 +1,8 @@
 //! Event operations on both stores, each answer checked against the oracle over that store's own log.
 //!
-//! Stores stamp events themselves, so memory and RocksDB hand out different timestamps; operations name
-//! times and ids by their place in the log (`Mark`), and each store's mark resolves against its own log.
+//! Filters name their times and cursor by place in the log (`marks`), since each store stamps its own.
+
+mod marks;
 
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use proptest::test_runner::TestCaseError;
 
 use crate::oracle::Log;
 use crate::{config, failure, rocks_options, store_config, MAX_PAYLOAD};
+use marks::{FilterSpec, Mark};
 
 /// Event sources are `s0`..`s4`; filters may also name `s5`, which never writes.
 const SOURCES: u8 = 5;
@@ -24,56 +26,6 @@ const WANTED: [&str; 5] = ["x", "xy", "x\0y", "z", "missing"];
 
 fn source(i: u8) -> NodeId {
     NodeId::from_name(&format!("s{i}"))
-}
-
-/// A timestamp or id named by its place in a log: zero, the greatest value, or a logged event's value
-/// shifted by -1, 0 or +1, so bounds land on, just before and just after real ones.
-#[derive(Clone, Copy, Debug)]
-enum Mark {
-    Zero,
-    Near { event: usize, shift: i8 },
-    Max,
-}
-
-impl Mark {
-    fn resolve(self, log: &Log, value: impl Fn(&Event) -> u64) -> u64 {
-        let events = log.events();
-        match self {
-            Mark::Zero => 0,
-            Mark::Max => u64::MAX,
-            Mark::Near { event, shift } => events
-                .get(event % events.len().max(1))
-                .map_or(0, value)
-                .saturating_add_signed(shift.into()),
-        }
-    }
-}
-
-/// A filter whose times and cursor are marks, resolved per store.
-#[derive(Clone, Debug)]
-struct FilterSpec {
-    kinds: Vec<&'static str>,
-    source: Option<u8>,
-    since: Option<Mark>,
-    until: Option<Mark>,
-    after: Option<Mark>,
-    limit: Option<usize>,
-}
-
-impl FilterSpec {
-    fn resolve(&self, log: &Log) -> EventFilter {
-        let time = |mark: Mark| mark.resolve(log, |e| e.timestamp);
-        EventFilter {
-            kinds: self.kinds.iter().map(|k| k.to_string()).collect(),
-            source: self.source.map(source),
-            since: self.since.map(time),
-            until: self.until.map(time),
-            after: self
-                .after
-                .map(|mark| EventId(mark.resolve(log, |e| e.id.0))),
-            limit: self.limit,
-        }
-    }
 }
 
 #[derive(Clone, Debug)]
