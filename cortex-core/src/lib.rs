@@ -6,7 +6,7 @@ pub mod event;
 pub mod graph;
 pub mod store;
 
-#[cfg(target_family = "wasm")]
+#[cfg(all(target_family = "wasm", feature = "wasm"))]
 pub mod ffi;
 
 pub use error::{Error, Result};

@@ -78,9 +78,27 @@ impl fmt::Display for GateFailure {
 
 impl std::error::Error for GateFailure {}
 
-/// 2 when a [`ConfigError`] is anywhere in the chain, 1 for everything else.
+/// A process this command handed over to (the test runner) failed and has said why itself: exit
+/// with its code and add nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delegated {
+    pub code: u8,
+}
+
+impl fmt::Display for Delegated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "exited with code {}", self.code)
+    }
+}
+
+impl std::error::Error for Delegated {}
+
+/// 2 when a [`ConfigError`] is anywhere in the chain, the handed-over code of a [`Delegated`]
+/// failure, 1 for everything else.
 pub fn exit_code(err: &anyhow::Error) -> ExitCode {
-    if err.chain().any(|cause| cause.is::<ConfigError>()) {
+    if let Some(delegated) = err.downcast_ref::<Delegated>() {
+        ExitCode::from(delegated.code)
+    } else if err.chain().any(|cause| cause.is::<ConfigError>()) {
         ExitCode::from(2)
     } else {
         ExitCode::from(1)
@@ -89,6 +107,9 @@ pub fn exit_code(err: &anyhow::Error) -> ExitCode {
 
 /// The text of a failed command, for stderr: the one place failures become `error:` lines.
 pub fn render(err: &anyhow::Error) -> String {
+    if err.is::<Delegated>() {
+        return String::new();
+    }
     let Some(gate) = err.downcast_ref::<GateFailure>() else {
         return format!("error: {err:#}\n");
     };
@@ -113,6 +134,13 @@ mod tests {
         assert_eq!(exit_code(&err), ExitCode::from(2));
         assert_eq!(render(&err), "error: load: bad\n  fix: mend it\n");
         assert_eq!(exit_code(&anyhow::anyhow!("disk full")), ExitCode::from(1));
+    }
+
+    #[test]
+    fn a_delegated_failure_passes_its_code_on_and_adds_no_line() {
+        let err = anyhow::Error::from(Delegated { code: 100 });
+        assert_eq!(exit_code(&err), ExitCode::from(100));
+        assert_eq!(render(&err), "");
     }
 
     #[test]

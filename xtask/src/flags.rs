@@ -20,6 +20,8 @@ pub enum Command {
     Run(Run),
     /// Attribute an artifact's optimised bytes to functions, crates and sections.
     SizeWhy(SizeWhy),
+    /// Install what the tests need (wasm target, libclang), then run the whole suite with cargo-nextest.
+    Test(Test),
 }
 
 #[derive(Debug, Args)]
@@ -64,6 +66,16 @@ pub struct SizeWhy {
     /// Group the code bytes by function or by crate.
     #[arg(long, value_enum, default_value_t = By::Function)]
     pub by: By,
+}
+
+#[derive(Debug, Args)]
+pub struct Test {
+    /// Check and install what the tests need, then stop.
+    #[arg(long)]
+    pub setup_only: bool,
+    /// Passed on to the test runner, after `--` (`cargo xtask test -- -p cortex-core`).
+    #[arg(last = true)]
+    pub args: Vec<String>,
 }
 
 /// What `size-why` groups the code bytes by.

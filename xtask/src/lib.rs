@@ -4,7 +4,7 @@
 //! module that imports back:
 //!
 //! 1. the commands, one file each, reading like `--help`: [`wasm`], [`size_check`], [`run`],
-//!    [`size_why`] (their flags in [`flags`]);
+//!    [`size_why`], [`test`] (their flags in [`flags`]);
 //! 2. the subsystems they share: the size [`gate`], byte [`attribution`], and the embedded
 //!    [`runtime`] with the behaviour check;
 //! 3. the artifact [`pipeline`]: build, optimise, measure;
@@ -16,6 +16,7 @@ pub mod flags;
 pub mod run;
 pub mod size_check;
 pub mod size_why;
+pub mod test;
 pub mod wasm;
 
 pub mod attribution;

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::bytes::units::human;
 use crate::failure::ConfigError;
-use crate::project::{ArtifactBudget, Context};
+use crate::project::{ArtifactBudget, BuildKind, Context};
 
 /// The sizes of one artifact after the build and optimisation; one row of the size report.
 #[derive(Debug, Clone, Serialize)]
@@ -63,10 +63,13 @@ pub fn make(
     let raw_path = match step {
         Step::Build => {
             cx.ensure_wasm_target()?;
-            build::build(cx, artifact).with_context(|| format!("build {}", artifact.name))?
+            build::build(cx, artifact, BuildKind::Shipped)
+                .with_context(|| format!("build {}", artifact.name))?
         }
         Step::Reuse => {
-            let path = cx.workspace.raw_path(&artifact.target);
+            let path = cx
+                .workspace
+                .raw_path(&artifact.name, &artifact.target, BuildKind::Shipped);
             if !path.exists() {
                 return Err(ConfigError::new(
                     format!(
@@ -99,6 +102,7 @@ pub fn make(
     let raw = std::fs::read(&raw_path).with_context(|| format!("read {}", raw_path.display()))?;
     // Raw is what the profile alone produces: without the section kept for the optimiser.
     let kept = target_features::read(&raw)?.map_or(0, |s| s.section_bytes);
+    let (gzip_bytes, brotli_bytes) = measure::compressed_lens(&path, &optimised)?;
     Ok(Measurement {
         name: artifact.name.clone(),
         krate: artifact.krate.clone(),
@@ -106,8 +110,8 @@ pub fn make(
         raw_path,
         raw_bytes: raw.len() as u64 - kept,
         opt_bytes: optimised.len() as u64,
-        gzip_bytes: measure::gzip_len(&optimised)?,
-        brotli_bytes: measure::brotli_len(&optimised)?,
+        gzip_bytes,
+        brotli_bytes,
         build_time,
         opt_time,
         optimiser_ran,

@@ -1,11 +1,15 @@
 //! The project the xtask works on: cargo's view of the workspace, `size-budget.toml`, and the
 //! context every command starts from.
 
+pub mod apt;
 pub mod budget;
 pub mod context;
+pub mod libclang;
 pub mod toolchain;
 pub mod workspace;
 
 pub use budget::{ArtifactBudget, SizeBudget, Tolerance};
 pub use context::Context;
-pub use workspace::{WasmCrate, WasmKind, WasmTarget, Workspace, WASM_PROFILE, WASM_TARGET};
+pub use workspace::{
+    BuildKind, WasmCrate, WasmKind, WasmTarget, Workspace, WASM_PROFILE, WASM_TARGET,
+};

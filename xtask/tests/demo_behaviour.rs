@@ -12,7 +12,10 @@ use xtask::runtime;
 #[test]
 fn optimised_demo_prints_what_the_unoptimised_one_prints() {
     let target = common::build_with_xtask("wasm-demo", "optimised module prints the same");
-    let raw = std::fs::read(target.join("wasm32-wasip1/wasm-release/wasm-demo.wasm")).unwrap();
+    let raw = std::fs::read(
+        target.join("wasm-gate/wasm-demo/shipped/wasm32-wasip1/wasm-release/wasm-demo.wasm"),
+    )
+    .unwrap();
     let optimised = std::fs::read(target.join("wasm-opt/wasm-demo.wasm")).unwrap();
     assert_ne!(
         raw, optimised,

@@ -41,7 +41,7 @@ fn fails_closed_without_a_baseline_then_update_records_one_and_passes() {
     let optimised = fixture.target_dir.join("wasm-opt/tiny.wasm");
     let raw = fixture
         .target_dir
-        .join("wasm32-wasip1/wasm-release/tiny.wasm");
+        .join("wasm-gate/tiny/shipped/wasm32-wasip1/wasm-release/tiny.wasm");
     let (opt_len, raw_len) = (
         optimised.metadata().unwrap().len(),
         raw.metadata().unwrap().len(),

@@ -7,20 +7,18 @@ use anyhow::{Context as _, Result};
 
 use super::{attribute, Attribution};
 use crate::pipeline::{build, optimise};
-use crate::project::{ArtifactBudget, Context};
+use crate::project::{ArtifactBudget, BuildKind, Context};
 
 /// Builds the named copy of `artifact` (in a target dir of its own, so neither build evicts the
 /// other's cache) and returns the path of its optimised module.
 pub fn named_copy(cx: &Context, artifact: &ArtifactBudget) -> Result<PathBuf> {
-    let target_dir = cx.workspace.target_dir.join("named");
-    let _target = cx.sh.push_env("CARGO_TARGET_DIR", &target_dir);
     // The profile strips names from what ships; this copy keeps them, and only them.
     let _strip = cx
         .sh
         .push_env("CARGO_PROFILE_WASM_RELEASE_STRIP", "debuginfo");
     eprintln!("{}: building a copy with names kept", artifact.name);
     cx.ensure_wasm_target()?;
-    let raw = build::build(cx, artifact)
+    let raw = build::build(cx, artifact, BuildKind::Named)
         .with_context(|| format!("build {} with names kept", artifact.name))?;
     let out = cx
         .workspace

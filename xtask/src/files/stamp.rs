@@ -38,6 +38,27 @@ impl Stamp {
     pub fn record(&self) -> anyhow::Result<()> {
         crate::files::atomic::write(&self.path, self.digest.as_bytes())
     }
+
+    /// The value recorded with [`Stamp::record_value`] for these very inputs, if any: for results
+    /// small enough to live in the stamp itself (compressed sizes).
+    pub fn recorded_value(&self) -> Option<String> {
+        let text = std::fs::read_to_string(&self.path).ok()?;
+        text.strip_prefix(&self.digest).map(str::to_owned)
+    }
+
+    /// Records `value` as the result of these inputs.
+    pub fn record_value(&self, value: &str) -> anyhow::Result<()> {
+        crate::files::atomic::write(&self.path, format!("{}{value}", self.digest).as_bytes())
+    }
+}
+
+/// The running xtask, by size and modification time: a rebuilt xtask may compute a result
+/// differently (another check, another compressor), so what an older one vouched for is redone.
+pub fn xtask_identity() -> String {
+    match std::env::current_exe().and_then(std::fs::metadata) {
+        Ok(xtask) => format!("{} {:?}", xtask.len(), xtask.modified().ok()),
+        Err(_) => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -63,6 +84,24 @@ mod tests {
         assert!(
             !stamp.is_current(&output),
             "a stamp without its output vouches for nothing"
+        );
+    }
+
+    #[test]
+    fn a_recorded_value_comes_back_only_for_the_same_inputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let module = dir.path().join("m.wasm");
+        let stamp = Stamp::new(&module, "compressed", &[b"tag", b"bytes"]);
+        assert_eq!(stamp.recorded_value(), None);
+        stamp.record_value("12 34").unwrap();
+        assert_eq!(stamp.recorded_value().as_deref(), Some("12 34"));
+        let other = Stamp::new(&module, "compressed", &[b"tag", b"bytes2"]);
+        assert_eq!(other.recorded_value(), None, "other bytes, other sizes");
+        other.record_value("56 78").unwrap();
+        assert_eq!(
+            stamp.recorded_value(),
+            None,
+            "overwritten for the other bytes"
         );
     }
 }

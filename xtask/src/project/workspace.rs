@@ -103,9 +103,20 @@ impl Workspace {
         })
     }
 
-    /// Where cargo puts the unoptimised module of `target`.
-    pub fn raw_path(&self, target: &WasmTarget) -> PathBuf {
-        self.target_dir
+    /// The target directory of artifact `name`'s own builds. Each artifact has one, because a crate
+    /// that is both an artifact and another artifact's dependency is built with other features in
+    /// each role, and one shared directory would rebuild it from scratch on every run.
+    pub fn artifact_target_dir(&self, name: &str, build: BuildKind) -> PathBuf {
+        let kind = match build {
+            BuildKind::Shipped => "shipped",
+            BuildKind::Named => "named",
+        };
+        self.target_dir.join("wasm-gate").join(name).join(kind)
+    }
+
+    /// Where cargo puts the unoptimised module of artifact `name`, built from `target`.
+    pub fn raw_path(&self, name: &str, target: &WasmTarget, build: BuildKind) -> PathBuf {
+        self.artifact_target_dir(name, build)
             .join(WASM_TARGET)
             .join(WASM_PROFILE)
             .join(target.file_name())
@@ -117,4 +128,11 @@ impl Workspace {
             .join("wasm-opt")
             .join(format!("{name}.wasm"))
     }
+}
+
+/// Which build of an artifact: the module as it ships, or the copy that keeps function names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildKind {
+    Shipped,
+    Named,
 }

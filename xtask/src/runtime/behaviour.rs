@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::failure::{FailedCheck, GateFailure};
-use crate::files::stamp::Stamp;
+use crate::files::stamp::{xtask_identity, Stamp};
 use crate::pipeline::Measurement;
 use crate::project::{ArtifactBudget, WasmKind};
 use crate::runtime::abi_session;
@@ -29,7 +29,7 @@ pub fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> Result<()
     let stamp = Stamp::new(
         &measurement.path,
         "verified",
-        &[&raw, &optimised, checker_identity().as_bytes()],
+        &[&raw, &optimised, xtask_identity().as_bytes()],
     );
     if stamp.is_current(&measurement.path) {
         eprintln!(
@@ -53,14 +53,6 @@ pub fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> Result<()
         started.elapsed().as_secs_f64()
     );
     Ok(())
-}
-
-/// The xtask that checked: a rebuilt xtask may check more, so it checks again.
-fn checker_identity() -> String {
-    match std::env::current_exe().and_then(std::fs::metadata) {
-        Ok(xtask) => format!("{} {:?}", xtask.len(), xtask.modified().ok()),
-        Err(_) => String::new(),
-    }
 }
 
 /// A failed behaviour check: exit 1, like any check the gate exists for.
