@@ -91,8 +91,9 @@ fn query_kind(
     out_cap: i32,
 ) -> Outcome<i32> {
     let store = registry::get(handle)?;
-    let kind = Region::new(kind_ptr, kind_len, "kind")?.read_str("kind")?;
+    let kind = Region::new(kind_ptr, kind_len, "kind")?;
     let out = Region::new(out_ptr, out_cap, "output buffer")?;
+    let kind = kind.read_str("kind")?;
     let filter = EventFilter {
         kinds: vec![kind],
         ..EventFilter::default()

@@ -11,10 +11,6 @@ use crate::store::GraphStore;
 /// Bytes of one traversal record: id [32] | depth u32.
 const VISIT_RECORD: usize = 32 + 4;
 
-fn node_id(ptr: i32, what: &str) -> Outcome<NodeId> {
-    Ok(NodeId(Region::fixed(ptr, 32, what)?.read_id()?))
-}
-
 fn count(n: usize) -> Outcome<i32> {
     i32::try_from(n).map_err(|_| Failure::new(CORTEX_E_INTERNAL, "count does not fit an i32"))
 }
@@ -26,11 +22,11 @@ pub extern "C" fn cortex_put_node(handle: i32, id_ptr: i32, label_ptr: i32, labe
 
 fn put_node(handle: i32, id_ptr: i32, label_ptr: i32, label_len: i32) -> Outcome<i32> {
     let store = registry::get(handle)?;
-    let id = node_id(id_ptr, "node id")?;
-    let label = Region::new(label_ptr, label_len, "label")?.read_str("label")?;
+    let id = Region::fixed(id_ptr, 32, "node id")?;
+    let label = Region::new(label_ptr, label_len, "label")?;
     store.graph.put_node(Node {
-        id,
-        label,
+        id: NodeId(id.read_id()?),
+        label: label.read_str("label")?,
         properties: Default::default(),
     })?;
     Ok(0)
@@ -57,14 +53,14 @@ fn put_edge(
     weight: f64,
 ) -> Outcome<i32> {
     let store = registry::get(handle)?;
-    let from = node_id(from_ptr, "from node id")?;
-    let to = node_id(to_ptr, "to node id")?;
-    let relation = Region::new(rel_ptr, rel_len, "relation")?.read_str("relation")?;
+    let from = Region::fixed(from_ptr, 32, "from node id")?;
+    let to = Region::fixed(to_ptr, 32, "to node id")?;
+    let relation = Region::new(rel_ptr, rel_len, "relation")?;
     // The store validates the weight (CORTEX_E_INVALID) before it looks for the nodes.
     store.graph.put_edge(Edge {
-        from,
-        to,
-        relation,
+        from: NodeId(from.read_id()?),
+        to: NodeId(to.read_id()?),
+        relation: relation.read_str("relation")?,
         weight,
     })?;
     Ok(0)
@@ -89,7 +85,7 @@ fn neighbors(
     out_cap: i32,
 ) -> Outcome<i32> {
     let store = registry::get(handle)?;
-    let node = node_id(node_ptr, "node id")?;
+    let node = Region::fixed(node_ptr, 32, "node id")?;
     let direction = match direction {
         0 => Direction::Outgoing,
         1 => Direction::Incoming,
@@ -102,6 +98,7 @@ fn neighbors(
         }
     };
     let out = Region::new(out_ptr, out_cap, "output buffer")?;
+    let node = NodeId(node.read_id()?);
     let edges = store.graph.neighbors(&node, direction, None)?;
     let mut ids = Vec::with_capacity(edges.len().saturating_mul(32));
     for edge in &edges {
@@ -137,10 +134,11 @@ fn traverse(
     out_cap: i32,
 ) -> Outcome<i32> {
     let store = registry::get(handle)?;
-    let start = node_id(start_ptr, "start node id")?;
+    let start = Region::fixed(start_ptr, 32, "start node id")?;
     let max_depth = usize::try_from(max_depth)
         .map_err(|_| Failure::new(CORTEX_E_INVALID, "max_depth must not be negative"))?;
     let out = Region::new(out_ptr, out_cap, "output buffer")?;
+    let start = NodeId(start.read_id()?);
     if store.graph.get_node(&start)?.is_none() {
         return Err(Error::MissingNode(start).into());
     }

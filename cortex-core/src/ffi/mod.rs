@@ -45,7 +45,8 @@
 //!   retry with a bigger buffer.
 //!
 //! Arguments are checked in order (handle first, then each pointer), and the first bad one decides the
-//! code. A buffer that fails a call is left untouched. Messages persist until the next failure.
+//! code. Every region is checked against the memory as the call finds it, before anything is copied in:
+//! a copy may grow memory, and an output that ran past the end when the call began stays refused. A buffer that fails a call is left untouched. Messages persist until the next failure.
 //!
 //! Output buffers must be memory the host owns (a `cortex_alloc` block, or its own data): a region inside
 //! linear memory may still be in use by this module, and nothing in a wasm module can tell the two apart.

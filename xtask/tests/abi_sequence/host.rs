@@ -17,9 +17,6 @@ const TEXTS: [&[u8]; 3] = [b"note", b"tick", b"next"];
 /// Room for a last-error message.
 const SCRATCH: i32 = 512;
 
-/// More than a call's own allocations can grow memory by (its largest copy is 64 KiB of text).
-const GROWTH_MARGIN: i64 = 1 << 20;
-
 /// Output written by a call that succeeded: which block, from which offset, how many bytes.
 pub type Written = Option<(usize, usize, usize)>;
 
@@ -81,17 +78,15 @@ impl Host {
         (!self.blocks.is_empty()).then(|| &self.blocks[at.index(self.blocks.len())])
     }
 
-    /// The (ptr, len) of a region the ABI must refuse, reaching at least `beyond` bytes past
-    /// the end of memory.
-    fn bad(abi: &CortexAbi, region: BadRegion, beyond: i64) -> (i32, i32) {
+    /// The (ptr, len) of a region the ABI must refuse, judged against memory as the call will
+    /// find it (the ABI checks every region before a copy can grow memory).
+    fn bad(abi: &CortexAbi, region: BadRegion) -> (i32, i32) {
         let end = abi.memory_len() as i64;
         match region {
             BadRegion::Null(len) => (0, len),
             BadRegion::NegativeLength(len) => (8, len),
-            BadRegion::PastEnd(over) => ((end - 16) as i32, (16 + beyond) as i32 + i32::from(over)),
-            BadRegion::StartsPastEnd(at) => {
-                ((end + beyond + i64::from(at % (1 << 30))) as u32 as i32, 1)
-            }
+            BadRegion::PastEnd(over) => ((end - 16) as i32, 16 + i32::from(over)),
+            BadRegion::StartsPastEnd(at) => ((end + i64::from(at % (1 << 30))) as u32 as i32, 1),
             BadRegion::Overflowing => (-8, 16),
             BadRegion::AtTheTop => (u32::MAX as i32, 1),
         }
@@ -122,7 +117,7 @@ impl Host {
                 None => ((0, 0), Some(Vec::new())),
             },
             Input::Anywhere(at, len) => ((at.index(abi.memory_len()) as i32, *len), None),
-            Input::Bad(region) => (Self::bad(abi, *region, 0), None),
+            Input::Bad(region) => (Self::bad(abi, *region), None),
         }
     }
 
@@ -156,7 +151,7 @@ impl Host {
             // Query, neighbours and traversal copy their input in before they check the output,
             // and that copy can grow memory: an output just past the end is then accepted (see
             // the ignored test in abi_fuzz.rs). Refused outputs end well past any such growth.
-            (Output::Bad(region), _) => (Self::bad(abi, *region, GROWTH_MARGIN), None),
+            (Output::Bad(region), _) => (Self::bad(abi, *region), None),
         }
     }
 
