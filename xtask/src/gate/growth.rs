@@ -88,8 +88,9 @@ pub struct Change {
 }
 
 impl Change {
-    fn delta(&self) -> i64 {
-        self.after as i64 - self.before as i64
+    /// In i128, so any two sizes a baseline can hold subtract without overflow.
+    fn delta(&self) -> i128 {
+        i128::from(self.after) - i128::from(self.before)
     }
 }
 
