@@ -19,13 +19,12 @@ mod abi_sequence;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
+use common::core_module::fresh;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{TestCaseError, TestRunner};
-use xtask::runtime;
-use xtask::runtime::cortex_abi::{decode_events, decode_reached, CortexAbi, E_BAD_POINTER};
+use xtask::runtime::cortex_abi::{decode_events, decode_reached, E_BAD_POINTER};
 
 use abi_sequence::{call, ensure, Session};
 
@@ -45,31 +44,6 @@ fn config() -> ProptestConfig {
         failure_persistence: None,
         ..ProptestConfig::default()
     }
-}
-
-/// Builds and optimises cortex-core once per test run, through the xtask itself, and compiles it.
-fn optimised_core() -> &'static (runtime::Runtime, wasmtime::Module) {
-    static MODULE: OnceLock<(runtime::Runtime, wasmtime::Module)> = OnceLock::new();
-    MODULE.get_or_init(|| {
-        let target = common::build_with_xtask(
-            "cortex-core",
-            "optimised module passes the cortex-core ABI session",
-        );
-        let path = target.join("wasm-opt").join("cortex-core.wasm");
-        let module = std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-        let runtime = runtime::Runtime::new().unwrap();
-        let compiled = runtime.compile("cortex-core", &module).unwrap();
-        (runtime, compiled)
-    })
-}
-
-fn fresh() -> CortexAbi {
-    let (runtime, module) = optimised_core();
-    CortexAbi::new(
-        "cortex-core",
-        runtime.instantiate_module("cortex-core", module).unwrap(),
-    )
-    .unwrap()
 }
 
 /// After the random calls: a store opened now gets a fresh handle and answers appends, counts,

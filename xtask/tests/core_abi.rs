@@ -4,38 +4,11 @@
 
 mod common;
 
-use std::sync::OnceLock;
-
-use xtask::runtime;
+use common::core_module::fresh;
 use xtask::runtime::cortex_abi::{
     decode_events, decode_reached, CortexAbi, E_BAD_HANDLE, E_BAD_POINTER, E_BUFFER_SMALL,
     E_INVALID, E_MISSING_NODE,
 };
-
-/// Builds and optimises cortex-core once per test run, through the xtask itself, and compiles it.
-fn optimised_core() -> &'static (runtime::Runtime, wasmtime::Module) {
-    static MODULE: OnceLock<(runtime::Runtime, wasmtime::Module)> = OnceLock::new();
-    MODULE.get_or_init(|| {
-        let target = common::build_with_xtask(
-            "cortex-core",
-            "optimised module passes the cortex-core ABI session",
-        );
-        let path = target.join("wasm-opt").join("cortex-core.wasm");
-        let module = std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-        let runtime = runtime::Runtime::new().unwrap();
-        let compiled = runtime.compile("cortex-core", &module).unwrap();
-        (runtime, compiled)
-    })
-}
-
-fn fresh() -> CortexAbi {
-    let (runtime, module) = optimised_core();
-    CortexAbi::new(
-        "cortex-core",
-        runtime.instantiate_module("cortex-core", module).unwrap(),
-    )
-    .unwrap()
-}
 
 /// Pointer/length pairs the ABI must refuse with CORTEX_E_BAD_POINTER, for a buffer of `len` bytes.
 fn bad_regions(abi: &CortexAbi, len: i32) -> Vec<(&'static str, i32, i32)> {

@@ -3,6 +3,9 @@
 // Each test binary uses its own part of this; a panic here is the failure report of a test.
 #![allow(dead_code, clippy::unwrap_used)]
 
+#[cfg(feature = "runtime")]
+pub mod core_module;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

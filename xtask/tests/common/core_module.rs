@@ -1,0 +1,33 @@
+//! The optimised cortex-core module, built through the xtask and compiled once per test binary,
+//! and fresh instances of it driven through the C ABI.
+
+use std::sync::OnceLock;
+
+use xtask::runtime;
+use xtask::runtime::cortex_abi::CortexAbi;
+
+/// Builds and optimises cortex-core once per test run, through the xtask itself, and compiles it.
+fn optimised_core() -> &'static (runtime::Runtime, wasmtime::Module) {
+    static MODULE: OnceLock<(runtime::Runtime, wasmtime::Module)> = OnceLock::new();
+    MODULE.get_or_init(|| {
+        let target = super::build_with_xtask(
+            "cortex-core",
+            "optimised module passes the cortex-core ABI session",
+        );
+        let path = target.join("wasm-opt").join("cortex-core.wasm");
+        let module = std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let runtime = runtime::Runtime::new().unwrap();
+        let compiled = runtime.compile("cortex-core", &module).unwrap();
+        (runtime, compiled)
+    })
+}
+
+/// A new instance of the optimised module, with a memory and stores of its own.
+pub fn fresh() -> CortexAbi {
+    let (runtime, module) = optimised_core();
+    CortexAbi::new(
+        "cortex-core",
+        runtime.instantiate_module("cortex-core", module).unwrap(),
+    )
+    .unwrap()
+}
