@@ -14,7 +14,7 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
 use crate::oracle::Log;
-use crate::{config, failure, rocks_options, store_config, MAX_PAYLOAD};
+use crate::{config, failure, rocks_options, store_config, Rocks, MAX_PAYLOAD};
 use marks::{FilterSpec, Mark};
 
 /// Event sources are `s0`..`s4`; filters may also name `s5`, which never writes.
@@ -235,24 +235,8 @@ fn same_answer(
     })
 }
 
-/// A RocksDB event store and the directory it lives in, so it can be dropped and reopened.
-struct Rocks {
-    dir: tempfile::TempDir,
-    store: RocksEventStore,
-}
-
-impl Rocks {
-    fn open(dir: tempfile::TempDir) -> Rocks {
-        let store =
-            RocksEventStore::open(dir.path(), rocks_options()).expect("open the event store");
-        Rocks { dir, store }
-    }
-
-    fn crash(self) -> Rocks {
-        let Rocks { dir, store } = self;
-        drop(store);
-        Rocks::open(dir)
-    }
+fn open_rocks(path: &std::path::Path) -> RocksEventStore {
+    RocksEventStore::open(path, rocks_options()).expect("open the event store")
 }
 
 proptest! {
@@ -261,7 +245,7 @@ proptest! {
     #[test]
     fn event_stores_answer_as_the_oracle_does(ops in prop::collection::vec(op(), 1..64)) {
         let memory = MemoryEventStore::with_config(store_config());
-        let mut rocks = Rocks::open(tempfile::tempdir().expect("temporary directory"));
+        let mut rocks = Rocks::open(tempfile::tempdir().expect("temporary directory"), open_rocks);
         let (mut memory_log, mut rocks_log) = (Log::default(), Log::default());
         for (n, op) in ops.iter().enumerate() {
             match op {

@@ -9,7 +9,7 @@ use cortex_core::{
 };
 use proptest::prelude::*;
 
-use crate::{config, failure, rocks_options};
+use crate::{config, failure, rocks_options, Rocks};
 use reference::ReferenceGraph;
 
 /// Node ids `n0`..`n6`: few enough that edges find both ends, enough for paths of several hops.
@@ -146,24 +146,8 @@ fn run(graph: &dyn GraphStore, op: &Op) -> Answer {
     }
 }
 
-/// A RocksDB graph store and the directory it lives in, so it can be dropped and reopened.
-struct Rocks {
-    dir: tempfile::TempDir,
-    store: RocksGraphStore,
-}
-
-impl Rocks {
-    fn open(dir: tempfile::TempDir) -> Rocks {
-        let store =
-            RocksGraphStore::open(dir.path(), rocks_options()).expect("open the graph store");
-        Rocks { dir, store }
-    }
-
-    fn crash(self) -> Rocks {
-        let Rocks { dir, store } = self;
-        drop(store);
-        Rocks::open(dir)
-    }
+fn open_rocks(path: &std::path::Path) -> RocksGraphStore {
+    RocksGraphStore::open(path, rocks_options()).expect("open the graph store")
 }
 
 proptest! {
@@ -173,7 +157,7 @@ proptest! {
     fn graph_stores_answer_as_the_reference_does(ops in prop::collection::vec(op(), 1..64)) {
         let mut reference = ReferenceGraph::default();
         let memory = MemoryGraphStore::new();
-        let mut rocks = Rocks::open(tempfile::tempdir().expect("temporary directory"));
+        let mut rocks = Rocks::open(tempfile::tempdir().expect("temporary directory"), open_rocks);
         for (n, op) in ops.iter().enumerate() {
             if matches!(op, Op::Crash) {
                 rocks = rocks.crash();

@@ -52,3 +52,23 @@ fn failure(error: &Error) -> String {
             .to_owned(),
     }
 }
+
+/// A RocksDB store and the directory it lives in, so it can be dropped without a flush and reopened.
+struct Rocks<S> {
+    dir: tempfile::TempDir,
+    store: S,
+    open: fn(&std::path::Path) -> S,
+}
+
+impl<S> Rocks<S> {
+    fn open(dir: tempfile::TempDir, open: fn(&std::path::Path) -> S) -> Rocks<S> {
+        let store = open(dir.path());
+        Rocks { dir, store, open }
+    }
+
+    fn crash(self) -> Rocks<S> {
+        let Rocks { dir, store, open } = self;
+        drop(store);
+        Rocks::open(dir, open)
+    }
+}

@@ -20,8 +20,8 @@ use crate::gate::growth::{self, Breakdown};
 use crate::gate::report;
 use crate::gate::verdict::{judge, Mode};
 use crate::pipeline::Measurement;
-use crate::project::budget::fuzz::config;
 use crate::project::budget::fuzz::text::{mutate, mutations, Vocabulary};
+use crate::project::budget::fuzz::{config, names_a_line_of};
 use crate::project::ArtifactBudget;
 
 /// Valid baselines with and without the optional maps, and the repository's own. Shrinking
@@ -82,19 +82,7 @@ fn check_error(path: &Path, text: &str, err: anyhow::Error) -> Result<(), TestCa
     prop_assert!(!fix.trim().is_empty(), "no fix for {message:?}");
     prop_assert!(!message.contains(['\n', '\r']), "cause {message:?}");
     prop_assert!(!fix.contains(['\n', '\r']), "fix {fix:?}");
-    let line = message
-        .strip_prefix(&format!("{}:", path.display()))
-        .and_then(|rest| rest.split_once(": "))
-        .and_then(|(line, cause)| Some((line.parse::<usize>().ok()?, cause)));
-    let Some((line, cause)) = line else {
-        return Err(TestCaseError::fail(format!("no file:line in {message:?}")));
-    };
-    prop_assert!(!cause.trim().is_empty(), "an empty cause in {message:?}");
-    // The line after a final newline counts: it is where a text that ends too soon fails.
-    prop_assert!(
-        (1..=text.split('\n').count()).contains(&line),
-        "line {line} is not in the text: {message:?}"
-    );
+    names_a_line_of(message, &path.display().to_string(), text)?;
     prop_assert_eq!(render(&err), format!("error: {message}\n  fix: {fix}\n"));
     Ok(())
 }

@@ -118,6 +118,25 @@ fn crates() -> BTreeMap<String, WasmCrate> {
     ])
 }
 
+/// `message` reads `<file>:<line>: <cause>`, with a cause and a line that is in `text` (the line
+/// after a final newline counts: it is where a text that ends too soon fails).
+pub(crate) fn names_a_line_of(message: &str, file: &str, text: &str) -> Result<(), TestCaseError> {
+    let line = message
+        .strip_prefix(file)
+        .and_then(|rest| rest.strip_prefix(':'))
+        .and_then(|rest| rest.split_once(": "))
+        .and_then(|(line, cause)| Some((line.parse::<usize>().ok()?, cause)));
+    let Some((line, cause)) = line else {
+        return Err(TestCaseError::fail(format!("no file:line in {message:?}")));
+    };
+    prop_assert!(!cause.trim().is_empty(), "an empty cause in {message:?}");
+    prop_assert!(
+        (1..=text.split('\n').count()).contains(&line),
+        "line {line} is not in the text: {message:?}"
+    );
+    Ok(())
+}
+
 /// The checks of an error the parser gave for `text`: a cause naming the file and a line of it,
 /// a fix, each on one line, and exit code 2.
 fn check_error(text: &str, err: ConfigError) -> Result<(), TestCaseError> {
@@ -131,19 +150,7 @@ fn check_error(text: &str, err: ConfigError) -> Result<(), TestCaseError> {
         "cause {message:?}"
     );
     prop_assert!(!own_words(fix).contains(['\n', '\r']), "fix {fix:?}");
-    let line = message
-        .strip_prefix(FILE_NAME)
-        .and_then(|rest| rest.strip_prefix(':'))
-        .and_then(|rest| rest.split_once(": "))
-        .and_then(|(line, cause)| Some((line.parse::<usize>().ok()?, cause)));
-    let Some((line, cause)) = line else {
-        return Err(TestCaseError::fail(format!("no file:line in {message:?}")));
-    };
-    prop_assert!(!cause.trim().is_empty(), "an empty cause in {message:?}");
-    prop_assert!(
-        (1..=text.split('\n').count()).contains(&line),
-        "line {line} is not in the text: {message:?}"
-    );
+    names_a_line_of(message, FILE_NAME, text)?;
     let err = anyhow::Error::from(err.clone());
     prop_assert_eq!(exit_code(&err), std::process::ExitCode::from(2));
     prop_assert_eq!(render(&err), format!("error: {message}\n  fix: {fix}\n"));
