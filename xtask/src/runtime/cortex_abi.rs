@@ -2,7 +2,7 @@
 
 use anyhow::{bail, ensure, Context, Result};
 use wasmtime::{Memory, Store, TypedFunc, WasmParams, WasmResults};
-use wasmtime_wasi::p1::WasiP1Ctx;
+use crate::runtime::wasi::Host;
 
 use crate::runtime::engine::{describe, Library, Mode, Trapped};
 
@@ -25,7 +25,7 @@ pub struct EventRecord {
 /// caller can pass any pointer it likes; a trap becomes an error naming the export.
 pub struct CortexAbi {
     artifact: String,
-    store: Store<WasiP1Ctx>,
+    store: Store<Host>,
     instance: wasmtime::Instance,
     memory: Memory,
 }
