@@ -1,11 +1,13 @@
 //! `MemoryEventStore`: an append-only Vec of events with per-kind and per-source position indexes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::poisoned;
 use crate::error::Result;
 use crate::event::{now_millis, Event, EventFilter, EventId, NewEvent, NodeId, Timestamp};
+use crate::kind_pattern::{any_kind, validate_kind_patterns, KindPattern};
 use crate::store::subscription::Subscribers;
 use crate::store::validate::validate_new_event;
 use crate::store::{EventStore, StoreConfig, Subscription};
@@ -22,8 +24,8 @@ pub struct MemoryEventStore {
 #[derive(Debug, Default)]
 struct Log {
     events: Vec<Event>,
-    /// Positions in `events` of each kind's events, ascending.
-    by_kind: HashMap<String, Vec<usize>>,
+    /// Positions in `events` of each kind's events, ascending; ordered by kind so a prefix pattern is a range.
+    by_kind: BTreeMap<String, Vec<usize>>,
     /// Positions in `events` of each source's events, ascending.
     by_source: HashMap<NodeId, Vec<usize>>,
 }
@@ -124,21 +126,23 @@ impl Log {
         let by_source = filter
             .source
             .map(|s| window(self.by_source.get(&s).map_or(empty, Vec::as_slice)));
-        let by_kind: Vec<&[usize]> = filter
-            .kinds
-            .iter()
-            .enumerate()
-            .filter(|(i, kind)| !filter.kinds[..*i].contains(kind)) // a kind named twice is still one list
-            .map(|(_, k)| window(self.by_kind.get(k).map_or(empty, Vec::as_slice)))
-            .collect();
+        let every_kind = any_kind(&filter.kinds);
+        let by_kind: Vec<&[usize]> = if every_kind {
+            Vec::new()
+        } else {
+            self.matching_kinds(&filter.kinds)
+                .into_iter()
+                .map(|positions| window(positions))
+                .collect()
+        };
         let kind_total: usize = by_kind.iter().map(|l| l.len()).sum();
 
         // Walk the smallest index that covers the filter; `matches` checks whatever that index does not.
         let positions: Box<dyn Iterator<Item = usize> + 'a> = match by_source {
-            Some(source) if filter.kinds.is_empty() || source.len() <= kind_total => {
+            Some(source) if every_kind || source.len() <= kind_total => {
                 Box::new(source.iter().copied())
             }
-            _ if !filter.kinds.is_empty() => Box::new(merged(by_kind)),
+            _ if !every_kind => Box::new(merged(by_kind)),
             _ => Box::new(start..end),
         };
         positions
@@ -147,6 +151,32 @@ impl Log {
             .take(limit)
             .cloned()
             .collect()
+    }
+}
+
+impl Log {
+    /// The position list of every stored kind some pattern selects, each once: a kind named twice, or
+    /// matched by two patterns, is still one list. A prefix pattern reads only its range of the kind index.
+    fn matching_kinds(&self, patterns: &[String]) -> Vec<&[usize]> {
+        let mut lists: BTreeMap<&str, &[usize]> = BTreeMap::new();
+        for pattern in patterns {
+            match KindPattern::parse(pattern) {
+                Ok(KindPattern::Exact(kind)) => {
+                    if let Some((kind, positions)) = self.by_kind.get_key_value(kind) {
+                        lists.insert(kind, positions);
+                    }
+                }
+                Ok(KindPattern::Prefix(head)) => lists.extend(
+                    self.by_kind
+                        .range::<str, _>((Bound::Included(head), Bound::Unbounded))
+                        .take_while(|(kind, _)| kind.starts_with(head))
+                        .map(|(kind, positions)| (kind.as_str(), positions.as_slice())),
+                ),
+                // `*` is planned by the caller; a malformed pattern was refused before planning.
+                Ok(KindPattern::Any) | Err(_) => {}
+            }
+        }
+        lists.into_values().collect()
     }
 }
 
@@ -187,6 +217,7 @@ impl EventStore for MemoryEventStore {
     }
 
     fn query(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+        validate_kind_patterns(&filter.kinds)?;
         Ok(self.read()?.query(filter))
     }
 
