@@ -39,5 +39,7 @@ async fn a_waiting_stream_wakes_when_an_event_arrives() {
         "the stream lasts until the bus closes"
     );
     bus.close();
-    assert_eq!(reader.await.unwrap(), (Some(7), vec![8]));
+    // A guard against a stream that is never woken, which would otherwise hang the test.
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), reader).await;
+    assert_eq!(read.expect("the stream woke").unwrap(), (Some(7), vec![8]));
 }
