@@ -25,7 +25,7 @@ impl<'a> KindPattern<'a> {
             Some(head) => (head, true),
             None => (pattern, false),
         };
-        if head.contains('*') {
+        if head.bytes().any(|b| b == b'*') {
             return Err(Error::InvalidKind(format!(
                 "kind pattern {pattern:?} holds '*' before its end; \
                  '*' may only end a pattern, as in \"sensor.*\""

@@ -21,7 +21,7 @@ pub fn validate_kind(kind: &str) -> Result<()> {
 
 /// Refuses a kind holding `*`: a filter reads `*` as a wildcard, so such a kind could not be selected alone.
 pub(crate) fn refuse_wildcard(kind: &str) -> Result<()> {
-    if kind.contains('*') {
+    if kind.bytes().any(|b| b == b'*') {
         return Err(Error::InvalidKind(format!(
             "kind {kind:?} holds '*', which is kept for kind patterns; name the kind without it"
         )));

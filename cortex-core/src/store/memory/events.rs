@@ -1,13 +1,12 @@
 //! `MemoryEventStore`: an append-only Vec of events with per-kind and per-source position indexes.
 
-use std::collections::{BTreeMap, HashMap};
-use std::ops::Bound;
+use std::collections::HashMap;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::poisoned;
 use crate::error::Result;
 use crate::event::{now_millis, Event, EventFilter, EventId, NewEvent, NodeId, Timestamp};
-use crate::kind_pattern::{any_kind, validate_kind_patterns, KindPattern};
+use crate::kind_pattern::{any_kind, matches_any, validate_kind_patterns};
 use crate::store::subscription::Subscribers;
 use crate::store::validate::validate_new_event;
 use crate::store::{EventStore, StoreConfig, Subscription};
@@ -24,8 +23,8 @@ pub struct MemoryEventStore {
 #[derive(Debug, Default)]
 struct Log {
     events: Vec<Event>,
-    /// Positions in `events` of each kind's events, ascending; ordered by kind so a prefix pattern is a range.
-    by_kind: BTreeMap<String, Vec<usize>>,
+    /// Positions in `events` of each kind's events, ascending.
+    by_kind: HashMap<String, Vec<usize>>,
     /// Positions in `events` of each source's events, ascending.
     by_source: HashMap<NodeId, Vec<usize>>,
 }
@@ -132,7 +131,7 @@ impl Log {
         } else {
             self.matching_kinds(&filter.kinds)
                 .into_iter()
-                .map(|positions| window(positions))
+                .map(window)
                 .collect()
         };
         let kind_total: usize = by_kind.iter().map(|l| l.len()).sum();
@@ -156,27 +155,25 @@ impl Log {
 
 impl Log {
     /// The position list of every stored kind some pattern selects, each once: a kind named twice, or
-    /// matched by two patterns, is still one list. A prefix pattern reads only its range of the kind index.
+    /// matched by two patterns, is still one list. Exact kinds are looked up; with a prefix pattern the
+    /// kinds are walked once (distinct kinds are few next to events, and a hash map keeps the wasm
+    /// module smaller than an ordered map would).
     fn matching_kinds(&self, patterns: &[String]) -> Vec<&[usize]> {
-        let mut lists: BTreeMap<&str, &[usize]> = BTreeMap::new();
-        for pattern in patterns {
-            match KindPattern::parse(pattern) {
-                Ok(KindPattern::Exact(kind)) => {
-                    if let Some((kind, positions)) = self.by_kind.get_key_value(kind) {
-                        lists.insert(kind, positions);
-                    }
-                }
-                Ok(KindPattern::Prefix(head)) => lists.extend(
-                    self.by_kind
-                        .range::<str, _>((Bound::Included(head), Bound::Unbounded))
-                        .take_while(|(kind, _)| kind.starts_with(head))
-                        .map(|(kind, positions)| (kind.as_str(), positions.as_slice())),
-                ),
-                // `*` is planned by the caller; a malformed pattern was refused before planning.
-                Ok(KindPattern::Any) | Err(_) => {}
-            }
+        let empty: &[usize] = &[];
+        if patterns.iter().any(|p| p.ends_with('*')) {
+            return self
+                .by_kind
+                .iter()
+                .filter(|(kind, _)| matches_any(patterns, kind))
+                .map(|(_, positions)| positions.as_slice())
+                .collect();
         }
-        lists.into_values().collect()
+        patterns
+            .iter()
+            .enumerate()
+            .filter(|(i, kind)| !patterns[..*i].contains(kind))
+            .map(|(_, k)| self.by_kind.get(k).map_or(empty, Vec::as_slice))
+            .collect()
     }
 }
 
