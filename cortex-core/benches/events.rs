@@ -100,6 +100,15 @@ fn query_by_kind(c: &mut Criterion) {
         group.bench_function(format!("{name}/prefix_page_of_{PAGE}"), |b| {
             b.iter(|| black_box(store.query(&prefix_page).expect("query")))
         });
+        // Three kinds by three prefixes: under half the log, so memory merges their lists too.
+        let three_prefixes = EventFilter {
+            kinds: vec!["kind-1*".into(), "kind-2*".into(), "kind-3*".into()],
+            ..page.clone()
+        };
+        group.throughput(Throughput::Elements(PAGE as u64));
+        group.bench_function(format!("{name}/three_prefixes_page_of_{PAGE}"), |b| {
+            b.iter(|| black_box(store.query(&three_prefixes).expect("query")))
+        });
         let all = EventFilter {
             kinds: vec!["kind-3".into()],
             ..Default::default()

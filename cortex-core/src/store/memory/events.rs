@@ -118,7 +118,11 @@ impl Log {
         }
         let window = |positions: &'a [usize]| -> &'a [usize] {
             let lo = positions.partition_point(|&p| p < start);
-            let hi = positions.partition_point(|&p| p < end);
+            // Without `until` the window runs to the end of the list: no second search.
+            let hi = match end == self.events.len() {
+                true => positions.len(),
+                false => positions.partition_point(|&p| p < end),
+            };
             &positions[lo..hi]
         };
         let empty: &[usize] = &[];
@@ -137,11 +141,14 @@ impl Log {
         let kind_total: usize = by_kind.iter().map(|l| l.len()).sum();
 
         // Walk the smallest index that covers the filter; `matches` checks whatever that index does not.
+        // Kinds that hold half the range or more (a broad pattern) are walked in the log itself: at
+        // most twice the events, and no merging of their lists.
+        let dense_kinds = kind_total.saturating_mul(2) >= end - start;
         let positions: Box<dyn Iterator<Item = usize> + 'a> = match by_source {
             Some(source) if every_kind || source.len() <= kind_total => {
                 Box::new(source.iter().copied())
             }
-            _ if !every_kind => Box::new(merged(by_kind)),
+            _ if !every_kind && !dense_kinds => Box::new(merged(by_kind)),
             _ => Box::new(start..end),
         };
         positions
