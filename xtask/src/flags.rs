@@ -66,6 +66,10 @@ pub struct SizeWhy {
     /// Group the code bytes by function or by crate.
     #[arg(long, value_enum, default_value_t = By::Function)]
     pub by: By,
+    /// Write a self-contained HTML report instead (treemap, search, sizes against the budget), to
+    /// PATH or <target-dir>/size-report/<artifact>.html.
+    #[arg(long, value_name = "PATH", num_args = 0..=1)]
+    pub html: Option<Option<std::path::PathBuf>>,
 }
 
 #[derive(Debug, Args)]
