@@ -226,7 +226,12 @@
   const highlight = () => {
     map.classList.toggle('searching', query !== '');
     for (const e of map.querySelectorAll('.node.kind-function')) e.classList.toggle('match', matches(e.dataset.name));
-    if (query === '') { summary.textContent = ''; return; }
+    if (query === '') {
+      summary.textContent = '';
+      delete summary.dataset.count;
+      delete summary.dataset.bytes;
+      return;
+    }
     const found = functions.filter((f) => matches(f.node.name));
     const bytes = found.reduce((sum, f) => sum + f.node.bytes, 0);
     summary.dataset.count = String(found.length);
