@@ -9,7 +9,7 @@ use crate::bytes::units::human;
 const WIDTH: f64 = 960.0;
 const PANEL: f64 = 300.0;
 const LEFT: f64 = 84.0;
-const RIGHT: f64 = 24.0;
+const RIGHT: f64 = 48.0;
 const TOP: f64 = 44.0;
 const BOTTOM: f64 = 54.0;
 
