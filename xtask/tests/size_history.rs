@@ -176,7 +176,10 @@ fn the_history_lists_each_baseline_commit_skips_a_broken_one_and_charts_them() {
 
     let table = stdout(&tiny.xtask(&["size-history", "-p", "tiny"]));
     assert!(table.starts_with("tiny (budget 1.00 MiB)\n"), "{table}");
-    assert!(!table.contains("\ngone ("), "-p picks one artifact: {table}");
+    assert!(
+        !table.contains("\ngone ("),
+        "-p picks one artifact: {table}"
+    );
     assert!(
         table
             .lines()
