@@ -1,7 +1,7 @@
 //! What cargo knows about the workspace: its root, target directory and the wasm targets of each crate.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use cargo_metadata::{CrateType, MetadataCommand, TargetKind};
@@ -16,6 +16,8 @@ pub struct Workspace {
     pub root: PathBuf,
     /// Honours `CARGO_TARGET_DIR` and `build.target-dir`, because cargo computed it.
     pub target_dir: PathBuf,
+    /// Where optimised modules go: `<target-dir>/wasm-opt`, unless a base of `size-diff` keeps its own.
+    pub opt_dir: PathBuf,
     pub crates: BTreeMap<String, WasmCrate>,
 }
 
@@ -59,7 +61,14 @@ impl WasmTarget {
 impl Workspace {
     /// Ask cargo about the workspace that contains the current directory.
     pub fn discover() -> anyhow::Result<Workspace> {
-        let metadata = MetadataCommand::new().no_deps().exec().map_err(|err| {
+        Self::discover_in(Path::new("."))
+    }
+
+    /// Ask cargo about the workspace that contains `dir`.
+    pub fn discover_in(dir: &Path) -> anyhow::Result<Workspace> {
+        let mut metadata = MetadataCommand::new();
+        metadata.no_deps().current_dir(dir);
+        let metadata = metadata.exec().map_err(|err| {
             ConfigError::new(
                 format!("cargo metadata failed: {err}"),
                 "run from inside a cargo workspace",
@@ -96,9 +105,11 @@ impl Workspace {
                 },
             );
         }
+        let target_dir: PathBuf = metadata.target_directory.into();
         Ok(Workspace {
             root: metadata.workspace_root.into(),
-            target_dir: metadata.target_directory.into(),
+            opt_dir: target_dir.join("wasm-opt"),
+            target_dir,
             crates,
         })
     }
@@ -124,9 +135,7 @@ impl Workspace {
 
     /// Where the optimised module of artifact `name` goes.
     pub fn optimised_path(&self, name: &str) -> PathBuf {
-        self.target_dir
-            .join("wasm-opt")
-            .join(format!("{name}.wasm"))
+        self.opt_dir.join(format!("{name}.wasm"))
     }
 }
 
