@@ -49,9 +49,17 @@ impl Side {
     pub fn of(sizes: Sizes, shipped: &Attribution, named: &Attribution) -> Side {
         let signed = |bytes: u64| i64::try_from(bytes).unwrap_or(i64::MAX);
         let framing = signed(shipped.code) - signed(named.function_bytes());
+        let functions = named
+            .functions
+            .iter()
+            .map(|f| FunctionSize {
+                name: without_number(&f.name).to_owned(),
+                ..f.clone()
+            })
+            .collect();
         Side {
             sizes,
-            functions: named.functions.clone(),
+            functions,
             sections: vec![
                 ("code section framing".to_owned(), framing),
                 ("data".to_owned(), signed(shipped.data)),
@@ -64,7 +72,8 @@ impl Side {
         }
     }
 
-    /// Bytes per function name; the bodies of a name that repeats add up.
+    /// Bytes per function name (the numbers that tell same-named bodies apart left out, since they
+    /// shift whenever one such body comes or goes); the bodies of a name that repeats add up.
     pub fn by_function(&self) -> BTreeMap<String, u64> {
         let mut functions = BTreeMap::new();
         for f in &self.functions {
@@ -97,5 +106,20 @@ impl Side {
             .iter()
             .find(|(n, _)| n == name)
             .map_or(0, |(_, bytes)| *bytes)
+    }
+}
+
+/// `write_char.67` → `write_char`: the number the linker or optimiser appends to tell bodies of the
+/// same name apart; it says nothing about the function and changes with unrelated code.
+fn without_number(name: &str) -> &str {
+    match name.rsplit_once('.') {
+        Some((stem, number))
+            if !stem.is_empty()
+                && !number.is_empty()
+                && number.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            stem
+        }
+        _ => name,
     }
 }

@@ -145,6 +145,26 @@ fn an_artifact_missing_from_the_base_is_all_added() {
 }
 
 #[test]
+fn numbered_bodies_of_one_name_are_one_function() {
+    let renamed = |number: &str| {
+        let bytes = wat::parse_str(format!(
+            "(module (func $write_char.{number} {}) (func $write_char.{number}9 {}))",
+            body(3),
+            body(4)
+        ))
+        .unwrap();
+        let attribution = attribute(&bytes, "demo").unwrap();
+        Side::of(Sizes::default(), &attribution, &attribution)
+    };
+    let diff = ArtifactDiff::between("demo", "demo", Some(&renamed("67")), &renamed("69"));
+    assert!(diff.functions.is_empty(), "{:?}", diff.functions);
+    assert_eq!(
+        renamed("1").by_function(),
+        BTreeMap::from([("write_char".to_owned(), body_bytes(3) + body_bytes(4))])
+    );
+}
+
+#[test]
 fn generic_arguments_collapse_but_qualified_paths_stay() {
     for (name, key) in [
         (

@@ -46,25 +46,10 @@ pub fn prefix(sh: &Shell) -> anyhow::Result<String> {
     Ok(prefix.trim().to_owned())
 }
 
-/// Makes `dir` a detached worktree of the repository at `commit`, reusing it when it already is one.
-pub fn worktree_at(sh: &Shell, dir: &Path, commit: &str) -> anyhow::Result<()> {
+/// Makes `dir` a fresh detached worktree of the repository at `commit`, replacing what is there:
+/// its files are newer than any build of another commit, so cargo never takes one for the other.
+pub fn fresh_worktree(sh: &Shell, dir: &Path, commit: &str) -> anyhow::Result<()> {
     if dir.exists() {
-        let _at = sh.push_dir(dir);
-        let head = cmd!(sh, "git rev-parse HEAD")
-            .quiet()
-            .ignore_stderr()
-            .read();
-        let toplevel = cmd!(sh, "git rev-parse --show-toplevel")
-            .quiet()
-            .ignore_stderr()
-            .read();
-        let is_checkout = toplevel.is_ok_and(|top| Path::new(top.trim()) == dir);
-        if is_checkout && head.is_ok_and(|head| head.trim() == commit) {
-            return Ok(());
-        }
-    }
-    if dir.exists() {
-        // Left behind by an interrupted run: start it again.
         let _ = cmd!(sh, "git worktree remove --force {dir}")
             .quiet()
             .ignore_stderr()

@@ -18,6 +18,8 @@ pub struct Workspace {
     pub target_dir: PathBuf,
     /// Where optimised modules go: `<target-dir>/wasm-opt`, unless a base of `size-diff` keeps its own.
     pub opt_dir: PathBuf,
+    /// Where the artifacts are built: `<target-dir>/wasm-gate`; the bases of `size-diff` share another.
+    pub gate_dir: PathBuf,
     pub crates: BTreeMap<String, WasmCrate>,
 }
 
@@ -109,6 +111,7 @@ impl Workspace {
         Ok(Workspace {
             root: metadata.workspace_root.into(),
             opt_dir: target_dir.join("wasm-opt"),
+            gate_dir: target_dir.join("wasm-gate"),
             target_dir,
             crates,
         })
@@ -122,7 +125,7 @@ impl Workspace {
             BuildKind::Shipped => "shipped",
             BuildKind::Named => "named",
         };
-        self.target_dir.join("wasm-gate").join(name).join(kind)
+        self.gate_dir.join(name).join(kind)
     }
 
     /// Where cargo puts the unoptimised module of artifact `name`, built from `target`.

@@ -72,8 +72,10 @@ pub fn sides(
     Ok((base, sides.into_iter().flatten().collect()))
 }
 
-/// The base checked out in a worktree at `<dir>/checkout`, as a context whose builds share the
-/// working tree's target directory but keep their optimised modules apart.
+/// The base checked out in a worktree at `<dir>/checkout`, as a context whose builds go to the
+/// working tree's target directory: into one build directory all bases share (so dependencies
+/// compile once for all of them), apart from the working tree's own (which the workspace's crates of
+/// another commit would otherwise displace), with optimised modules of its own.
 fn checkout(cx: &Context, base: &BaseRef, dir: &std::path::Path) -> anyhow::Result<Context> {
     let checkout: PathBuf = dir.join("checkout");
     eprintln!(
@@ -81,7 +83,7 @@ fn checkout(cx: &Context, base: &BaseRef, dir: &std::path::Path) -> anyhow::Resu
         base.label(),
         checkout.display()
     );
-    git::worktree_at(&cx.sh, &checkout, &base.commit)
+    git::fresh_worktree(&cx.sh, &checkout, &base.commit)
         .with_context(|| format!("check out base `{}`", base.reference))?;
     let prefix = git::prefix(&cx.sh)?;
     let root = checkout.join(prefix);
@@ -91,7 +93,9 @@ fn checkout(cx: &Context, base: &BaseRef, dir: &std::path::Path) -> anyhow::Resu
             "pass another base with `--base REF`",
         )
     })?;
-    base_cx.workspace.target_dir = cx.workspace.target_dir.clone();
+    let target_dir = &cx.workspace.target_dir;
+    base_cx.workspace.target_dir = target_dir.clone();
+    base_cx.workspace.gate_dir = target_dir.join("size-diff").join("wasm-gate");
     base_cx.workspace.opt_dir = dir.join("wasm-opt");
     Ok(base_cx)
 }
