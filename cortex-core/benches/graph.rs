@@ -20,11 +20,7 @@ fn node_id(n: u64) -> NodeId {
 /// A fixed pseudo-random graph (xorshift), so every run and backend gets the same edges.
 fn fill(graph: &dyn GraphStore) {
     for n in 0..NODES {
-        let node = Node {
-            id: node_id(n),
-            label: "node".into(),
-            properties: Default::default(),
-        };
+        let node = Node::new(node_id(n), "node");
         graph.put_node(node).expect("put node");
     }
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
