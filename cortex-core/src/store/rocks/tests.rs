@@ -122,9 +122,7 @@ fn verify_indexes_names_dangling_unmirrored_and_mismatched_edges() {
     let [a, b, c, gone] = ["a", "b", "c", "gone"].map(NodeId::from_name);
     let store = RocksGraphStore::open(dir.path(), RocksOptions::default()).unwrap();
     for id in [a, b, c] {
-        store
-            .put_node(Node::new(id, "n"))
-            .unwrap();
+        store.put_node(Node::new(id, "n")).unwrap();
     }
     for (from, to) in [(a, b), (b, c)] {
         store
@@ -235,9 +233,7 @@ fn garbled_graph_records_are_reported_as_corrupt() {
     let (a, b) = (NodeId::from_name("a"), NodeId::from_name("b"));
     let store = RocksGraphStore::open(dir.path(), RocksOptions::default()).unwrap();
     for id in [a, b] {
-        store
-            .put_node(Node::new(id, "n"))
-            .unwrap();
+        store.put_node(Node::new(id, "n")).unwrap();
     }
     store
         .put_edge(Edge {

@@ -9,8 +9,8 @@ use std::fmt;
 
 use rocksdb::{Snapshot, DB};
 
-use super::events::{decode_record, BY_KIND, BY_SOURCE, BY_TIME, EVENTS};
 use super::encoding::decode_node;
+use super::events::{decode_record, BY_KIND, BY_SOURCE, BY_TIME, EVENTS};
 use super::graph::{index, IN, NODES, OUT};
 use super::{backend, family, keys};
 use crate::error::{Error, Result};
@@ -125,10 +125,7 @@ pub(super) fn graph_indexes(db: &DB) -> Result<IndexReport> {
     for (family, entries) in index::FAMILIES.into_iter().zip(expected) {
         indexes.push(compare(db, &snapshot, family, entries)?);
     }
-    Ok(IndexReport {
-        records,
-        indexes,
-    })
+    Ok(IndexReport { records, indexes })
 }
 
 /// Calls `each` with every entry of `name`, in key order, as of `snapshot`.

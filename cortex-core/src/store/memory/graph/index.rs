@@ -67,7 +67,9 @@ impl NodeIndex {
                     (Box::new(range(first)), rest)
                 }
                 _ if !any_of.is_empty() => (
-                    Box::new(Merged(any_of.into_iter().map(|s| range(s).peekable()).collect())),
+                    Box::new(Merged(
+                        any_of.into_iter().map(|s| range(s).peekable()).collect(),
+                    )),
                     &all_of,
                 ),
                 _ => (

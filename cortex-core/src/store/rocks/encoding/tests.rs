@@ -38,7 +38,11 @@ fn records() -> Vec<(Vec<u8>, Decode, u8)> {
         (encode_event(&event(None)), as_event, EVENT_VERSION),
         (encode_event(&event(Some(0))), as_event, EVENT_VERSION),
         (encode_node(&node()), as_node, NODE_VERSION),
-        (encode_node(&Node::new(NodeId([7; 32]), "x")), as_node, NODE_VERSION),
+        (
+            encode_node(&Node::new(NodeId([7; 32]), "x")),
+            as_node,
+            NODE_VERSION,
+        ),
         (version_1_node(), as_node, NODE_VERSION),
     ]
 }
@@ -124,7 +128,10 @@ fn unknown_versions_are_a_typed_error() {
 #[test]
 fn garbled_fields_are_corrupt() {
     let mut bad_utf8 = encode_node(&node());
-    let label = bad_utf8.windows(7).position(|w| w == b"\x06person").unwrap();
+    let label = bad_utf8
+        .windows(7)
+        .position(|w| w == b"\x06person")
+        .unwrap();
     bad_utf8[label + 1] = 0xff; // first byte of the label
     assert!(matches!(decode_node(&bad_utf8), Err(Error::Corrupt(_))));
 
@@ -134,7 +141,11 @@ fn garbled_fields_are_corrupt() {
     assert!(matches!(decode_node(&huge_len), Err(Error::Corrupt(_))));
 
     // Tags "ta" and "tb" made the same tag twice.
-    let mut repeated_tag = encode_node(&Node::new(NodeId([1; 32]), "l").with_tag("ta").with_tag("tb"));
+    let mut repeated_tag = encode_node(
+        &Node::new(NodeId([1; 32]), "l")
+            .with_tag("ta")
+            .with_tag("tb"),
+    );
     let at = repeated_tag.windows(2).position(|w| w == b"tb").unwrap();
     repeated_tag[at + 1] = b'a';
     match decode_node(&repeated_tag) {

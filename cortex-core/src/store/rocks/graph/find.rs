@@ -134,8 +134,9 @@ impl<'a> Finder<'a> {
             ids.extend(trailing_node(key).filter(|id| q.after.is_none_or(|a| *id > a)));
             iter.next();
         }
-        iter.status()
-            .map_err(backend("cannot scan the creation times of the RocksDB graph"))?;
+        iter.status().map_err(backend(
+            "cannot scan the creation times of the RocksDB graph",
+        ))?;
         ids.sort_unstable();
         Ok(Some(ids))
     }

@@ -124,6 +124,7 @@ pub(in crate::store::rocks) fn rebuild_if_missing(db: &DB, nodes: u64) -> Result
     }
     iter.status()
         .map_err(backend("cannot read the nodes of the RocksDB graph"))?;
-    db.write(batch)
-        .map_err(backend("cannot write the rebuilt node indexes of the RocksDB graph"))
+    db.write(batch).map_err(backend(
+        "cannot write the rebuilt node indexes of the RocksDB graph",
+    ))
 }

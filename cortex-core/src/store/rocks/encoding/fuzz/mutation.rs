@@ -5,7 +5,9 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::Index;
 
-use super::super::{decode_node, encode_event, encode_node, put_varint, EVENT_VERSION, NODE_VERSION};
+use super::super::{
+    decode_node, encode_event, encode_node, put_varint, EVENT_VERSION, NODE_VERSION,
+};
 use crate::event::{Event, EventId, NodeId};
 use crate::graph::Node;
 
@@ -99,7 +101,10 @@ fn node_fields(node: &Node, old: bool) -> Vec<Field> {
             fields.push(Field::prefixed(Kind::Text, tag.as_bytes()));
         }
     }
-    fields.push(Field::plain(Kind::Varint, varint(node.properties.len() as u64)));
+    fields.push(Field::plain(
+        Kind::Varint,
+        varint(node.properties.len() as u64),
+    ));
     for (key, value) in &node.properties {
         fields.push(Field::prefixed(Kind::Text, key.as_bytes()));
         fields.push(Field::prefixed(Kind::Text, value.as_bytes()));
@@ -142,17 +147,19 @@ pub(super) fn record() -> impl Strategy<Value = Vec<Field>> {
         proptest::collection::btree_set("\\PC{0,6}", 0..4),
         proptest::collection::btree_map("\\PC{0,6}", "\\PC{0,6}", 0..5),
     )
-        .prop_map(|((id, created_at, updated_at, old), label, tags, properties)| {
-            let node = Node {
-                id: NodeId(id),
-                label,
-                tags,
-                properties,
-                created_at,
-                updated_at,
-            };
-            node_fields(&node, old)
-        });
+        .prop_map(
+            |((id, created_at, updated_at, old), label, tags, properties)| {
+                let node = Node {
+                    id: NodeId(id),
+                    label,
+                    tags,
+                    properties,
+                    created_at,
+                    updated_at,
+                };
+                node_fields(&node, old)
+            },
+        );
     prop_oneof![event, node]
 }
 
