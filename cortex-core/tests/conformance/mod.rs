@@ -6,6 +6,7 @@ pub mod events;
 pub mod find_nodes;
 pub mod graph;
 pub mod mix;
+pub mod node_oracle;
 pub mod oracle;
 pub mod paths;
 pub mod queries;
