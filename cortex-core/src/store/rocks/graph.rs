@@ -3,6 +3,8 @@
 
 mod find;
 pub(super) mod index;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeSet;
 use std::fmt;

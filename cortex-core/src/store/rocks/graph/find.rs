@@ -114,8 +114,8 @@ impl<'a> Finder<'a> {
         Ok(())
     }
 
-    /// The ids created inside the query's window, sorted, when there are no more than `than`
-    /// (and no more than the cap); `None` when there are more.
+    /// The ids created inside the query's window, sorted, when it holds fewer than `than` entries
+    /// (and no more than the cap); `None` when it holds more.
     fn window_ids(&self, than: usize) -> Result<Option<Vec<NodeId>>> {
         let q = self.query.query;
         let mut read = ReadOptions::default();
@@ -127,10 +127,13 @@ impl<'a> Finder<'a> {
             .raw_iterator_cf_opt(family(self.db, index::BY_CREATED)?, read);
         iter.seek(q.since.unwrap_or(0).to_be_bytes());
         let mut ids = Vec::new();
+        // Entries before the cursor count too: they are read all the same.
+        let mut entries = 0;
         while let Some(key) = iter.key() {
-            if ids.len() >= than.min(SIZE_CAP) {
+            if entries >= than.min(SIZE_CAP) {
                 return Ok(None);
             }
+            entries += 1;
             ids.extend(trailing_node(key).filter(|id| q.after.is_none_or(|a| *id > a)));
             iter.next();
         }
