@@ -152,6 +152,10 @@ impl<'q> PreparedQuery<'q> {
     }
 
     /// True when `node` satisfies every criterion but `limit`, checked on the node itself.
+    #[cfg_attr(
+        not(all(not(target_family = "wasm"), feature = "native")),
+        allow(dead_code)
+    )] // used by RocksDB, which checks each candidate against its record
     pub(crate) fn matches(&self, node: &Node) -> bool {
         let q = self.query;
         let words = if q.text.is_some() {
