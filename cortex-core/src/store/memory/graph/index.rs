@@ -61,25 +61,36 @@ impl NodeIndex {
         }
         all_of.sort_by_key(|ids| ids.len());
         let any_len: usize = any_of.iter().map(|ids| ids.len()).sum();
-        let (candidates, probes): (Box<dyn Iterator<Item = &NodeId>>, &[&BTreeSet<NodeId>]) =
+        let (candidates, size, probes): (Box<dyn Iterator<Item = &NodeId>>, _, _) =
             match all_of.split_first() {
                 Some((first, rest)) if any_of.is_empty() || first.len() <= any_len => {
-                    (Box::new(range(first)), rest)
+                    (Box::new(range(first)), first.len(), rest)
                 }
                 _ if !any_of.is_empty() => (
                     Box::new(Merged(
                         any_of.into_iter().map(|s| range(s).peekable()).collect(),
                     )),
-                    &all_of,
+                    any_len,
+                    &all_of[..],
                 ),
                 _ => (
                     Box::new(nodes.range((lower, Bound::Unbounded)).map(|(id, _)| id)),
-                    &[],
+                    nodes.len(),
+                    &[][..],
                 ),
             };
+        // A set not much larger than the candidates is walked beside them (a merge); a far larger
+        // one is looked up, so its size does not count.
+        let mut probes: Vec<Probe> = probes
+            .iter()
+            .map(|ids| match ids.len() / size.max(1) {
+                0..WALK_RATIO => Probe::Walk(range(ids).peekable()),
+                _ => Probe::Look(ids),
+            })
+            .collect();
         let mut found = Vec::new();
         for id in candidates {
-            if !probes.iter().all(|ids| ids.contains(id)) {
+            if !probes.iter_mut().all(|probe| probe.holds(id)) {
                 continue;
             }
             let Some(node) = nodes.get(id) else { continue };
@@ -92,6 +103,28 @@ impl NodeIndex {
             }
         }
         found
+    }
+}
+
+/// How many times larger than the candidates an id set may be and still be walked beside them.
+const WALK_RATIO: usize = 8;
+
+/// An id set the candidates are checked against, in ascending order.
+enum Probe<'a> {
+    Walk(Peekable<Range<'a, NodeId>>),
+    Look(&'a BTreeSet<NodeId>),
+}
+
+impl Probe<'_> {
+    /// Whether the set holds `id`; each call must ask for a larger id than the one before.
+    fn holds(&mut self, id: &NodeId) -> bool {
+        match self {
+            Probe::Walk(ids) => {
+                while ids.next_if(|next| *next < id).is_some() {}
+                ids.peek() == Some(&id)
+            }
+            Probe::Look(ids) => ids.contains(id),
+        }
     }
 }
 

@@ -18,7 +18,7 @@ use crate::store::rocks::{backend, family, keys};
 type Snapshot<'a> = SnapshotWithThreadMode<'a, DB>;
 
 /// How far an index scan is counted to size it up: beyond this, scans are equally large.
-const SIZE_CAP: usize = 256;
+const SIZE_CAP: usize = 64;
 /// Steps an index scan takes forward before it seeks instead: stepping is cheaper while ids interleave.
 const STEPS_BEFORE_SEEK: usize = 8;
 
