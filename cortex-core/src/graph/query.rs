@@ -1,6 +1,6 @@
 //! `NodeQuery`, what `GraphStore::find_nodes` selects by, and the checked form the stores plan with.
 
-use super::words::{node_words, words};
+use super::words::{for_each_node_word, for_each_word, node_words};
 use super::Node;
 use crate::error::{Error, Result};
 use crate::event::{NodeId, Timestamp};
@@ -94,13 +94,16 @@ pub(crate) enum Term {
 }
 
 impl Term {
-    /// Every term `node` is indexed under, each once.
+    /// Every term `node` is indexed under; a word it holds more than once comes more than once.
     pub(crate) fn of(node: &Node) -> Vec<Term> {
         let mut terms = vec![Term::Label(node.label.clone())];
-        terms.extend(node.tags.iter().cloned().map(Term::Tag));
-        let properties = node.properties.iter();
-        terms.extend(properties.map(|(k, v)| Term::Property(k.clone(), v.clone())));
-        terms.extend(node_words(node).into_iter().map(Term::Word));
+        for tag in &node.tags {
+            terms.push(Term::Tag(tag.clone()));
+        }
+        for (key, value) in &node.properties {
+            terms.push(Term::Property(key.clone(), value.clone()));
+        }
+        for_each_node_word(node, &mut |word| terms.push(Term::Word(word)));
         terms
     }
 }
@@ -121,7 +124,7 @@ impl<'q> PreparedQuery<'q> {
         all_of.extend(properties.map(|(key, value)| Term::Property(key, value)));
         if let Some(text) = &query.text {
             let before = all_of.len();
-            all_of.extend(words(text).map(Term::Word));
+            for_each_word(text, &mut |word| all_of.push(Term::Word(word)));
             if all_of.len() == before {
                 return Err(Error::InvalidInput(format!(
                     "query text {text:?} has no word in it; give letters or digits, or no text"

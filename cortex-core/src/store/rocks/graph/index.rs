@@ -57,7 +57,7 @@ pub(super) fn created(at: Timestamp, id: &NodeId) -> Vec<u8> {
     key
 }
 
-/// Every (family, key) `node` is indexed under.
+/// Every (family, key) `node` is indexed under, each once, in order.
 pub(in crate::store::rocks) fn entries(node: &Node) -> Vec<(&'static str, Vec<u8>)> {
     let mut entries: Vec<_> = Term::of(node)
         .iter()
@@ -68,6 +68,9 @@ pub(in crate::store::rocks) fn entries(node: &Node) -> Vec<(&'static str, Vec<u8
         })
         .collect();
     entries.push((BY_CREATED, created(node.created_at, &node.id)));
+    // A word the node holds twice is one entry.
+    entries.sort_unstable();
+    entries.dedup();
     entries
 }
 
