@@ -24,11 +24,8 @@ fn put_node(handle: i32, id_ptr: i32, label_ptr: i32, label_len: i32) -> Outcome
     let store = registry::get(handle)?;
     let id = Region::fixed(id_ptr, 32, "node id")?;
     let label = Region::new(label_ptr, label_len, "label")?;
-    store.graph.put_node(Node {
-        id: NodeId(id.read_id()?),
-        label: label.read_str("label")?,
-        properties: Default::default(),
-    })?;
+    let node = Node::new(NodeId(id.read_id()?), label.read_str("label")?);
+    store.graph.put_node(node)?;
     Ok(0)
 }
 
