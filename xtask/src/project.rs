@@ -5,6 +5,7 @@ pub mod apt;
 pub mod budget;
 pub mod context;
 pub mod libclang;
+pub mod python_host;
 pub mod toolchain;
 pub mod workspace;
 

@@ -6,8 +6,8 @@ mod common;
 
 use common::core_module::fresh;
 use xtask::runtime::cortex_abi::{
-    decode_events, decode_reached, CortexAbi, E_BAD_HANDLE, E_BAD_POINTER, E_BUFFER_SMALL,
-    E_INVALID, E_MISSING_NODE,
+    decode_events, decode_reached, CortexAbi, ABI_VERSION, E_BAD_HANDLE, E_BAD_POINTER,
+    E_BUFFER_SMALL, E_INVALID, E_MISSING_NODE,
 };
 
 /// Pointer/length pairs the ABI must refuse with CORTEX_E_BAD_POINTER, for a buffer of `len` bytes.
@@ -130,7 +130,7 @@ impl Fixture {
 #[test]
 fn every_export_answers_good_input() {
     let mut abi = fresh();
-    assert_eq!(abi.abi_version().unwrap(), 1);
+    assert_eq!(abi.abi_version().unwrap(), ABI_VERSION);
     let out = abi.put(&[0; 64]).unwrap();
     assert_eq!(
         abi.last_error(out, 64).unwrap(),
@@ -150,7 +150,7 @@ fn every_export_answers_good_input() {
     let written = abi
         .query_kind(f.handle, (tick, 4), (f.out, OUT_CAP))
         .unwrap();
-    assert_eq!(written, 8 + 8 + 32 + 4);
+    assert_eq!(written, 8 + 8 + 32 + 8 + (4 + 4) + 4);
     let records = decode_events(&abi.read(f.out, written as usize).unwrap()).unwrap();
     assert_eq!(
         (records[0].id, records[0].source, records[0].payload.len()),
