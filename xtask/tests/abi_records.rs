@@ -77,7 +77,8 @@ impl Fixture {
 #[test]
 fn queries_honour_every_field_of_the_filter() {
     let mut f = fixture();
-    let cases: Vec<(Filter, Box<dyn Fn(&NewEventRecord) -> bool>)> = vec![
+    type Keep = Box<dyn Fn(&NewEventRecord) -> bool>;
+    let cases: Vec<(Filter, Keep)> = vec![
         (Filter::default(), Box::new(|_| true)),
         (Filter::kinds(&["a.x", "b"]), Box::new(|e| e.kind != "a.y")),
         (
@@ -217,7 +218,7 @@ fn nodes_edges_and_paths_round_trip() {
     );
     let written = f.abi.edges(f.h, ptr[0], 0, (0, 0), f.out).unwrap();
     let mut edges = decode_edges(&f.abi.read(f.out.0, written as usize).unwrap()).unwrap();
-    edges.sort_by(|a, b| a.1.cmp(&b.1));
+    edges.sort_by_key(|e| e.1);
     assert_eq!(
         edges,
         [

@@ -322,7 +322,12 @@ pub fn decode_events(bytes: &[u8]) -> Result<Vec<EventRecord>> {
     let mut records = Vec::new();
     while !r.0.is_empty() {
         let (id, timestamp) = (r.u64()?, r.u64()?);
-        let (source, parent, kind, payload) = r.new_event()?;
+        let NewEventRecord {
+            source,
+            parent,
+            kind,
+            payload,
+        } = r.new_event()?;
         records.push(EventRecord {
             id,
             timestamp,
@@ -375,13 +380,7 @@ pub fn decode_new_events(bytes: &[u8]) -> Result<Vec<NewEventRecord>> {
     let mut r = Fields(bytes);
     let mut records = Vec::new();
     while !r.0.is_empty() {
-        let (source, parent, kind, payload) = r.new_event()?;
-        records.push(NewEventRecord {
-            source,
-            parent,
-            kind,
-            payload,
-        });
+        records.push(r.new_event()?);
     }
     Ok(records)
 }
@@ -537,10 +536,15 @@ impl Fields<'_> {
     fn str(&mut self) -> Result<String> {
         String::from_utf8(self.bytes()?).context("a record string is not UTF-8")
     }
-    fn new_event(&mut self) -> Result<([u8; 32], Option<u64>, String, Vec<u8>)> {
+    fn new_event(&mut self) -> Result<NewEventRecord> {
         let source = self.id()?;
         let parent = Some(self.u64()?).filter(|&p| p != u64::MAX);
-        Ok((source, parent, self.str()?, self.bytes()?))
+        Ok(NewEventRecord {
+            source,
+            parent,
+            kind: self.str()?,
+            payload: self.bytes()?,
+        })
     }
 }
 
