@@ -1,4 +1,5 @@
-//! Event store speed, memory against RocksDB: single appends, batches of 1,000, and kind queries over 1 M events.
+//! Event store speed, memory against RocksDB: single appends, batches of 1,000, and kind queries over 1 M
+//! events, by one kind and by a prefix pattern over every kind.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -70,7 +71,9 @@ fn append_batch(c: &mut Criterion) {
     group.finish();
 }
 
-/// One page of a kind from the middle of a 1 M event log, and a whole kind (100 k events).
+/// One page of a kind from the middle of a 1 M event log, the same page by a prefix pattern that
+/// matches all ten kinds (ten index ranges merged, the most a pattern here can cost), and a whole
+/// kind (100 k events).
 fn query_by_kind(c: &mut Criterion) {
     let mut group = c.benchmark_group("query_by_kind_1m");
     for (name, store, _dir) in backends() {
@@ -88,6 +91,23 @@ fn query_by_kind(c: &mut Criterion) {
         group.throughput(Throughput::Elements(PAGE as u64));
         group.bench_function(format!("{name}/page_of_{PAGE}"), |b| {
             b.iter(|| black_box(store.query(&page).expect("query")))
+        });
+        let prefix_page = EventFilter {
+            kinds: vec!["kind-*".into()],
+            ..page.clone()
+        };
+        group.throughput(Throughput::Elements(PAGE as u64));
+        group.bench_function(format!("{name}/prefix_page_of_{PAGE}"), |b| {
+            b.iter(|| black_box(store.query(&prefix_page).expect("query")))
+        });
+        // Three kinds by three prefixes: under half the log, so memory merges their lists too.
+        let three_prefixes = EventFilter {
+            kinds: vec!["kind-1*".into(), "kind-2*".into(), "kind-3*".into()],
+            ..page.clone()
+        };
+        group.throughput(Throughput::Elements(PAGE as u64));
+        group.bench_function(format!("{name}/three_prefixes_page_of_{PAGE}"), |b| {
+            b.iter(|| black_box(store.query(&three_prefixes).expect("query")))
         });
         let all = EventFilter {
             kinds: vec!["kind-3".into()],

@@ -18,7 +18,8 @@
  *   new event   source id | parent u64 (UINT64_MAX: none) | kind str | payload bytes
  *   event       id u64 | timestamp u64 (ms since the epoch) | new event
  *   filter      flags u32 | source id | since u64 | until u64 | after u64 | limit u32 | kinds strs
- *               (flags: which fixed fields apply, CORTEX_FILTER_*; no kinds = every kind;
+ *               (flags: which fixed fields apply, CORTEX_FILTER_*; no kinds = every kind; a kind
+ *               may be a pattern: "*" is every kind, "sensor.*" every kind starting "sensor.";
  *               since inclusive, until exclusive, after = only ids greater than it)
  *   node in     id | label str | u32 count, then (key str, value str) per property | tags strs
  *               (tags must be empty in this version)
@@ -71,6 +72,9 @@ extern "C" {
 #define CORTEX_POLICY_DROP_OLDEST 1
 #define CORTEX_POLICY_DROP_NEWEST 2
 #define CORTEX_POLICY_ERROR 3
+#define CORTEX_POLICY_COALESCE 4
+/* policy_arg = n: while the queue is full, one new event in every n is kept. */
+#define CORTEX_POLICY_SAMPLE 5
 
 /* Module. */
 
@@ -153,15 +157,18 @@ int32_t cortex_shortest_path(int32_t store, int32_t from_ptr, int32_t to_ptr, in
 
 /* A bus handle; capacity >= 1 events per subscriber; policy_arg is for policies with a parameter. */
 int32_t cortex_bus_open(int32_t capacity, int32_t policy, int32_t policy_arg);
-/* Publishes consecutive new-event records in order; the count accepted (the first refusal stops). */
+/* Publishes consecutive new-event records in order under one lock; the count accepted (the first
+ * refusal stops; CORTEX_E_FULL when it was the first record). */
 int32_t cortex_bus_publish(int32_t bus, int32_t in_ptr, int32_t in_len);
-/* A receiver handle for the filter's matches (kinds and source only); policy CORTEX_POLICY_BUS. */
+/* A receiver handle for the filter's matches (kinds and source only), under its own policy or,
+ * with CORTEX_POLICY_BUS, the bus's. */
 int32_t cortex_bus_subscribe(int32_t bus, int32_t filter_ptr, int32_t filter_len, int32_t policy,
                              int32_t policy_arg);
 /* Bytes of whole new-event records written (0: none waiting). */
 int32_t cortex_bus_poll(int32_t receiver, int32_t out_ptr, int32_t out_cap);
 /* Bytes of u64 counters written. A bus: published, delivered, dropped_oldest, dropped_newest,
- * rejected, unrouted. A receiver: queued, delivered, dropped_oldest, dropped_newest. */
+ * rejected, unrouted, coalesced, sampled_out. A receiver: queued, delivered, dropped_oldest,
+ * dropped_newest, coalesced, sampled_out. Later versions only append counters. */
 int32_t cortex_bus_stats(int32_t bus_or_receiver, int32_t out_ptr, int32_t out_cap);
 /* Closes the bus: 0. Its receivers still drain what they hold. */
 int32_t cortex_bus_close(int32_t bus);

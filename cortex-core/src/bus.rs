@@ -4,28 +4,32 @@
 //! sensor loop, a wasm host through the C ABI, another task) need no store, and ids and timestamps are
 //! given once, by whichever store a subscriber feeds (`EventBus::feed`).
 //!
-//! Each subscriber has its own `VecDeque` behind one std `Mutex` (never held across an `.await`), and
-//! `tokio::sync::Notify` wakes receivers and blocked publishers. A tokio `mpsc` channel can only wait or
-//! fail when full and a `broadcast` one only lets readers lag, so neither could drop the oldest or the
-//! newest per subscriber and count it. Needing only `sync` and `rt`, the bus runs on a current-thread
+//! Each subscriber has its own `VecDeque` behind one std `Mutex` (never held across an `.await`); a
+//! receiver parks its task's waker in its slot, and `tokio::sync::Notify` wakes blocked publishers. A
+//! tokio `mpsc` channel can only wait or fail when full and a `broadcast` one only lets readers lag, so
+//! neither could drop, replace or sample queued events per subscriber and count it. Needing only `sync` and `rt`, the bus runs on a current-thread
 //! runtime inside wasm as well as on the multi-threaded one natively.
 
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::Notify;
 
 use crate::error::{Error, Result};
 use crate::event::{EventFilter, NewEvent};
+use crate::kind_pattern::validate_kind_patterns;
+use crate::store::validate::refuse_wildcard;
 
 mod feed;
+mod offer;
 mod receiver;
 #[cfg(test)]
 mod tests;
 
+use offer::{Offer, Slot};
 pub use receiver::BusReceiver;
 
-/// What `publish` does when a matching subscriber's queue already holds `capacity` events.
+/// What `publish` does when a matching subscriber's queue already holds `capacity` events. The bus
+/// has one (the default of its subscribers); `EventBus::subscribe_with` gives a subscriber its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BackpressurePolicy {
     /// Wait until every matching subscriber has room (`try_publish` fails with `Error::Full` instead).
@@ -36,6 +40,14 @@ pub enum BackpressurePolicy {
     DropNewest,
     /// Reject the whole publish with `Error::Full`; no subscriber receives the event.
     Error,
+    /// Keep at most one queued event per key (kind and source): a new event replaces the queued one
+    /// with its key in place, full or not; when the queue is full and none shares its key, the oldest
+    /// queued event makes room. For state where only the latest value of each source matters.
+    Coalesce,
+    /// While the queue is full, keep one new event in every `n` (the `n`-th, `2n`-th, … met by a full
+    /// queue; the oldest queued event makes room) and discard the others; 0 is taken as 1, which is
+    /// `DropOldest`. For high-rate streams a slow reader may thin out.
+    Sample(u32),
 }
 
 /// Counters of one bus since it was created.
@@ -45,11 +57,16 @@ pub struct BusStats {
     pub published: u64,
     /// Events handed to receivers by `recv`/`try_recv`, over all subscribers.
     pub delivered: u64,
-    /// Queued events discarded to make room (`DropOldest`), over all subscribers.
+    /// Queued events discarded to make room (`DropOldest`, `Coalesce`, `Sample`), over all subscribers.
     pub dropped_oldest: u64,
     /// New events a full subscriber did not get (`DropNewest`), over all subscribers.
     pub dropped_newest: u64,
-    /// Publishes refused with `Error::Full` (policy `Error`, or `try_publish` under `Block`).
+    /// Queued events replaced in place by a newer one with the same kind and source (`Coalesce`).
+    pub coalesced: u64,
+    /// New events a full subscriber skipped as not the one in `n` it keeps (`Sample`).
+    pub sampled_out: u64,
+    /// Publishes refused with `Error::Full` (policy `Error`, or `try_publish` under `Block`), counting a
+    /// batch cut short by a full queue once.
     pub rejected: u64,
     /// Accepted publishes that no subscriber's filter matched, so nobody received them.
     pub unrouted: u64,
@@ -58,12 +75,14 @@ pub struct BusStats {
 /// Counters of one subscriber.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SubscriberStats {
-    /// Events put in this subscriber's queue.
+    /// Events put in this subscriber's queue (a coalesced one in place of its predecessor).
     pub queued: u64,
     /// Events taken out of the queue by `recv`/`try_recv`.
     pub delivered: u64,
     pub dropped_oldest: u64,
     pub dropped_newest: u64,
+    pub coalesced: u64,
+    pub sampled_out: u64,
 }
 
 /// A bounded multi-producer, multi-subscriber event bus. Clones share the same bus.
@@ -90,88 +109,9 @@ struct State {
     stats: BusStats,
 }
 
-#[derive(Debug)]
-struct Slot {
-    id: u64,
-    filter: EventFilter,
-    /// How many more events this subscriber takes (from `filter.limit`); `None` is unlimited.
-    wants: Option<usize>,
-    queue: VecDeque<NewEvent>,
-    stats: SubscriberStats,
-    ready: Arc<Notify>,
-}
-
-impl Slot {
-    fn accepts(&self, event: &NewEvent) -> bool {
-        self.wants != Some(0)
-            && self
-                .filter
-                .matches_kind_and_source(&event.kind, &event.source)
-    }
-}
-
-/// The outcome of offering an event to the current subscribers.
-enum Offer {
-    Accepted,
-    /// Policy `Block` and a matching queue is full: the event is handed back to wait with.
-    MustWait(NewEvent),
-}
-
-impl State {
-    fn offer(
-        &mut self,
-        event: NewEvent,
-        policy: BackpressurePolicy,
-        capacity: usize,
-    ) -> Result<Offer> {
-        if self.closed {
-            return Err(Error::Closed);
-        }
-        let full = |s: &Slot| s.queue.len() >= capacity;
-        if self
-            .subscribers
-            .iter()
-            .any(|s| s.accepts(&event) && full(s))
-        {
-            match policy {
-                BackpressurePolicy::Block => return Ok(Offer::MustWait(event)),
-                BackpressurePolicy::Error => {
-                    self.stats.rejected += 1;
-                    return Err(Error::Full { capacity });
-                }
-                BackpressurePolicy::DropOldest | BackpressurePolicy::DropNewest => {}
-            }
-        }
-        self.stats.published += 1;
-        let mut routed = false;
-        for slot in self.subscribers.iter_mut().filter(|s| s.accepts(&event)) {
-            routed = true;
-            if full(slot) {
-                if policy == BackpressurePolicy::DropNewest {
-                    slot.stats.dropped_newest += 1;
-                    self.stats.dropped_newest += 1;
-                    continue;
-                }
-                slot.queue.pop_front();
-                slot.stats.dropped_oldest += 1;
-                self.stats.dropped_oldest += 1;
-            }
-            slot.queue.push_back(event.clone());
-            slot.stats.queued += 1;
-            if let Some(wants) = slot.wants.as_mut() {
-                *wants -= 1;
-            }
-            slot.ready.notify_one();
-        }
-        if !routed {
-            self.stats.unrouted += 1;
-        }
-        Ok(Offer::Accepted)
-    }
-}
-
 impl EventBus {
-    /// A bus whose subscribers each queue at most `capacity` events (at least 1).
+    /// A bus whose subscribers each queue at most `capacity` events (at least 1), under `policy`
+    /// unless they choose their own.
     pub fn new(capacity: usize, policy: BackpressurePolicy) -> Self {
         let shared = Shared {
             capacity: capacity.max(1),
@@ -188,23 +128,23 @@ impl EventBus {
         self.shared.capacity
     }
 
+    /// The policy of subscribers that did not choose their own.
     pub fn policy(&self) -> BackpressurePolicy {
         self.shared.policy
     }
 
-    /// Offers `event` to every subscriber whose filter matches, applying the policy to full queues.
-    /// Under `Block` this waits for room; it fails with `Error::Closed` once the bus is closed.
+    /// Offers `event` to every subscriber whose filter matches, applying each one's policy to its full
+    /// queue. A full queue under `Block` makes this wait for room; it fails with `Error::Closed` once
+    /// the bus is closed, and with `Error::InvalidKind` for a kind holding `*` (the store it feeds
+    /// checks the rest of the kind rule).
     pub async fn publish(&self, event: NewEvent) -> Result<()> {
+        refuse_wildcard(&event.kind)?;
         let mut event = event;
         loop {
             // Registered before looking at the queues, so room made after the check still wakes us.
             let mut room = std::pin::pin!(self.shared.room.notified());
             room.as_mut().enable();
-            match self
-                .shared
-                .lock()
-                .offer(event, self.shared.policy, self.shared.capacity)?
-            {
+            match self.shared.lock().offer(event, self.shared.capacity)? {
                 Offer::Accepted => return Ok(()),
                 Offer::MustWait(returned) => event = returned,
             }
@@ -212,10 +152,11 @@ impl EventBus {
         }
     }
 
-    /// `publish` without waiting: under `Block`, a full matching queue is `Error::Full`.
+    /// `publish` without waiting: a full matching queue under `Block` is `Error::Full`.
     pub fn try_publish(&self, event: NewEvent) -> Result<()> {
+        refuse_wildcard(&event.kind)?;
         let mut state = self.shared.lock();
-        match state.offer(event, self.shared.policy, self.shared.capacity)? {
+        match state.offer(event, self.shared.capacity)? {
             Offer::Accepted => Ok(()),
             Offer::MustWait(_) => {
                 state.stats.rejected += 1;
@@ -226,41 +167,69 @@ impl EventBus {
         }
     }
 
-    /// Receives every event published from now on whose kind and source match `filter`; `filter.limit`
-    /// ends the subscription after that many. Bus events have no id or timestamp yet, so a filter with
-    /// `since`, `until` or `after` is rejected rather than silently ignored.
+    /// Offers `events` in order under one lock, so no other publish lands between them, and returns
+    /// how many were accepted. Without waiting: it stops at the first event a full queue refuses
+    /// (under `Error`, or `Block`) and the caller may retry from there. Every kind is checked before
+    /// any event is offered, so a kind holding `*` is `Error::InvalidKind` with nothing published.
+    pub fn publish_batch(&self, events: impl IntoIterator<Item = NewEvent>) -> Result<usize> {
+        let events: Vec<NewEvent> = events.into_iter().collect();
+        for event in &events {
+            refuse_wildcard(&event.kind)?;
+        }
+        let mut state = self.shared.lock();
+        if state.closed {
+            return Err(Error::Closed);
+        }
+        let mut accepted = 0;
+        for event in events {
+            match state.offer(event, self.shared.capacity) {
+                Ok(Offer::Accepted) => accepted += 1,
+                Ok(Offer::MustWait(_)) => {
+                    state.stats.rejected += 1;
+                    break;
+                }
+                Err(Error::Full { .. }) => break,
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(accepted)
+    }
+
+    /// Receives every event published from now on whose kind and source match `filter`, under the bus's
+    /// policy; `filter.limit` ends the subscription after that many. Bus events have no id or timestamp
+    /// yet, so a filter with `since`, `until` or `after` is rejected rather than silently ignored, and
+    /// a malformed kind pattern is `Error::InvalidKind`.
     pub fn subscribe(&self, filter: EventFilter) -> Result<BusReceiver> {
+        self.subscribe_with(filter, self.shared.policy)
+    }
+
+    /// `subscribe` with this subscriber's own backpressure policy instead of the bus's.
+    pub fn subscribe_with(
+        &self,
+        filter: EventFilter,
+        policy: BackpressurePolicy,
+    ) -> Result<BusReceiver> {
         if filter.since.is_some() || filter.until.is_some() || filter.after.is_some() {
             return Err(Error::InvalidInput(
                 "bus events are not stamped yet: filter them by kind and source only".into(),
             ));
         }
+        validate_kind_patterns(&filter.kinds)?;
         let mut state = self.shared.lock();
         if state.closed {
             return Err(Error::Closed);
         }
         let id = state.next_subscriber;
         state.next_subscriber += 1;
-        let ready = Arc::new(Notify::new());
-        let wants = filter.limit;
-        state.subscribers.push(Slot {
-            id,
-            filter,
-            wants,
-            queue: VecDeque::new(),
-            stats: SubscriberStats::default(),
-            ready: Arc::clone(&ready),
-        });
-        Ok(BusReceiver::new(Arc::clone(&self.shared), id, ready))
+        state.subscribers.push(Slot::new(id, filter, policy));
+        Ok(BusReceiver::new(Arc::clone(&self.shared), id))
     }
 
     /// Refuses further publishes and subscriptions; receivers still drain what is queued, then end.
     pub fn close(&self) {
         let mut state = self.shared.lock();
         state.closed = true;
-        for slot in &state.subscribers {
-            slot.ready.notify_one();
-        }
+        state.subscribers.iter_mut().for_each(Slot::wake);
         self.shared.room.notify_waiters();
     }
 

@@ -7,7 +7,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// An event kind was empty or longer than [`crate::event::MAX_KIND_LEN`] bytes.
+    /// An event kind was empty, longer than [`crate::event::MAX_KIND_LEN`] bytes or held a `*`, or a
+    /// kind pattern held a `*` before its end.
     #[error("invalid event kind: {0}")]
     InvalidKind(String),
     /// A payload exceeded the store's configured limit.

@@ -4,7 +4,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
-// The kind rule lives with the other input rules; this is its public name.
+// The kind pattern rule lives with its matcher, the kind rule with the other input rules; these are their public names.
+pub use crate::kind_pattern::validate_kind_patterns;
 pub use crate::store::validate::validate_kind;
 
 /// Longest accepted event kind, in bytes.
@@ -44,7 +45,10 @@ pub struct NewEvent {
 /// Which events a query or subscription selects; every set field must match.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventFilter {
-    /// Any of these kinds (empty: every kind).
+    /// Any of these kinds or kind patterns (empty: every kind). `*` alone matches every kind, a
+    /// pattern ending in `*` every kind starting with the text before it (`sensor.*` matches
+    /// `sensor.mic`, not `sensor`), anything else one kind exactly. A `*` elsewhere is an
+    /// `Error::InvalidKind` from `query`, `EventStore::try_subscribe` and `EventBus::subscribe`.
     pub kinds: Vec<String>,
     pub source: Option<NodeId>,
     /// Inclusive lower bound on the timestamp.
@@ -117,7 +121,7 @@ impl EventFilter {
     /// True when `kind` and `source` satisfy `kinds` and `source`: all of a filter that applies to an
     /// event not stamped yet, which is what the bus routes by.
     pub(crate) fn matches_kind_and_source(&self, kind: &str, source: &NodeId) -> bool {
-        (self.kinds.is_empty() || self.kinds.iter().any(|k| k == kind))
+        crate::kind_pattern::matches_any(&self.kinds, kind)
             && self.source.is_none_or(|s| s == *source)
     }
 }

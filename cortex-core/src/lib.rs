@@ -4,6 +4,7 @@ pub mod bus;
 pub mod error;
 pub mod event;
 pub mod graph;
+mod kind_pattern;
 pub mod store;
 
 #[cfg(all(target_family = "wasm", feature = "wasm"))]

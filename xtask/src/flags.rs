@@ -20,6 +20,8 @@ pub enum Command {
     Run(Run),
     /// Attribute an artifact's optimised bytes to functions, crates and sections.
     SizeWhy(SizeWhy),
+    /// The accepted sizes at every commit that changed size-baseline.json, as a table or a chart.
+    SizeHistory(SizeHistory),
     /// Install what the tests need (wasm target, libclang), then run the whole suite with cargo-nextest.
     Test(Test),
 }
@@ -66,6 +68,23 @@ pub struct SizeWhy {
     /// Group the code bytes by function or by crate.
     #[arg(long, value_enum, default_value_t = By::Function)]
     pub by: By,
+    /// Write a self-contained HTML report instead (treemap, search, sizes against the budget), to
+    /// PATH or <target-dir>/size-report/<artifact>.html.
+    #[arg(long, value_name = "PATH", num_args = 0..=1)]
+    pub html: Option<Option<std::path::PathBuf>>,
+}
+
+#[derive(Debug, Args)]
+pub struct SizeHistory {
+    /// Only this artifact or crate (repeatable); every artifact the history records by default.
+    #[arg(short = 'p', long = "package", value_name = "NAME")]
+    pub packages: Vec<String>,
+    /// Also write a line chart of the sizes over the commits, with the budgets, to this SVG file.
+    #[arg(long, value_name = "PATH")]
+    pub svg: Option<std::path::PathBuf>,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

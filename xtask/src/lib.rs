@@ -4,7 +4,7 @@
 //! module that imports back:
 //!
 //! 1. the commands, one file each, reading like `--help`: [`wasm`], [`size_check`], [`run`],
-//!    [`size_why`], [`test`] (their flags in [`flags`]);
+//!    [`size_why`], [`size_history`], [`test`] (their flags in [`flags`]);
 //! 2. the subsystems they share: the size [`gate`], byte [`attribution`], and the embedded
 //!    [`runtime`] with the behaviour check;
 //! 3. the artifact [`pipeline`]: build, optimise, measure;
@@ -15,6 +15,7 @@ pub mod flags;
 
 pub mod run;
 pub mod size_check;
+pub mod size_history;
 pub mod size_why;
 pub mod test;
 pub mod wasm;

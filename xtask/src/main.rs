@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Command::SizeCheck(cmd) => cmd.run(&cx),
         Command::Run(cmd) => cmd.run(&cx),
         Command::SizeWhy(cmd) => cmd.run(&cx),
+        Command::SizeHistory(cmd) => cmd.run(&cx),
         Command::Test(cmd) => cmd.run(&cx),
     });
     match result {

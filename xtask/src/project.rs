@@ -3,6 +3,7 @@
 
 pub mod apt;
 pub mod budget;
+pub mod chromium;
 pub mod context;
 pub mod libclang;
 pub mod python_host;

@@ -7,6 +7,7 @@ pub mod abi_session;
 pub mod behaviour;
 pub mod cortex_abi;
 pub mod engine;
+pub mod wasi;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]

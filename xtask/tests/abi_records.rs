@@ -82,6 +82,11 @@ fn queries_honour_every_field_of_the_filter() {
         (Filter::default(), Box::new(|_| true)),
         (Filter::kinds(&["a.x", "b"]), Box::new(|e| e.kind != "a.y")),
         (
+            Filter::kinds(&["a.*"]),
+            Box::new(|e| e.kind.starts_with("a.")),
+        ),
+        (Filter::kinds(&["*"]), Box::new(|_| true)),
+        (
             Filter {
                 source: Some([2; 32]),
                 ..Filter::kinds(&["b"])
@@ -143,7 +148,7 @@ fn queries_honour_every_field_of_the_filter() {
 fn a_batch_is_all_or_nothing_and_checks_its_output_first() {
     let mut f = fixture();
     let good = NewEventRecord::new([1; 32], "ok", b"");
-    let bad = NewEventRecord::new([1; 32], "", b"");
+    let bad = NewEventRecord::new([1; 32], "a.*", b"");
     let batch = f
         .abi
         .put_region(&encode_new_events(&[good.clone(), bad]))
@@ -350,7 +355,7 @@ fn the_bus_applies_its_policy_and_counts() {
         0,
         "a drained receiver of a closed bus"
     );
-    for (capacity, policy) in [(0, 1), (-1, 1), (1, 4), (1, -1)] {
+    for (capacity, policy) in [(0, 1), (-1, 1), (1, 6), (1, -1)] {
         assert_eq!(f.abi.bus_open(capacity, policy, 0).unwrap(), E_INVALID);
     }
 }

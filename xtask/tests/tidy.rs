@@ -11,6 +11,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("size_check", 5),
     ("run", 5),
     ("size_why", 5),
+    ("size_history", 5),
     ("test", 5),
     ("gate", 4),
     ("attribution", 3),

@@ -1,49 +1,37 @@
-//! `BusReceiver`: one subscriber's end of the bus.
+//! `BusReceiver`: one subscriber's end of the bus, as `recv`/`try_recv` and as a `Stream`.
 
+use std::future::poll_fn;
+use std::pin::Pin;
 use std::sync::Arc;
-
-use tokio::sync::Notify;
+use std::task::{Context, Poll};
 
 use super::{Shared, SubscriberStats};
 use crate::event::NewEvent;
 
 /// Receives, in publish order, the events of one bus subscription. Dropping it unsubscribes (and
-/// releases publishers blocked on its full queue).
+/// releases publishers blocked on its full queue). It is also a `futures_core::Stream` of the same
+/// events, ending where `recv` returns `None`, so `StreamExt` combinators apply.
 #[derive(Debug)]
 pub struct BusReceiver {
     shared: Arc<Shared>,
     id: u64,
-    ready: Arc<Notify>,
-}
-
-enum Take {
-    Event(NewEvent),
-    Empty,
-    Ended,
 }
 
 impl BusReceiver {
-    pub(super) fn new(shared: Arc<Shared>, id: u64, ready: Arc<Notify>) -> Self {
-        BusReceiver { shared, id, ready }
+    pub(super) fn new(shared: Arc<Shared>, id: u64) -> Self {
+        BusReceiver { shared, id }
     }
 
     /// The next event; `None` once the bus is closed (or the subscription's limit reached) and the queue is empty.
     pub async fn recv(&mut self) -> Option<NewEvent> {
-        loop {
-            match self.take() {
-                Take::Event(event) => return Some(event),
-                Take::Ended => return None,
-                // `notify_one` keeps a permit when nobody waits, so a publish between `take` and here is not missed.
-                Take::Empty => self.ready.notified().await,
-            }
-        }
+        poll_fn(|cx| self.take(Some(cx))).await
     }
 
     /// The next event if one is queued, without waiting.
     pub fn try_recv(&mut self) -> Option<NewEvent> {
-        match self.take() {
-            Take::Event(event) => Some(event),
-            Take::Empty | Take::Ended => None,
+        match self.take(None) {
+            Poll::Ready(event) => event,
+            Poll::Pending => None,
         }
     }
 
@@ -58,23 +46,41 @@ impl BusReceiver {
             .unwrap_or_default()
     }
 
-    fn take(&mut self) -> Take {
+    /// Takes the next event, or says the subscription ended; on an empty queue, parks `cx`'s waker in
+    /// the slot under the same lock a publisher takes to fill it, so no event slips between.
+    fn take(&mut self, cx: Option<&mut Context<'_>>) -> Poll<Option<NewEvent>> {
         let mut guard = self.shared.lock();
         let state = &mut *guard;
         let closed = state.closed;
         let Some(slot) = state.subscribers.iter_mut().find(|s| s.id == self.id) else {
-            return Take::Ended;
+            return Poll::Ready(None);
         };
         match slot.queue.pop_front() {
             Some(event) => {
                 slot.stats.delivered += 1;
                 state.stats.delivered += 1;
                 self.shared.room.notify_waiters();
-                Take::Event(event)
+                Poll::Ready(Some(event))
             }
-            None if closed || slot.wants == Some(0) => Take::Ended,
-            None => Take::Empty,
+            None if closed || slot.wants == Some(0) => Poll::Ready(None),
+            None => {
+                if let Some(cx) = cx {
+                    match &slot.waker {
+                        Some(parked) if parked.will_wake(cx.waker()) => {}
+                        _ => slot.waker = Some(cx.waker().clone()),
+                    }
+                }
+                Poll::Pending
+            }
         }
+    }
+}
+
+impl futures_core::Stream for BusReceiver {
+    type Item = NewEvent;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<NewEvent>> {
+        self.get_mut().take(Some(cx))
     }
 }
 

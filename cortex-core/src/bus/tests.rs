@@ -1,5 +1,11 @@
 //! Each backpressure policy, closing, filtering and feeding a store, on a current-thread runtime.
 
+mod batch;
+mod coalesce;
+mod patterns;
+mod sample;
+mod stream;
+
 use super::*;
 use crate::event::NodeId;
 use crate::store::{EventStore, MemoryEventStore};
@@ -79,7 +85,7 @@ async fn drop_oldest_keeps_the_newest() {
         queued: 5,
         delivered: 2,
         dropped_oldest: 3,
-        dropped_newest: 0,
+        ..SubscriberStats::default()
     };
     assert_eq!(receiver.stats(), mine);
 }

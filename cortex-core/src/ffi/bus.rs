@@ -10,22 +10,32 @@ use super::memory::Region;
 use super::registry::{self, Object};
 use super::wire;
 use crate::bus::{BackpressurePolicy, EventBus};
+use crate::error::Error;
 
 /// A subscription's policy code that means "the bus's own".
 const BUS_POLICY: i32 = -1;
 
-/// The policy a code names: 0 Block, 1 DropOldest, 2 DropNewest, 3 Error. `arg` is the parameter
-/// of the policies that take one (none yet), so codes can be added without changing a signature.
-fn policy_of(code: i32, _arg: i32) -> Outcome<BackpressurePolicy> {
+/// The policy a code names: 0 Block, 1 DropOldest, 2 DropNewest, 3 Error, 4 Coalesce, 5 Sample(`arg`).
+/// `arg` is the parameter of the policies that take one (Sample's n), ignored by the others.
+fn policy_of(code: i32, arg: i32) -> Outcome<BackpressurePolicy> {
     Ok(match code {
         0 => BackpressurePolicy::Block,
         1 => BackpressurePolicy::DropOldest,
         2 => BackpressurePolicy::DropNewest,
         3 => BackpressurePolicy::Error,
+        4 => BackpressurePolicy::Coalesce,
+        5 => {
+            BackpressurePolicy::Sample(u32::try_from(arg).map_err(|_| {
+                Failure::new(CORTEX_E_INVALID, "the sample rate must not be negative")
+            })?)
+        }
         _ => {
             return Err(Failure::new(
                 CORTEX_E_INVALID,
-                format!("unknown backpressure policy {code}: 0 block, 1 drop oldest, 2 drop newest, 3 error"),
+                format!(
+                    "unknown backpressure policy {code}: 0 block, 1 drop oldest, 2 drop newest, \
+                     3 error, 4 coalesce, 5 sample"
+                ),
             ))
         }
     })
@@ -52,21 +62,22 @@ pub extern "C" fn cortex_bus_publish(bus: i32, in_ptr: i32, in_len: i32) -> i32 
     finish_i32(bus_publish(bus, in_ptr, in_len))
 }
 
-/// Publishes each record in order; the first refusal stops the batch. Returns how many were
-/// accepted, or the refusal's code when the first one was refused.
+/// Publishes the records in order under one lock; the first refusal stops the batch. Returns how
+/// many were accepted, or CORTEX_E_FULL when the first one was refused.
 fn bus_publish(bus: i32, in_ptr: i32, in_len: i32) -> Outcome<i32> {
     let bus = registry::bus(bus)?;
     let input = Region::new(in_ptr, in_len, "events")?;
     let events = wire::all(&input.read(), |r| r.new_event())?;
-    let mut accepted = 0;
-    for event in events {
-        match bus.try_publish(event) {
-            Ok(()) => accepted += 1,
-            Err(error) if accepted == 0 => return Err(error.into()),
-            Err(_) => break,
+    let offered = events.len();
+    let accepted = bus.publish_batch(events)?;
+    if accepted == 0 && offered > 0 {
+        return Err(Error::Full {
+            capacity: bus.capacity(),
         }
+        .into());
     }
-    Ok(accepted)
+    // At most as many as the records read from a region, whose length came from an i32.
+    Ok(accepted as i32)
 }
 
 #[no_mangle]
@@ -91,15 +102,13 @@ fn bus_subscribe(
 ) -> Outcome<i32> {
     let bus = registry::bus(bus)?;
     let filter = Region::new(filter_ptr, filter_len, "filter")?;
-    if policy != BUS_POLICY {
-        policy_of(policy, policy_arg)?;
-        return Err(Failure::new(
-            CORTEX_E_INVALID,
-            "a subscriber cannot choose its own policy in this build; pass -1 for the bus's",
-        ));
-    }
+    let policy = if policy == BUS_POLICY {
+        bus.policy()
+    } else {
+        policy_of(policy, policy_arg)?
+    };
     let filter = wire::whole(&filter.read(), "filter", |r| r.filter())?;
-    let receiver = bus.subscribe(filter)?;
+    let receiver = bus.subscribe_with(filter, policy)?;
     registry::insert(Object::Feed(Rc::new(RefCell::new(Feed::new(Source::Bus(
         receiver,
     ))))))
@@ -133,6 +142,8 @@ fn bus_stats(handle: i32, out_ptr: i32, out_cap: i32) -> Outcome<i32> {
                 s.dropped_newest,
                 s.rejected,
                 s.unrouted,
+                s.coalesced,
+                s.sampled_out,
             ]
         }
         Err(not_a_bus) => {
@@ -141,10 +152,20 @@ fn bus_stats(handle: i32, out_ptr: i32, out_cap: i32) -> Outcome<i32> {
                 .try_borrow()
                 .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "receiver busy"))?;
             let Source::Bus(receiver) = &feed.source else {
-                return Err(Failure::new(CORTEX_E_INTERNAL, "a bus feed holds no receiver"));
+                return Err(Failure::new(
+                    CORTEX_E_INTERNAL,
+                    "a bus feed holds no receiver",
+                ));
             };
             let s = receiver.stats();
-            vec![s.queued, s.delivered, s.dropped_oldest, s.dropped_newest]
+            vec![
+                s.queued,
+                s.delivered,
+                s.dropped_oldest,
+                s.dropped_newest,
+                s.coalesced,
+                s.sampled_out,
+            ]
         }
     };
     let out = Region::new(out_ptr, out_cap, "output buffer")?;

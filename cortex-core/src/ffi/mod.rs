@@ -76,11 +76,14 @@
 //! - Polls write as many whole records as fit; the next one stays queued. A first record larger
 //!   than the buffer gives -5 and stays queued too.
 //! - Policies: 0 Block (publish cannot wait here, so a full queue is -9), 1 DropOldest, 2 DropNewest,
-//!   3 Error; `policy_arg` is for policies with a parameter (none yet: ignored). A subscriber's policy
-//!   -1 means the bus's (any other is -3 in this build). `cortex_bus_publish` stops at the first
-//!   refusal and returns the count accepted, or the refusal's code when it was the first record.
+//!   3 Error, 4 Coalesce, 5 Sample(`policy_arg`); others take no `policy_arg`. A subscriber's policy -1
+//!   means the bus's. `cortex_bus_publish` offers the records in order under one lock, stops at the
+//!   first refusal and returns the count accepted, or -9 when the first record was refused.
+//! - Kinds in filters may be patterns: `*` alone is every kind, `prefix*` every kind starting with
+//!   `prefix`; a kind appended or published may not hold `*` (-3).
 //! - `cortex_bus_stats` of a bus: published, delivered, dropped_oldest, dropped_newest, rejected,
-//!   unrouted; of a receiver: queued, delivered, dropped_oldest, dropped_newest.
+//!   unrouted, coalesced, sampled_out; of a receiver: queued, delivered, dropped_oldest,
+//!   dropped_newest, coalesced, sampled_out. New counters are only ever appended.
 //! - `cortex_last_error` copies `min(len, out_cap)` bytes and returns the full length, so a caller can
 //!   retry with a bigger buffer.
 //!

@@ -43,8 +43,14 @@ pub trait EventStore: Send + Sync {
     fn is_empty(&self) -> Result<bool> {
         Ok(self.len()? == 0)
     }
-    /// Delivers every matching event appended after this call.
+    /// Delivers every matching event appended after this call. A filter with a malformed kind pattern
+    /// selects nothing and its subscription ends at once; `try_subscribe` reports it instead.
     fn subscribe(&self, filter: EventFilter) -> Subscription;
+    /// `subscribe`, refusing a filter with a malformed kind pattern with `Error::InvalidKind`.
+    fn try_subscribe(&self, filter: EventFilter) -> Result<Subscription> {
+        crate::kind_pattern::validate_kind_patterns(&filter.kinds)?;
+        Ok(self.subscribe(filter))
+    }
 }
 
 /// A directed property graph.

@@ -7,16 +7,20 @@
 //! for a reader that falls behind; here nothing is lost, and a reader that stops reading should drop its
 //! `Subscription`, which unregisters it on the next write.
 
+use std::pin::Pin;
 use std::sync::{Mutex, PoisonError};
+use std::task::{Context, Poll};
 
 use tokio::sync::mpsc;
 
 use crate::event::{Event, EventFilter};
+use crate::kind_pattern::validate_kind_patterns;
 
 /// Matching events appended to a store after `subscribe` returned, in append order.
 ///
 /// `filter.limit` means "deliver at most this many, then end". `recv` returns `None` once the limit is
-/// reached or the store is dropped and every delivered event has been read.
+/// reached or the store is dropped and every delivered event has been read. It is also a
+/// `futures_core::Stream` of the same events, so `StreamExt` combinators apply.
 #[derive(Debug)]
 pub struct Subscription {
     events: mpsc::UnboundedReceiver<Event>,
@@ -42,6 +46,16 @@ impl Subscription {
         Some(self.count(event))
     }
 
+    /// `recv` as a poll, shared by the `Stream` impl.
+    fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Event>> {
+        if self.remaining == Some(0) {
+            return Poll::Ready(None);
+        }
+        self.events
+            .poll_recv(cx)
+            .map(|event| event.map(|e| self.count(e)))
+    }
+
     fn count(&mut self, event: Event) -> Event {
         if let Some(left) = self.remaining.as_mut() {
             *left -= 1;
@@ -51,6 +65,14 @@ impl Subscription {
             }
         }
         event
+    }
+}
+
+impl futures_core::Stream for Subscription {
+    type Item = Event;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
+        self.get_mut().poll_recv(cx)
     }
 }
 
@@ -70,9 +92,14 @@ struct Subscriber {
 }
 
 impl Subscribers {
+    /// Registers `filter`; one with a malformed kind pattern selects nothing, so its subscription ends at
+    /// once (`EventStore::try_subscribe` reports it instead).
     pub(crate) fn subscribe(&self, filter: EventFilter) -> Subscription {
         let (sender, events) = mpsc::unbounded_channel();
-        let remaining = filter.limit;
+        let remaining = match validate_kind_patterns(&filter.kinds) {
+            Ok(()) => filter.limit,
+            Err(_) => Some(0),
+        };
         if remaining != Some(0) {
             self.list
                 .lock()
@@ -131,6 +158,49 @@ mod tests {
         assert_eq!(sub.try_recv().map(|e| e.id), Some(EventId(1)));
         assert_eq!(sub.try_recv().map(|e| e.id), Some(EventId(3)));
         assert_eq!(sub.try_recv(), None);
+    }
+
+    #[test]
+    fn patterns_select_by_prefix_and_a_malformed_one_ends_at_once() {
+        let subscribers = Subscribers::default();
+        let mut sensors = subscribers.subscribe(EventFilter {
+            kinds: vec!["sensor.*".into(), "alarm".into()],
+            ..Default::default()
+        });
+        let mut malformed = subscribers.subscribe(EventFilter {
+            kinds: vec!["sen*sor".into()],
+            ..Default::default()
+        });
+        for (id, kind) in [
+            (1, "sensor.mic"),
+            (2, "sensor"),
+            (3, "sensors.x"),
+            (4, "alarm"),
+            (5, "sensor.mic.v1"),
+        ] {
+            subscribers.publish(&event(id, kind));
+        }
+        let got: Vec<u64> = std::iter::from_fn(|| sensors.try_recv())
+            .map(|e| e.id.0)
+            .collect();
+        assert_eq!(got, [1, 4, 5]);
+        assert_eq!(malformed.try_recv(), None);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_subscription_is_a_stream() {
+        use futures_util::StreamExt;
+        let subscribers = Subscribers::default();
+        let sub = subscribers.subscribe(EventFilter {
+            limit: Some(3),
+            ..Default::default()
+        });
+        for id in 1..=5 {
+            subscribers.publish(&event(id, if id % 2 == 0 { "even" } else { "odd" }));
+        }
+        // The limit ends the stream after three events, so `collect` returns.
+        let kinds: Vec<String> = sub.map(|e| e.kind).collect().await;
+        assert_eq!(kinds, ["odd", "even", "odd"]);
     }
 
     #[test]

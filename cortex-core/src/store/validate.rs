@@ -10,11 +10,23 @@ pub(crate) const MAX_RELATION_LEN: usize = 255;
 /// Longest accepted node label, in bytes.
 pub(crate) const MAX_LABEL_LEN: usize = 255;
 
-/// Checks an event kind: 1..=[`MAX_KIND_LEN`] bytes. The only kind check: stores apply it through
-/// [`validate_new_event`] (the bus and the C ABI leave it to the store they feed), and embedders
-/// reach it as `cortex_core::event::validate_kind`.
+/// Checks an event kind: 1..=[`MAX_KIND_LEN`] bytes, without `*` (which only kind patterns hold).
+/// The only kind check: stores apply it through [`validate_new_event`] (the bus checks only the `*`,
+/// which its routing needs, and leaves the rest to the store it feeds), and embedders reach it as
+/// `cortex_core::event::validate_kind`.
 pub fn validate_kind(kind: &str) -> Result<()> {
-    bounded_name("kind", kind, MAX_KIND_LEN).map_err(Error::InvalidKind)
+    bounded_name("kind", kind, MAX_KIND_LEN).map_err(Error::InvalidKind)?;
+    refuse_wildcard(kind)
+}
+
+/// Refuses a kind holding `*`: a filter reads `*` as a wildcard, so such a kind could not be selected alone.
+pub(crate) fn refuse_wildcard(kind: &str) -> Result<()> {
+    if kind.bytes().any(|b| b == b'*') {
+        return Err(Error::InvalidKind(format!(
+            "kind {kind:?} holds '*', which is kept for kind patterns; name the kind without it"
+        )));
+    }
+    Ok(())
 }
 
 /// Checks an event before it is stamped: its kind, and its payload against the store limit.
@@ -109,6 +121,15 @@ mod tests {
             validate_new_event(&new_event(&"k".repeat(256), 0), &config),
             Err(Error::InvalidKind(_))
         ));
+        for starred in ["*", "sensor.*", "a*b"] {
+            assert!(
+                matches!(
+                    validate_new_event(&new_event(starred, 0), &config),
+                    Err(Error::InvalidKind(_))
+                ),
+                "{starred:?}"
+            );
+        }
         assert!(matches!(
             validate_new_event(&new_event("k", 5), &config),
             Err(Error::PayloadTooLarge { size: 5, limit: 4 })

@@ -7,6 +7,7 @@ pub mod graph;
 pub mod mix;
 pub mod oracle;
 pub mod paths;
+pub mod patterns;
 pub mod queries;
 pub mod subscriptions;
 
@@ -46,6 +47,9 @@ macro_rules! conformance_suite {
             queries::query_by_time_range,
             queries::query_pages_with_after_and_limit,
             combinations::query_combinations_match_the_filter,
+            patterns::query_by_kind_patterns,
+            patterns::a_star_is_refused_in_kinds_and_before_the_end_of_patterns,
+            patterns::subscriptions_match_kind_patterns,
             events::append_batch_is_all_or_nothing,
             events::invalid_events_are_rejected,
             subscriptions::subscribers_get_only_later_matching_events,

@@ -62,10 +62,14 @@ impl Log {
 }
 
 /// Whether `filter` selects `event`, field by field as `EventFilter` documents them (`limit` aside):
-/// `kinds` is any of these kinds, compared whole, or every kind when empty; `since` is an inclusive lower
+/// `kinds` is any of these kind patterns (see `pattern_selects`), or every kind when empty; `since` is an inclusive lower
 /// bound and `until` an exclusive upper bound on the timestamp; `after` keeps ids strictly greater.
 pub fn selects(filter: &EventFilter, event: &Event) -> bool {
-    let kind_ok = filter.kinds.is_empty() || filter.kinds.contains(&event.kind);
+    let kind_ok = filter.kinds.is_empty()
+        || filter
+            .kinds
+            .iter()
+            .any(|pattern| pattern_selects(pattern, &event.kind));
     let source_ok = match filter.source {
         Some(source) => event.source == source,
         None => true,
@@ -83,4 +87,24 @@ pub fn selects(filter: &EventFilter, event: &Event) -> bool {
         None => true,
     };
     kind_ok && source_ok && since_ok && until_ok && after_ok
+}
+
+/// Whether one entry of `EventFilter::kinds` selects `kind`, read off the field's doc byte by byte:
+/// a lone `*` takes every kind; `text*` (one `*`, last) takes the kinds whose first bytes are `text`;
+/// anything else takes the kind equal to it. A `*` elsewhere makes the pattern malformed (see
+/// `malformed_pattern`); read as a kind, it could only select a kind holding `*`, and none is stored.
+pub fn pattern_selects(pattern: &str, kind: &str) -> bool {
+    let (pattern, kind) = (pattern.as_bytes(), kind.as_bytes());
+    let stars = pattern.iter().filter(|&&b| b == b'*').count();
+    if stars == 1 && pattern[pattern.len() - 1] == b'*' {
+        let head = &pattern[..pattern.len() - 1];
+        return kind.len() >= head.len() && kind[..head.len()] == *head;
+    }
+    pattern == kind
+}
+
+/// Whether `pattern` holds a `*` anywhere but as its one last byte, which `query` must refuse.
+pub fn malformed_pattern(pattern: &str) -> bool {
+    let stars = pattern.matches('*').count();
+    stars > 1 || (stars == 1 && !pattern.ends_with('*'))
 }

@@ -13,16 +13,19 @@ use cortex_core::{
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
-use crate::oracle::Log;
+use crate::oracle::{self, Log};
 use crate::{config, failure, rocks_options, store_config, Rocks, MAX_PAYLOAD};
 use marks::{FilterSpec, Mark};
 
 /// Event sources are `s0`..`s4`; filters may also name `s5`, which never writes.
 const SOURCES: u8 = 5;
-/// Kinds sharing a prefix, so an index keyed by kind must keep them apart; "" is refused.
-const KINDS: [&str; 5] = ["x", "xy", "x\0y", "z", ""];
-/// What filters ask for: the stored kinds and one never stored.
-const WANTED: [&str; 5] = ["x", "xy", "x\0y", "z", "missing"];
+/// Kinds sharing a prefix, so an index keyed by kind must keep them apart; "" and "x*" are refused.
+const KINDS: [&str; 7] = ["x", "xy", "x\0y", "x.a", "z", "", "x*"];
+/// What filters ask for: the stored kinds, one never stored, prefix patterns (one naming no stored
+/// kind), `*`, and a malformed pattern every query must refuse.
+const WANTED: [&str; 12] = [
+    "x", "xy", "x\0y", "z", "missing", "x*", "x.*", "x\0*", "xy*", "m*", "*", "x*y",
+];
 
 fn source(i: u8) -> NodeId {
     NodeId::from_name(&format!("s{i}"))
@@ -101,10 +104,13 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// Why a store must refuse `event`, by the documented rules: a kind of 1 to `MAX_KIND_LEN` bytes, and a
-/// payload within the store's limit.
+/// Why a store must refuse `event`, by the documented rules: a kind of 1 to `MAX_KIND_LEN` bytes
+/// without `*`, and a payload within the store's limit.
 fn refusal(event: &NewEvent) -> Option<String> {
-    let error = if event.kind.is_empty() || event.kind.len() > cortex_core::event::MAX_KIND_LEN {
+    let error = if event.kind.is_empty()
+        || event.kind.len() > cortex_core::event::MAX_KIND_LEN
+        || event.kind.contains('*')
+    {
         Error::InvalidKind(String::new())
     } else if event.payload.len() > MAX_PAYLOAD {
         Error::PayloadTooLarge {
@@ -171,6 +177,8 @@ fn step(store: &dyn EventStore, log: &mut Log, op: &Op) -> Result<(), String> {
                 )),
             }
         }
+        Op::Query(spec) if malformed(spec) => refused(store.query(&spec.resolve(log))),
+        Op::Page(spec, _) if malformed(spec) => refused(store.query(&spec.resolve(log))),
         Op::Query(spec) => {
             let filter = spec.resolve(log);
             same_answer(
@@ -212,6 +220,21 @@ fn step(store: &dyn EventStore, log: &mut Log, op: &Op) -> Result<(), String> {
                 log.answer(&everything),
             )
         }
+    }
+}
+
+/// Whether the filter holds a kind pattern the documented rule makes malformed.
+fn malformed(spec: &FilterSpec) -> bool {
+    spec.kinds.iter().any(|k| oracle::malformed_pattern(k))
+}
+
+/// Checks that a query with a malformed pattern was refused as an invalid kind.
+fn refused(result: Result<Vec<Event>, Error>) -> Result<(), String> {
+    match result {
+        Err(e) if failure(&e) == failure(&Error::InvalidKind(String::new())) => Ok(()),
+        got => Err(format!(
+            "a malformed kind pattern gave {got:?}, expected InvalidKind"
+        )),
     }
 }
 

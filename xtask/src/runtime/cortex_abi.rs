@@ -3,7 +3,7 @@
 
 use anyhow::{ensure, Context, Result};
 use wasmtime::{Memory, Store, TypedFunc, WasmParams, WasmResults};
-use wasmtime_wasi::p1::WasiP1Ctx;
+use crate::runtime::wasi::Host;
 
 use crate::runtime::engine::{describe, Library, Mode, Trapped};
 
@@ -34,7 +34,7 @@ pub struct EventRecord {
 /// caller can pass any pointer it likes; a trap becomes an error naming the export.
 pub struct CortexAbi {
     artifact: String,
-    store: Store<WasiP1Ctx>,
+    store: Store<Host>,
     instance: wasmtime::Instance,
     memory: Memory,
 }

@@ -1,16 +1,14 @@
 //! An embedded WASI preview1 runtime, so running an artifact needs nothing installed.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use wasmtime::{Config, Engine, Instance, Linker, Module, OptLevel, Store, Trap};
-use wasmtime_wasi::p1::{self, WasiP1Ctx};
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{Deterministic, HostMonotonicClock, HostWallClock, I32Exit, WasiCtxBuilder};
+
+use super::wasi::{self, Exited, Host};
 
 /// Captured output beyond this is an error rather than an unbounded allocation.
 const CAPTURE_LIMIT: usize = 64 << 20;
@@ -57,7 +55,7 @@ pub struct Runtime {
 
 /// An instantiated library module and the store that owns it.
 pub struct Library {
-    pub store: Store<WasiP1Ctx>,
+    pub store: Store<Host>,
     pub instance: Instance,
 }
 
@@ -87,11 +85,9 @@ impl Runtime {
             .with_context(|| format!("compile `{artifact}` for the embedded runtime"))
     }
 
-    fn linker(&self) -> Result<Linker<WasiP1Ctx>> {
+    fn linker(&self, module: &Module) -> Result<Linker<Host>> {
         let mut linker = Linker::new(&self.engine);
-        p1::add_to_linker_sync(&mut linker, |ctx| ctx)
-            .map_err(anyhow::Error::from)
-            .context("link the wasi preview1 imports")?;
+        wasi::link(&mut linker, module).context("link the wasi preview1 imports")?;
         Ok(linker)
     }
 
@@ -100,26 +96,16 @@ impl Runtime {
     /// A trap is returned as a [`Trapped`] error; every exit code, zero or not, is an `Ok`.
     pub fn run(&self, artifact: &str, wasm: &[u8], args: &[String], mode: Mode) -> Result<Exit> {
         let module = self.compile(artifact, wasm)?;
-        let mut builder = WasiCtxBuilder::new();
-        builder.arg(artifact).args(args);
-        let pipes = match mode {
-            Mode::Stream => {
-                builder.inherit_stdio();
-                None
-            }
-            Mode::Capture { .. } => {
-                let (stdout, stderr) = (
-                    MemoryOutputPipe::new(CAPTURE_LIMIT),
-                    MemoryOutputPipe::new(CAPTURE_LIMIT),
-                );
-                builder.stdout(stdout.clone()).stderr(stderr.clone());
-                deterministic(&mut builder);
-                Some((stdout, stderr))
-            }
+        let argv = std::iter::once(artifact.to_owned())
+            .chain(args.iter().cloned())
+            .collect();
+        let host = match mode {
+            Mode::Stream => Host::inherit(argv),
+            Mode::Capture { .. } => Host::deterministic(argv, CAPTURE_LIMIT),
         };
-        let mut store = Store::new(&self.engine, builder.build_p1());
+        let mut store = Store::new(&self.engine, host);
         let instance = self
-            .linker()?
+            .linker(&module)?
             .instantiate(&mut store, &module)
             .map_err(anyhow::Error::from)
             .with_context(|| format!("instantiate `{artifact}`"))?;
@@ -135,12 +121,10 @@ impl Runtime {
             }
         };
         let result = start.call(&mut store, ());
-        let (stdout, stderr) = pipes
-            .map(|(out, err)| (out.contents().to_vec(), err.contents().to_vec()))
-            .unwrap_or_default();
+        let (stdout, stderr) = store.data_mut().take_output();
         let code = match result {
             Ok(()) => 0,
-            Err(error) => match error.downcast_ref::<I32Exit>() {
+            Err(error) => match error.downcast_ref::<Exited>() {
                 Some(exit) => exit.0,
                 None => {
                     return Err(Trapped {
@@ -166,12 +150,11 @@ impl Runtime {
 
     /// [`Runtime::instantiate`] for a module compiled (by [`Runtime::compile`]) once and instantiated often.
     pub fn instantiate_module(&self, artifact: &str, module: &Module) -> Result<Library> {
-        let mut builder = WasiCtxBuilder::new();
-        deterministic(&mut builder);
-        let mut store = Store::new(&self.engine, builder.build_p1());
+        let host = Host::deterministic(vec![artifact.to_owned()], CAPTURE_LIMIT);
+        let mut store = Store::new(&self.engine, host);
         store.set_epoch_deadline(1);
         let instance = self
-            .linker()?
+            .linker(module)?
             .instantiate(&mut store, module)
             .map_err(anyhow::Error::from)
             .with_context(|| format!("instantiate `{artifact}`"))?;
@@ -186,7 +169,7 @@ impl Runtime {
     }
 
     /// Interrupts the store's wasm once `limit` has passed, unless the returned guard is dropped first.
-    fn deadline(&self, store: &mut Store<WasiP1Ctx>, limit: Duration) -> mpsc::Sender<()> {
+    fn deadline(&self, store: &mut Store<Host>, limit: Duration) -> mpsc::Sender<()> {
         store.set_epoch_deadline(1);
         let (cancel, cancelled) = mpsc::channel::<()>();
         let engine = self.engine.clone();
@@ -207,41 +190,5 @@ pub fn describe(error: &wasmtime::Error, mode: Mode) -> String {
         }
         (Some(trap), _) => trap.to_string(),
         (None, _) => format!("{error:#}"),
-    }
-}
-
-/// Fixed clocks and randomness: a program's output must not change between two runs of it.
-fn deterministic(builder: &mut WasiCtxBuilder) {
-    builder
-        .secure_random(Deterministic::new(vec![0x5a, 0x17, 0xc3, 0x08]))
-        .insecure_random(Deterministic::new(vec![0x3c, 0x91, 0x4e, 0xd2]))
-        .insecure_random_seed(0x0123_4567_89ab_cdef)
-        .wall_clock(FixedWallClock)
-        .monotonic_clock(SteppingClock::default());
-}
-
-/// 2026-01-01T00:00:00Z, always.
-#[derive(Debug)]
-struct FixedWallClock;
-
-impl HostWallClock for FixedWallClock {
-    fn resolution(&self) -> Duration {
-        Duration::from_nanos(1)
-    }
-    fn now(&self) -> Duration {
-        Duration::from_secs(1_767_225_600)
-    }
-}
-
-/// Advances one millisecond per reading, so timers still expire yet every run reads the same values.
-#[derive(Debug, Default)]
-struct SteppingClock(AtomicU64);
-
-impl HostMonotonicClock for SteppingClock {
-    fn resolution(&self) -> u64 {
-        1
-    }
-    fn now(&self) -> u64 {
-        self.0.fetch_add(1_000_000, Ordering::Relaxed)
     }
 }

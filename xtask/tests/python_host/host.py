@@ -17,7 +17,7 @@ E_BAD_POINTER, E_BAD_HANDLE, E_INVALID, E_BUFFER_SMALL = -1, -2, -3, -5
 E_NOT_FOUND, E_FULL, E_CLOSED = -7, -9, -10
 NO_PARENT = 2**64 - 1
 F_SOURCE, F_SINCE, F_UNTIL, F_AFTER, F_LIMIT = 1, 2, 4, 8, 16
-DROP_OLDEST, ERROR, BUS_POLICY = 1, 3, -1
+DROP_OLDEST, ERROR, COALESCE, BUS_POLICY = 1, 3, 4, -1
 
 
 class Failed(Exception):
@@ -180,6 +180,12 @@ def events_and_queries(m, out):
         check(found == wanted, f"query {what}: got {found}, expected {wanted}")
 
     expect({"kinds": ["sensor.mic", "sensor.cam"]}, lambda e: e["kind"].startswith("sensor."), "by two kinds")
+    expect({"kinds": ["sensor.*"]}, lambda e: e["kind"].startswith("sensor."), "by the pattern sensor.*")
+    expect({"kinds": ["sens*", "note"], "limit": 4}, lambda e: True, "by a pattern and a kind")
+    expect({"kinds": ["sensor.m*"], "source": mic}, lambda e: e["kind"] == "sensor.mic" and e["source"] == mic,
+           "by a pattern and a source")
+    (sp, _), (kp, kl), (pp, pl) = m.put(mic), m.put(b"sensor.*"), m.put(b"")
+    check(m.call("cortex_append", handle, sp, kp, kl, pp, pl) == E_INVALID, "appending a kind with `*`")
     expect({"kinds": ["note"], "source": cam}, lambda e: e["kind"] == "note" and e["source"] == cam, "kind + source")
     cursor = ids[4]
     expect({"after": cursor, "limit": 3}, lambda e: e["id"] > cursor, "after a cursor, 3 at most")
@@ -198,7 +204,7 @@ def events_and_queries(m, out):
     check(seen == ids, f"paging gave {seen}")
 
     # A subscription sees what is appended after it, filtered, and a small buffer loses nothing.
-    fp, fl = m.put(event_filter(kinds=["sensor.mic"]))
+    fp, fl = m.put(event_filter(kinds=["sensor.m*"]))
     sub = m.ok("cortex_subscribe", handle, fp, fl)
     later = [new_event(mic, k, b"x" * 40) for k in ["sensor.mic", "note", "sensor.mic", "sensor.mic"]]
     bp, bl = m.put(b"".join(later))
@@ -214,7 +220,7 @@ def events_and_queries(m, out):
     check([e["kind"] for e in polled] == ["sensor.mic"] * 3, f"subscription delivered {polled}")
     check(m.ok("cortex_unsubscribe", sub) == 0, "unsubscribe")
     check(m.call("cortex_poll", sub, *out) == E_BAD_HANDLE, "poll after unsubscribe")
-    print("ok: events — batch, get, query by kinds, source, time, cursor and limit, subscribe and poll")
+    print("ok: events — batch, get, query by kinds and patterns, source, time, cursor and limit, subscribe and poll")
     return handle
 
 
@@ -289,10 +295,19 @@ def bus(m, out):
     written = m.ok("cortex_bus_stats", bus_handle, *out)
     stats = struct.unpack(f"<{written // 8}Q", m.read(out[0], written))
     # published, delivered, dropped_oldest, dropped_newest, rejected, unrouted
-    check(stats[:6] == (10, 3, 2, 0, 0, 5), f"bus stats {stats}")
+    check(stats == (10, 3, 2, 0, 0, 5, 0, 0), f"bus stats {stats}")
     written = m.ok("cortex_bus_stats", rx, *out)
     stats = struct.unpack(f"<{written // 8}Q", m.read(out[0], written))
-    check(stats[:4] == (5, 3, 2, 0), f"receiver stats {stats}")
+    check(stats == (5, 3, 2, 0, 0, 0), f"receiver stats {stats}")
+    # A subscriber with its own policy: Coalesce keeps the latest event of each (kind, source).
+    fp, fl = m.put(event_filter(kinds=["sensor.*"]))
+    latest = m.ok("cortex_bus_subscribe", bus_handle, fp, fl, COALESCE, 0)
+    readings = [("sensor.mic", b"\x01" * 32, b"1"), ("sensor.mic", b"\x02" * 32, b"2"), ("sensor.mic", b"\x01" * 32, b"3")]
+    bp, bl = m.put(b"".join(new_event(s_, k, p) for k, s_, p in readings))
+    check(m.ok("cortex_bus_publish", bus_handle, bp, bl) == 3, "publish of three readings")
+    written = m.ok("cortex_bus_poll", latest, *out)
+    got = [(e["source"], e["payload"]) for e in decode_events(m.read(out[0], written), stamped=False)]
+    check(got == [(b"\x01" * 32, b"3"), (b"\x02" * 32, b"2")], f"Coalesce kept {got}")
     strict = m.ok("cortex_bus_open", 1, ERROR, 0)
     fp, fl = m.put(event_filter())
     m.ok("cortex_bus_subscribe", strict, fp, fl, BUS_POLICY, 0)
@@ -302,7 +317,7 @@ def bus(m, out):
     check(m.call("cortex_bus_publish", strict, p1, l1) == E_FULL, "a full queue under Error")
     m.ok("cortex_bus_close", strict)
     check(m.call("cortex_bus_publish", strict, p1, l1) == E_BAD_HANDLE, "publish to a closed bus handle")
-    print("ok: bus — publish, filtered subscribe, DropOldest, poll, stats, Error policy, close")
+    print("ok: bus — publish, filtered subscribe, DropOldest, a subscriber's own Coalesce, poll, stats, Error policy, close")
 
 
 def bad_input(m, handle, out):

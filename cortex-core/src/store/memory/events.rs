@@ -6,6 +6,7 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use super::poisoned;
 use crate::error::Result;
 use crate::event::{now_millis, Event, EventFilter, EventId, NewEvent, NodeId, Timestamp};
+use crate::kind_pattern::{any_kind, matches_any, validate_kind_patterns};
 use crate::store::subscription::Subscribers;
 use crate::store::validate::validate_new_event;
 use crate::store::{EventStore, StoreConfig, Subscription};
@@ -117,28 +118,37 @@ impl Log {
         }
         let window = |positions: &'a [usize]| -> &'a [usize] {
             let lo = positions.partition_point(|&p| p < start);
-            let hi = positions.partition_point(|&p| p < end);
+            // Without `until` the window runs to the end of the list: no second search.
+            let hi = match end == self.events.len() {
+                true => positions.len(),
+                false => positions.partition_point(|&p| p < end),
+            };
             &positions[lo..hi]
         };
         let empty: &[usize] = &[];
         let by_source = filter
             .source
             .map(|s| window(self.by_source.get(&s).map_or(empty, Vec::as_slice)));
-        let by_kind: Vec<&[usize]> = filter
-            .kinds
-            .iter()
-            .enumerate()
-            .filter(|(i, kind)| !filter.kinds[..*i].contains(kind)) // a kind named twice is still one list
-            .map(|(_, k)| window(self.by_kind.get(k).map_or(empty, Vec::as_slice)))
-            .collect();
+        let every_kind = any_kind(&filter.kinds);
+        let by_kind: Vec<&[usize]> = if every_kind {
+            Vec::new()
+        } else {
+            self.matching_kinds(&filter.kinds)
+                .into_iter()
+                .map(window)
+                .collect()
+        };
         let kind_total: usize = by_kind.iter().map(|l| l.len()).sum();
 
         // Walk the smallest index that covers the filter; `matches` checks whatever that index does not.
+        // Kinds that hold half the range or more (a broad pattern) are walked in the log itself: at
+        // most twice the events, and no merging of their lists.
+        let dense_kinds = kind_total.saturating_mul(2) >= end - start;
         let positions: Box<dyn Iterator<Item = usize> + 'a> = match by_source {
-            Some(source) if filter.kinds.is_empty() || source.len() <= kind_total => {
+            Some(source) if every_kind || source.len() <= kind_total => {
                 Box::new(source.iter().copied())
             }
-            _ if !filter.kinds.is_empty() => Box::new(merged(by_kind)),
+            _ if !every_kind && !dense_kinds => Box::new(merged(by_kind)),
             _ => Box::new(start..end),
         };
         positions
@@ -146,6 +156,30 @@ impl Log {
             .filter(|e| filter.matches(e))
             .take(limit)
             .cloned()
+            .collect()
+    }
+}
+
+impl Log {
+    /// The position list of every stored kind some pattern selects, each once: a kind named twice, or
+    /// matched by two patterns, is still one list. Exact kinds are looked up; with a prefix pattern the
+    /// kinds are walked once (distinct kinds are few next to events, and a hash map keeps the wasm
+    /// module smaller than an ordered map would).
+    fn matching_kinds(&self, patterns: &[String]) -> Vec<&[usize]> {
+        let empty: &[usize] = &[];
+        if patterns.iter().any(|p| p.ends_with('*')) {
+            return self
+                .by_kind
+                .iter()
+                .filter(|(kind, _)| matches_any(patterns, kind))
+                .map(|(_, positions)| positions.as_slice())
+                .collect();
+        }
+        patterns
+            .iter()
+            .enumerate()
+            .filter(|(i, kind)| !patterns[..*i].contains(kind))
+            .map(|(_, k)| self.by_kind.get(k).map_or(empty, Vec::as_slice))
             .collect()
     }
 }
@@ -187,6 +221,7 @@ impl EventStore for MemoryEventStore {
     }
 
     fn query(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+        validate_kind_patterns(&filter.kinds)?;
         Ok(self.read()?.query(filter))
     }
 

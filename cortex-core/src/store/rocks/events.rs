@@ -7,11 +7,13 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use rocksdb::{ColumnFamily, IteratorMode, WriteBatch, DB};
 
 use super::encoding::{decode_event, encode_event};
+use super::kinds::{KindCatalogue, KINDS};
 use super::scan::{IndexScan, MergedScan};
 use super::verify::{self, IndexReport};
 use super::{backend, family, keys, write_options, RocksOptions, RocksStatistics, Statistics};
 use crate::error::{Error, Result};
 use crate::event::{now_millis, Event, EventFilter, EventId, NewEvent, Timestamp};
+use crate::kind_pattern::{any_kind, validate_kind_patterns};
 use crate::store::subscription::Subscribers;
 use crate::store::validate::validate_new_event;
 use crate::store::{EventStore, Subscription};
@@ -25,12 +27,14 @@ pub(super) const BY_TIME: &str = "by_time";
 const FIRST_ID: u64 = 1;
 
 /// An event log persisted in RocksDB. Every append is one atomic write batch holding the
-/// record and its three index entries; appends are serialised so ids increase in commit order.
+/// record and its three index entries (and, for a kind new to the log, its catalogue entry); appends
+/// are serialised so ids increase in commit order.
 pub struct RocksEventStore {
     db: DB,
     options: RocksOptions,
     statistics: Statistics,
     tail: Mutex<Tail>,
+    kinds: KindCatalogue,
     subscribers: Subscribers,
 }
 
@@ -47,8 +51,9 @@ impl RocksEventStore {
         let (db, statistics) = super::open(
             path.as_ref(),
             &options,
-            &[EVENTS, BY_KIND, BY_SOURCE, BY_TIME],
+            &[EVENTS, BY_KIND, BY_SOURCE, BY_TIME, KINDS],
         )?;
+        let kinds = KindCatalogue::load(&db)?;
         let next_id = last_key(&db, family(&db, EVENTS)?)?
             .map_or(Some(FIRST_ID), |key| {
                 keys::trailing_id(&key).and_then(|id| id.0.checked_add(1))
@@ -66,6 +71,7 @@ impl RocksEventStore {
                 next_id,
                 last_timestamp,
             }),
+            kinds,
             subscribers: Subscribers::default(),
         })
     }
@@ -123,9 +129,13 @@ impl RocksEventStore {
         if stored.is_empty() {
             return Ok(stored);
         }
+        let new_kinds =
+            self.kinds
+                .add_new(&mut batch, &self.db, stored.iter().map(|e| e.kind.as_str()))?;
         self.db
             .write_opt(batch, &write_options(&self.options))
             .map_err(backend("cannot write events to RocksDB"))?;
+        self.kinds.remember(new_kinds);
         tail.next_id += stored.len() as u64;
         tail.last_timestamp = timestamp;
         for event in &stored {
@@ -141,13 +151,12 @@ impl RocksEventStore {
         start: u64,
     ) -> Result<Box<dyn Iterator<Item = Result<EventId>> + '_>> {
         let start_id = EventId(start);
-        if !filter.kinds.is_empty() {
-            let mut kinds: Vec<&str> = filter.kinds.iter().map(String::as_str).collect();
-            kinds.sort_unstable();
-            kinds.dedup();
+        if !any_kind(&filter.kinds) {
+            // A prefix pattern is a range of the catalogue, then one seek into `by_kind` per kind in it.
+            let kinds = self.kinds.matching(&filter.kinds);
             let by_kind = self.family(BY_KIND)?;
             let scans = kinds
-                .into_iter()
+                .iter()
                 .map(|kind| {
                     let prefix = keys::kind_prefix(kind);
                     let key_len = prefix.len() + 8;
@@ -265,6 +274,7 @@ impl EventStore for RocksEventStore {
     }
 
     fn query(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+        validate_kind_patterns(&filter.kinds)?;
         let limit = filter.limit.unwrap_or(usize::MAX);
         let Some(start) = filter
             .after
@@ -278,7 +288,7 @@ impl EventStore for RocksEventStore {
         if limit == 0 || empty_range || start >= self.tail().next_id {
             return Ok(Vec::new());
         }
-        if filter.kinds.is_empty()
+        if any_kind(&filter.kinds)
             && filter.source.is_none()
             && filter.since.is_none()
             && filter.until.is_none()

@@ -34,6 +34,12 @@ pub(super) fn by_kind(kind: &str, id: EventId) -> Vec<u8> {
     key
 }
 
+/// The kind of a `by_kind` key (all before its 0 and id), or `None` if the key is malformed.
+pub(super) fn kind_of_index_key(key: &[u8]) -> Option<&[u8]> {
+    let (kind, rest) = key.split_at(key.len().checked_sub(1 + ID_LEN)?);
+    (rest[0] == SEP).then_some(kind)
+}
+
 /// `by_source`: source | id.
 pub(super) fn by_source(source: &NodeId, id: EventId) -> Vec<u8> {
     let mut key = Vec::with_capacity(NODE_LEN + ID_LEN);
@@ -128,6 +134,18 @@ mod tests {
     fn kind_prefix_does_not_match_a_longer_kind_with_the_same_start() {
         let other = by_kind("ab", EventId(1));
         assert!(!other.starts_with(&kind_prefix("a")));
+    }
+
+    #[test]
+    fn the_kind_of_an_index_key_is_all_before_its_separator_and_id() {
+        for kind in ["a", "x\0y", ""] {
+            assert_eq!(
+                kind_of_index_key(&by_kind(kind, EventId(3))),
+                Some(kind.as_bytes())
+            );
+        }
+        assert_eq!(kind_of_index_key(&[1; 8]), None);
+        assert_eq!(kind_of_index_key(&[b'a', 1, 0, 0, 0, 0, 0, 0, 0, 1]), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@ mod encoding;
 mod events;
 mod graph;
 mod keys;
+mod kinds;
 mod scan;
 mod stats;
 #[cfg(test)]

@@ -14,6 +14,10 @@ pub struct RocksStatistics {
     pub wal_syncs: u64,
     /// Bytes appended to the write-ahead log.
     pub wal_bytes: u64,
+    /// Iterator seeks: a query seeks once into each index range it reads.
+    pub iterator_seeks: u64,
+    /// Iterator steps to a next key: how many index (or log) entries queries walked past their seeks.
+    pub iterator_steps: u64,
 }
 
 /// The options a database was opened with, kept because their statistics object is the one RocksDB counts in.
@@ -40,6 +44,8 @@ impl Statistics {
             wal_writes: options.get_ticker_count(Ticker::WriteWithWal),
             wal_syncs: options.get_ticker_count(Ticker::WalFileSynced),
             wal_bytes: options.get_ticker_count(Ticker::WalFileBytes),
+            iterator_seeks: options.get_ticker_count(Ticker::NumberDbSeek),
+            iterator_steps: options.get_ticker_count(Ticker::NumberDbNext),
         })
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{events, graph, keys, RocksEventStore, RocksGraphStore, RocksOptions};
+use super::{events, graph, keys, kinds, RocksEventStore, RocksGraphStore, RocksOptions};
 use crate::error::Error;
 use crate::event::{EventFilter, EventId, NewEvent, NodeId};
 use crate::graph::{Direction, Edge, Node};
@@ -31,11 +31,12 @@ fn delete(path: &Path, families: &[&str], family: &str, key: &[u8]) {
     db.delete_cf(db.cf_handle(family).unwrap(), key).unwrap();
 }
 
-const EVENT_FAMILIES: [&str; 4] = [
+const EVENT_FAMILIES: [&str; 5] = [
     events::EVENTS,
     events::BY_KIND,
     events::BY_SOURCE,
     events::BY_TIME,
+    kinds::KINDS,
 ];
 const GRAPH_FAMILIES: [&str; 3] = [graph::NODES, graph::OUT, graph::IN];
 
@@ -49,7 +50,8 @@ fn verify_indexes_names_each_missing_stale_and_mismatched_event_entry() {
     let report = store.verify_indexes().unwrap();
     assert!(report.is_consistent(), "{report}");
     assert_eq!(report.records, 3);
-    assert!(report.indexes.iter().all(|check| check.entries == 3));
+    let entries: Vec<u64> = report.indexes.iter().map(|check| check.entries).collect();
+    assert_eq!(entries, [3, 3, 3, 2], "three per-event indexes, two kinds");
     drop(store);
 
     let (second, source) = (EventId(2), NodeId::from_name("s"));
@@ -85,9 +87,10 @@ fn verify_indexes_names_each_missing_stale_and_mismatched_event_entry() {
     assert_eq!(store.query(&a).unwrap().len(), 2);
     let report = store.verify_indexes().unwrap();
     assert!(!report.is_consistent());
-    let [by_kind, by_source, by_time] = &report.indexes[..] else {
-        panic!("three indexes in {report}");
+    let [by_kind, by_source, by_time, kinds] = &report.indexes[..] else {
+        panic!("four indexes in {report}");
     };
+    assert!(kinds.is_consistent(), "{report}");
     assert_eq!(by_kind.missing, [keys::by_kind("b", second)]);
     assert_eq!(by_kind.extra, [keys::by_kind("a", second)]);
     assert_eq!(

@@ -11,6 +11,7 @@ use rocksdb::{Snapshot, DB};
 
 use super::events::{decode_record, BY_KIND, BY_SOURCE, BY_TIME, EVENTS};
 use super::graph::{IN, NODES, OUT};
+use super::kinds::KINDS;
 use super::{backend, family, keys};
 use crate::error::{Error, Result};
 use crate::event::NodeId;
@@ -55,14 +56,19 @@ impl IndexReport {
     }
 }
 
-/// Recomputes the `by_kind`, `by_source` and `by_time` entries of every event and compares each index.
+/// Recomputes the `by_kind`, `by_source` and `by_time` entries of every event, and the `kinds` catalogue
+/// (one entry per distinct kind), and compares each index.
 /// A record that cannot be decoded is an `Error::Corrupt`: what it should be indexed under is unknown.
 pub(super) fn event_indexes(db: &DB) -> Result<IndexReport> {
     let snapshot = db.snapshot();
     // One pass over the log; the expected keys take about the room the indexes take on disk.
     let (mut by_kind, mut by_source, mut by_time) = (Vec::new(), Vec::new(), Vec::new());
+    let mut kinds = BTreeSet::new();
     scan(db, &snapshot, EVENTS, |key, value| {
         let event = decode_record(key, value)?;
+        if !kinds.contains(&event.kind) {
+            kinds.insert(event.kind.clone());
+        }
         by_kind.push((keys::by_kind(&event.kind, event.id), Vec::new()));
         by_source.push((keys::by_source(&event.source, event.id), Vec::new()));
         by_time.push((
@@ -77,6 +83,15 @@ pub(super) fn event_indexes(db: &DB) -> Result<IndexReport> {
             compare(db, &snapshot, BY_KIND, by_kind)?,
             compare(db, &snapshot, BY_SOURCE, by_source)?,
             compare(db, &snapshot, BY_TIME, by_time)?,
+            compare(
+                db,
+                &snapshot,
+                KINDS,
+                kinds
+                    .into_iter()
+                    .map(|k| (k.into_bytes(), Vec::new()))
+                    .collect(),
+            )?,
         ],
     })
 }

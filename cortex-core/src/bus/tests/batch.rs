@@ -1,0 +1,60 @@
+//! `publish_batch`: in order, under one lock, stopping at the first event a full queue refuses.
+
+use super::*;
+
+fn events(range: std::ops::RangeInclusive<u8>) -> Vec<NewEvent> {
+    range.map(event).collect()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_batch_is_offered_in_order_and_stops_where_a_queue_refuses() {
+    let bus = EventBus::new(3, BackpressurePolicy::Error);
+    let mut first = bus.subscribe(EventFilter::default()).unwrap();
+    let mut second = bus.subscribe(EventFilter::default()).unwrap();
+    assert_eq!(bus.publish_batch(events(1..=5)).unwrap(), 3);
+    assert_eq!(drain(&mut first), [1, 2, 3]);
+    assert_eq!(drain(&mut second), [1, 2, 3]);
+    let expected = BusStats {
+        published: 3,
+        delivered: 6,
+        rejected: 1,
+        ..BusStats::default()
+    };
+    assert_eq!(bus.stats(), expected);
+    // The caller retries from where the batch stopped.
+    assert_eq!(bus.publish_batch(events(4..=5)).unwrap(), 2);
+    assert_eq!(drain(&mut first), [4, 5]);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_blocking_bus_does_not_wait_inside_a_batch() {
+    let bus = EventBus::new(2, BackpressurePolicy::Block);
+    let mut receiver = bus.subscribe(EventFilter::default()).unwrap();
+    assert_eq!(bus.publish_batch(events(1..=3)).unwrap(), 2);
+    assert_eq!(drain(&mut receiver), [1, 2]);
+    assert_eq!(bus.stats().rejected, 1);
+    let dropping = EventBus::new(2, BackpressurePolicy::DropOldest);
+    let mut receiver = dropping.subscribe(EventFilter::default()).unwrap();
+    assert_eq!(dropping.publish_batch(events(1..=5)).unwrap(), 5);
+    assert_eq!(drain(&mut receiver), [4, 5]);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_starred_kind_refuses_the_whole_batch_and_a_closed_bus_refuses_any() {
+    let bus = EventBus::new(8, BackpressurePolicy::DropOldest);
+    let mut receiver = bus.subscribe(EventFilter::default()).unwrap();
+    let mut batch = events(1..=3);
+    batch[2].kind = "tick.*".into();
+    assert!(matches!(
+        bus.publish_batch(batch),
+        Err(Error::InvalidKind(_))
+    ));
+    assert_eq!(drain(&mut receiver), [0u8; 0]);
+    assert_eq!(bus.stats(), BusStats::default());
+    assert_eq!(bus.publish_batch(Vec::new()).unwrap(), 0);
+    bus.close();
+    assert!(matches!(
+        bus.publish_batch(events(1..=1)),
+        Err(Error::Closed)
+    ));
+}
