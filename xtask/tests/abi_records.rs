@@ -317,18 +317,33 @@ fn the_bus_applies_its_policy_and_counts() {
     let written = f.abi.bus_stats(bus, f.out).unwrap();
     assert_eq!(
         decode_u64s(&f.abi.read(f.out.0, written as usize).unwrap()),
-        [5, 2, 0, 3, 0, 0]
+        [5, 2, 0, 3, 0, 0, 0, 0]
     );
     let written = f.abi.bus_stats(rx, f.out).unwrap();
     assert_eq!(
         decode_u64s(&f.abi.read(f.out.0, written as usize).unwrap()),
-        [2, 2, 0, 3]
+        [2, 2, 0, 3, 0, 0]
     );
+    // A subscriber of its own policy: Coalesce keeps one event per (kind, source).
+    let own = f.abi.bus_subscribe(bus, all, 4, 0).unwrap();
+    let same_key = vec![
+        NewEventRecord::new([7; 32], "k", b"old"),
+        NewEventRecord::new([7; 32], "k", b"new"),
+    ];
+    let same = f.abi.put_region(&encode_new_events(&same_key)).unwrap();
+    assert_eq!(f.abi.bus_publish(bus, same).unwrap(), 2);
+    let written = f.abi.bus_poll(own, f.out).unwrap();
+    let got = decode_new_events(&f.abi.read(f.out.0, written as usize).unwrap()).unwrap();
     assert_eq!(
-        f.abi.bus_subscribe(bus, all, 1, 0).unwrap(),
-        E_INVALID,
-        "own policy"
+        got,
+        same_key[1..],
+        "the newer event replaced the queued one"
     );
+    let code = f.abi.bus_subscribe(bus, all, 5, -1).unwrap();
+    assert_eq!(code, E_INVALID, "a negative sample rate");
+    let pattern = f.abi.put_region(&Filter::kinds(&["a*b"]).encode()).unwrap();
+    let code = f.abi.bus_subscribe(bus, pattern, -1, 0).unwrap();
+    assert_eq!(code, E_INVALID, "`*` inside a pattern");
     let timed = Filter {
         since: Some(1),
         ..Filter::default()
@@ -350,6 +365,13 @@ fn the_bus_applies_its_policy_and_counts() {
     assert_eq!(f.abi.bus_publish(strict, one).unwrap(), E_FULL);
     assert_eq!(f.abi.bus_close(bus).unwrap(), 0);
     assert_eq!(f.abi.bus_publish(bus, one).unwrap(), E_BAD_HANDLE);
+    // A closed bus's receiver still drains what it holds (the two same-key events), then ends.
+    let written = f.abi.bus_poll(rx, f.out).unwrap();
+    let held = decode_new_events(&f.abi.read(f.out.0, written as usize).unwrap()).unwrap();
+    assert_eq!(
+        held, same_key,
+        "what the DropNewest receiver held when the bus closed"
+    );
     assert_eq!(
         f.abi.bus_poll(rx, f.out).unwrap(),
         0,
