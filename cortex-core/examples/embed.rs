@@ -23,11 +23,7 @@ fn main() -> cortex_core::Result<()> {
 
     let graph = MemoryGraphStore::new();
     for (id, label) in [(alice, "alice"), (bob, "bob")] {
-        graph.put_node(Node {
-            id,
-            label: label.into(),
-            properties: Default::default(),
-        })?;
+        graph.put_node(Node::new(id, label))?;
     }
     graph.put_edge(Edge {
         from: alice,

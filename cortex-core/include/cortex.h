@@ -22,8 +22,12 @@
  *               may be a pattern: "*" is every kind, "sensor.*" every kind starting "sensor.";
  *               since inclusive, until exclusive, after = only ids greater than it)
  *   node in     id | label str | u32 count, then (key str, value str) per property | tags strs
- *               (tags must be empty in this version)
- *   node out    node in, then created_at u64 | updated_at u64 (0 in this version)
+ *   node out    node in, then created_at u64 | updated_at u64 (ms, stamped by the store)
+ *   node query  flags u32 | since u64 | until u64 | after id | limit u32 | labels strs | tags strs |
+ *               u32 count, then (key str, value str) per property | text str
+ *               (flags: CORTEX_QUERY_*; labels: any of; tags, properties: all of; since inclusive
+ *               and until exclusive on created_at; text: every word a whole word of the label, a
+ *               tag or a property value, ignoring case; after: ids greater than it)
  *   edge        from id | to id | weight f64 | relation str
  *   visit       id | depth u32
  *
@@ -60,6 +64,13 @@ extern "C" {
 #define CORTEX_FILTER_UNTIL 4
 #define CORTEX_FILTER_AFTER 8
 #define CORTEX_FILTER_LIMIT 16
+
+/* Node query record flags. */
+#define CORTEX_QUERY_SINCE 1
+#define CORTEX_QUERY_UNTIL 2
+#define CORTEX_QUERY_AFTER 4
+#define CORTEX_QUERY_LIMIT 8
+#define CORTEX_QUERY_TEXT 16
 
 /* Directions for cortex_neighbors and cortex_edges. */
 #define CORTEX_OUTGOING 0
@@ -129,6 +140,9 @@ int32_t cortex_put_node_record(int32_t store, int32_t rec_ptr, int32_t rec_len);
 int32_t cortex_get_node(int32_t store, int32_t id_ptr, int32_t out_ptr, int32_t out_cap);
 /* 1 if the node existed (it and its edges are gone), 0 if not. */
 int32_t cortex_remove_node(int32_t store, int32_t id_ptr);
+/* Bytes of the node-out records of the query's matches, in ascending id order. */
+int32_t cortex_find_nodes(int32_t store, int32_t query_ptr, int32_t query_len, int32_t out_ptr,
+                          int32_t out_cap);
 int64_t cortex_node_count(int32_t store);
 int64_t cortex_edge_count(int32_t store);
 /* Puts the edge (from, relation, to): 0; CORTEX_E_MISSING_NODE if an end does not exist. */

@@ -1,16 +1,54 @@
-//! The graph model: labelled nodes with properties, weighted directed edges with a relation.
+//! The graph model: labelled, tagged nodes with properties, weighted directed edges with a relation.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::event::NodeId;
+use crate::event::{NodeId, Timestamp};
+
+mod query;
+pub(crate) mod words;
+
+pub use query::NodeQuery;
+pub(crate) use query::{PreparedQuery, Term};
 
 /// A node of the graph.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     pub id: NodeId,
     pub label: String,
+    /// Tags, kept sorted and unique so encodings and comparisons are deterministic.
+    pub tags: BTreeSet<String>,
     /// Properties, kept sorted so encodings and comparisons are deterministic.
     pub properties: BTreeMap<String, String>,
+    /// When the node was first put; assigned by the store, which keeps it when the node is replaced.
+    pub created_at: Timestamp,
+    /// When the node was last put; assigned by the store.
+    pub updated_at: Timestamp,
+}
+
+impl Node {
+    /// A node with no tags and no properties; the store stamps its times when it is put.
+    pub fn new(id: NodeId, label: impl Into<String>) -> Self {
+        Node {
+            id,
+            label: label.into(),
+            tags: BTreeSet::new(),
+            properties: BTreeMap::new(),
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    /// This node with one more tag.
+    pub fn with_tag(mut self, tag: impl Into<String>) -> Self {
+        self.tags.insert(tag.into());
+        self
+    }
+
+    /// This node with `key` set to `value` (replacing any earlier value of `key`).
+    pub fn with_property(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.properties.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// A directed edge `from -relation-> to`; at most one edge per (from, relation, to).

@@ -12,7 +12,7 @@ pub mod ffi;
 
 pub use error::{Error, Result};
 pub use event::{Event, EventFilter, EventId, NewEvent, NodeId, Timestamp};
-pub use graph::{Direction, Edge, Node, Path};
+pub use graph::{Direction, Edge, Node, NodeQuery, Path};
 pub use store::{
     EventStore, GraphStore, MemoryEventStore, MemoryGraphStore, StoreConfig, Subscription,
 };

@@ -3,11 +3,9 @@
 
 mod conformance;
 
-use std::collections::BTreeMap;
-
 use cortex_core::{
     Direction, Edge, EventFilter, EventId, EventStore, GraphStore, NewEvent, Node, NodeId,
-    RocksEventStore, RocksGraphStore, RocksOptions, StoreConfig,
+    NodeQuery, RocksEventStore, RocksGraphStore, RocksOptions, StoreConfig,
 };
 
 /// A fresh pair of stores in a temporary directory, which the returned guard removes.
@@ -36,11 +34,9 @@ fn new_event(source: &str, kind: &str, payload: &[u8]) -> NewEvent {
 }
 
 fn node(name: &str) -> Node {
-    Node {
-        id: NodeId::from_name(name),
-        label: "person".into(),
-        properties: BTreeMap::from([("name".to_owned(), name.to_owned())]),
-    }
+    Node::new(NodeId::from_name(name), "person")
+        .with_tag("tagged")
+        .with_property("name", name)
 }
 
 fn edge(from: &str, relation: &str, to: &str, weight: f64) -> Edge {
@@ -133,7 +129,7 @@ fn ids_continue_after_the_last_one_and_timestamps_never_go_back() {
 #[test]
 fn the_graph_survives_a_reopen() {
     let dir = tempfile::tempdir().unwrap();
-    {
+    let stored_a = {
         let graph = RocksGraphStore::open(dir.path(), RocksOptions::default()).unwrap();
         for name in ["a", "b", "c", "gone"] {
             graph.put_node(node(name)).unwrap();
@@ -144,16 +140,28 @@ fn the_graph_survives_a_reopen() {
         graph.put_edge(edge("gone", "knows", "a", 1.0)).unwrap();
         graph.put_edge(edge("c", "knows", "gone", 1.0)).unwrap();
         assert!(graph.remove_node(&NodeId::from_name("gone")).unwrap());
-    }
+        graph.get_node(&NodeId::from_name("a")).unwrap()
+    };
     let graph = RocksGraphStore::open(dir.path(), RocksOptions::default()).unwrap();
     assert_eq!(
         (graph.node_count().unwrap(), graph.edge_count().unwrap()),
         (3, 3)
     );
-    assert_eq!(
-        graph.get_node(&NodeId::from_name("a")).unwrap(),
-        Some(node("a"))
-    );
+    // The node comes back as stored, its times included.
+    let a = graph.get_node(&NodeId::from_name("a")).unwrap();
+    assert_eq!(a, stored_a);
+    let mut a = a.unwrap();
+    assert!(a.created_at > 0 && a.updated_at >= a.created_at, "{a:?}");
+    (a.created_at, a.updated_at) = (0, 0);
+    assert_eq!(a, node("a"));
+    let tagged = graph
+        .find_nodes(&NodeQuery::default().tags(["tagged"]))
+        .unwrap();
+    let names: Vec<_> = tagged
+        .iter()
+        .map(|n| n.properties["name"].as_str())
+        .collect();
+    assert_eq!(names, ["a", "b", "c"], "found by the index after a reopen");
     assert_eq!(graph.get_node(&NodeId::from_name("gone")).unwrap(), None);
     let a = NodeId::from_name("a");
     assert_eq!(
@@ -172,4 +180,8 @@ fn the_graph_survives_a_reopen() {
     // Removing "gone" took its edges out of both directions, nothing left over.
     let report = graph.verify_indexes().unwrap();
     assert!(report.is_consistent() && report.records == 5, "{report}");
+    assert!(report
+        .indexes
+        .iter()
+        .any(|check| check.entries > 0 && check.index == "by_tag"));
 }

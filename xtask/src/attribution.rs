@@ -11,7 +11,7 @@ pub use sections::attribute;
 pub use symbols::{crate_of, demangle};
 
 /// The bytes of one function body in the code section, its size prefix included.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FunctionSize {
     /// Demangled, without hash suffixes; `[unnamed]` when the module has no name for it.
     pub name: String,

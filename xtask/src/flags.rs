@@ -16,6 +16,8 @@ pub enum Command {
     Wasm(Wasm),
     /// Build and optimise the artifacts, then compare them with their budgets and size-baseline.json.
     SizeCheck(SizeCheck),
+    /// What the working tree did to each artifact's bytes since a git ref: sizes, crates, functions.
+    SizeDiff(SizeDiff),
     /// Run an artifact's optimised module (or a .wasm file) in the embedded WASI runtime.
     Run(Run),
     /// Attribute an artifact's optimised bytes to functions, crates and sections.
@@ -47,6 +49,23 @@ pub struct SizeCheck {
     /// Measure the artifacts already built instead of building them again.
     #[arg(long)]
     pub no_build: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SizeDiff {
+    /// The commit to compare with (a branch, tag or commit id); built once in a worktree kept
+    /// under the target directory.
+    #[arg(long, value_name = "REF", default_value = "HEAD")]
+    pub base: String,
+    /// How many functions to list per artifact before summing up the rest.
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    /// Print one JSON object instead of the text report.
+    #[arg(long)]
+    pub json: bool,
+    /// Only this artifact or crate (repeatable); all artifacts of size-budget.toml by default.
+    #[arg(short = 'p', long = "package", value_name = "NAME")]
+    pub packages: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -3,24 +3,27 @@
 //! The modules are layered; every import points down this list, never up or sideways into a
 //! module that imports back:
 //!
-//! 1. the commands, one file each, reading like `--help`: [`wasm`], [`size_check`], [`run`],
-//!    [`size_why`], [`size_history`], [`test`] (their flags in [`flags`]);
-//! 2. the subsystems they share: the size [`gate`], byte [`attribution`], and the embedded
-//!    [`runtime`] with the behaviour check;
-//! 3. the artifact [`pipeline`]: build, optimise, measure;
-//! 4. the [`project`]: cargo's view of the workspace, `size-budget.toml`, the context;
+//! 1. the commands, one file each, reading like `--help`: [`wasm`], [`size_check`], [`size_diff`],
+//!    [`run`], [`size_why`], [`size_history`], [`test`] (their flags in [`flags`]);
+//! 2. the subsystems they share: the size [`gate`], over the [`diff`] engine (what changed
+//!    between two builds), over byte [`attribution`] and the embedded [`runtime`] with the
+//!    behaviour check;
+//! 3. the artifact [`pipeline`]: build, optimise, measure, the toolchain fingerprint;
+//! 4. the [`project`]: cargo's view of the workspace, `size-budget.toml`, git, the context;
 //! 5. the basics: [`bytes`], [`files`], and the typed [`failure`]s with their exit codes.
 
 pub mod flags;
 
 pub mod run;
 pub mod size_check;
+pub mod size_diff;
 pub mod size_history;
 pub mod size_why;
 pub mod test;
 pub mod wasm;
 
 pub mod attribution;
+pub mod diff;
 pub mod gate;
 #[cfg(not(feature = "runtime"))]
 pub mod no_runtime;

@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     let result = Context::load().and_then(|cx| match flags.command {
         Command::Wasm(cmd) => cmd.run(&cx),
         Command::SizeCheck(cmd) => cmd.run(&cx),
+        Command::SizeDiff(cmd) => cmd.run(&cx),
         Command::Run(cmd) => cmd.run(&cx),
         Command::SizeWhy(cmd) => cmd.run(&cx),
         Command::SizeHistory(cmd) => cmd.run(&cx),

@@ -2,6 +2,7 @@
 //! wasm-opt -Oz, and measure what comes out.
 
 pub mod build;
+pub mod fingerprint;
 pub mod measure;
 pub mod optimise;
 pub mod target_features;
@@ -29,6 +30,9 @@ pub struct Measurement {
     pub opt_bytes: u64,
     pub gzip_bytes: u64,
     pub brotli_bytes: u64,
+    /// The wasm features the module was compiled with, which wasm-opt enables.
+    #[serde(skip)]
+    pub features: Vec<String>,
     #[serde(skip)]
     pub build_time: Duration,
     #[serde(skip)]
@@ -101,7 +105,8 @@ pub fn make(
     let optimised = std::fs::read(&path).with_context(|| format!("read {}", path.display()))?;
     let raw = std::fs::read(&raw_path).with_context(|| format!("read {}", raw_path.display()))?;
     // Raw is what the profile alone produces: without the section kept for the optimiser.
-    let kept = target_features::read(&raw)?.map_or(0, |s| s.section_bytes);
+    let section = target_features::read(&raw)?;
+    let kept = section.as_ref().map_or(0, |s| s.section_bytes);
     let (gzip_bytes, brotli_bytes) = measure::compressed_lens(&path, &optimised)?;
     Ok(Measurement {
         name: artifact.name.clone(),
@@ -112,6 +117,7 @@ pub fn make(
         opt_bytes: optimised.len() as u64,
         gzip_bytes,
         brotli_bytes,
+        features: section.map(|s| s.features).unwrap_or_default(),
         build_time,
         opt_time,
         optimiser_ran,
@@ -169,6 +175,7 @@ impl Measurement {
             opt_bytes,
             gzip_bytes: opt_bytes / 3,
             brotli_bytes: opt_bytes / 4,
+            features: Vec::new(),
             build_time: Duration::ZERO,
             opt_time: Duration::ZERO,
             optimiser_ran: true,

@@ -1,14 +1,12 @@
 //! `cargo xtask size-check`: measure every artifact, judge it against budget and baseline, report.
 
-use std::io::Write;
-
-use anyhow::Context as _;
-
 use crate::failure::GateFailure;
+use crate::files::summary::append_step_summary;
 use crate::flags;
 use crate::gate::baseline::{self, Baseline, BaselineEntry};
 use crate::gate::verdict::{self, Breach, Mode, Row};
 use crate::gate::{growth, report};
+use crate::pipeline::fingerprint::Toolchain;
 use crate::pipeline::{self, Optimise, Step};
 use crate::project::{budget, Context};
 use crate::runtime;
@@ -35,6 +33,7 @@ impl flags::SizeCheck {
             runtime::verify(artifact, &measurement)?;
             rows.push(verdict::judge(measurement, artifact, old_baseline.as_ref()));
         }
+        let toolchain = self::toolchain(cx, &mut rows, old_baseline.as_ref())?;
         for stale in stale_entries(cx, old_baseline.as_ref()) {
             let then = match mode {
                 Mode::Update => "dropping it",
@@ -52,18 +51,10 @@ impl flags::SizeCheck {
         } else {
             print!("{}", report::table(&rows));
         }
-        if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
-            let mut file = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&summary)
-                .context("open $GITHUB_STEP_SUMMARY")?;
-            file.write_all(report::markdown(&rows).as_bytes())
-                .context("append to $GITHUB_STEP_SUMMARY")?;
-        }
+        append_step_summary(&report::markdown(&rows))?;
 
         if self.update {
-            accepted(cx, &rows, step)?.write(&baseline_path)?;
+            accepted(cx, &rows, step, toolchain)?.write(&baseline_path)?;
             eprintln!("updated {}", baseline_path.display());
         }
 
@@ -75,8 +66,9 @@ impl flags::SizeCheck {
                 continue;
             };
             let name = &row.artifact.name;
-            checks.extend(first.iter().map(|breach| breach.to_check(name)));
-            let mut last = last.to_check(name);
+            let drift = row.toolchain_drift;
+            checks.extend(first.iter().map(|breach| breach.to_check(name, drift)));
+            let mut last = last.to_check(name, drift);
             // What grew is said once, under the artifact's last failed check.
             if failing
                 .iter()
@@ -94,6 +86,42 @@ impl flags::SizeCheck {
     }
 }
 
+/// Today's toolchain fingerprint; when it differs from the baseline's, says so (naming old and new
+/// values) and marks every row, so its size changes are reported as toolchain drift.
+fn toolchain(
+    cx: &Context,
+    rows: &mut [Row],
+    baseline: Option<&Baseline>,
+) -> anyhow::Result<Toolchain> {
+    let features = rows
+        .iter()
+        .map(|row| (row.artifact.name.clone(), row.measurement.features.clone()))
+        .collect();
+    let now = Toolchain::current(cx, features)?;
+    match baseline.map(|b| b.toolchain.as_ref()) {
+        Some(Some(old)) => {
+            let changes = old.changes(&now);
+            if !changes.is_empty() {
+                eprintln!(
+                    "toolchain changed since the baseline: {}\n\
+                     size changes below are toolchain drift, not code regressions; budgets still apply",
+                    changes.join("; ")
+                );
+                for row in rows.iter_mut() {
+                    row.toolchain_drift = true;
+                }
+            }
+        }
+        Some(None) => eprintln!(
+            "note: {} records no toolchain, so toolchain drift cannot be told apart; \
+             `cargo xtask size-check --update` records it",
+            baseline::FILE_NAME
+        ),
+        None => {}
+    }
+    Ok(now)
+}
+
 /// The artifacts the baseline records that the budget no longer lists.
 fn stale_entries<'a>(cx: &Context, baseline: Option<&'a Baseline>) -> Vec<&'a str> {
     let Some(baseline) = baseline else {
@@ -108,15 +136,24 @@ fn stale_entries<'a>(cx: &Context, baseline: Option<&'a Baseline>) -> Vec<&'a st
 }
 
 /// The baseline after `--update`: the measured sizes of every artifact in the budget, with the
-/// per-crate breakdown when the artifacts were built in this run.
-fn accepted(cx: &Context, rows: &[Row], step: Step) -> anyhow::Result<Baseline> {
-    let mut new = Baseline::default();
+/// per-crate breakdown when the artifacts were built in this run, and the toolchain that built them.
+fn accepted(
+    cx: &Context,
+    rows: &[Row],
+    step: Step,
+    toolchain: Toolchain,
+) -> anyhow::Result<Baseline> {
+    let mut new = Baseline {
+        toolchain: Some(toolchain),
+        ..Baseline::default()
+    };
     for row in rows {
         let m = &row.measurement;
         let mut entry = BaselineEntry {
             raw_bytes: m.raw_bytes,
             opt_bytes: m.opt_bytes,
             gzip_bytes: m.gzip_bytes,
+            brotli_bytes: Some(m.brotli_bytes),
             ..BaselineEntry::default()
         };
         match step {

@@ -180,3 +180,100 @@ fn malformed_budget_file_fails_with_2_naming_file_and_line() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_changed_toolchain_is_reported_as_drift_and_update_records_the_new_one() {
+    let fixture = TinyCrate::new("size-gate/drift", ROOMY_BUDGET);
+    let size = measured_size(&fixture);
+    let mut baseline: serde_json::Value =
+        serde_json::from_str(&fixture.read("size-baseline.json")).unwrap();
+    // The compiler that runs here, asked independently.
+    let verbose = std::process::Command::new("rustc")
+        .arg("-vV")
+        .current_dir(fixture.dir.path())
+        .output()
+        .unwrap();
+    let verbose = String::from_utf8(verbose.stdout).unwrap();
+    let release = verbose
+        .lines()
+        .find_map(|l| l.strip_prefix("release: "))
+        .unwrap();
+    let recorded = baseline["toolchain"]["rustc"].as_str().unwrap().to_owned();
+    assert!(recorded.starts_with(&format!("{release} (")), "{recorded}");
+    baseline["toolchain"]["rustc"] = "1.0.0 (0000000)".into();
+    baseline["artifacts"]["tiny"]["opt_bytes"] = (size / 2).into();
+    fixture.write("size-baseline.json", &baseline.to_string());
+
+    let output = fixture.xtask(&["size-check", "--no-build"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!(
+            "toolchain changed since the baseline: rustc 1.0.0 (0000000) -> {recorded}"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("tiny: grew beyond its tolerance under a changed toolchain (toolchain drift, not a code regression)"),
+        "{err}"
+    );
+    assert!(
+        stdout(&output).contains("REGRESSED (toolchain drift)"),
+        "{}",
+        stdout(&output)
+    );
+
+    let output = fixture.xtask(&["size-check", "--no-build", "--update"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let baseline: serde_json::Value =
+        serde_json::from_str(&fixture.read("size-baseline.json")).unwrap();
+    assert_eq!(baseline["toolchain"]["rustc"], recorded.as_str());
+    let output = fixture.xtask(&["size-check", "--no-build"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains("toolchain changed"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn each_compressed_budget_fails_alone_naming_its_metric() {
+    let fixture = TinyCrate::new("size-gate/compressed", ROOMY_BUDGET);
+    measured_size(&fixture);
+    let output = fixture.xtask(&["size-check", "--no-build", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let tiny = &report["artifacts"][0];
+    let (gzip, brotli) = (
+        tiny["gzip_bytes"].as_u64().unwrap(),
+        tiny["brotli_bytes"].as_u64().unwrap(),
+    );
+    for (metric, size, other) in [("gzip", gzip, "brotli"), ("brotli", brotli, "gzip")] {
+        fixture.write(
+            "size-budget.toml",
+            &format!(
+                "[artifact.tiny]\nbudget = \"1 MiB\"\n{metric}_budget = {}\n{other}_budget = \"1 MiB\"\n",
+                size - 1
+            ),
+        );
+        let output = fixture.xtask(&["size-check", "--no-build", "--json"]);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        let err = stderr(&output);
+        let expected = format!(
+            "error: tiny: {metric} size {size} B is over its {metric} budget of {} B by 1 B",
+            size - 1
+        );
+        assert!(err.contains(&expected), "{err}");
+        assert_eq!(
+            err.matches("error: ").count(),
+            1,
+            "only {metric} fails: {err}"
+        );
+        assert!(err.contains(&format!("raise `{metric}_budget`")), "{err}");
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let row = &report["artifacts"][0];
+        assert_eq!(row[format!("{metric}_budget_bytes")], size - 1);
+        assert_eq!(row[format!("{other}_budget_bytes")], 1 << 20);
+        assert_eq!(row["status"], "over-budget");
+    }
+}

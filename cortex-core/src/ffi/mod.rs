@@ -26,8 +26,11 @@
 //! - event: `id u64 | timestamp u64 |` new event
 //! - filter: `flags u32 | source id | since u64 | until u64 | after u64 | limit u32 | kinds strs`; flags
 //!   say which fixed fields apply (1 source, 2 since, 4 until, 8 after, 16 limit); no kinds = every kind
-//! - node (in): `id | label str | count u32, (key str, value str)… | tags strs` (tags must be empty in
-//!   this build); node (out): the same, then `created_at u64 | updated_at u64` (0 in this build)
+//! - node (in): `id | label str | count u32, (key str, value str)… | tags strs`; node (out): the
+//!   same, then `created_at u64 | updated_at u64` (stamped by the store)
+//! - node query: `flags u32 | since u64 | until u64 | after id | limit u32 | labels strs | tags strs |
+//!   count u32, (key str, value str)… | text str`; flags: 1 since, 2 until, 4 after, 8 limit, 16 text;
+//!   labels any of, tags and properties all of, since/until on created_at, text whole words
 //! - edge: `from id | to id | weight f64 | relation str`
 //!
 //! | export | returns |
@@ -51,6 +54,7 @@
 //! | `cortex_put_node_record(h, rec_ptr, rec_len) -> i32` | 0 |
 //! | `cortex_get_node(h, id_ptr, out_ptr, out_cap) -> i32` | BYTES of one node record (-7 if none) |
 //! | `cortex_remove_node(h, id_ptr) -> i32` | 1 removed (with its edges), 0 absent |
+//! | `cortex_find_nodes(h, query_ptr, query_len, out_ptr, out_cap) -> i32` | BYTES of node records, ascending id |
 //! | `cortex_node_count(h) -> i64`, `cortex_edge_count(h) -> i64` | counts |
 //! | `cortex_put_edge(h, from_ptr, to_ptr, rel_ptr, rel_len, weight: f64) -> i32` | 0 (-6 if an endpoint is missing) |
 //! | `cortex_get_edge(h, from_ptr, rel_ptr, rel_len, to_ptr, out_ptr, out_cap) -> i32` | BYTES of one edge record (-7 if none) |
@@ -130,8 +134,8 @@ pub use events::{
     cortex_query, cortex_query_kind, cortex_subscribe,
 };
 pub use nodes::{
-    cortex_edge_count, cortex_get_node, cortex_node_count, cortex_put_node, cortex_put_node_record,
-    cortex_remove_node,
+    cortex_edge_count, cortex_find_nodes, cortex_get_node, cortex_node_count, cortex_put_node,
+    cortex_put_node_record, cortex_remove_node,
 };
 
 use codes::{finish_i32, with_last_error};

@@ -1,4 +1,5 @@
-//! Node exports: put (by label alone, or a whole node record with properties), get, remove, and count.
+//! Node exports: put (by label alone, or a whole node record with properties and tags), get,
+//! remove, count, and find by label, tag, property, time and text.
 
 use super::codes::{finish, finish_i32, Failure, Outcome, CORTEX_E_INTERNAL, CORTEX_E_NOT_FOUND};
 use super::memory::Region;
@@ -17,11 +18,9 @@ fn put_node(handle: i32, id_ptr: i32, label_ptr: i32, label_len: i32) -> Outcome
     let store = registry::store(handle)?;
     let id = Region::fixed(id_ptr, 32, "node id")?;
     let label = Region::new(label_ptr, label_len, "label")?;
-    store.graph.put_node(Node {
-        id: NodeId(id.read_id()?),
-        label: label.read_str("label")?,
-        properties: Default::default(),
-    })?;
+    store
+        .graph
+        .put_node(Node::new(NodeId(id.read_id()?), label.read_str("label")?))?;
     Ok(0)
 }
 
@@ -86,4 +85,33 @@ fn graph_count(
     let store = registry::store(handle)?;
     i64::try_from(count(&store.graph)?)
         .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "count does not fit an i64"))
+}
+
+#[no_mangle]
+pub extern "C" fn cortex_find_nodes(
+    handle: i32,
+    query_ptr: i32,
+    query_len: i32,
+    out_ptr: i32,
+    out_cap: i32,
+) -> i32 {
+    finish_i32(find_nodes(handle, query_ptr, query_len, out_ptr, out_cap))
+}
+
+fn find_nodes(
+    handle: i32,
+    query_ptr: i32,
+    query_len: i32,
+    out_ptr: i32,
+    out_cap: i32,
+) -> Outcome<i32> {
+    let store = registry::store(handle)?;
+    let query = Region::new(query_ptr, query_len, "node query")?;
+    let out = Region::new(out_ptr, out_cap, "output buffer")?;
+    let query = wire::whole(&query.read(), "node query", |r| r.node_query())?;
+    let mut records = Vec::new();
+    for node in store.graph.find_nodes(&query)? {
+        wire::put_node(&mut records, &node);
+    }
+    out.answer(&records)
 }

@@ -6,7 +6,7 @@
 
 use super::codes::{Failure, Outcome, CORTEX_E_INVALID};
 use crate::event::{Event, EventFilter, EventId, NewEvent, NodeId};
-use crate::graph::{Edge, Node};
+use crate::graph::{Edge, Node, NodeQuery};
 
 /// A parent field that names no event.
 pub(crate) const NO_PARENT: u64 = u64::MAX;
@@ -17,6 +17,13 @@ const HAS_SINCE: u32 = 2;
 const HAS_UNTIL: u32 = 4;
 const HAS_AFTER: u32 = 8;
 const HAS_LIMIT: u32 = 16;
+
+/// Node query flags: which of the fixed fields of a node query record apply.
+const Q_SINCE: u32 = 1;
+const Q_UNTIL: u32 = 2;
+const Q_AFTER: u32 = 4;
+const Q_LIMIT: u32 = 8;
+const Q_TEXT: u32 = 16;
 
 fn invalid(what: &str) -> Failure {
     Failure::new(CORTEX_E_INVALID, format!("malformed input: {what}"))
@@ -128,24 +135,51 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// A node record: `id [32] | label str | properties (count u32, key str, value str…) | tags (count u32, str…)`.
+    /// A node record: `id [32] | label str | properties (count u32, key str, value str…) | tags strs`.
     pub(crate) fn node(&mut self) -> Outcome<Node> {
-        let id = self.id("node id")?;
-        let label = self.str("label")?;
+        let mut node = Node::new(self.id("node id")?, self.str("label")?);
         // Inserted one by one: collecting would build the map by sorting, a sort the module has no other use for.
-        let mut properties = std::collections::BTreeMap::new();
         for _ in 0..self.u32("property count")? {
-            properties.insert(self.str("property key")?, self.str("property value")?);
+            node.properties
+                .insert(self.str("property key")?, self.str("property value")?);
         }
-        if self.u32("tag count")? != 0 {
-            return Err(invalid(
-                "nodes carry no tags in this build; send a tag count of 0",
+        for tag in self.strs("tag")? {
+            node.tags.insert(tag);
+        }
+        Ok(node)
+    }
+
+    /// A node query record: `flags u32 | since u64 | until u64 | after id | limit u32 | labels strs |
+    /// tags strs | properties (count u32, key str, value str…) | text str`.
+    pub(crate) fn node_query(&mut self) -> Outcome<NodeQuery> {
+        let flags = self.u32("query flags")?;
+        if flags & !(Q_SINCE | Q_UNTIL | Q_AFTER | Q_LIMIT | Q_TEXT) != 0 {
+            return Err(invalid("unknown node query flag bits"));
+        }
+        let on = |bit: u32| flags & bit != 0;
+        let since = self.u64("query since")?;
+        let until = self.u64("query until")?;
+        let after = self.id("query after")?;
+        let limit = self.u32("query limit")?;
+        let labels = self.strs("query label")?;
+        let tags = self.strs("query tag")?;
+        let mut properties = Vec::new();
+        for _ in 0..self.u32("query property count")? {
+            properties.push((
+                self.str("query property key")?,
+                self.str("query property value")?,
             ));
         }
-        Ok(Node {
-            id,
-            label,
+        let text = self.str("query text")?;
+        Ok(NodeQuery {
+            labels,
+            tags,
             properties,
+            since: on(Q_SINCE).then_some(since),
+            until: on(Q_UNTIL).then_some(until),
+            text: on(Q_TEXT).then_some(text),
+            after: on(Q_AFTER).then_some(after),
+            limit: on(Q_LIMIT).then_some(limit as usize),
         })
     }
 }
@@ -222,10 +256,12 @@ pub(crate) fn put_node(out: &mut Vec<u8>, node: &Node) {
         put_bytes(out, key.as_bytes());
         put_bytes(out, value.as_bytes());
     }
-    // No tags and no timestamps in this build: an empty tag list, then created_at = updated_at = 0.
-    put_u32(out, 0);
-    put_u64(out, 0);
-    put_u64(out, 0);
+    put_u32(out, node.tags.len() as u32);
+    for tag in &node.tags {
+        put_bytes(out, tag.as_bytes());
+    }
+    put_u64(out, node.created_at);
+    put_u64(out, node.updated_at);
 }
 
 /// An edge record: `from [32] | to [32] | weight f64 | relation str`.

@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::event::{Event, EventFilter, EventId, NewEvent, NodeId};
-use crate::graph::{Direction, Edge, Node, Path};
+use crate::graph::{Direction, Edge, Node, NodeQuery, Path};
 
 mod algorithms;
 mod memory;
@@ -55,7 +55,8 @@ pub trait EventStore: Send + Sync {
 
 /// A directed property graph.
 pub trait GraphStore: Send + Sync {
-    /// Inserts or replaces a node.
+    /// Inserts or replaces a node, stamping its `updated_at` with the current time and its
+    /// `created_at` with the time it was first put (what the caller set in either is ignored).
     fn put_node(&self, node: Node) -> Result<()>;
     fn get_node(&self, id: &NodeId) -> Result<Option<Node>>;
     /// Removes a node and every edge touching it; returns whether it existed.
@@ -75,6 +76,9 @@ pub trait GraphStore: Send + Sync {
     fn traverse(&self, start: &NodeId, max_depth: usize) -> Result<Vec<(NodeId, usize)>>;
     /// Cheapest path by summed weight over outgoing edges (Dijkstra), or `None` if unreachable.
     fn shortest_path(&self, from: &NodeId, to: &NodeId) -> Result<Option<Path>>;
+    /// The nodes matching `query`, in ascending id order, honouring `query.after` and `query.limit`.
+    /// A `text` without a word in it is `Error::InvalidInput`.
+    fn find_nodes(&self, query: &NodeQuery) -> Result<Vec<Node>>;
     fn node_count(&self) -> Result<u64>;
     fn edge_count(&self) -> Result<u64>;
 }

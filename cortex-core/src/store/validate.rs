@@ -9,6 +9,8 @@ use crate::store::StoreConfig;
 pub(crate) const MAX_RELATION_LEN: usize = 255;
 /// Longest accepted node label, in bytes.
 pub(crate) const MAX_LABEL_LEN: usize = 255;
+/// Longest accepted node tag, in bytes.
+pub(crate) const MAX_TAG_LEN: usize = 255;
 
 /// Checks an event kind: 1..=[`MAX_KIND_LEN`] bytes, without `*` (which only kind patterns hold).
 /// The only kind check: stores apply it through [`validate_new_event`] (the bus checks only the `*`,
@@ -41,9 +43,13 @@ pub(crate) fn validate_new_event(event: &NewEvent, config: &StoreConfig) -> Resu
     Ok(())
 }
 
-/// Checks a node: a non-empty label of at most [`MAX_LABEL_LEN`] bytes and non-empty property keys.
+/// Checks a node: a non-empty label of at most [`MAX_LABEL_LEN`] bytes, tags of 1..=[`MAX_TAG_LEN`]
+/// bytes and non-empty property keys.
 pub(crate) fn validate_node(node: &Node) -> Result<()> {
     bounded_name("label", &node.label, MAX_LABEL_LEN).map_err(Error::InvalidInput)?;
+    for tag in &node.tags {
+        bounded_name("tag", tag, MAX_TAG_LEN).map_err(Error::InvalidInput)?;
+    }
     if node.properties.keys().any(String::is_empty) {
         return Err(Error::InvalidInput(
             "property keys must not be empty".into(),
@@ -156,15 +162,15 @@ mod tests {
 
     #[test]
     fn nodes_need_a_label_and_named_properties() {
-        let mut node = Node {
-            id: NodeId::from_name("n"),
-            label: "person".into(),
-            properties: Default::default(),
-        };
+        let mut node = Node::new(NodeId::from_name("n"), "person").with_tag("t".repeat(255));
         assert!(validate_node(&node).is_ok());
         node.properties.insert(String::new(), "v".into());
         assert!(validate_node(&node).is_err());
         node.properties.clear();
+        for bad in [String::new(), "t".repeat(256)] {
+            let tagged = node.clone().with_tag(bad);
+            assert!(validate_node(&tagged).is_err(), "{tagged:?}");
+        }
         node.label.clear();
         assert!(validate_node(&node).is_err());
         node.label = "l".repeat(256);

@@ -3,15 +3,15 @@
 pub mod combinations;
 pub mod concurrency;
 pub mod events;
+pub mod find_nodes;
 pub mod graph;
 pub mod mix;
+pub mod node_oracle;
 pub mod oracle;
 pub mod paths;
 pub mod patterns;
 pub mod queries;
 pub mod subscriptions;
-
-use std::collections::BTreeMap;
 
 use cortex_core::{
     Edge, Event, EventFilter, EventId, EventStore, NewEvent, Node, NodeId, Result, StoreConfig,
@@ -60,6 +60,12 @@ macro_rules! conformance_suite {
             graph::edge_to_a_missing_node_changes_nothing,
             graph::removing_a_node_removes_its_edges,
             graph::neighbors_by_direction_and_relation,
+            find_nodes::nodes_are_stamped_by_the_store,
+            find_nodes::find_nodes_answers_as_a_scan_does,
+            find_nodes::find_nodes_pages_exactly,
+            find_nodes::find_nodes_by_creation_time,
+            find_nodes::text_matches_whole_words_ignoring_case,
+            find_nodes::replaced_and_removed_nodes_leave_the_indexes,
             paths::traverse_reports_each_node_once_with_its_depth,
             paths::shortest_path_prefers_the_cheaper_longer_route,
             concurrency::concurrent_appends_lose_nothing,
@@ -109,11 +115,15 @@ pub fn new_event(source: &str, kind: &str, payload: &[u8]) -> NewEvent {
 }
 
 pub fn node(name: &str) -> Node {
-    Node {
-        id: NodeId::from_name(name),
-        label: "thing".into(),
-        properties: BTreeMap::from([("name".to_owned(), name.to_owned())]),
-    }
+    Node::new(NodeId::from_name(name), "thing").with_property("name", name)
+}
+
+/// `node` without the times the store stamped on it, to compare with what was put.
+pub fn unstamped(node: Option<Node>) -> Option<Node> {
+    node.map(|mut node| {
+        (node.created_at, node.updated_at) = (0, 0);
+        node
+    })
 }
 
 pub fn edge(from: &str, relation: &str, to: &str, weight: f64) -> Edge {

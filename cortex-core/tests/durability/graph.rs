@@ -1,16 +1,16 @@
 //! Crash trials of the graph: a writer putting and removing nodes and edges is killed again and again; after
 //! each kill the graph is exactly what the acknowledged writes made, plus all or nothing of the one in flight.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use cortex_core::{Direction, GraphStore, RocksGraphStore, RocksOptions};
+use cortex_core::{Direction, GraphStore, Node, NodeQuery, RocksGraphStore, RocksOptions};
 
 use crate::trial::{self, Announced, Plan, Rng, Transcript};
 
 mod op;
 
-use op::{edge_key, node, node_id, Op, NODES, RELATIONS};
+use op::{edge_key, node, node_id, node_number, Op, LABELS, NODES, RELATIONS};
 
 const TEST: &str = "graph::acknowledged_graph_writes_survive_repeated_kills";
 /// The writer stops by itself after this many writes, should the parent never kill it.
@@ -182,6 +182,11 @@ impl Graph {
         }
         let report = store.verify_indexes().expect("verify the indexes");
         assert!(report.is_consistent(), "{context}: {report}");
+        assert_eq!(
+            report.indexes.len(),
+            7,
+            "{context}: edges both ways and five node indexes"
+        );
         let found = Graph::read(store, context);
         if found != *self {
             let mut with_pending = self.clone();
@@ -194,7 +199,45 @@ impl Graph {
             );
             *self = with_pending;
         }
+        self.check_found(store, context);
         next_version
+    }
+
+    /// Asks `find_nodes` by label, tag, property and text, and checks each answer is the nodes of
+    /// this graph that the query describes.
+    fn check_found(&self, store: &RocksGraphStore, context: &str) {
+        type Wanted = fn(&Node) -> bool;
+        let queries: [(NodeQuery, Wanted); 6] = [
+            (NodeQuery::default().labels([LABELS[0]]), |n| {
+                n.label == LABELS[0]
+            }),
+            (NodeQuery::default().labels([LABELS[1], LABELS[2]]), |n| {
+                n.label != LABELS[0]
+            }),
+            (NodeQuery::default().tags(["even", "tag-1"]), |n| {
+                n.tags.contains("even") && n.tags.contains("tag-1")
+            }),
+            (NodeQuery::default().properties([("colour", "red")]), |n| {
+                n.properties["colour"] == "red"
+            }),
+            (NodeQuery::default().text("BLUE"), |n| {
+                n.properties["colour"] != "red"
+            }),
+            (NodeQuery::default().text("dark blue").tags(["odd"]), |n| {
+                n.properties["colour"] == "Dark Blue" && n.tags.contains("odd")
+            }),
+        ];
+        for (query, wanted) in queries {
+            let found = store.find_nodes(&query).expect("find nodes");
+            let found: BTreeSet<u64> = found.iter().map(|n| node_number(&n.id)).collect();
+            let expected: BTreeSet<u64> = self
+                .nodes
+                .iter()
+                .filter(|&(&n, &version)| wanted(&node(n, version)))
+                .map(|(&n, _)| n)
+                .collect();
+            assert_eq!(found, expected, "{context}: {query:?}");
+        }
     }
 
     /// Reads the whole graph back through the store, checking every node and edge is as written.
@@ -203,7 +246,11 @@ impl Graph {
         for n in 0..NODES {
             if let Some(found) = store.get_node(&node_id(n)).expect("get a node") {
                 let version = found.properties["version"].parse().expect("a version");
-                assert_eq!(found, node(n, version), "{context}: node {n}");
+                let mut put = found.clone();
+                (put.created_at, put.updated_at) = (0, 0);
+                assert_eq!(put, node(n, version), "{context}: node {n}");
+                let times = (found.created_at, found.updated_at);
+                assert!(0 < times.0 && times.0 <= times.1, "{context}: {found:?}");
                 graph.nodes.insert(n, version);
             }
         }

@@ -1,8 +1,6 @@
 //! `sync: true` observed rather than assumed: RocksDB's own counters show one WAL fsync per synced write
 //! and none for unsynced ones, which a kill test cannot tell apart (a killed process keeps the page cache).
 
-use std::collections::BTreeMap;
-
 use cortex_core::{
     Edge, EventStore, GraphStore, NewEvent, Node, NodeId, RocksEventStore, RocksGraphStore,
     RocksOptions, RocksStatistics,
@@ -26,11 +24,7 @@ fn new_event(n: u8) -> NewEvent {
 }
 
 fn node(name: &str) -> Node {
-    Node {
-        id: NodeId::from_name(name),
-        label: "n".into(),
-        properties: BTreeMap::new(),
-    }
+    Node::new(NodeId::from_name(name), "n")
 }
 
 /// Runs `write` and checks it went through the WAL once, fsynced exactly when `sync` is set.

@@ -32,11 +32,7 @@ fn expected_edges(script: &[Scripted]) -> Edges {
 /// Builds the graph from the stored events and checks traversal and shortest path against the reference.
 pub fn check(report: &mut Report, graph: &MemoryGraphStore, events: &[Event], script: &[Scripted]) {
     for index in 0..ACTORS.len() {
-        let node = Node {
-            id: scenario::actor(index),
-            label: "actor".into(),
-            properties: Default::default(),
-        };
+        let node = Node::new(scenario::actor(index), "actor");
         report.ok("put node", graph.put_node(node));
     }
     for (sequence, event) in events.iter().enumerate() {

@@ -22,8 +22,7 @@ pub fn named_copy(cx: &Context, artifact: &ArtifactBudget) -> Result<PathBuf> {
         .with_context(|| format!("build {} with names kept", artifact.name))?;
     let out = cx
         .workspace
-        .target_dir
-        .join("wasm-opt")
+        .opt_dir
         .join("named")
         .join(format!("{}.wasm", artifact.name));
     optimise::optimise_if_changed(&raw, &out, optimise::Names::Keep)

@@ -7,11 +7,15 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use crate::failure::ConfigError;
+use crate::pipeline::fingerprint::Toolchain;
 
 pub const FILE_NAME: &str = "size-baseline.json";
 
 #[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Baseline {
+    /// What built the accepted sizes; a baseline from before it was recorded has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toolchain: Option<Toolchain>,
     #[serde(default)]
     pub artifacts: BTreeMap<String, BaselineEntry>,
 }
@@ -21,6 +25,9 @@ pub struct BaselineEntry {
     pub raw_bytes: u64,
     pub opt_bytes: u64,
     pub gzip_bytes: u64,
+    /// Absent in a baseline from before brotli sizes were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brotli_bytes: Option<u64>,
     /// Optimised code bytes per crate, when the size attribution recorded them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub crates: BTreeMap<String, u64>,
@@ -67,7 +74,7 @@ mod tests {
     #[test]
     fn unknown_fields_survive_a_round_trip() {
         let text = r#"{"artifacts": {"demo": {"raw_bytes": 10, "opt_bytes": 8, "gzip_bytes": 5,
-            "crates": {"std": 6}, "brotli_bytes": 4}}}"#;
+            "crates": {"std": 6}, "zstd_bytes": 4}}}"#;
         let baseline: Baseline = serde_json::from_str(text).unwrap();
         let demo = &baseline.artifacts["demo"];
         assert_eq!(
@@ -77,7 +84,7 @@ mod tests {
         assert_eq!(demo.crates["std"], 6);
         let again: Baseline =
             serde_json::from_str(&serde_json::to_string(&baseline).unwrap()).unwrap();
-        assert_eq!(again.artifacts["demo"].extra["brotli_bytes"], 4);
+        assert_eq!(again.artifacts["demo"].extra["zstd_bytes"], 4);
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! Per-crate and per-function code sizes kept in the baseline, and what grew since.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
 use crate::attribution::{named_attribution, Attribution};
+use crate::diff::{changes, Change};
 use crate::gate::baseline::{self, BaselineEntry};
 use crate::pipeline::Step;
 use crate::project::{ArtifactBudget, Context};
@@ -79,40 +80,19 @@ pub fn explain(
     }
 }
 
-/// One line of the growth report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub name: String,
-    pub before: u64,
-    pub after: u64,
-}
-
-impl Change {
-    /// In i128, so any two sizes a baseline can hold subtract without overflow.
-    fn delta(&self) -> i128 {
-        i128::from(self.after) - i128::from(self.before)
-    }
-}
-
-/// The `top` entries of each map that grew the most (largest growth first).
+/// The `top` entries of each map that grew the most (largest growth first), by the diff engine.
 pub fn grown(
     before: &BTreeMap<String, u64>,
     after: &BTreeMap<String, u64>,
     top: usize,
 ) -> Vec<Change> {
-    let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
-    let mut changes: Vec<Change> = names
+    let mut grown: Vec<Change> = changes(before, after)
         .into_iter()
-        .map(|name| Change {
-            name: name.clone(),
-            before: before.get(name).copied().unwrap_or(0),
-            after: after.get(name).copied().unwrap_or(0),
-        })
         .filter(|change| change.delta() > 0)
         .collect();
-    changes.sort_by(|a, b| b.delta().cmp(&a.delta()).then_with(|| a.name.cmp(&b.name)));
-    changes.truncate(top);
-    changes
+    // The engine orders by |Δ|; with shrinkage left out that is largest growth first.
+    grown.truncate(top);
+    grown
 }
 
 /// The lines printed under a size-check failure.

@@ -27,6 +27,12 @@ fn columns() -> Vec<(&'static str, Align, Cell)> {
             human(r.measurement.brotli_bytes)
         }),
         ("budget", Align::Right, |r| human(r.artifact.budget_bytes)),
+        ("gzip budget", Align::Right, |r| {
+            r.artifact.gzip_budget_bytes.map_or("-".to_owned(), human)
+        }),
+        ("brotli budget", Align::Right, |r| {
+            r.artifact.brotli_budget_bytes.map_or("-".to_owned(), human)
+        }),
         ("% of budget", Align::Right, |r| {
             format!(
                 "{:.1}%",
@@ -37,7 +43,7 @@ fn columns() -> Vec<(&'static str, Align, Cell)> {
             Some(old) => delta(old, r.measurement.opt_bytes),
             None => "-".to_owned(),
         }),
-        ("status", Align::Left, |r| r.status().label().to_owned()),
+        ("status", Align::Left, |r| r.status_label()),
     ]
 }
 
@@ -128,9 +134,13 @@ struct JsonRow<'a> {
     #[serde(flatten)]
     measurement: &'a Measurement,
     budget_bytes: u64,
+    gzip_budget_bytes: Option<u64>,
+    brotli_budget_bytes: Option<u64>,
     baseline_bytes: Option<u64>,
     allowed_growth_bytes: Option<u64>,
     status: Status,
+    /// The toolchain differs from the baseline's, so a size change is its doing.
+    toolchain_drift: bool,
 }
 
 /// One JSON object: `{"passed": .., "artifacts": [..]}`, sizes in bytes; `passed` as the run in
@@ -143,9 +153,12 @@ pub fn json(rows: &[Row], mode: Mode) -> anyhow::Result<String> {
             .map(|row| JsonRow {
                 measurement: &row.measurement,
                 budget_bytes: row.artifact.budget_bytes,
+                gzip_budget_bytes: row.artifact.gzip_budget_bytes,
+                brotli_budget_bytes: row.artifact.brotli_budget_bytes,
                 baseline_bytes: row.baseline_bytes,
                 allowed_growth_bytes: row.allowed_growth_bytes,
                 status: row.status(),
+                toolchain_drift: row.toolchain_drift,
             })
             .collect(),
     };
@@ -175,7 +188,11 @@ mod tests {
         vec![
             judge(
                 Measurement::example("cortex-core", 301_234),
-                &budget("cortex-core", 769 * 1024),
+                &ArtifactBudget {
+                    gzip_budget_bytes: Some(120 * 1024),
+                    brotli_budget_bytes: Some(80 * 1024),
+                    ..budget("cortex-core", 769 * 1024)
+                },
                 Some(&base),
             ),
             judge(
@@ -194,11 +211,11 @@ mod tests {
     #[test]
     fn table_is_aligned() {
         expect![[r#"
-            artifact           raw  optimised       gzip     brotli     budget  % of budget       Δ vs baseline  status
-            -----------  ---------  ---------  ---------  ---------  ---------  -----------  ------------------  -----------------
-            cortex-core  588.3 KiB  294.2 KiB   98.1 KiB   73.5 KiB  769.0 KiB        38.3%     +1234 B (+0.4%)  ok
-            wasm-demo     2.10 MiB   1.05 MiB  358.1 KiB  268.6 KiB   1.00 MiB       104.9%  +100000 B (+10.0%)  OVER BUDGET
-            tiny           1.8 KiB      900 B      300 B      225 B    4.0 KiB        22.0%                   -  NEW (no baseline)
+            artifact           raw  optimised       gzip     brotli     budget  gzip budget  brotli budget  % of budget       Δ vs baseline  status
+            -----------  ---------  ---------  ---------  ---------  ---------  -----------  -------------  -----------  ------------------  -----------------
+            cortex-core  588.3 KiB  294.2 KiB   98.1 KiB   73.5 KiB  769.0 KiB    120.0 KiB       80.0 KiB        38.3%     +1234 B (+0.4%)  REGRESSED
+            wasm-demo     2.10 MiB   1.05 MiB  358.1 KiB  268.6 KiB   1.00 MiB            -              -       104.9%  +100000 B (+10.0%)  OVER BUDGET
+            tiny           1.8 KiB      900 B      300 B      225 B    4.0 KiB            -              -        22.0%                   -  NEW (no baseline)
         "#]]
         .assert_eq(&table(&rows()));
     }
@@ -208,11 +225,11 @@ mod tests {
         expect![[r#"
             ### Wasm sizes
 
-            | artifact | raw | optimised | gzip | brotli | budget | % of budget | Δ vs baseline | status |
-            | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- |
-            | cortex-core | 588.3 KiB | 294.2 KiB | 98.1 KiB | 73.5 KiB | 769.0 KiB | 38.3% | +1234 B (+0.4%) | ok |
-            | wasm-demo | 2.10 MiB | 1.05 MiB | 358.1 KiB | 268.6 KiB | 1.00 MiB | 104.9% | +100000 B (+10.0%) | OVER BUDGET |
-            | tiny | 1.8 KiB | 900 B | 300 B | 225 B | 4.0 KiB | 22.0% | - | NEW (no baseline) |
+            | artifact | raw | optimised | gzip | brotli | budget | gzip budget | brotli budget | % of budget | Δ vs baseline | status |
+            | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- |
+            | cortex-core | 588.3 KiB | 294.2 KiB | 98.1 KiB | 73.5 KiB | 769.0 KiB | 120.0 KiB | 80.0 KiB | 38.3% | +1234 B (+0.4%) | REGRESSED |
+            | wasm-demo | 2.10 MiB | 1.05 MiB | 358.1 KiB | 268.6 KiB | 1.00 MiB | - | - | 104.9% | +100000 B (+10.0%) | OVER BUDGET |
+            | tiny | 1.8 KiB | 900 B | 300 B | 225 B | 4.0 KiB | - | - | 22.0% | - | NEW (no baseline) |
         "#]].assert_eq(&markdown(&rows()));
     }
 
@@ -232,9 +249,12 @@ mod tests {
                   "gzip_bytes": 100411,
                   "brotli_bytes": 75308,
                   "budget_bytes": 787456,
+                  "gzip_budget_bytes": 122880,
+                  "brotli_budget_bytes": 81920,
                   "baseline_bytes": 300000,
                   "allowed_growth_bytes": 3000,
-                  "status": "ok"
+                  "status": "regressed",
+                  "toolchain_drift": false
                 },
                 {
                   "name": "wasm-demo",
@@ -246,9 +266,12 @@ mod tests {
                   "gzip_bytes": 366666,
                   "brotli_bytes": 275000,
                   "budget_bytes": 1048576,
+                  "gzip_budget_bytes": null,
+                  "brotli_budget_bytes": null,
                   "baseline_bytes": 1000000,
                   "allowed_growth_bytes": 10000,
-                  "status": "over-budget"
+                  "status": "over-budget",
+                  "toolchain_drift": false
                 },
                 {
                   "name": "tiny",
@@ -260,9 +283,12 @@ mod tests {
                   "gzip_bytes": 300,
                   "brotli_bytes": 225,
                   "budget_bytes": 4096,
+                  "gzip_budget_bytes": null,
+                  "brotli_budget_bytes": null,
                   "baseline_bytes": null,
                   "allowed_growth_bytes": null,
-                  "status": "new"
+                  "status": "new",
+                  "toolchain_drift": false
                 }
               ]
             }

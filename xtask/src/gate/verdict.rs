@@ -40,16 +40,57 @@ impl Status {
     }
 }
 
-/// A limit the optimised size broke, or the missing record it is held against; an artifact can
-/// break several.
+/// A size the gate holds to a ceiling and to the baseline's tolerance: the optimised bytes always,
+/// the gzip and brotli bytes when size-budget.toml gives them a budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    Optimised,
+    Gzip,
+    Brotli,
+}
+
+impl Metric {
+    /// The key of its ceiling in size-budget.toml.
+    pub fn budget_key(self) -> &'static str {
+        match self {
+            Metric::Optimised => "budget",
+            Metric::Gzip => "gzip_budget",
+            Metric::Brotli => "brotli_budget",
+        }
+    }
+
+    fn size_label(self) -> &'static str {
+        match self {
+            Metric::Optimised => "optimised size",
+            Metric::Gzip => "gzip size",
+            Metric::Brotli => "brotli size",
+        }
+    }
+
+    fn budget_label(self) -> &'static str {
+        match self {
+            Metric::Optimised => "budget",
+            Metric::Gzip => "gzip budget",
+            Metric::Brotli => "brotli budget",
+        }
+    }
+}
+
+/// A limit a gated size broke, or the missing record it is held against; an artifact can break
+/// several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Breach {
     /// size-baseline.json records no size for it (or does not exist), so growth cannot be judged.
     NoBaseline { file_missing: bool },
-    /// Over the hard ceiling of size-budget.toml.
-    OverBudget { size: u64, budget: u64 },
+    /// Over a hard ceiling of size-budget.toml.
+    OverBudget {
+        metric: Metric,
+        size: u64,
+        budget: u64,
+    },
     /// Grown past the tolerance over size-baseline.json.
     Regressed {
+        metric: Metric,
         size: u64,
         baseline: u64,
         allowed: u64,
@@ -62,12 +103,18 @@ impl Breach {
         !matches!(self, Breach::OverBudget { .. })
     }
 
-    /// The failed check, naming the artifact, the sizes and the way out.
-    pub fn to_check(self, artifact: &str) -> FailedCheck {
+    /// The failed check, naming the artifact, the metric, the sizes and the way out. Under
+    /// `toolchain_drift` a size change is the compiler's or optimiser's, and says so.
+    pub fn to_check(self, artifact: &str, toolchain_drift: bool) -> FailedCheck {
         let record = format!(
             "run `cargo xtask size-check --update` and commit {}",
             baseline::FILE_NAME
         );
+        let drift = if toolchain_drift {
+            " under a changed toolchain (toolchain drift, not a code regression)"
+        } else {
+            ""
+        };
         let (problem, fix) = match self {
             Breach::NoBaseline { file_missing: true } => (
                 format!(
@@ -85,27 +132,46 @@ impl Breach {
                 ),
                 record,
             ),
-            Breach::OverBudget { size, budget } => (
+            Breach::OverBudget {
+                metric,
+                size,
+                budget,
+            } => (
                 format!(
-                    "{artifact}: optimised size {size} B is over its budget of {budget} B by {} B",
+                    "{artifact}: {} {size} B is over its {} of {budget} B by {} B{drift}",
+                    metric.size_label(),
+                    metric.budget_label(),
                     size - budget
                 ),
                 format!(
-                    "make it smaller, or raise `budget` under [artifact.{artifact}] in {} if the growth is intended",
+                    "make it smaller, or raise `{}` under [artifact.{artifact}] in {} if the growth is intended",
+                    metric.budget_key(),
                     budget::FILE_NAME
                 ),
             ),
             Breach::Regressed {
+                metric,
                 size,
                 baseline,
                 allowed,
-            } => (
-                format!(
-                    "{artifact}: grew beyond its tolerance: {baseline} B -> {size} B, {} (tolerance +{allowed} B)",
-                    delta(baseline, size)
-                ),
-                format!("{record} if the growth is intended"),
-            ),
+            } => {
+                let what = match metric {
+                    Metric::Optimised => String::new(),
+                    other => format!("{} ", other.size_label()),
+                };
+                let accept = if toolchain_drift {
+                    format!("{record} to accept the new toolchain's sizes")
+                } else {
+                    format!("{record} if the growth is intended")
+                };
+                (
+                    format!(
+                        "{artifact}: {what}grew beyond its tolerance{drift}: {baseline} B -> {size} B, {} (tolerance +{allowed} B)",
+                        delta(baseline, size)
+                    ),
+                    accept,
+                )
+            }
         };
         FailedCheck {
             problem,
@@ -125,6 +191,8 @@ pub struct Row {
     pub allowed_growth_bytes: Option<u64>,
     /// Over budget first, then regressed or not in the baseline.
     pub breaches: Vec<Breach>,
+    /// The toolchain differs from the one that built the baseline, so a size change is its doing.
+    pub toolchain_drift: bool,
 }
 
 /// Whether the run accepts what it measures (`size-check --update`) or holds it to the baseline.
@@ -143,6 +211,19 @@ impl Row {
             .filter(move |breach| !(mode == Mode::Update && breach.accepted_by_update()))
     }
 
+    /// The status as the table shows it: a size change under a changed toolchain says so.
+    pub fn status_label(&self) -> String {
+        let status = self.status();
+        let changed = self
+            .baseline_bytes
+            .is_some_and(|old| old != self.measurement.opt_bytes);
+        if self.toolchain_drift && changed {
+            format!("{} (toolchain drift)", status.label())
+        } else {
+            status.label().to_owned()
+        }
+    }
+
     pub fn status(&self) -> Status {
         let breached = |wanted: fn(&Breach) -> bool| self.breaches.iter().any(wanted);
         if breached(|b| matches!(b, Breach::OverBudget { .. })) {
@@ -159,35 +240,67 @@ impl Row {
     }
 }
 
-/// Judges `measurement` against its budget and against `baseline` (`None`: there is no baseline file).
+/// Judges `measurement` against its budgets and against `baseline` (`None`: there is no baseline
+/// file). The optimised size is always gated; gzip and brotli when they have a budget.
 pub fn judge(
     measurement: Measurement,
     artifact: &ArtifactBudget,
     baseline: Option<&Baseline>,
 ) -> Row {
-    let size = measurement.opt_bytes;
     let entry = baseline.and_then(|b| b.artifacts.get(&artifact.name));
     let baseline_bytes = entry.map(|b| b.opt_bytes);
     let allowed_growth_bytes = baseline_bytes.map(|old| artifact.tolerance.allowed_growth(old));
+    // Each gated metric: its size now, its ceiling, and its size in the baseline (when recorded).
+    let gated = [
+        (
+            Metric::Optimised,
+            measurement.opt_bytes,
+            Some(artifact.budget_bytes),
+            baseline_bytes,
+        ),
+        (
+            Metric::Gzip,
+            measurement.gzip_bytes,
+            artifact.gzip_budget_bytes,
+            entry.map(|b| b.gzip_bytes),
+        ),
+        (
+            Metric::Brotli,
+            measurement.brotli_bytes,
+            artifact.brotli_budget_bytes,
+            entry.and_then(|b| b.brotli_bytes),
+        ),
+    ];
+    let gated = gated
+        .into_iter()
+        .filter(|(metric, _, budget, _)| *metric == Metric::Optimised || budget.is_some());
     let mut breaches = Vec::new();
-    if size > artifact.budget_bytes {
-        breaches.push(Breach::OverBudget {
-            size,
-            budget: artifact.budget_bytes,
-        });
-    }
-    match (baseline_bytes, allowed_growth_bytes) {
-        (Some(old), Some(allowed)) if size > old.saturating_add(allowed) => {
-            breaches.push(Breach::Regressed {
+    let mut regressions = Vec::new();
+    for (metric, size, budget, old) in gated {
+        if let Some(budget) = budget.filter(|budget| size > *budget) {
+            breaches.push(Breach::OverBudget {
+                metric,
                 size,
-                baseline: old,
-                allowed,
+                budget,
             });
         }
-        (Some(_), _) => {}
-        (None, _) => breaches.push(Breach::NoBaseline {
+        if let Some(old) = old {
+            let allowed = artifact.tolerance.allowed_growth(old);
+            if size > old.saturating_add(allowed) {
+                regressions.push(Breach::Regressed {
+                    metric,
+                    size,
+                    baseline: old,
+                    allowed,
+                });
+            }
+        }
+    }
+    breaches.extend(regressions);
+    if baseline_bytes.is_none() {
+        breaches.push(Breach::NoBaseline {
             file_missing: baseline.is_none(),
-        }),
+        });
     }
     Row {
         artifact: artifact.clone(),
@@ -195,147 +308,9 @@ pub fn judge(
         baseline_bytes,
         allowed_growth_bytes,
         breaches,
+        toolchain_drift: false,
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    use crate::gate::baseline::BaselineEntry;
-
-    /// A baseline file that records `opt_bytes` for `demo`, or records nothing.
-    fn base(opt_bytes: Option<u64>) -> Baseline {
-        let mut baseline = Baseline::default();
-        if let Some(opt_bytes) = opt_bytes {
-            let entry = BaselineEntry {
-                opt_bytes,
-                ..BaselineEntry::default()
-            };
-            baseline.artifacts.insert("demo".into(), entry);
-        }
-        baseline
-    }
-
-    fn judged(size: u64, budget: u64, percent: f64, old: Option<u64>) -> Row {
-        judge(
-            Measurement::example("demo", size),
-            &ArtifactBudget::example("demo", budget, percent),
-            Some(&base(old)),
-        )
-    }
-
-    #[test]
-    fn statuses_follow_budget_then_tolerance() {
-        let judge_at = |size, old: Option<u64>| judged(size, 10_000, 1.0, old).status();
-        assert_eq!(judge_at(9_000, None), Status::New);
-        assert_eq!(judge_at(9_000, Some(9_000)), Status::Ok);
-        assert_eq!(
-            judge_at(9_090, Some(9_000)),
-            Status::Ok,
-            "exactly the tolerance passes"
-        );
-        assert_eq!(judge_at(9_091, Some(9_000)), Status::Regressed);
-        assert_eq!(judge_at(8_000, Some(9_000)), Status::Shrunk);
-        assert_eq!(
-            judge_at(10_000, Some(10_000)),
-            Status::Ok,
-            "exactly the budget passes"
-        );
-        assert_eq!(judge_at(10_001, None), Status::OverBudget);
-        assert_eq!(judge_at(10_001, Some(1)), Status::OverBudget);
-    }
-
-    #[test]
-    fn no_record_fails_closed_and_says_whether_the_file_is_there() {
-        let artifact = ArtifactBudget::example("demo", 10_000, 1.0);
-        let no_entry = judge(
-            Measurement::example("demo", 10),
-            &artifact,
-            Some(&base(None)),
-        );
-        assert_eq!(no_entry.status(), Status::New);
-        assert!(
-            no_entry.status().failed(),
-            "an artifact with no baseline fails"
-        );
-        assert_eq!(
-            no_entry.breaches,
-            [Breach::NoBaseline {
-                file_missing: false
-            }]
-        );
-        let no_file = judge(Measurement::example("demo", 10), &artifact, None);
-        assert_eq!(
-            no_file.breaches,
-            [Breach::NoBaseline { file_missing: true }]
-        );
-        assert!(no_file.breaches[0].accepted_by_update());
-        let check = no_file.breaches[0].to_check("demo").to_string();
-        assert_eq!(
-            check,
-            "demo: size-baseline.json is missing, so its growth cannot be checked\n  \
-             fix: run `cargo xtask size-check --update` and commit size-baseline.json \
-             (restore it from git if it was deleted by mistake)"
-        );
-        let over = judge(Measurement::example("demo", 10_001), &artifact, None);
-        assert_eq!(
-            over.breaches.len(),
-            2,
-            "over budget and unrecorded: {over:?}"
-        );
-        assert_eq!(over.status(), Status::OverBudget);
-    }
-
-    #[test]
-    fn shrinking_never_fails_even_far_beyond_tolerance() {
-        let row = judged(10, 10_000, 0.0, Some(9_000));
-        assert!(!row.status().failed());
-        assert!(row.breaches.is_empty());
-    }
-
-    #[test]
-    fn both_limits_are_breaches_and_only_growth_is_accepted_by_update() {
-        let row = judged(12_000, 11_000, 1.0, Some(10_000));
-        assert_eq!(
-            row.breaches,
-            [
-                Breach::OverBudget {
-                    size: 12_000,
-                    budget: 11_000
-                },
-                Breach::Regressed {
-                    size: 12_000,
-                    baseline: 10_000,
-                    allowed: 100
-                }
-            ]
-        );
-        let accepted: Vec<bool> = row
-            .breaches
-            .iter()
-            .map(|b| b.accepted_by_update())
-            .collect();
-        assert_eq!(accepted, [false, true]);
-    }
-
-    #[test]
-    fn failure_messages_name_artifact_sizes_and_fix() {
-        let row = judged(12_000, 11_000, 1.0, Some(10_000));
-        let messages: Vec<String> = row
-            .breaches
-            .iter()
-            .map(|b| b.to_check("demo").to_string())
-            .collect();
-        assert_eq!(
-            messages[0],
-            "demo: optimised size 12000 B is over its budget of 11000 B by 1000 B\n  \
-             fix: make it smaller, or raise `budget` under [artifact.demo] in size-budget.toml if the growth is intended"
-        );
-        assert_eq!(
-            messages[1],
-            "demo: grew beyond its tolerance: 10000 B -> 12000 B, +2000 B (+20.0%) (tolerance +100 B)\n  \
-             fix: run `cargo xtask size-check --update` and commit size-baseline.json if the growth is intended"
-        );
-    }
-}
+mod tests;

@@ -11,7 +11,7 @@ use crate::pipeline::build::KEPT_SECTION;
 use crate::pipeline::target_features::{self, binaryen_feature};
 
 /// Bumped when the options below change, so the content stamp never vouches for a stale output.
-const OPTIONS_TAG: &str = "wasm-opt 0.116 -Oz validate strip-target-features v1";
+pub const OPTIONS_TAG: &str = "wasm-opt 0.116 -Oz validate strip-target-features v1";
 
 /// Whether the optimised module keeps its name section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

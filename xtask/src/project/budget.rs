@@ -32,6 +32,10 @@ pub struct ArtifactBudget {
     pub krate: String,
     pub target: WasmTarget,
     pub budget_bytes: u64,
+    /// Hard ceiling on the gzip size, when `gzip_budget` is set.
+    pub gzip_budget_bytes: Option<u64>,
+    /// Hard ceiling on the brotli size, when `brotli_budget` is set.
+    pub brotli_budget_bytes: Option<u64>,
     pub tolerance: Tolerance,
 }
 
@@ -147,6 +151,8 @@ impl ArtifactBudget {
                 kind: WasmKind::Bin,
             },
             budget_bytes,
+            gzip_budget_bytes: None,
+            brotli_budget_bytes: None,
             tolerance: Tolerance {
                 percent: Some(percent),
                 bytes: None,

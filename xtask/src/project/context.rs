@@ -2,7 +2,7 @@
 //! budget, and one shell sitting at the workspace root.
 
 use std::cell::Cell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use xshell::Shell;
@@ -23,7 +23,15 @@ pub struct Context {
 impl Context {
     /// Asks cargo about the workspace around the current directory and reads its budget file.
     pub fn load() -> anyhow::Result<Self> {
-        let workspace = Workspace::discover()?;
+        Self::with_workspace(Workspace::discover()?)
+    }
+
+    /// The context of the workspace at `dir` (another checkout, such as the base of `size-diff`).
+    pub fn load_in(dir: &Path) -> anyhow::Result<Self> {
+        Self::with_workspace(Workspace::discover_in(dir)?)
+    }
+
+    fn with_workspace(workspace: Workspace) -> anyhow::Result<Self> {
         let budget = SizeBudget::load(&workspace.root.join(budget::FILE_NAME), &workspace.crates)?;
         let sh = Shell::new().context("create a shell")?;
         sh.change_dir(&workspace.root);

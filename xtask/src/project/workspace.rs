@@ -1,7 +1,7 @@
 //! What cargo knows about the workspace: its root, target directory and the wasm targets of each crate.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use cargo_metadata::{CrateType, MetadataCommand, TargetKind};
@@ -16,6 +16,10 @@ pub struct Workspace {
     pub root: PathBuf,
     /// Honours `CARGO_TARGET_DIR` and `build.target-dir`, because cargo computed it.
     pub target_dir: PathBuf,
+    /// Where optimised modules go: `<target-dir>/wasm-opt`, unless a base of `size-diff` keeps its own.
+    pub opt_dir: PathBuf,
+    /// Where the artifacts are built: `<target-dir>/wasm-gate`; the bases of `size-diff` share another.
+    pub gate_dir: PathBuf,
     pub crates: BTreeMap<String, WasmCrate>,
 }
 
@@ -59,7 +63,14 @@ impl WasmTarget {
 impl Workspace {
     /// Ask cargo about the workspace that contains the current directory.
     pub fn discover() -> anyhow::Result<Workspace> {
-        let metadata = MetadataCommand::new().no_deps().exec().map_err(|err| {
+        Self::discover_in(Path::new("."))
+    }
+
+    /// Ask cargo about the workspace that contains `dir`.
+    pub fn discover_in(dir: &Path) -> anyhow::Result<Workspace> {
+        let mut metadata = MetadataCommand::new();
+        metadata.no_deps().current_dir(dir);
+        let metadata = metadata.exec().map_err(|err| {
             ConfigError::new(
                 format!("cargo metadata failed: {err}"),
                 "run from inside a cargo workspace",
@@ -96,9 +107,12 @@ impl Workspace {
                 },
             );
         }
+        let target_dir: PathBuf = metadata.target_directory.into();
         Ok(Workspace {
             root: metadata.workspace_root.into(),
-            target_dir: metadata.target_directory.into(),
+            opt_dir: target_dir.join("wasm-opt"),
+            gate_dir: target_dir.join("wasm-gate"),
+            target_dir,
             crates,
         })
     }
@@ -111,7 +125,7 @@ impl Workspace {
             BuildKind::Shipped => "shipped",
             BuildKind::Named => "named",
         };
-        self.target_dir.join("wasm-gate").join(name).join(kind)
+        self.gate_dir.join(name).join(kind)
     }
 
     /// Where cargo puts the unoptimised module of artifact `name`, built from `target`.
@@ -124,9 +138,7 @@ impl Workspace {
 
     /// Where the optimised module of artifact `name` goes.
     pub fn optimised_path(&self, name: &str) -> PathBuf {
-        self.target_dir
-            .join("wasm-opt")
-            .join(format!("{name}.wasm"))
+        self.opt_dir.join(format!("{name}.wasm"))
     }
 }
 

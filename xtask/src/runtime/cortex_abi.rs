@@ -1,9 +1,9 @@
 //! Typed calls into the cortex-core C ABI (version 2) of an instantiated module, and the record
 //! encodings of `cortex-core/include/cortex.h`, written here independently of the module's own.
 
+use crate::runtime::wasi::Host;
 use anyhow::{ensure, Context, Result};
 use wasmtime::{Memory, Store, TypedFunc, WasmParams, WasmResults};
-use crate::runtime::wasi::Host;
 
 use crate::runtime::engine::{describe, Library, Mode, Trapped};
 
@@ -237,6 +237,12 @@ impl CortexAbi {
     pub fn remove_node(&mut self, handle: i32, id: i32) -> Result<i32> {
         self.call("cortex_remove_node", (handle, id))
     }
+    pub fn find_nodes(&mut self, handle: i32, query: (i32, i32), out: (i32, i32)) -> Result<i32> {
+        self.call(
+            "cortex_find_nodes",
+            (handle, query.0, query.1, out.0, out.1),
+        )
+    }
     pub fn node_count(&mut self, handle: i32) -> Result<i64> {
         self.call("cortex_node_count", handle)
     }
@@ -453,6 +459,12 @@ impl NodeRecord {
 
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         let mut r = Fields(bytes);
+        let node = Self::read(&mut r)?;
+        ensure!(r.0.is_empty(), "{} bytes after a node record", r.0.len());
+        Ok(node)
+    }
+
+    fn read(r: &mut Fields) -> Result<Self> {
         let id = r.id()?;
         let label = r.str()?;
         let properties = (0..r.u32()?)
@@ -460,7 +472,6 @@ impl NodeRecord {
             .collect::<Result<_>>()?;
         let tags = (0..r.u32()?).map(|_| r.str()).collect::<Result<_>>()?;
         let (created_at, updated_at) = (r.u64()?, r.u64()?);
-        ensure!(r.0.is_empty(), "{} bytes after a node record", r.0.len());
         Ok(NodeRecord {
             id,
             label,
@@ -470,6 +481,59 @@ impl NodeRecord {
             updated_at,
         })
     }
+}
+
+/// A node query; `None` fields are left out through the record's flags.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NodeQueryRecord {
+    pub labels: Vec<String>,
+    pub tags: Vec<String>,
+    pub properties: Vec<(String, String)>,
+    pub since: Option<u64>,
+    pub until: Option<u64>,
+    pub after: Option<[u8; 32]>,
+    pub limit: Option<u32>,
+    pub text: Option<String>,
+}
+
+impl NodeQueryRecord {
+    pub fn encode(&self) -> Vec<u8> {
+        let on = [
+            self.since.is_some(),
+            self.until.is_some(),
+            self.after.is_some(),
+            self.limit.is_some(),
+            self.text.is_some(),
+        ];
+        let flags = on
+            .iter()
+            .enumerate()
+            .fold(0u32, |flags, (bit, on)| flags | (u32::from(*on) << bit));
+        let mut out = flags.to_le_bytes().to_vec();
+        out.extend_from_slice(&self.since.unwrap_or(0).to_le_bytes());
+        out.extend_from_slice(&self.until.unwrap_or(0).to_le_bytes());
+        out.extend_from_slice(&self.after.unwrap_or_default());
+        out.extend_from_slice(&self.limit.unwrap_or(0).to_le_bytes());
+        put_strs(&mut out, &self.labels);
+        put_strs(&mut out, &self.tags);
+        out.extend_from_slice(&(self.properties.len() as u32).to_le_bytes());
+        for (key, value) in &self.properties {
+            put_bytes(&mut out, key.as_bytes());
+            put_bytes(&mut out, value.as_bytes());
+        }
+        put_bytes(&mut out, self.text.as_deref().unwrap_or("").as_bytes());
+        out
+    }
+}
+
+/// Splits `cortex_find_nodes` output into node records.
+pub fn decode_nodes(bytes: &[u8]) -> Result<Vec<NodeRecord>> {
+    let mut r = Fields(bytes);
+    let mut nodes = Vec::new();
+    while !r.0.is_empty() {
+        nodes.push(NodeRecord::read(&mut r)?);
+    }
+    Ok(nodes)
 }
 
 /// An edge record: (from, to, weight, relation).

@@ -187,11 +187,10 @@ pub fn parse(text: &str) -> Result<BTreeMap<String, Sizes>, String> {
         .artifacts
         .into_iter()
         .map(|(name, entry)| {
-            let brotli_bytes = entry.extra.get("brotli_bytes").and_then(|v| v.as_u64());
             let sizes = Sizes {
                 opt_bytes: entry.opt_bytes,
                 gzip_bytes: entry.gzip_bytes,
-                brotli_bytes,
+                brotli_bytes: entry.brotli_bytes,
             };
             (name, sizes)
         })

@@ -239,8 +239,9 @@ def graph(m, handle, out):
         c: ("device", []),
         d: ("device", [("kind", "mic")]),
     }
+    tags = {c: ["video"], d: ["audio", "kitchen"]}
     for node_id, (label, properties) in nodes.items():
-        ptr, length = m.put(node_record(node_id, label, properties))
+        ptr, length = m.put(node_record(node_id, label, properties, tags.get(node_id, [])))
         m.ok("cortex_put_node_record", handle, ptr, length)
     for node_id, (label, properties) in nodes.items():
         ip, _ = m.put(node_id)
@@ -251,8 +252,36 @@ def graph(m, handle, out):
         got_tags = [f.str() for _ in range(f.u32())]
         f.u64(), f.u64()
         check(f.done(), "bytes after a node record")
-        check((got_id, got_label, got_properties, got_tags) == (node_id, label, sorted(properties), []),
-              f"cortex_get_node gave {got_label} {got_properties}")
+        check((got_id, got_label, got_properties, got_tags)
+              == (node_id, label, sorted(properties), sorted(tags.get(node_id, []))),
+              f"cortex_get_node gave {got_label} {got_properties} {got_tags}")
+
+    def find(what, **q):
+        flags = (1 if "since" in q else 0) | (2 if "until" in q else 0) | (4 if "after" in q else 0) \
+            | (8 if "limit" in q else 0) | (16 if "text" in q else 0)
+        record = struct.pack("<IQQ", flags, q.get("since", 0), q.get("until", 0)) + q.get("after", bytes(32))
+        record += struct.pack("<I", q.get("limit", 0)) + strs(q.get("labels", [])) + strs(q.get("tags", []))
+        props = q.get("properties", [])
+        record += struct.pack("<I", len(props)) + b"".join(s(k) + s(v) for k, v in props) + s(q.get("text", ""))
+        qp, ql = m.put(record)
+        written = m.call("cortex_find_nodes", handle, qp, ql, *out)
+        check(written >= 0, f"cortex_find_nodes {what} failed with {written}: {m.last_error()}")
+        f, found = Fields(m.read(out[0], written)), []
+        while not f.done():
+            found.append(f.take(32))
+            f.str()
+            [(f.str(), f.str()) for _ in range(f.u32())]
+            [f.str() for _ in range(f.u32())]
+            f.u64(), f.u64()
+        return found
+
+    # The oracle: the nodes and tags this host put, filtered by hand.
+    check(find("by label", labels=["device"]) == [c, d], "find_nodes by label")
+    check(find("by tag", tags=["audio"]) == [d], "find_nodes by tag")
+    check(find("by property", properties=[("floor", "2")]) == [b], "find_nodes by property")
+    check(find("by text", text="KITCHEN") == [a, d], "find_nodes by text (a property value and a tag)")
+    check(find("paged", after=a, limit=2) == [b, c], "find_nodes after a cursor")
+    check(find("in the future", since=2**62) == [], "find_nodes created in the future")
     edges = [(a, b, "next", 1.0), (b, c, "next", 1.0), (a, c, "next", 5.0), (c, d, "holds", 0.5)]
     rp, rl = m.put(b"next")
     hp, hl = m.put(b"holds")
@@ -277,7 +306,7 @@ def graph(m, handle, out):
     check(m.ok("cortex_remove_node", handle, ptr[b]) == 1, "remove b")
     check(m.ok("cortex_shortest_path", handle, ptr[a], ptr[d], *out) == 0, "a cannot reach d without b")
     check(m.call("cortex_node_count", handle) == 3, "node count after removing b")
-    print("ok: graph — node records with properties, get, edges, shortest path, remove")
+    print("ok: graph — node records with properties and tags, get, find_nodes, edges, shortest path, remove")
 
 
 def bus(m, out):

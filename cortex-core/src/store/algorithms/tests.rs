@@ -12,11 +12,7 @@ fn through_the_store_and_direct_views_agree() {
     let graph = MemoryGraphStore::new();
     let id = |i: u64| NodeId::from_name(&format!("n{i}"));
     for i in 0..200 {
-        let node = Node {
-            id: id(i),
-            label: "n".into(),
-            properties: Default::default(),
-        };
+        let node = Node::new(id(i), "n");
         graph.put_node(node).unwrap();
     }
     let mut x = 0x2545_f491_4f6c_dd1d_u64;
@@ -84,11 +80,7 @@ fn neighbours_sort_by_relation_then_other_end_outgoing_first() {
 fn small_graph(nodes: usize, edges: &[(usize, usize, usize, u8)]) -> MemoryGraphStore {
     let graph = MemoryGraphStore::new();
     for i in 0..nodes {
-        let node = Node {
-            id: small_id(i),
-            label: "n".into(),
-            properties: Default::default(),
-        };
+        let node = Node::new(small_id(i), "n");
         graph.put_node(node).unwrap();
     }
     for &(from, to, relation, weight) in edges {

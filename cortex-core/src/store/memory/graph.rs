@@ -1,4 +1,7 @@
-//! `MemoryGraphStore`: nodes in a BTreeMap, edges indexed both ways so neighbours and node removal are cheap.
+//! `MemoryGraphStore`: nodes in a BTreeMap with an index of their terms, edges indexed both ways so
+//! neighbours and node removal are cheap.
+
+mod index;
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
@@ -6,11 +9,12 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::poisoned;
 use crate::error::{Error, Result};
-use crate::event::NodeId;
-use crate::graph::{Direction, Edge, Node, Path};
+use crate::event::{now_millis, NodeId};
+use crate::graph::{Direction, Edge, Node, NodeQuery, Path, PreparedQuery};
 use crate::store::algorithms::{self, Successors};
 use crate::store::validate::{validate_edge, validate_node};
 use crate::store::GraphStore;
+use index::NodeIndex;
 
 /// A directed property graph held in memory.
 #[derive(Debug, Default)]
@@ -24,6 +28,7 @@ type Adjacency = BTreeMap<(String, NodeId), f64>;
 #[derive(Debug, Default)]
 struct Graph {
     nodes: BTreeMap<NodeId, Node>,
+    index: NodeIndex,
     outgoing: HashMap<NodeId, Adjacency>,
     incoming: HashMap<NodeId, Adjacency>,
     edge_count: u64,
@@ -80,9 +85,20 @@ fn edges_of(
 }
 
 impl GraphStore for MemoryGraphStore {
-    fn put_node(&self, node: Node) -> Result<()> {
+    fn put_node(&self, mut node: Node) -> Result<()> {
         validate_node(&node)?;
-        self.write()?.nodes.insert(node.id, node);
+        let now = now_millis();
+        let mut graph = self.write()?;
+        let graph = &mut *graph;
+        node.created_at = now;
+        if let Some(old) = graph.nodes.remove(&node.id) {
+            graph.index.remove(&old);
+            node.created_at = old.created_at;
+        }
+        // A clock set back must not make a node updated before it was created.
+        node.updated_at = now.max(node.created_at);
+        graph.index.insert(&node);
+        graph.nodes.insert(node.id, node);
         Ok(())
     }
 
@@ -93,9 +109,10 @@ impl GraphStore for MemoryGraphStore {
     fn remove_node(&self, id: &NodeId) -> Result<bool> {
         let mut graph = self.write()?;
         let graph = &mut *graph;
-        if graph.nodes.remove(id).is_none() {
+        let Some(old) = graph.nodes.remove(id) else {
             return Ok(false);
-        }
+        };
+        graph.index.remove(&old);
         // A self-loop sits in both maps of `id`; it is removed (and counted) once, from the outgoing side.
         for (relation, to) in graph.outgoing.remove(id).unwrap_or_default().into_keys() {
             if let Some(edges) = graph.incoming.get_mut(&to) {
@@ -223,6 +240,12 @@ impl GraphStore for MemoryGraphStore {
 
     fn shortest_path(&self, from: &NodeId, to: &NodeId) -> Result<Option<Path>> {
         algorithms::shortest_path_successors(&*self.read()?, from, to)
+    }
+
+    fn find_nodes(&self, query: &NodeQuery) -> Result<Vec<Node>> {
+        let query = PreparedQuery::new(query)?;
+        let graph = self.read()?;
+        Ok(graph.index.find(&graph.nodes, &query))
     }
 
     fn node_count(&self) -> Result<u64> {

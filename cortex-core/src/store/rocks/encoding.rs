@@ -7,19 +7,22 @@
 //! a truncated, garbled or over-long record, or one from an unknown version, is an error, never a panic
 //! or an oversized allocation.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Result};
 use crate::event::{Event, EventId, NodeId};
 use crate::graph::Node;
 
-/// The record version this build writes, and the newest it reads.
-const VERSION: u8 = 1;
+/// The event record version this build writes, and the newest it reads.
+const EVENT_VERSION: u8 = 1;
+/// The node record version this build writes, and the newest it reads. Version 1 nodes (no tags, no
+/// times) still decode, with no tags and both times 0.
+const NODE_VERSION: u8 = 2;
 
-/// `VERSION | id | timestamp | source[32] | kind | payload | parent (0, or 1 then id)`.
+/// `EVENT_VERSION | id | timestamp | source[32] | kind | payload | parent (0, or 1 then id)`.
 pub(super) fn encode_event(event: &Event) -> Vec<u8> {
     let mut out = Vec::with_capacity(32 + 24 + event.kind.len() + event.payload.len());
-    out.push(VERSION);
+    out.push(EVENT_VERSION);
     put_varint(&mut out, event.id.0);
     put_varint(&mut out, event.timestamp);
     out.extend_from_slice(&event.source.0);
@@ -36,7 +39,7 @@ pub(super) fn encode_event(event: &Event) -> Vec<u8> {
 }
 
 pub(super) fn decode_event(bytes: &[u8]) -> Result<Event> {
-    let mut r = Reader::new(bytes)?;
+    let (_, mut r) = Reader::new(bytes, EVENT_VERSION)?;
     let event = Event {
         id: EventId(r.varint()?),
         timestamp: r.varint()?,
@@ -53,12 +56,20 @@ pub(super) fn decode_event(bytes: &[u8]) -> Result<Event> {
     Ok(event)
 }
 
-/// `VERSION | id[32] | label | property count | (key | value)*` with keys in ascending order.
+/// `NODE_VERSION | id[32] | created_at | updated_at | label | tag count | tag* | property count |
+/// (key | value)*`, tags and keys in ascending order. Version 1 was the same without the times and tags:
+/// `1 | id[32] | label | property count | (key | value)*`.
 pub(super) fn encode_node(node: &Node) -> Vec<u8> {
-    let mut out = Vec::with_capacity(40 + node.label.len());
-    out.push(VERSION);
+    let mut out = Vec::with_capacity(60 + node.label.len());
+    out.push(NODE_VERSION);
     out.extend_from_slice(&node.id.0);
+    put_varint(&mut out, node.created_at);
+    put_varint(&mut out, node.updated_at);
     put_bytes(&mut out, node.label.as_bytes());
+    put_varint(&mut out, node.tags.len() as u64);
+    for tag in &node.tags {
+        put_bytes(&mut out, tag.as_bytes());
+    }
     put_varint(&mut out, node.properties.len() as u64);
     for (key, value) in &node.properties {
         put_bytes(&mut out, key.as_bytes());
@@ -68,9 +79,23 @@ pub(super) fn encode_node(node: &Node) -> Vec<u8> {
 }
 
 pub(super) fn decode_node(bytes: &[u8]) -> Result<Node> {
-    let mut r = Reader::new(bytes)?;
+    let (version, mut r) = Reader::new(bytes, NODE_VERSION)?;
     let id = r.node_id()?;
+    let (created_at, updated_at) = match version {
+        1 => (0, 0),
+        _ => (r.varint()?, r.varint()?),
+    };
     let label = r.string()?;
+    let mut tags = BTreeSet::new();
+    if version > 1 {
+        for _ in 0..r.varint()? {
+            let tag = r.string()?;
+            if tags.last().is_some_and(|last| *last >= tag) {
+                return Err(corrupt("node tags out of order".into()));
+            }
+            tags.insert(tag);
+        }
+    }
     let count = r.varint()?;
     let mut properties = BTreeMap::new();
     for _ in 0..count {
@@ -88,11 +113,14 @@ pub(super) fn decode_node(bytes: &[u8]) -> Result<Node> {
     Ok(Node {
         id,
         label,
+        tags,
         properties,
+        created_at,
+        updated_at,
     })
 }
 
-fn put_varint(out: &mut Vec<u8>, mut value: u64) {
+pub(super) fn put_varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         out.push(value as u8 | 0x80);
         value >>= 7;
@@ -115,14 +143,16 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    /// Checks the version byte and positions the reader after it.
-    fn new(bytes: &'a [u8]) -> Result<Self> {
+    /// Checks the version byte (1 to `newest`) and returns it, with the reader positioned after it.
+    fn new(bytes: &'a [u8], newest: u8) -> Result<(u8, Self)> {
         match bytes.split_first() {
             None => Err(corrupt("empty record".into())),
-            Some((&VERSION, rest)) => Ok(Reader { rest }),
+            Some((&version, rest)) if (1..=newest).contains(&version) => {
+                Ok((version, Reader { rest }))
+            }
             Some((&found, _)) => Err(Error::UnsupportedVersion {
                 found,
-                supported: VERSION,
+                supported: newest,
             }),
         }
     }

@@ -1,4 +1,10 @@
-//! `RocksGraphStore`: nodes in `nodes`, each edge under `out` and `in` so both directions are prefix scans.
+//! `RocksGraphStore`: nodes in `nodes` with their index entries beside them (see `index`), each edge
+//! under `out` and `in` so both directions are prefix scans.
+
+mod find;
+pub(super) mod index;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -11,8 +17,8 @@ use super::encoding::{decode_node, encode_node};
 use super::verify::{self, IndexReport};
 use super::{backend, family, keys, write_options, RocksOptions, RocksStatistics, Statistics};
 use crate::error::{Error, Result};
-use crate::event::NodeId;
-use crate::graph::{Direction, Edge, Node, Path};
+use crate::event::{now_millis, NodeId};
+use crate::graph::{Direction, Edge, Node, NodeQuery, Path, PreparedQuery};
 use crate::store::validate::{validate_edge, validate_node};
 use crate::store::{algorithms, GraphStore};
 
@@ -20,8 +26,9 @@ pub(super) const NODES: &str = "nodes";
 pub(super) const OUT: &str = "out";
 pub(super) const IN: &str = "in";
 
-/// A directed property graph persisted in RocksDB. Each write (a node with all its edges, or one edge
-/// in both directions) is one atomic batch; writes are serialised so existence checks stay true.
+/// A directed property graph persisted in RocksDB. Each write (a node with its index entries, a node's
+/// removal with all its edges and entries, or one edge in both directions) is one atomic batch; writes
+/// are serialised so existence checks stay true.
 pub struct RocksGraphStore {
     db: DB,
     options: RocksOptions,
@@ -46,11 +53,14 @@ struct Adjacent {
 impl RocksGraphStore {
     /// Opens the graph at `path`, creating it if `options.create_if_missing`.
     pub fn open(path: impl AsRef<FsPath>, options: RocksOptions) -> Result<Self> {
-        let (db, statistics) = super::open(path.as_ref(), &options, &[NODES, OUT, IN])?;
+        let [label, tag, property, created, word] = index::FAMILIES;
+        let families = [NODES, OUT, IN, label, tag, property, created, word];
+        let (db, statistics) = super::open(path.as_ref(), &options, &families)?;
         let counts = Counts {
             nodes: count_keys(&db, family(&db, NODES)?)?,
             edges: count_keys(&db, family(&db, OUT)?)?,
         };
+        index::rebuild_if_missing(&db, counts.nodes)?;
         Ok(RocksGraphStore {
             db,
             options,
@@ -59,8 +69,9 @@ impl RocksGraphStore {
         })
     }
 
-    /// Checks, as of one snapshot, that every `out` entry is an edge between two stored nodes and that
-    /// `in` holds exactly their mirrors with the same weights: what to run after a crash to trust the graph.
+    /// Checks, as of one snapshot, that every `out` entry is an edge between two stored nodes, that
+    /// `in` holds exactly their mirrors with the same weights, and that each node index holds exactly
+    /// the entries the node records call for: what to run after a crash to trust the graph.
     pub fn verify_indexes(&self) -> Result<IndexReport> {
         verify::graph_indexes(&self.db)
     }
@@ -85,6 +96,15 @@ impl RocksGraphStore {
             .get_pinned_cf(self.family(family)?, key)
             .map_err(backend("cannot look up a key in RocksDB"))?
             .is_some())
+    }
+
+    /// The stored node `id`, if any; a record that cannot be decoded counts as absent, so writing over
+    /// or removing it repairs the node (its index entries, unknown, stay for `verify_indexes` to name).
+    fn existing_node(&self, id: &NodeId) -> Result<Option<Node>> {
+        self.get_node(id).or_else(|e| match e {
+            Error::Corrupt(_) | Error::UnsupportedVersion { .. } => Ok(None),
+            other => Err(other),
+        })
     }
 
     fn write(&self, batch: WriteBatch) -> Result<()> {
@@ -143,11 +163,17 @@ fn count_keys(db: &DB, family: &ColumnFamily) -> Result<u64> {
 }
 
 impl GraphStore for RocksGraphStore {
-    fn put_node(&self, node: Node) -> Result<()> {
+    fn put_node(&self, mut node: Node) -> Result<()> {
         validate_node(&node)?;
+        let now = now_millis();
         let mut counts = self.counts();
         let existed = self.contains(NODES, &node.id.0)?;
+        let old = self.existing_node(&node.id)?;
+        node.created_at = old.as_ref().map_or(now, |old| old.created_at);
+        // A clock set back must not make a node updated before it was created.
+        node.updated_at = now.max(node.created_at);
         let mut batch = WriteBatch::default();
+        index::update(&self.db, &mut batch, old.as_ref(), Some(&node))?;
         batch.put_cf(self.family(NODES)?, node.id.0, encode_node(&node));
         self.write(batch)?;
         counts.nodes += u64::from(!existed);
@@ -173,6 +199,7 @@ impl GraphStore for RocksGraphStore {
         }
         let mut batch = WriteBatch::default();
         batch.delete_cf(nodes, id.0);
+        index::update(&self.db, &mut batch, self.existing_node(id)?.as_ref(), None)?;
         // A self-loop shows up on both sides; the set counts it once.
         let mut removed = BTreeSet::new();
         for edge in self.adjacent(OUT, id, None)? {
@@ -292,6 +319,10 @@ impl GraphStore for RocksGraphStore {
 
     fn shortest_path(&self, from: &NodeId, to: &NodeId) -> Result<Option<Path>> {
         algorithms::shortest_path(self, from, to)
+    }
+
+    fn find_nodes(&self, query: &NodeQuery) -> Result<Vec<Node>> {
+        find::find(&self.db, &PreparedQuery::new(query)?)
     }
 
     fn node_count(&self) -> Result<u64> {

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use super::graph::index;
 use super::{events, graph, keys, kinds, RocksEventStore, RocksGraphStore, RocksOptions};
 use crate::error::Error;
 use crate::event::{EventFilter, EventId, NewEvent, NodeId};
@@ -38,7 +39,16 @@ const EVENT_FAMILIES: [&str; 5] = [
     events::BY_TIME,
     kinds::KINDS,
 ];
-const GRAPH_FAMILIES: [&str; 3] = [graph::NODES, graph::OUT, graph::IN];
+const GRAPH_FAMILIES: [&str; 8] = [
+    graph::NODES,
+    graph::OUT,
+    graph::IN,
+    index::BY_LABEL,
+    index::BY_TAG,
+    index::BY_PROPERTY,
+    index::BY_CREATED,
+    index::BY_WORD,
+];
 
 #[test]
 fn verify_indexes_names_each_missing_stale_and_mismatched_event_entry() {
@@ -115,13 +125,7 @@ fn verify_indexes_names_dangling_unmirrored_and_mismatched_edges() {
     let [a, b, c, gone] = ["a", "b", "c", "gone"].map(NodeId::from_name);
     let store = RocksGraphStore::open(dir.path(), RocksOptions::default()).unwrap();
     for id in [a, b, c] {
-        store
-            .put_node(Node {
-                id,
-                label: "n".into(),
-                properties: Default::default(),
-            })
-            .unwrap();
+        store.put_node(Node::new(id, "n")).unwrap();
     }
     for (from, to) in [(a, b), (b, c)] {
         store
@@ -165,9 +169,10 @@ fn verify_indexes_names_dangling_unmirrored_and_mismatched_edges() {
 
     let store = RocksGraphStore::open(path, RocksOptions::default()).unwrap();
     let report = store.verify_indexes().unwrap();
-    let [out, inc] = &report.indexes[..] else {
-        panic!("two indexes in {report}");
+    let [out, inc, nodes @ ..] = &report.indexes[..] else {
+        panic!("no edge indexes in {report}");
     };
+    assert!(nodes.iter().all(|check| check.is_consistent()), "{report}");
     assert_eq!((out.extra.as_slice(), out.entries), (&[dangling][..], 3));
     assert!(out.missing.is_empty() && out.mismatched.is_empty());
     assert_eq!(inc.missing, [keys::adjacency(&b, "r", &a)]);
@@ -231,13 +236,7 @@ fn garbled_graph_records_are_reported_as_corrupt() {
     let (a, b) = (NodeId::from_name("a"), NodeId::from_name("b"));
     let store = RocksGraphStore::open(dir.path(), RocksOptions::default()).unwrap();
     for id in [a, b] {
-        store
-            .put_node(Node {
-                id,
-                label: "n".into(),
-                properties: Default::default(),
-            })
-            .unwrap();
+        store.put_node(Node::new(id, "n")).unwrap();
     }
     store
         .put_edge(Edge {

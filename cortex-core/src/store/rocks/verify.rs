@@ -9,12 +9,12 @@ use std::fmt;
 
 use rocksdb::{Snapshot, DB};
 
+use super::encoding::decode_node;
 use super::events::{decode_record, BY_KIND, BY_SOURCE, BY_TIME, EVENTS};
-use super::graph::{IN, NODES, OUT};
+use super::graph::{index, IN, NODES, OUT};
 use super::kinds::KINDS;
 use super::{backend, family, keys};
 use crate::error::{Error, Result};
-use crate::event::NodeId;
 
 /// How one index column family compares with the entries its records call for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -96,18 +96,30 @@ pub(super) fn event_indexes(db: &DB) -> Result<IndexReport> {
     })
 }
 
-/// Checks `out` and `in`: an `out` entry is an edge when it parses and both its ends are nodes, and
-/// every such edge must have its mirror in `in`, carrying the same weight.
+/// Checks `out` and `in`, then the node indexes: an `out` entry is an edge when it parses and both its
+/// ends are nodes, and every such edge must have its mirror in `in`, carrying the same weight; each
+/// node index must hold exactly the entries the node records call for. A node record that cannot be decoded, or that is
+/// stored under another id than its own, is an `Error::Corrupt`.
 pub(super) fn graph_indexes(db: &DB) -> Result<IndexReport> {
     let snapshot = db.snapshot();
     let mut nodes = BTreeSet::new();
-    scan(db, &snapshot, NODES, |key, _| {
-        let id = key
-            .try_into()
-            .map_err(|_| Error::Corrupt(format!("node stored under the key {key:02x?}")))?;
-        nodes.insert(NodeId(id));
+    let mut expected: Vec<Vec<(Vec<u8>, Vec<u8>)>> = vec![Vec::new(); index::FAMILIES.len()];
+    scan(db, &snapshot, NODES, |key, value| {
+        let node = decode_node(value)?;
+        if key != node.id.0 {
+            return Err(Error::Corrupt(format!(
+                "node {} stored under the key {key:02x?}",
+                node.id
+            )));
+        }
+        for (family, key) in index::entries(&node) {
+            let at = index::FAMILIES.iter().position(|f| *f == family);
+            expected[at.unwrap_or_default()].push((key, Vec::new()));
+        }
+        nodes.insert(node.id);
         Ok(())
     })?;
+
     let (mut edges, mut mirrors) = (Vec::new(), Vec::new());
     scan(db, &snapshot, OUT, |key, value| {
         if let (Some((from, relation, to)), Some(_)) =
@@ -120,13 +132,15 @@ pub(super) fn graph_indexes(db: &DB) -> Result<IndexReport> {
         }
         Ok(())
     })?;
-    Ok(IndexReport {
-        records: (nodes.len() + edges.len()) as u64,
-        indexes: vec![
-            compare(db, &snapshot, OUT, edges)?,
-            compare(db, &snapshot, IN, mirrors)?,
-        ],
-    })
+    let records = (nodes.len() + edges.len()) as u64;
+    let mut indexes = vec![
+        compare(db, &snapshot, OUT, edges)?,
+        compare(db, &snapshot, IN, mirrors)?,
+    ];
+    for (family, entries) in index::FAMILIES.into_iter().zip(expected) {
+        indexes.push(compare(db, &snapshot, family, entries)?);
+    }
+    Ok(IndexReport { records, indexes })
 }
 
 /// Calls `each` with every entry of `name`, in key order, as of `snapshot`.

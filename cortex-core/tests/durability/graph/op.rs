@@ -1,8 +1,6 @@
 //! The writes of the graph trials: which nodes, relations and labels writers use, and each write as a
 //! line a writer announces and the parent parses back.
 
-use std::collections::BTreeMap;
-
 use cortex_core::{Edge, GraphStore, Node, NodeId, RocksGraphStore};
 
 use crate::trial::mix;
@@ -15,7 +13,9 @@ pub const RELATIONS: [&str; 3] = [
     "likes",
     "a-relation-long-enough-to-vary-key-lengths",
 ];
-const LABELS: [&str; 3] = ["person", "place", "thing"];
+pub const LABELS: [&str; 3] = ["person", "place", "thing"];
+/// Colours a node's `colour` property takes; their words are what text queries look for.
+pub const COLOURS: [&str; 3] = ["Dark Blue", "red", "blue-green"];
 
 pub fn node_id(node: u64) -> NodeId {
     NodeId::from_name(&format!("node-{node}"))
@@ -37,17 +37,20 @@ pub fn edge_key(edge: &Edge) -> (u64, usize, u64) {
     )
 }
 
-/// Node `node` as put with version `version`: every field follows from the two numbers.
+/// Node `node` as put with version `version`: every field but the times the store stamps follows
+/// from the two numbers. Between one and four tags and three properties make each put a batch of
+/// a dozen or so index entries besides the record.
 pub fn node(node: u64, version: u64) -> Node {
     let note = "n".repeat((mix(version) % 300) as usize);
-    Node {
-        id: node_id(node),
-        label: LABELS[(version % 3) as usize].into(),
-        properties: BTreeMap::from([
-            ("version".to_owned(), version.to_string()),
-            ("note".to_owned(), note),
-        ]),
+    let mut put = Node::new(node_id(node), LABELS[(version % 3) as usize])
+        .with_tag(if version.is_multiple_of(2) { "even" } else { "odd" })
+        .with_property("version", version.to_string())
+        .with_property("note", note)
+        .with_property("colour", COLOURS[(mix(version) % 3) as usize]);
+    for tag in 0..mix(version + 1) % 4 {
+        put = put.with_tag(format!("tag-{tag}"));
     }
+    put
 }
 
 /// One graph write, announced as a line of words; weights are whole quarters so they print exactly.

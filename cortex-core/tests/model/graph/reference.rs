@@ -2,9 +2,10 @@
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
-use cortex_core::{Direction, Edge, Error, Node, NodeId};
+use cortex_core::{Direction, Edge, Error, Node, NodeId, NodeQuery};
 
-use super::{answer, node, props, Answer, Op, NODES};
+use super::node_oracle::{is_wordless, oracle};
+use super::{answer, node, Answer, Op, Stamps, NODES};
 
 #[derive(Default)]
 pub(super) struct ReferenceGraph {
@@ -46,23 +47,16 @@ impl ReferenceGraph {
 
     pub(super) fn apply(&mut self, op: &Op) -> Answer {
         match op {
-            Op::PutNode(i, label) => {
-                if label.is_empty() {
+            Op::PutNode(put) => {
+                let node = put.node();
+                if node.label.is_empty() || node.tags.contains("") {
                     return Answer::Failed("InvalidInput".into());
                 }
-                let id = node(*i);
-                let properties = props(*i);
-                let label = label.to_string();
-                self.nodes.insert(
-                    id,
-                    Node {
-                        id,
-                        label,
-                        properties,
-                    },
-                );
+                self.nodes.insert(node.id, node);
                 Answer::Done
             }
+            // Answered per store by `find`, with the times that store stamped.
+            Op::FindNodes(_) => Answer::Done,
             Op::GetNode(i) => Answer::Node(self.nodes.get(&node(*i)).cloned()),
             Op::RemoveNode(i) => {
                 let id = node(*i);
@@ -117,6 +111,19 @@ impl ReferenceGraph {
                     .collect(),
             ),
         }
+    }
+
+    /// The nodes `query` selects, by the plain scan of `node_oracle`, with the times of `stamps`.
+    pub(super) fn find(&self, query: &NodeQuery, stamps: &Stamps) -> Answer {
+        if query.text.as_deref().is_some_and(is_wordless) {
+            return Answer::Failed("InvalidInput".into());
+        }
+        let stamped = Answer::Nodes(self.nodes.values().cloned().collect());
+        let Answer::Nodes(nodes) = stamps.fill(stamped) else {
+            unreachable!("fill keeps the kind of answer")
+        };
+        let ids = oracle(&nodes, query);
+        Answer::Nodes(nodes.into_iter().filter(|n| ids.contains(&n.id)).collect())
     }
 
     /// Each node reachable over outgoing edges within `max_depth`, once, in breadth-first order.

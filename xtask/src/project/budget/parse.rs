@@ -26,6 +26,8 @@ struct RawArtifact {
     krate: Option<Spanned<String>>,
     target: Option<Spanned<String>>,
     budget: Spanned<toml::Value>,
+    gzip_budget: Option<Spanned<toml::Value>>,
+    brotli_budget: Option<Spanned<toml::Value>>,
     tolerance: Option<Spanned<RawTolerance>>,
 }
 
@@ -53,7 +55,8 @@ pub fn parse(
         let message = err.message().trim_end_matches('.').to_owned();
         ConfigError::new(
             format!("{file}:{line}: {message}"),
-            "entries are `[artifact.NAME]` with `crate`, `target`, `budget` and `tolerance`; \
+            "entries are `[artifact.NAME]` with `crate`, `target`, `budget`, `gzip_budget`, \
+             `brotli_budget` and `tolerance`; \
              `[tolerance]` takes `percent` and `bytes`",
         )
     })?;
@@ -97,6 +100,21 @@ pub fn parse(
                 "e.g. `budget = \"769 KiB\"`",
             )
         })?;
+        let compressed = |value: Option<Spanned<toml::Value>>, key: &str| {
+            value
+                .map(|value| {
+                    size_value(value.get_ref()).map_err(|message| {
+                        at(
+                            value.span(),
+                            format!("artifact `{name}`: {key} {message}"),
+                            &format!("e.g. `{key} = \"120 KiB\"`"),
+                        )
+                    })
+                })
+                .transpose()
+        };
+        let gzip_budget_bytes = compressed(entry.gzip_budget, "gzip_budget")?;
+        let brotli_budget_bytes = compressed(entry.brotli_budget, "brotli_budget")?;
         let tolerance = match entry.tolerance {
             Some(t) => tolerance(t, &at)?,
             None => default_tolerance,
@@ -106,6 +124,8 @@ pub fn parse(
             krate,
             target,
             budget_bytes,
+            gzip_budget_bytes,
+            brotli_budget_bytes,
             tolerance,
         });
     }

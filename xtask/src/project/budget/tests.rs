@@ -298,3 +298,30 @@ fn a_missing_file_says_how_to_create_it() {
     assert!(err.message.starts_with("cannot read "), "{err}");
     assert!(err.fix.contains("[artifact.NAME]"), "{err}");
 }
+
+#[test]
+fn compressed_budgets_are_optional_sizes_and_a_bad_one_names_its_line() {
+    let budget = parse_ok(
+        "[artifact.wasm-demo]\nbudget = \"1 MiB\"\ngzip_budget = \"300 KiB\"\nbrotli_budget = 200000\n",
+    );
+    let demo = &budget.artifacts[0];
+    assert_eq!(
+        (demo.gzip_budget_bytes, demo.brotli_budget_bytes),
+        (Some(300 * 1024), Some(200_000))
+    );
+    let plain = parse_ok("[artifact.wasm-demo]\nbudget = \"1 MiB\"\n");
+    assert_eq!(
+        (
+            plain.artifacts[0].gzip_budget_bytes,
+            plain.artifacts[0].brotli_budget_bytes
+        ),
+        (None, None)
+    );
+    let err = parse_err("[artifact.wasm-demo]\nbudget = \"1 MiB\"\n\nbrotli_budget = \"lots\"\n");
+    assert!(
+        err.starts_with(
+            "size-budget.toml:4: artifact `wasm-demo`: brotli_budget `lots` is not a size"
+        ),
+        "{err}"
+    );
+}

@@ -114,7 +114,10 @@ fn mutated_records_decode_or_fail_with_a_typed_error() {
                 *counts.entry((decoder, outcome)).or_default() += 1;
             }
             *total += 1;
-            *past_version += u32::from(!matches!(outcomes[0], "version" | "empty"));
+            // Nodes and events have versions of their own: a mutant is past the version byte when
+            // either decoder got beyond it.
+            let past = outcomes.iter().any(|o| !matches!(*o, "version" | "empty"));
+            *past_version += u32::from(past);
             Ok(())
         })
         .unwrap_or_else(|failure| panic!("{failure}"));

@@ -5,7 +5,9 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::Index;
 
-use super::super::{encode_event, encode_node, put_varint, VERSION};
+use super::super::{
+    decode_node, encode_event, encode_node, put_varint, EVENT_VERSION, NODE_VERSION,
+};
 use crate::event::{Event, EventId, NodeId};
 use crate::graph::Node;
 
@@ -59,7 +61,7 @@ pub(super) fn flatten(fields: &[Field]) -> Vec<u8> {
 /// An event's fields, in the order `encode_event` writes them (checked against it).
 fn event_fields(event: &Event) -> Vec<Field> {
     let mut fields = vec![
-        Field::plain(Kind::Version, vec![VERSION]),
+        Field::plain(Kind::Version, vec![EVENT_VERSION]),
         Field::plain(Kind::Varint, varint(event.id.0)),
         Field::plain(Kind::Varint, varint(event.timestamp)),
         Field::plain(Kind::Fixed, event.source.0.to_vec()),
@@ -81,24 +83,45 @@ fn event_fields(event: &Event) -> Vec<Field> {
     fields
 }
 
-/// A node's fields, in the order `encode_node` writes them (checked against it).
-fn node_fields(node: &Node) -> Vec<Field> {
+/// A node's fields, in the order `encode_node` writes them (checked against it); or, for `old`, in
+/// the order version 1 wrote them, without tags and times (checked by decoding them).
+fn node_fields(node: &Node, old: bool) -> Vec<Field> {
     let mut fields = vec![
-        Field::plain(Kind::Version, vec![VERSION]),
+        Field::plain(Kind::Version, vec![if old { 1 } else { NODE_VERSION }]),
         Field::plain(Kind::Fixed, node.id.0.to_vec()),
-        Field::prefixed(Kind::Text, node.label.as_bytes()),
-        Field::plain(Kind::Varint, varint(node.properties.len() as u64)),
     ];
+    if !old {
+        fields.push(Field::plain(Kind::Varint, varint(node.created_at)));
+        fields.push(Field::plain(Kind::Varint, varint(node.updated_at)));
+    }
+    fields.push(Field::prefixed(Kind::Text, node.label.as_bytes()));
+    if !old {
+        fields.push(Field::plain(Kind::Varint, varint(node.tags.len() as u64)));
+        for tag in &node.tags {
+            fields.push(Field::prefixed(Kind::Text, tag.as_bytes()));
+        }
+    }
+    fields.push(Field::plain(
+        Kind::Varint,
+        varint(node.properties.len() as u64),
+    ));
     for (key, value) in &node.properties {
         fields.push(Field::prefixed(Kind::Text, key.as_bytes()));
         fields.push(Field::prefixed(Kind::Text, value.as_bytes()));
     }
-    assert_eq!(flatten(&fields), encode_node(node), "node layout drifted");
+    if old {
+        let mut plain = node.clone();
+        (plain.tags, plain.created_at, plain.updated_at) = (Default::default(), 0, 0);
+        let decoded = decode_node(&flatten(&fields)).expect("a version 1 node decodes");
+        assert_eq!(decoded, plain, "version 1 node layout drifted");
+    } else {
+        assert_eq!(flatten(&fields), encode_node(node), "node layout drifted");
+    }
     fields
 }
 
-/// Valid events and nodes of every shape the encoding has (with and without a parent, with none
-/// or several properties), as fields.
+/// Valid events and nodes of every shape the encoding has (with and without a parent; nodes of
+/// both versions, with none or several tags and properties), as fields.
 pub(super) fn record() -> impl Strategy<Value = Vec<Field>> {
     let event = (
         any::<u64>(),
@@ -119,17 +142,24 @@ pub(super) fn record() -> impl Strategy<Value = Vec<Field>> {
             })
         });
     let node = (
-        any::<[u8; 32]>(),
+        (any::<[u8; 32]>(), any::<u64>(), any::<u64>(), any::<bool>()),
         "\\PC{0,8}",
+        proptest::collection::btree_set("\\PC{0,6}", 0..4),
         proptest::collection::btree_map("\\PC{0,6}", "\\PC{0,6}", 0..5),
     )
-        .prop_map(|(id, label, properties)| {
-            node_fields(&Node {
-                id: NodeId(id),
-                label,
-                properties,
-            })
-        });
+        .prop_map(
+            |((id, created_at, updated_at, old), label, tags, properties)| {
+                let node = Node {
+                    id: NodeId(id),
+                    label,
+                    tags,
+                    properties,
+                    created_at,
+                    updated_at,
+                };
+                node_fields(&node, old)
+            },
+        );
     prop_oneof![event, node]
 }
 

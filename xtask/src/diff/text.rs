@@ -1,0 +1,172 @@
+//! The diff as text for a terminal: sizes before → after, crates, the functions that changed most,
+//! generic functions over their instances, the sections, and the sum that makes up the file's Δ.
+
+use std::fmt::Write as _;
+
+use super::{ArtifactDiff, ChangeKind, Report};
+use crate::bytes::units::delta;
+
+/// Names longer than this are cut in the middle.
+const NAME_WIDTH: usize = 110;
+
+pub fn render(report: &Report, top: usize) -> String {
+    let mut out = String::new();
+    for diff in &report.artifacts {
+        artifact(&mut out, diff, &report.base.label(), top);
+    }
+    out
+}
+
+fn artifact(out: &mut String, diff: &ArtifactDiff, base: &str, top: usize) {
+    let _ = writeln!(out, "{}: base {base} -> working tree", diff.name);
+    if !diff.in_base {
+        let _ = writeln!(
+            out,
+            "  (the base does not list this artifact: all of it is new)"
+        );
+    }
+    let _ = writeln!(out, "  {:<10} {:>10} {:>10}  Δ", "", "before", "after");
+    for (what, before, after) in [
+        ("optimised", diff.before.opt_bytes, diff.after.opt_bytes),
+        ("gzip", diff.before.gzip_bytes, diff.after.gzip_bytes),
+        ("brotli", diff.before.brotli_bytes, diff.after.brotli_bytes),
+    ] {
+        let _ = writeln!(
+            out,
+            "  {what:<10} {before:>10} {after:>10}  {}",
+            delta(before, after)
+        );
+    }
+
+    let crates: Vec<_> = diff.crates.iter().filter(|c| c.kind().is_some()).collect();
+    if crates.is_empty() {
+        let _ = writeln!(out, "\n  no crate's code changed");
+    } else {
+        let _ = writeln!(out, "\n  {:>8} {:>9} {:>9}  crate", "Δ", "before", "after");
+        for c in crates {
+            let _ = writeln!(
+                out,
+                "  {:>+8} {:>9} {:>9}  {}",
+                c.delta(),
+                c.before,
+                c.after,
+                c.name
+            );
+        }
+    }
+
+    let count = |kind| {
+        diff.functions
+            .iter()
+            .filter(|f| f.change.kind() == Some(kind))
+            .count()
+    };
+    if diff.functions.is_empty() {
+        let _ = writeln!(out, "\n  no function changed");
+    } else {
+        let _ = writeln!(
+            out,
+            "\n  functions: {} added, {} removed, {} grown, {} shrunk; largest |Δ| first",
+            count(ChangeKind::Added),
+            count(ChangeKind::Removed),
+            count(ChangeKind::Grown),
+            count(ChangeKind::Shrunk)
+        );
+        let _ = writeln!(
+            out,
+            "  {:>8} {:>9} {:>9}  {:<7}  function (crate)",
+            "Δ", "before", "after", "change"
+        );
+        for f in diff.functions.iter().take(top) {
+            let kind = match f.change.kind() {
+                Some(ChangeKind::Added) => "added",
+                Some(ChangeKind::Removed) => "removed",
+                Some(ChangeKind::Grown) => "grown",
+                Some(ChangeKind::Shrunk) | None => "shrunk",
+            };
+            let _ = writeln!(
+                out,
+                "  {:>+8} {:>9} {:>9}  {kind:<7}  {} ({})",
+                f.change.delta(),
+                f.change.before,
+                f.change.after,
+                short(&f.change.name),
+                f.krate
+            );
+        }
+        if diff.functions.len() > top {
+            let rest: i128 = diff.functions[top..].iter().map(|f| f.change.delta()).sum();
+            let _ = writeln!(
+                out,
+                "  {rest:>+8} {:>9} {:>9}  {:<7}  ({} more changed functions)",
+                "",
+                "",
+                "",
+                diff.functions.len() - top
+            );
+        }
+    }
+
+    if !diff.generics.is_empty() {
+        let _ = writeln!(out, "\n  generic functions, collapsed over their instances");
+        let _ = writeln!(
+            out,
+            "  {:>8} {:>9} {:>9}  {:<16}  function",
+            "Δ", "before", "after", "instances"
+        );
+        for g in diff.generics.iter().take(top) {
+            let instances = format!(
+                "×{} -> ×{} ({:+})",
+                g.instances_before,
+                g.instances_after,
+                i128::from(g.instances_after) - i128::from(g.instances_before)
+            );
+            let _ = writeln!(
+                out,
+                "  {:>+8} {:>9} {:>9}  {instances:<16}  {}",
+                g.change.delta(),
+                g.change.before,
+                g.change.after,
+                short(&g.change.name)
+            );
+        }
+        if diff.generics.len() > top {
+            let _ = writeln!(out, "  ({} more)", diff.generics.len() - top);
+        }
+    }
+
+    let _ = writeln!(
+        out,
+        "\n  {:>8} {:>9} {:>9}  outside function bodies",
+        "Δ", "before", "after"
+    );
+    for s in &diff.sections {
+        let _ = writeln!(
+            out,
+            "  {:>+8} {:>9} {:>9}  {}",
+            i128::from(s.after) - i128::from(s.before),
+            s.before,
+            s.after,
+            s.name
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n  total: functions {:+} B + sections {:+} B = file {:+} B\n",
+        diff.function_delta(),
+        diff.section_delta(),
+        diff.file_delta()
+    );
+}
+
+/// A name cut in the middle when it is too long for a line.
+pub(super) fn short(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() <= NAME_WIDTH {
+        return name.to_owned();
+    }
+    let half = (NAME_WIDTH - 1) / 2;
+    let head: String = chars[..half].iter().collect();
+    let tail: String = chars[chars.len() - half..].iter().collect();
+    format!("{head}…{tail}")
+}
