@@ -263,6 +263,50 @@ fn nodes_edges_and_paths_round_trip() {
         ),
         (2, 0)
     );
+    // find_nodes over what is left (n0 and n2): by property, by label, by text, paged by id.
+    let find = |f: &mut Fixture, q: NodeQueryRecord| {
+        let query = f.abi.put_region(&q.encode()).unwrap();
+        let written = f.abi.find_nodes(f.h, query, f.out).unwrap();
+        assert!(
+            written >= 0,
+            "{q:?}: {}",
+            f.abi.last_error_message().unwrap()
+        );
+        let nodes = decode_nodes(&f.abi.read(f.out.0, written as usize).unwrap()).unwrap();
+        nodes.into_iter().map(|n| n.label).collect::<Vec<_>>()
+    };
+    let by = |properties: Vec<(String, String)>| NodeQueryRecord {
+        properties,
+        ..Default::default()
+    };
+    assert_eq!(
+        find(&mut f, by(vec![("a".into(), "z".into())])),
+        ["n0", "n2"]
+    );
+    assert_eq!(find(&mut f, by(vec![("k".into(), "v2".into())])), ["n2"]);
+    let labels = NodeQueryRecord {
+        labels: vec!["n0".into(), "nx".into()],
+        ..Default::default()
+    };
+    assert_eq!(find(&mut f, labels), ["n0"]);
+    let text = NodeQueryRecord {
+        text: Some("V2".into()),
+        ..Default::default()
+    };
+    assert_eq!(find(&mut f, text), ["n2"]);
+    let page = NodeQueryRecord {
+        after: Some(ids[0]),
+        limit: Some(1),
+        ..Default::default()
+    };
+    assert_eq!(find(&mut f, page), ["n2"]);
+    let wordless = NodeQueryRecord {
+        text: Some("  ".into()),
+        ..Default::default()
+    };
+    let wordless = f.abi.put_region(&wordless.encode()).unwrap();
+    let code = f.abi.find_nodes(f.h, wordless, f.out).unwrap();
+    assert_eq!(code, E_INVALID, "a text without a word");
 }
 
 #[test]
