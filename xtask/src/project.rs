@@ -7,6 +7,7 @@ pub mod chromium;
 pub mod context;
 pub mod git;
 pub mod libclang;
+pub mod python_host;
 pub mod toolchain;
 pub mod workspace;
 

@@ -138,6 +138,10 @@ fn random_abi_calls_never_trap_and_leave_the_store_answering() {
         "cortex_put_edge",
         "cortex_neighbors",
         "cortex_traverse",
+        "cortex_query",
+        "cortex_put_node_record",
+        "cortex_get_node",
+        "cortex_shortest_path",
         "cortex_free",
     ] {
         assert!(seen(export, "ok"), "{export} never succeeded: {tally:?}");
@@ -155,6 +159,10 @@ fn random_abi_calls_never_trap_and_leave_the_store_answering() {
         ("cortex_traverse", "missing node"),
         ("cortex_query_kind", "buffer small"),
         ("cortex_append", "invalid"),
+        ("cortex_query", "invalid"),
+        ("cortex_put_node_record", "invalid"),
+        ("cortex_get_node", "not found"),
+        ("cortex_shortest_path", "missing node"),
         ("cortex_query_kind", "whole answer checked"),
     ] {
         assert!(

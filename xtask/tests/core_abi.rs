@@ -6,8 +6,8 @@ mod common;
 
 use common::core_module::fresh;
 use xtask::runtime::cortex_abi::{
-    decode_events, decode_reached, CortexAbi, E_BAD_HANDLE, E_BAD_POINTER, E_BUFFER_SMALL,
-    E_INVALID, E_MISSING_NODE,
+    decode_events, decode_reached, CortexAbi, ABI_VERSION, E_BAD_HANDLE, E_BAD_POINTER,
+    E_BUFFER_SMALL, E_INVALID, E_MISSING_NODE,
 };
 
 /// Pointer/length pairs the ABI must refuse with CORTEX_E_BAD_POINTER, for a buffer of `len` bytes.
@@ -130,7 +130,7 @@ impl Fixture {
 #[test]
 fn every_export_answers_good_input() {
     let mut abi = fresh();
-    assert_eq!(abi.abi_version().unwrap(), 1);
+    assert_eq!(abi.abi_version().unwrap(), ABI_VERSION);
     let out = abi.put(&[0; 64]).unwrap();
     assert_eq!(
         abi.last_error(out, 64).unwrap(),
@@ -150,7 +150,7 @@ fn every_export_answers_good_input() {
     let written = abi
         .query_kind(f.handle, (tick, 4), (f.out, OUT_CAP))
         .unwrap();
-    assert_eq!(written, 8 + 8 + 32 + 4);
+    assert_eq!(written, 8 + 8 + 32 + 8 + (4 + 4) + 4);
     let records = decode_events(&abi.read(f.out, written as usize).unwrap()).unwrap();
     assert_eq!(
         (records[0].id, records[0].source, records[0].payload.len()),
@@ -210,33 +210,45 @@ fn bad_pointers_give_bad_pointer_not_traps() {
     let mut f = fixture();
     let (h, src, kind, payload, [a, b, _], rel, out) =
         (f.handle, f.source, f.kind, f.payload, f.nodes, f.rel, f.out);
-    for (why, ptr, _) in bad_regions(&f.abi, 32) {
+    for i in 0..bad_regions(&f.abi, 32).len() {
+        // Memory grows as the store does: each region is made against memory as it is now.
+        let (why, ptr, _) = bad_regions(&f.abi, 32)[i];
         let code = f.abi.append(h, ptr, (kind, 4), (payload, 7)).unwrap();
         f.assert_error(code, E_BAD_POINTER, &format!("append with a source {why}"));
+        // Memory grows as the store does: each region is made against memory as it is now.
+        let (why, ptr, _) = bad_regions(&f.abi, 32)[i];
         let code = f.abi.put_node(h, ptr, (rel, 4)).unwrap();
         f.assert_error(
             code.into(),
             E_BAD_POINTER,
             &format!("put_node with an id {why}"),
         );
+        // Memory grows as the store does: each region is made against memory as it is now.
+        let (why, ptr, _) = bad_regions(&f.abi, 32)[i];
         let code = f.abi.put_edge(h, a, ptr, (rel, 4), 1.0).unwrap();
         f.assert_error(
             code.into(),
             E_BAD_POINTER,
             &format!("put_edge with a `to` {why}"),
         );
+        // Memory grows as the store does: each region is made against memory as it is now.
+        let (why, ptr, _) = bad_regions(&f.abi, 32)[i];
         let code = f.abi.put_edge(h, ptr, b, (rel, 4), 1.0).unwrap();
         f.assert_error(
             code.into(),
             E_BAD_POINTER,
             &format!("put_edge with a `from` {why}"),
         );
+        // Memory grows as the store does: each region is made against memory as it is now.
+        let (why, ptr, _) = bad_regions(&f.abi, 32)[i];
         let code = f.abi.neighbors(h, ptr, 0, (out, OUT_CAP)).unwrap();
         f.assert_error(
             code.into(),
             E_BAD_POINTER,
             &format!("neighbors of a node {why}"),
         );
+        // Memory grows as the store does: each region is made against memory as it is now.
+        let (why, ptr, _) = bad_regions(&f.abi, 32)[i];
         let code = f.abi.traverse(h, ptr, 3, (out, OUT_CAP)).unwrap();
         f.assert_error(
             code.into(),
@@ -244,47 +256,65 @@ fn bad_pointers_give_bad_pointer_not_traps() {
             &format!("traverse from a node {why}"),
         );
     }
-    for (why, ptr, len) in bad_regions(&f.abi, 8) {
+    for i in 0..bad_regions(&f.abi, 8).len() {
+        // Memory grows as the store does: each region is made against memory as it is now.
+        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
         let code = f.abi.append(h, src, (ptr, len), (payload, 7)).unwrap();
         f.assert_error(code, E_BAD_POINTER, &format!("append with a kind {why}"));
+        // Memory grows as the store does: each region is made against memory as it is now.
+        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
         let code = f.abi.append(h, src, (kind, 4), (ptr, len)).unwrap();
         f.assert_error(code, E_BAD_POINTER, &format!("append with a payload {why}"));
+        // Memory grows as the store does: each region is made against memory as it is now.
+        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
         let code = f.abi.query_kind(h, (ptr, len), (out, OUT_CAP)).unwrap();
         f.assert_error(
             code.into(),
             E_BAD_POINTER,
             &format!("query_kind with a kind {why}"),
         );
+        // Memory grows as the store does: each region is made against memory as it is now.
+        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
         let code = f.abi.query_kind(h, (kind, 4), (ptr, len)).unwrap();
         f.assert_error(
             code.into(),
             E_BAD_POINTER,
             &format!("query_kind into a buffer {why}"),
         );
+        // Memory grows as the store does: each region is made against memory as it is now.
+        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
         let code = f.abi.put_node(h, a, (ptr, len)).unwrap();
         f.assert_error(
             code.into(),
             E_BAD_POINTER,
             &format!("put_node with a label {why}"),
         );
+        // Memory grows as the store does: each region is made against memory as it is now.
+        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
         let code = f.abi.put_edge(h, a, b, (ptr, len), 1.0).unwrap();
         f.assert_error(
             code.into(),
             E_BAD_POINTER,
             &format!("put_edge with a relation {why}"),
         );
+        // Memory grows as the store does: each region is made against memory as it is now.
+        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
         let code = f.abi.neighbors(h, a, 0, (ptr, len)).unwrap();
         f.assert_error(
             code.into(),
             E_BAD_POINTER,
             &format!("neighbors into a buffer {why}"),
         );
+        // Memory grows as the store does: each region is made against memory as it is now.
+        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
         let code = f.abi.traverse(h, a, 3, (ptr, len)).unwrap();
         f.assert_error(
             code.into(),
             E_BAD_POINTER,
             &format!("traverse into a buffer {why}"),
         );
+        // Memory grows as the store does: each region is made against memory as it is now.
+        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
         let code = f.abi.last_error(ptr, len).unwrap();
         f.assert_error(
             code.into(),

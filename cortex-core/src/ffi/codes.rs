@@ -10,9 +10,10 @@ pub const CORTEX_E_INVALID: i32 = -3;
 pub const CORTEX_E_TOO_LARGE: i32 = -4;
 pub const CORTEX_E_BUFFER_SMALL: i32 = -5;
 pub const CORTEX_E_MISSING_NODE: i32 = -6;
-/// Reserved by the ABI; no call returns it yet.
 pub const CORTEX_E_NOT_FOUND: i32 = -7;
 pub const CORTEX_E_INTERNAL: i32 = -8;
+pub const CORTEX_E_FULL: i32 = -9;
+pub const CORTEX_E_CLOSED: i32 = -10;
 
 /// Why a call failed: the code it returns and the message `cortex_last_error` hands out.
 #[derive(Debug)]
@@ -36,6 +37,8 @@ impl From<Error> for Failure {
             Error::InvalidKind(_) | Error::InvalidInput(_) => CORTEX_E_INVALID,
             Error::PayloadTooLarge { .. } => CORTEX_E_TOO_LARGE,
             Error::MissingNode(_) => CORTEX_E_MISSING_NODE,
+            Error::Full { .. } => CORTEX_E_FULL,
+            Error::Closed => CORTEX_E_CLOSED,
             _ => CORTEX_E_INTERNAL,
         };
         Failure {

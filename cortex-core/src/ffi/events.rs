@@ -1,14 +1,17 @@
-//! Event exports: append one event, count them, and query by kind into a host buffer.
+//! Event exports: append one or a batch, get by id, count, query with a full filter, and subscribe
+//! and poll, every answer as event records in a host buffer.
 
-use super::codes::{finish, finish_i32, Failure, Outcome, CORTEX_E_INTERNAL};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::codes::{finish, finish_i32, Failure, Outcome, CORTEX_E_INTERNAL, CORTEX_E_NOT_FOUND};
+use super::feed::{Feed, Source};
 use super::memory::Region;
-use super::registry;
+use super::registry::{self, Object};
+use super::wire;
 use crate::error::Error;
-use crate::event::{Event, EventFilter, NewEvent, NodeId};
+use crate::event::{Event, EventFilter, EventId, NewEvent};
 use crate::store::EventStore;
-
-/// Bytes of a query record before its payload: id u64 | timestamp u64 | source [32] | payload_len u32.
-const RECORD_HEADER: usize = 8 + 8 + 32 + 4;
 
 #[no_mangle]
 pub extern "C" fn cortex_append(
@@ -22,25 +25,16 @@ pub extern "C" fn cortex_append(
     finish(append(
         handle,
         source_ptr,
-        kind_ptr,
-        kind_len,
-        payload_ptr,
-        payload_len,
+        (kind_ptr, kind_len),
+        (payload_ptr, payload_len),
     ))
 }
 
-fn append(
-    handle: i32,
-    source_ptr: i32,
-    kind_ptr: i32,
-    kind_len: i32,
-    payload_ptr: i32,
-    payload_len: i32,
-) -> Outcome<i64> {
-    let store = registry::get(handle)?;
+fn append(handle: i32, source_ptr: i32, kind: (i32, i32), payload: (i32, i32)) -> Outcome<i64> {
+    let store = registry::store(handle)?;
     let source = Region::fixed(source_ptr, 32, "source")?;
-    let kind = Region::new(kind_ptr, kind_len, "kind")?;
-    let payload = Region::new(payload_ptr, payload_len, "payload")?;
+    let kind = Region::new(kind.0, kind.1, "kind")?;
+    let payload = Region::new(payload.0, payload.1, "payload")?;
     let limit = store.config.max_payload_bytes;
     if payload.len() > limit {
         // Refused before copying, so a huge region costs nothing.
@@ -51,14 +45,44 @@ fn append(
         .into());
     }
     let event = NewEvent {
-        source: NodeId(source.read_id()?),
+        source: crate::event::NodeId(source.read_id()?),
         kind: kind.read_str("kind")?,
         payload: payload.read(),
         parent: None,
     };
-    let stored = store.events.append(event)?;
-    i64::try_from(stored.id.0)
-        .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "event id does not fit an i64"))
+    id_i64(store.events.append(event)?.id)
+}
+
+fn id_i64(id: EventId) -> Outcome<i64> {
+    i64::try_from(id.0).map_err(|_| Failure::new(CORTEX_E_INTERNAL, "event id does not fit an i64"))
+}
+
+#[no_mangle]
+pub extern "C" fn cortex_append_batch(
+    handle: i32,
+    in_ptr: i32,
+    in_len: i32,
+    out_ptr: i32,
+    out_cap: i32,
+) -> i32 {
+    finish_i32(append_batch(handle, in_ptr, in_len, out_ptr, out_cap))
+}
+
+fn append_batch(handle: i32, in_ptr: i32, in_len: i32, out_ptr: i32, out_cap: i32) -> Outcome<i32> {
+    let store = registry::store(handle)?;
+    let input = Region::new(in_ptr, in_len, "batch")?;
+    let out = Region::new(out_ptr, out_cap, "output buffer")?;
+    let events = wire::all(&input.read(), |r| r.new_event())?;
+    // Room for every id is checked before anything is stored, so a refused call changes nothing.
+    let needed = events.len().saturating_mul(8);
+    out.room(needed)?;
+    let mut ids = Vec::with_capacity(needed);
+    let stored = store.events.append_batch(events)?;
+    for event in &stored {
+        wire::put_u64(&mut ids, event.id.0);
+    }
+    out.write(&ids)?;
+    Ok(stored.len() as i32)
 }
 
 #[no_mangle]
@@ -67,9 +91,48 @@ pub extern "C" fn cortex_event_count(handle: i32) -> i64 {
 }
 
 fn event_count(handle: i32) -> Outcome<i64> {
-    let count = registry::get(handle)?.events.len()?;
+    let count = registry::store(handle)?.events.len()?;
     i64::try_from(count)
         .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "event count does not fit an i64"))
+}
+
+#[no_mangle]
+pub extern "C" fn cortex_get_event(handle: i32, id: i64, out_ptr: i32, out_cap: i32) -> i32 {
+    finish_i32(get_event(handle, id, out_ptr, out_cap))
+}
+
+fn get_event(handle: i32, id: i64, out_ptr: i32, out_cap: i32) -> Outcome<i32> {
+    let store = registry::store(handle)?;
+    let out = Region::new(out_ptr, out_cap, "output buffer")?;
+    let missing = || Failure::new(CORTEX_E_NOT_FOUND, format!("no event with id {id}"));
+    let id = u64::try_from(id).map_err(|_| missing())?;
+    let event = store.events.get(EventId(id))?.ok_or_else(missing)?;
+    out.answer(&records(&[event]))
+}
+
+#[no_mangle]
+pub extern "C" fn cortex_query(
+    handle: i32,
+    filter_ptr: i32,
+    filter_len: i32,
+    out_ptr: i32,
+    out_cap: i32,
+) -> i32 {
+    finish_i32(query(handle, filter_ptr, filter_len, out_ptr, out_cap))
+}
+
+fn query(
+    handle: i32,
+    filter_ptr: i32,
+    filter_len: i32,
+    out_ptr: i32,
+    out_cap: i32,
+) -> Outcome<i32> {
+    let store = registry::store(handle)?;
+    let filter = Region::new(filter_ptr, filter_len, "filter")?;
+    let out = Region::new(out_ptr, out_cap, "output buffer")?;
+    let filter = wire::whole(&filter.read(), "filter", |r| r.filter())?;
+    out.answer(&records(&store.events.query(&filter)?))
 }
 
 #[no_mangle]
@@ -90,36 +153,47 @@ fn query_kind(
     out_ptr: i32,
     out_cap: i32,
 ) -> Outcome<i32> {
-    let store = registry::get(handle)?;
+    let store = registry::store(handle)?;
     let kind = Region::new(kind_ptr, kind_len, "kind")?;
     let out = Region::new(out_ptr, out_cap, "output buffer")?;
-    let kind = kind.read_str("kind")?;
     let filter = EventFilter {
-        kinds: vec![kind],
+        kinds: vec![kind.read_str("kind")?],
         ..EventFilter::default()
     };
-    let events = store.events.query(&filter)?;
-    let records = encode_records(&events)?;
-    out.write(&records)?;
-    // The records fit in `out`, whose length came from an i32.
-    i32::try_from(records.len())
-        .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "output length does not fit an i32"))
+    out.answer(&records(&store.events.query(&filter)?))
 }
 
-/// Lays events out as the ABI's consecutive query records.
-fn encode_records(events: &[Event]) -> Outcome<Vec<u8>> {
-    let too_big = || Failure::new(CORTEX_E_INTERNAL, "query result too large to encode");
-    let total = events.iter().try_fold(0usize, |sum, e| {
-        sum.checked_add(RECORD_HEADER)?.checked_add(e.payload.len())
-    });
-    let mut records = Vec::with_capacity(total.ok_or_else(too_big)?);
+/// Lays events out as consecutive event records.
+fn records(events: &[Event]) -> Vec<u8> {
+    let mut out = Vec::new();
     for event in events {
-        let payload_len = u32::try_from(event.payload.len()).map_err(|_| too_big())?;
-        records.extend_from_slice(&event.id.0.to_le_bytes());
-        records.extend_from_slice(&event.timestamp.to_le_bytes());
-        records.extend_from_slice(&event.source.0);
-        records.extend_from_slice(&payload_len.to_le_bytes());
-        records.extend_from_slice(&event.payload);
+        wire::put_event(&mut out, event);
     }
-    Ok(records)
+    out
+}
+
+#[no_mangle]
+pub extern "C" fn cortex_subscribe(handle: i32, filter_ptr: i32, filter_len: i32) -> i32 {
+    finish_i32(subscribe(handle, filter_ptr, filter_len))
+}
+
+fn subscribe(handle: i32, filter_ptr: i32, filter_len: i32) -> Outcome<i32> {
+    let store = registry::store(handle)?;
+    let filter = Region::new(filter_ptr, filter_len, "filter")?;
+    let filter = wire::whole(&filter.read(), "filter", |r| r.filter())?;
+    let subscription = store.events.subscribe(filter);
+    registry::insert(Object::Feed(Rc::new(RefCell::new(Feed::new(
+        Source::Store(subscription),
+    )))))
+}
+
+#[no_mangle]
+pub extern "C" fn cortex_poll(subscription: i32, out_ptr: i32, out_cap: i32) -> i32 {
+    finish_i32(poll(subscription, out_ptr, out_cap))
+}
+
+fn poll(subscription: i32, out_ptr: i32, out_cap: i32) -> Outcome<i32> {
+    let feed = registry::feed(subscription, false)?;
+    let out = Region::new(out_ptr, out_cap, "output buffer")?;
+    Feed::poll_shared(&feed, out)
 }

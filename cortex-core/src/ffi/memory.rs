@@ -27,6 +27,9 @@ fn host_ptr_mut(offset: usize) -> *mut u8 {
 /// a host passing a huge length gets an error instead of making us copy (or fail to allocate) it.
 const MAX_TEXT: usize = 64 * 1024;
 
+// The region helpers are `inline(never)`: every export calls them, and one copy of each is far
+// smaller than one per call site.
+
 /// A (ptr, len) pair the host passed, checked to lie inside linear memory.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Region {
@@ -36,6 +39,7 @@ pub(crate) struct Region {
 
 impl Region {
     /// Checks a pointer and length from the host: not null, not negative, not overflowing, not past the end.
+    #[inline(never)]
     pub(crate) fn new(ptr: i32, len: i32, what: &str) -> Outcome<Region> {
         let bad = |why: &str| Failure::new(CORTEX_E_BAD_POINTER, format!("{what}: {why}"));
         // Pointers are unsigned offsets; only lengths can be negative.
@@ -68,6 +72,7 @@ impl Region {
     }
 
     /// Copies the region out of linear memory into memory this module owns.
+    #[inline(never)]
     pub(crate) fn read(&self) -> Vec<u8> {
         let mut bytes = vec![0u8; self.len];
         if self.len > 0 {
@@ -80,12 +85,14 @@ impl Region {
     }
 
     /// Reads a 32-byte node id from a region made by [`Region::fixed`] with length 32.
+    #[inline(never)]
     pub(crate) fn read_id(&self) -> Outcome<[u8; 32]> {
         <[u8; 32]>::try_from(self.read().as_slice())
             .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "a node id region is not 32 bytes"))
     }
 
     /// Reads UTF-8 text, rejecting invalid sequences.
+    #[inline(never)]
     pub(crate) fn read_str(&self, what: &str) -> Outcome<String> {
         if self.len > MAX_TEXT {
             return Err(Failure::new(
@@ -103,21 +110,35 @@ impl Region {
 
     /// Copies `bytes` to the start of the region, or fails with BUFFER_SMALL (writing nothing).
     pub(crate) fn write(&self, bytes: &[u8]) -> Outcome<()> {
-        if bytes.len() > self.len {
-            return Err(Failure::new(
-                CORTEX_E_BUFFER_SMALL,
-                format!(
-                    "output buffer too small: {} bytes needed, {} given",
-                    bytes.len(),
-                    self.len
-                ),
-            ));
-        }
+        self.room(bytes.len())?;
         self.write_prefix(bytes);
         Ok(())
     }
 
+    /// Fails with BUFFER_SMALL unless `needed` bytes fit, for calls that check before they act.
+    #[inline(never)]
+    pub(crate) fn room(&self, needed: usize) -> Outcome<()> {
+        if needed > self.len {
+            return Err(Failure::new(
+                CORTEX_E_BUFFER_SMALL,
+                format!(
+                    "output buffer too small: {needed} bytes needed, {} given",
+                    self.len
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Writes a call's whole answer and returns its length in bytes, the value most calls return.
+    pub(crate) fn answer(&self, bytes: &[u8]) -> Outcome<i32> {
+        self.write(bytes)?;
+        // It fit in this region, whose length came from an i32.
+        Ok(bytes.len() as i32)
+    }
+
     /// Copies as much of `bytes` as fits, returning how many bytes were written.
+    #[inline(never)]
     pub(crate) fn write_prefix(&self, bytes: &[u8]) -> usize {
         let n = bytes.len().min(self.len);
         if n > 0 {

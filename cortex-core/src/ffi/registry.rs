@@ -1,12 +1,15 @@
-//! Store handles: small positive integers naming the open in-memory event + graph store pairs.
+//! Handles: small positive integers naming what a host opened — stores, store subscriptions, buses
+//! and bus receivers — in one table, so a handle of one kind passed where another is expected is refused.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::codes::{Failure, Outcome, CORTEX_E_BAD_HANDLE, CORTEX_E_INTERNAL};
+use super::feed::{Feed, Source};
+use crate::bus::EventBus;
 use crate::store::{MemoryEventStore, MemoryGraphStore, StoreConfig};
 
-/// What one handle opens: an event log and a graph, side by side.
+/// What one store handle opens: an event log and a graph, side by side.
 #[derive(Debug)]
 pub(crate) struct OpenStore {
     /// The event store's limits, kept so oversized input is refused before it is copied in.
@@ -15,63 +18,97 @@ pub(crate) struct OpenStore {
     pub(crate) graph: MemoryGraphStore,
 }
 
-impl OpenStore {
-    fn new(config: StoreConfig) -> Self {
-        OpenStore {
-            events: MemoryEventStore::with_config(config.clone()),
-            graph: MemoryGraphStore::new(),
-            config,
-        }
-    }
+/// Everything a handle can name.
+#[derive(Debug, Clone)]
+pub(crate) enum Object {
+    Store(Rc<OpenStore>),
+    /// A store subscription or a bus receiver.
+    Feed(Rc<RefCell<Feed>>),
+    Bus(EventBus),
 }
 
 thread_local! {
     // Handle `h` is slot `h - 1`. Closed slots stay `None` and are never reused, so a stale
-    // handle keeps failing instead of silently reaching a newer store.
-    static STORES: RefCell<Vec<Option<Rc<OpenStore>>>> = const { RefCell::new(Vec::new()) };
+    // handle keeps failing instead of silently reaching a newer object.
+    static OBJECTS: RefCell<Vec<Option<Object>>> = const { RefCell::new(Vec::new()) };
 }
 
 fn busy() -> Failure {
-    Failure::new(CORTEX_E_INTERNAL, "store table busy")
+    Failure::new(CORTEX_E_INTERNAL, "handle table busy")
 }
 
-fn unknown(handle: i32) -> Failure {
+fn unknown(handle: i32, kind: &str) -> Failure {
     Failure::new(
         CORTEX_E_BAD_HANDLE,
-        format!("unknown or closed store handle {handle}"),
+        format!("{handle} is not an open {kind} handle"),
     )
 }
 
-/// Opens a fresh store pair and returns its handle (> 0).
-pub(crate) fn open() -> Outcome<i32> {
-    STORES.with(|stores| {
-        let mut stores = stores.try_borrow_mut().map_err(|_| busy())?;
-        let handle = i32::try_from(stores.len() + 1)
-            .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "too many stores opened"))?;
-        stores.push(Some(Rc::new(OpenStore::new(StoreConfig::default()))));
+/// Registers `object` and returns its new handle (> 0).
+pub(crate) fn insert(object: Object) -> Outcome<i32> {
+    OBJECTS.with(|objects| {
+        let mut objects = objects.try_borrow_mut().map_err(|_| busy())?;
+        let handle = i32::try_from(objects.len() + 1)
+            .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "too many handles opened"))?;
+        objects.push(Some(object));
         Ok(handle)
     })
 }
 
-/// Closes a handle; its stores are dropped once no call is using them.
-pub(crate) fn close(handle: i32) -> Outcome<()> {
-    STORES.with(|stores| {
-        let mut stores = stores.try_borrow_mut().map_err(|_| busy())?;
-        let slot = slot_index(handle)
-            .and_then(|i| stores.get_mut(i))
-            .ok_or_else(|| unknown(handle))?;
-        slot.take().map(drop).ok_or_else(|| unknown(handle))
+/// Opens a fresh store pair and returns its handle.
+pub(crate) fn open_store() -> Outcome<i32> {
+    let config = StoreConfig::default();
+    insert(Object::Store(Rc::new(OpenStore {
+        events: MemoryEventStore::with_config(config.clone()),
+        graph: MemoryGraphStore::new(),
+        config,
+    })))
+}
+
+/// The object behind an open handle; the table is not borrowed while the caller uses it.
+fn get(handle: i32, kind: &str) -> Outcome<Object> {
+    OBJECTS.with(|objects| {
+        let objects = objects.try_borrow().map_err(|_| busy())?;
+        slot_index(handle)
+            .and_then(|i| objects.get(i))
+            .and_then(Option::clone)
+            .ok_or_else(|| unknown(handle, kind))
     })
 }
 
-/// The stores behind an open handle; the table is not borrowed while the caller uses them.
-pub(crate) fn get(handle: i32) -> Outcome<Rc<OpenStore>> {
-    STORES.with(|stores| {
-        let stores = stores.try_borrow().map_err(|_| busy())?;
-        slot_index(handle)
-            .and_then(|i| stores.get(i))
-            .and_then(Option::clone)
-            .ok_or_else(|| unknown(handle))
+pub(crate) fn store(handle: i32) -> Outcome<Rc<OpenStore>> {
+    match get(handle, "store")? {
+        Object::Store(s) => Ok(s),
+        _ => Err(unknown(handle, "store")),
+    }
+}
+
+pub(crate) fn bus(handle: i32) -> Outcome<EventBus> {
+    match get(handle, "bus")? {
+        Object::Bus(b) => Ok(b),
+        _ => Err(unknown(handle, "bus")),
+    }
+}
+
+/// A store subscription or bus receiver; `bus` says which kind the caller needs.
+pub(crate) fn feed(handle: i32, bus: bool) -> Outcome<Rc<RefCell<Feed>>> {
+    let kind = if bus { "bus receiver" } else { "subscription" };
+    match get(handle, kind)? {
+        Object::Feed(f) if matches!(f.borrow().source, Source::Bus(_)) == bus => Ok(f),
+        _ => Err(unknown(handle, kind)),
+    }
+}
+
+/// Closes a handle whose object `is_kind` accepts; the object is dropped once no call uses it.
+/// Returns the object so the caller can finish it (a bus is closed for its clones too).
+pub(crate) fn close(handle: i32, kind: &str, is_kind: fn(&Object) -> bool) -> Outcome<Object> {
+    OBJECTS.with(|objects| {
+        let mut objects = objects.try_borrow_mut().map_err(|_| busy())?;
+        let slot = slot_index(handle)
+            .and_then(|i| objects.get_mut(i))
+            .filter(|slot| slot.as_ref().is_some_and(is_kind))
+            .ok_or_else(|| unknown(handle, kind))?;
+        slot.take().ok_or_else(|| unknown(handle, kind))
     })
 }
 

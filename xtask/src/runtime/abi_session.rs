@@ -3,8 +3,8 @@
 use anyhow::{ensure, Context, Result};
 
 use crate::runtime::cortex_abi::{
-    decode_events, decode_reached, CortexAbi, E_BAD_HANDLE, E_BAD_POINTER, E_BUFFER_SMALL,
-    E_INVALID, E_MISSING_NODE,
+    decode_events, decode_reached, CortexAbi, ABI_VERSION, E_BAD_HANDLE, E_BAD_POINTER,
+    E_BUFFER_SMALL, E_INVALID, E_MISSING_NODE,
 };
 
 /// Whether a module speaks the cortex-core ABI (exports `cortex_abi_version`), so [`run`] can drive it.
@@ -26,8 +26,8 @@ pub fn speaks_cortex_abi(module: &[u8]) -> Result<bool> {
 pub fn run(abi: &mut CortexAbi) -> Result<()> {
     let version = abi.abi_version()?;
     ensure!(
-        version == 1,
-        "cortex_abi_version returned {version}, expected 1"
+        version == ABI_VERSION,
+        "cortex_abi_version returned {version}, expected {ABI_VERSION}"
     );
 
     let handle = abi.store_open()?;

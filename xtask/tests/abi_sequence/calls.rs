@@ -81,6 +81,11 @@ pub enum Call {
     PutEdge(Handle, Input, Input, Input, f64),
     Neighbors(Handle, Input, i32, Output),
     Traverse(Handle, Input, i32, Output),
+    /// `cortex_query` with whatever bytes the input holds as its filter record.
+    Filtered(Handle, Input, Output),
+    PutRecord(Handle, Input),
+    GetNode(Handle, Input, Output),
+    Path(Handle, Input, Input, Output),
     LastError(Output),
 }
 
@@ -180,6 +185,10 @@ pub fn call() -> impl Strategy<Value = Call> {
         3 => (handle(), node(), direction, output())
             .prop_map(|(h, n, d, o)| Call::Neighbors(h, n, d, o)),
         3 => (handle(), node(), depth, output()).prop_map(|(h, n, d, o)| Call::Traverse(h, n, d, o)),
+        2 => (handle(), input(), output()).prop_map(|(h, f, o)| Call::Filtered(h, f, o)),
+        3 => (handle(), input()).prop_map(|(h, r)| Call::PutRecord(h, r)),
+        2 => (handle(), node(), output()).prop_map(|(h, n, o)| Call::GetNode(h, n, o)),
+        2 => (handle(), node(), node(), output()).prop_map(|(h, a, b, o)| Call::Path(h, a, b, o)),
         1 => output().prop_map(Call::LastError),
     ]
 }

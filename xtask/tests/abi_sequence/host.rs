@@ -3,7 +3,7 @@
 
 use proptest::sample::Index;
 use proptest::test_runner::TestCaseError;
-use xtask::runtime::cortex_abi::CortexAbi;
+use xtask::runtime::cortex_abi::{CortexAbi, Filter, NodeRecord};
 
 use super::calls::{BadRegion, Freeing, Input, Output};
 use super::ensure;
@@ -50,7 +50,17 @@ impl Host {
     /// for output.
     pub fn new(abi: &mut CortexAbi) -> Host {
         let mut put = |bytes: &[u8]| abi.put(bytes).unwrap();
-        let contents: [&[u8]; 9] = [
+        // Whole records too, so the record-reading calls succeed as well as refuse.
+        let every_event = Filter::default().encode();
+        let notes = Filter::kinds(&["note"]).encode();
+        let node = NodeRecord {
+            id: [2; 32],
+            label: "label".into(),
+            properties: vec![("k".into(), "v".into())],
+            ..NodeRecord::default()
+        }
+        .encode();
+        let contents: [&[u8]; 12] = [
             &[1; 32],
             &[2; 32],
             &[3; 32],
@@ -60,6 +70,9 @@ impl Host {
             &[0x5a; 100],
             &[0xff, 0xfe],
             &[0; 1 << 16],
+            &every_event,
+            &notes,
+            &node,
         ];
         let blocks = contents.map(|bytes| Block {
             ptr: put(bytes),

@@ -16,8 +16,10 @@ pub fn outcome(code: i64) -> Option<&'static str> {
         -4 => "too large",
         -5 => "buffer small",
         -6 => "missing node",
-        // -7 is reserved: no call returns it.
+        -7 => "not found",
         -8 => "internal",
+        -9 => "full",
+        -10 => "closed",
         _ => return None,
     })
 }

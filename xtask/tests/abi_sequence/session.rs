@@ -2,7 +2,7 @@
 //! answer checked against the ABI's contract and against what the host expects of its stores.
 
 use proptest::test_runner::TestCaseError;
-use xtask::runtime::cortex_abi::{decode_events, decode_reached, CortexAbi};
+use xtask::runtime::cortex_abi::{decode_events, decode_reached, CortexAbi, NodeRecord};
 
 use super::calls::{Call, Handle, Output};
 use super::ensure;
@@ -89,7 +89,7 @@ impl Session {
             }
             Call::Version => {
                 let version = self.abi.abi_version().map_err(trap)?;
-                ensure(version == 1, || {
+                ensure(version == xtask::runtime::cortex_abi::ABI_VERSION, || {
                     format!("cortex_abi_version returned {version}")
                 })?;
                 return Ok(("cortex_abi_version", "ok"));
@@ -119,7 +119,11 @@ impl Session {
             | Call::PutNode(h, ..)
             | Call::PutEdge(h, ..)
             | Call::Neighbors(h, ..)
-            | Call::Traverse(h, ..) => {
+            | Call::Traverse(h, ..)
+            | Call::Filtered(h, ..)
+            | Call::PutRecord(h, ..)
+            | Call::GetNode(h, ..)
+            | Call::Path(h, ..) => {
                 let h = self.handle(h);
                 let open = self.is_open(h);
                 let answer = self.run_on_store(h, call)?;
@@ -260,6 +264,61 @@ impl Session {
                 let refused = Host::refused(start, true) || matches!(out, Output::Bad(_));
                 let at = block.map(|(b, at)| (b, at, bytes as usize));
                 answer("cortex_traverse", count.into(), refused, at)
+            }
+            Call::Filtered(_, filter, out) => {
+                let ((f, _), ((o, cap), block)) = (host.input(abi, filter), host.output(abi, out));
+                let written = abi.query(h, f, (o, cap)).map_err(trap)?;
+                if written >= 0 {
+                    ensure(written <= cap, || format!("query wrote {written} of {cap}"))?;
+                    let records =
+                        decode_events(&abi.read(o, written as usize).unwrap()).map_err(trap)?;
+                    let appended = self.store(h)?.events.len();
+                    ensure(records.len() <= appended, || {
+                        format!("query found {} of {appended} events", records.len())
+                    })?;
+                }
+                let refused = Host::refused(filter, false) || matches!(out, Output::Bad(_));
+                let at = block.map(|(b, at)| (b, at, written.max(0) as usize));
+                answer("cortex_query", written.into(), refused, at)
+            }
+            Call::PutRecord(_, record) => {
+                let (r, _) = host.input(abi, record);
+                let code = abi.put_node_record(h, r).map_err(trap)?;
+                answer(
+                    "cortex_put_node_record",
+                    code.into(),
+                    Host::refused(record, false),
+                    None,
+                )
+            }
+            Call::GetNode(_, node, out) => {
+                let ((n, _), ((o, cap), block)) = (host.input(abi, node), host.output(abi, out));
+                let written = abi.get_node(h, n.0, (o, cap)).map_err(trap)?;
+                if written >= 0 {
+                    let bytes = abi.read(o, written as usize).unwrap();
+                    NodeRecord::decode(&bytes).map_err(trap)?;
+                }
+                let refused = Host::refused(node, true) || matches!(out, Output::Bad(_));
+                let at = block.map(|(b, at)| (b, at, written.max(0) as usize));
+                answer("cortex_get_node", written.into(), refused, at)
+            }
+            Call::Path(_, from, to, out) => {
+                let [(a, _), (b, _)] = [from, to].map(|i| host.input(abi, i));
+                let ((o, cap), block) = host.output(abi, out);
+                let count = abi.shortest_path(h, a.0, b.0, (o, cap)).map_err(trap)?;
+                let bytes = if count > 0 {
+                    8 + 32 * i64::from(count)
+                } else {
+                    0
+                };
+                ensure(count < 0 || bytes <= i64::from(cap), || {
+                    format!("shortest_path wrote {count} ids into {cap} bytes")
+                })?;
+                let refused = Host::refused(from, true)
+                    || Host::refused(to, true)
+                    || matches!(out, Output::Bad(_));
+                let at = block.map(|(b, at)| (b, at, bytes as usize));
+                answer("cortex_shortest_path", count.into(), refused, at)
             }
             Call::Alloc(_)
             | Call::Free(_)

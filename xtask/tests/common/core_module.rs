@@ -1,21 +1,35 @@
 //! The optimised cortex-core module, built through the xtask and compiled once per test binary,
 //! and fresh instances of it driven through the C ABI.
 
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use xtask::runtime;
 use xtask::runtime::cortex_abi::CortexAbi;
 
-/// Builds and optimises cortex-core once per test run, through the xtask itself, and compiles it.
-fn optimised_core() -> &'static (runtime::Runtime, wasmtime::Module) {
-    static MODULE: OnceLock<(runtime::Runtime, wasmtime::Module)> = OnceLock::new();
-    MODULE.get_or_init(|| {
+/// The optimised module's path, built and optimised once per test run through the xtask itself.
+pub fn optimised_path() -> &'static Path {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
         let target = super::build_with_xtask(
             "cortex-core",
             "optimised module passes the cortex-core ABI session",
         );
-        let path = target.join("wasm-opt").join("cortex-core.wasm");
-        let module = std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        target.join("wasm-opt").join("cortex-core.wasm")
+    })
+}
+
+/// The optimised module's bytes.
+pub fn optimised_bytes() -> Vec<u8> {
+    let path = optimised_path();
+    std::fs::read(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+/// The optimised module, compiled once per test binary.
+fn optimised_core() -> &'static (runtime::Runtime, wasmtime::Module) {
+    static MODULE: OnceLock<(runtime::Runtime, wasmtime::Module)> = OnceLock::new();
+    MODULE.get_or_init(|| {
+        let module = optimised_bytes();
         let runtime = runtime::Runtime::new().unwrap();
         let compiled = runtime.compile("cortex-core", &module).unwrap();
         (runtime, compiled)

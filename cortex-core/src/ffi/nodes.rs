@@ -1,0 +1,117 @@
+//! Node exports: put (by label alone, or a whole node record with properties and tags), get,
+//! remove, count, and find by label, tag, property, time and text.
+
+use super::codes::{finish, finish_i32, Failure, Outcome, CORTEX_E_INTERNAL, CORTEX_E_NOT_FOUND};
+use super::memory::Region;
+use super::registry;
+use super::wire;
+use crate::event::NodeId;
+use crate::graph::Node;
+use crate::store::GraphStore;
+
+#[no_mangle]
+pub extern "C" fn cortex_put_node(handle: i32, id_ptr: i32, label_ptr: i32, label_len: i32) -> i32 {
+    finish_i32(put_node(handle, id_ptr, label_ptr, label_len))
+}
+
+fn put_node(handle: i32, id_ptr: i32, label_ptr: i32, label_len: i32) -> Outcome<i32> {
+    let store = registry::store(handle)?;
+    let id = Region::fixed(id_ptr, 32, "node id")?;
+    let label = Region::new(label_ptr, label_len, "label")?;
+    store
+        .graph
+        .put_node(Node::new(NodeId(id.read_id()?), label.read_str("label")?))?;
+    Ok(0)
+}
+
+#[no_mangle]
+pub extern "C" fn cortex_put_node_record(handle: i32, rec_ptr: i32, rec_len: i32) -> i32 {
+    finish_i32(put_node_record(handle, rec_ptr, rec_len))
+}
+
+fn put_node_record(handle: i32, rec_ptr: i32, rec_len: i32) -> Outcome<i32> {
+    let store = registry::store(handle)?;
+    let record = Region::new(rec_ptr, rec_len, "node record")?;
+    let node = wire::whole(&record.read(), "node record", |r| r.node())?;
+    store.graph.put_node(node)?;
+    Ok(0)
+}
+
+#[no_mangle]
+pub extern "C" fn cortex_get_node(handle: i32, id_ptr: i32, out_ptr: i32, out_cap: i32) -> i32 {
+    finish_i32(get_node(handle, id_ptr, out_ptr, out_cap))
+}
+
+fn get_node(handle: i32, id_ptr: i32, out_ptr: i32, out_cap: i32) -> Outcome<i32> {
+    let store = registry::store(handle)?;
+    let id = Region::fixed(id_ptr, 32, "node id")?;
+    let out = Region::new(out_ptr, out_cap, "output buffer")?;
+    let id = NodeId(id.read_id()?);
+    let node = store
+        .graph
+        .get_node(&id)?
+        .ok_or_else(|| Failure::new(CORTEX_E_NOT_FOUND, format!("no node {id}")))?;
+    let mut record = Vec::new();
+    wire::put_node(&mut record, &node);
+    out.answer(&record)
+}
+
+#[no_mangle]
+pub extern "C" fn cortex_remove_node(handle: i32, id_ptr: i32) -> i32 {
+    finish_i32(remove_node(handle, id_ptr))
+}
+
+fn remove_node(handle: i32, id_ptr: i32) -> Outcome<i32> {
+    let store = registry::store(handle)?;
+    let id = Region::fixed(id_ptr, 32, "node id")?;
+    let existed = store.graph.remove_node(&NodeId(id.read_id()?))?;
+    Ok(i32::from(existed))
+}
+
+#[no_mangle]
+pub extern "C" fn cortex_node_count(handle: i32) -> i64 {
+    finish(graph_count(handle, GraphStore::node_count))
+}
+
+#[no_mangle]
+pub extern "C" fn cortex_edge_count(handle: i32) -> i64 {
+    finish(graph_count(handle, GraphStore::edge_count))
+}
+
+fn graph_count(
+    handle: i32,
+    count: fn(&crate::store::MemoryGraphStore) -> crate::error::Result<u64>,
+) -> Outcome<i64> {
+    let store = registry::store(handle)?;
+    i64::try_from(count(&store.graph)?)
+        .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "count does not fit an i64"))
+}
+
+#[no_mangle]
+pub extern "C" fn cortex_find_nodes(
+    handle: i32,
+    query_ptr: i32,
+    query_len: i32,
+    out_ptr: i32,
+    out_cap: i32,
+) -> i32 {
+    finish_i32(find_nodes(handle, query_ptr, query_len, out_ptr, out_cap))
+}
+
+fn find_nodes(
+    handle: i32,
+    query_ptr: i32,
+    query_len: i32,
+    out_ptr: i32,
+    out_cap: i32,
+) -> Outcome<i32> {
+    let store = registry::store(handle)?;
+    let query = Region::new(query_ptr, query_len, "node query")?;
+    let out = Region::new(out_ptr, out_cap, "output buffer")?;
+    let query = wire::whole(&query.read(), "node query", |r| r.node_query())?;
+    let mut records = Vec::new();
+    for node in store.graph.find_nodes(&query)? {
+        wire::put_node(&mut records, &node);
+    }
+    out.answer(&records)
+}
