@@ -2,8 +2,10 @@
 //! before and after; per crate, per function, per generic function over its instances, and the
 //! sections outside function bodies, so that the deltas add up to the file's.
 //!
-//! `size-diff` renders it against a git ref; `size-check` uses it for what grew since the baseline.
+//! `size-diff` renders it against a git ref (whose side [`base`] builds and remembers), `size-why
+//! --html --base` colours its report by it, and `size-check` uses it for what grew since the baseline.
 
+pub mod base;
 mod generic;
 pub mod json;
 pub mod markdown;

@@ -91,6 +91,10 @@ pub struct SizeWhy {
     /// PATH or <target-dir>/size-report/<artifact>.html.
     #[arg(long, value_name = "PATH", num_args = 0..=1)]
     pub html: Option<Option<std::path::PathBuf>>,
+    /// With `--html`: colour the report by each function's and section's growth since this commit
+    /// (a branch, tag or commit id), measured as `size-diff --base REF` measures it.
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
 }
 
 #[derive(Debug, Args)]

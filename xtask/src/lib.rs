@@ -6,7 +6,7 @@
 //! 1. the commands, one file each, reading like `--help`: [`wasm`], [`size_check`], [`size_diff`],
 //!    [`run`], [`size_why`], [`size_history`], [`test`] (their flags in [`flags`]);
 //! 2. the subsystems they share: the size [`gate`], over the [`diff`] engine (what changed
-//!    between two builds), over byte [`attribution`] and the embedded [`runtime`] with the
+//!    between two builds, and the base side built at a git ref), over byte [`attribution`] and the embedded [`runtime`] with the
 //!    behaviour check;
 //! 3. the artifact [`pipeline`]: build, optimise, measure, the toolchain fingerprint;
 //! 4. the [`project`]: cargo's view of the workspace, `size-budget.toml`, git, the context;

@@ -1,10 +1,8 @@
 //! `cargo xtask size-diff`: what the working tree did to each artifact's bytes since a git ref.
 
-mod base;
-
 use anyhow::Context as _;
 
-use crate::diff::{self, ArtifactDiff, Report, Side};
+use crate::diff::{self, base, ArtifactDiff, Report, Side};
 use crate::files::summary::append_step_summary;
 use crate::flags;
 use crate::project::Context;

@@ -1,20 +1,35 @@
 //! `cargo xtask size-why`: which functions, crates and sections the optimised bytes belong to, as a
-//! listing or (`--html`) as a report page.
+//! listing or (`--html`) as a report page, coloured by growth since a commit with `--base`.
 
+mod growth;
 pub mod html;
 mod listing;
 
 use anyhow::{Context as _, Result};
 
 use crate::attribution::{attribute, named_attribution};
+use crate::diff::{self, Side};
+use crate::failure::ConfigError;
 use crate::flags;
 use crate::pipeline::{self, Optimise, Step};
 use crate::project::Context;
 
+use growth::Growth;
 use listing::{render, Shipped};
 
 impl flags::SizeWhy {
     pub fn run(self, cx: &Context) -> Result<()> {
+        if let (Some(base), None) = (&self.base, &self.html) {
+            return Err(ConfigError::new(
+                format!("`--base {base}` colours the HTML report, and no `--html` was given"),
+                format!(
+                    "add `--html` (`cargo xtask size-why {} --html --base {base}`), or use \
+                     `cargo xtask size-diff --base {base}` for a text diff",
+                    self.artifact
+                ),
+            )
+            .into());
+        }
         let artifact = cx.budget.find(&self.artifact)?;
         let measurement = pipeline::make(cx, artifact, Step::Build, Optimise::Yes)?;
         let module = std::fs::read(&measurement.path)
@@ -35,7 +50,26 @@ impl flags::SizeWhy {
                 brotli_bytes: measurement.brotli_bytes,
                 budget_bytes: artifact.budget_bytes,
             };
-            let data = html::ReportData::new(&artifact.name, sizes, &named, &shipped);
+            let mut data = html::ReportData::new(&artifact.name, sizes, &named, &shipped);
+            if let Some(reference) = &self.base {
+                let (base, before) = diff::base::sides(cx, reference, &[artifact])?;
+                let before = before.into_iter().next().flatten().unwrap_or_default();
+                let after = Side::of(
+                    diff::Sizes {
+                        opt_bytes: measurement.opt_bytes,
+                        gzip_bytes: measurement.gzip_bytes,
+                        brotli_bytes: measurement.brotli_bytes,
+                    },
+                    &shipped,
+                    &named,
+                );
+                let growth = Growth::between(&named, &before, &after);
+                let base = html::Base {
+                    label: base.reference,
+                    opt_bytes: before.sizes.opt_bytes,
+                };
+                data.compare_with(base, |kind, name| growth.of(kind, name));
+            }
             html::write(&path, &data)?;
             eprintln!("{}: report written to {}", artifact.name, path.display());
             return Ok(());

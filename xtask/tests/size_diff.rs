@@ -7,96 +7,15 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{stderr, stdout, TinyCrate};
+use common::function_body::body_bytes;
+use common::git::git;
+use common::{stderr, stdout, TinyCrate, WITH_CHECKSUM};
 
 const BUDGET: &str = "[artifact.tiny]\nbudget = \"1 MiB\"\n";
-
-/// The fixture's program with a function that LTO and wasm-opt keep: it has a loop and two callers.
-const WITH_CHECKSUM: &str = r#"//! A small program for the size gate's end-to-end test, with one more function.
-
-#[inline(never)]
-fn checksum_of_words(words: &[&str]) -> u64 {
-    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
-    for word in words {
-        for byte in word.bytes() {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-    hash
-}
-
-fn main() {
-    let words = ["alpha", "beta", "gamma"];
-    for (i, word) in words.iter().enumerate() {
-        println!("{i}: {word} has {} letters", word.len());
-    }
-    println!("{}", checksum_of_words(std::hint::black_box(&words)));
-    println!("{}", checksum_of_words(std::hint::black_box(&words[1..])));
-}
-"#;
-
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}: {}", stderr(&output));
-}
 
 fn json(output: &std::process::Output) -> serde_json::Value {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
     serde_json::from_slice(&output.stdout).unwrap()
-}
-
-/// The bytes of the body of the function named `needle` (its size prefix included) in a module
-/// with a name section, read directly with wasmparser.
-fn body_bytes(module: &Path, needle: &str) -> u64 {
-    let bytes = std::fs::read(module).unwrap();
-    let mut imported = 0u32;
-    let mut bodies = Vec::new();
-    let mut wanted = None;
-    for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
-        match payload.unwrap() {
-            wasmparser::Payload::ImportSection(imports) => {
-                for import in imports {
-                    if matches!(import.unwrap().ty, wasmparser::TypeRef::Func(_)) {
-                        imported += 1;
-                    }
-                }
-            }
-            wasmparser::Payload::CodeSectionEntry(body) => {
-                let len = body.range().len() as u64;
-                let prefix = (64 - len.leading_zeros()).div_ceil(7).max(1) as u64;
-                bodies.push(len + prefix);
-            }
-            wasmparser::Payload::CustomSection(section) => {
-                if let wasmparser::KnownCustom::Name(names) = section.as_known() {
-                    for name in names {
-                        if let wasmparser::Name::Function(map) = name.unwrap() {
-                            for naming in map {
-                                let naming = naming.unwrap();
-                                if naming.name.contains(needle) {
-                                    wanted = Some(naming.index);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    let index = wanted.unwrap_or_else(|| panic!("no function {needle} in {}", module.display()));
-    bodies[(index - imported) as usize]
 }
 
 /// The change listed for `name` in the report's only artifact.

@@ -1,10 +1,17 @@
 //! The report page compared with a base, in a real browser: growth red, shrinkage green, unchanged
-//! grey, and the legend, header and tooltip saying against what.
+//! grey, and the legend, header and tooltip saying against what; and `size-why --html --base REF`
+//! end to end, on the `tiny` fixture made into a git repository.
 #![allow(clippy::unwrap_used)]
 
 mod browser;
+mod common;
+
+use std::process::Command;
 
 use browser::Browser;
+use common::function_body::body_bytes;
+use common::git::git;
+use common::{stderr, TinyCrate, WITH_CHECKSUM};
 
 /// `(red, green, blue)` of a CSS `rgb(…)` colour.
 fn rgb(css: &serde_json::Value) -> (u8, u8, u8) {
@@ -86,4 +93,101 @@ fn a_report_compared_with_a_base_colours_growth_and_says_what_the_colours_mean()
     browser.hover(x, y);
     let tip = browser.eval("document.getElementById('tip').textContent");
     assert!(tip.as_str().unwrap().contains("+120 B since main"), "{tip}");
+}
+
+#[test]
+fn a_report_made_with_base_shows_a_function_added_since_then_as_grown_by_its_body() {
+    let fixture = TinyCrate::new("size-report-base", "[artifact.tiny]\nbudget = \"1 MiB\"\n");
+    let dir = fixture.dir.path();
+    std::fs::write(dir.join(".gitignore"), "Cargo.lock\n").unwrap();
+    git(dir, &["init", "-q"]);
+    git(
+        dir,
+        &[
+            "add",
+            ".gitignore",
+            "Cargo.toml",
+            "src",
+            "rust-toolchain.toml",
+            "size-budget.toml",
+        ],
+    );
+    git(dir, &["commit", "-qm", "the program"]);
+    fixture.write("src/main.rs", WITH_CHECKSUM);
+    git(dir, &["commit", "-qam", "a checksum"]);
+    let parent = Command::new("git")
+        .args(["rev-parse", "HEAD~1"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let parent = String::from_utf8(parent.stdout).unwrap().trim().to_owned();
+
+    let page = dir.join("report.html");
+    let output = fixture.xtask(&[
+        "size-why",
+        "tiny",
+        "--html",
+        page.to_str().unwrap(),
+        "--base",
+        "HEAD~1",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // The oracles: the function's body read from the named module, and the two shipped files.
+    let bytes = body_bytes(
+        &fixture.target_dir.join("wasm-opt/named/tiny.wasm"),
+        "checksum_of_words",
+    );
+    let head_len = std::fs::metadata(fixture.target_dir.join("wasm-opt/tiny.wasm"))
+        .unwrap()
+        .len() as i64;
+    let base_len = std::fs::metadata(
+        fixture
+            .target_dir
+            .join(format!("size-diff/{parent}/wasm-opt/tiny.wasm")),
+    )
+    .unwrap()
+    .len() as i64;
+
+    let mut browser = Browser::launch(1280, 800);
+    browser.open(&page);
+    let legend = browser.eval("document.getElementById('legend').textContent");
+    assert!(
+        legend.as_str().unwrap().contains("grew since HEAD~1"),
+        "{legend}"
+    );
+    let header = browser.eval("document.getElementById('sizes').textContent");
+    // The page writes thousands with commas and a minus sign for loss; a new function grows it.
+    assert!(
+        head_len > base_len && head_len - base_len < 1000,
+        "{base_len} → {head_len}"
+    );
+    let file_delta = format!("since HEAD~1+{} B", head_len - base_len);
+    assert!(
+        header.as_str().unwrap().contains(&file_delta),
+        "{header} lacks {file_delta}"
+    );
+    let added = ".node[data-name=\"tiny::checksum_of_words\"]";
+    let node = browser.eval(&format!(
+        "(e => [e.dataset.bytes, e.dataset.delta])(document.querySelector('{added}'))"
+    ));
+    assert_eq!(
+        node,
+        serde_json::json!([bytes.to_string(), bytes.to_string()]),
+        "a new function grew by its whole body"
+    );
+    let colour = browser.eval(&format!(
+        "getComputedStyle(document.querySelector('{added}')).backgroundColor"
+    ));
+    let (r, g, b) = rgb(&colour);
+    assert!(r > g + 40 && r > b + 40, "grown is red: {:?}", (r, g, b));
+
+    // `--base` without the page, and a ref git does not know: exit 2 with the fix.
+    let output = fixture.xtask(&["size-why", "tiny", "--base", "HEAD~1"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("add `--html`"), "{err}");
+    let output = fixture.xtask(&["size-why", "tiny", "--html", "--base", "no-such-ref"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("unknown git ref `no-such-ref`"), "{err}");
 }

@@ -5,9 +5,35 @@
 
 #[cfg(feature = "runtime")]
 pub mod core_module;
+pub mod function_body;
+pub mod git;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// The fixture's program with a function that LTO and wasm-opt keep: it has a loop and two callers.
+pub const WITH_CHECKSUM: &str = r#"//! A small program for the size gate's end-to-end test, with one more function.
+
+#[inline(never)]
+fn checksum_of_words(words: &[&str]) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+    for word in words {
+        for byte in word.bytes() {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    hash
+}
+
+fn main() {
+    let words = ["alpha", "beta", "gamma"];
+    for (i, word) in words.iter().enumerate() {
+        println!("{i}: {word} has {} letters", word.len());
+    }
+    println!("{}", checksum_of_words(std::hint::black_box(&words)));
+    println!("{}", checksum_of_words(std::hint::black_box(&words[1..])));
+}
+"#;
 
 /// A copy of `fixtures/tiny` in a temporary directory, with a budget file of the test's choosing,
 /// so budget and baseline files can be written into it.

@@ -1,11 +1,12 @@
-//! The base side of `size-diff`: the artifacts of a commit, built in a git worktree kept under the
-//! target directory (sharing its dependency builds), and remembered by commit id.
+//! The base side of a diff: the artifacts of a commit, built in a git worktree kept under the target
+//! directory (sharing its dependency builds), and remembered by commit id. `size-diff` compares the
+//! working tree with it, and `size-why --html --base` colours its report by it.
 
 use std::path::PathBuf;
 
 use anyhow::Context as _;
 
-use crate::diff::{BaseRef, Side};
+use super::{BaseRef, Side};
 use crate::failure::ConfigError;
 use crate::files::stamp::Stamp;
 use crate::pipeline::fingerprint::Toolchain;
