@@ -7,11 +7,11 @@ pub mod abi_session;
 pub mod behaviour;
 pub mod cortex_abi;
 pub mod engine;
-pub mod wasi;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
 mod tests;
+pub mod wasi;
 
 use std::io::Write;
 

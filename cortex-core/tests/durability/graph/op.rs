@@ -43,7 +43,11 @@ pub fn edge_key(edge: &Edge) -> (u64, usize, u64) {
 pub fn node(node: u64, version: u64) -> Node {
     let note = "n".repeat((mix(version) % 300) as usize);
     let mut put = Node::new(node_id(node), LABELS[(version % 3) as usize])
-        .with_tag(if version.is_multiple_of(2) { "even" } else { "odd" })
+        .with_tag(if version.is_multiple_of(2) {
+            "even"
+        } else {
+            "odd"
+        })
         .with_property("version", version.to_string())
         .with_property("note", note)
         .with_property("colour", COLOURS[(mix(version) % 3) as usize]);
