@@ -119,6 +119,15 @@ pub struct ArtifactDiff {
 }
 
 impl ArtifactDiff {
+    /// The file-level metrics, before and after, in the order every report prints them.
+    pub fn metrics(&self) -> [(&'static str, u64, u64); 3] {
+        [
+            ("optimised", self.before.opt_bytes, self.after.opt_bytes),
+            ("gzip", self.before.gzip_bytes, self.after.gzip_bytes),
+            ("brotli", self.before.brotli_bytes, self.after.brotli_bytes),
+        ]
+    }
+
     pub fn between(name: &str, krate: &str, before: Option<&Side>, after: &Side) -> Self {
         let empty = Side::default();
         let in_base = before.is_some();

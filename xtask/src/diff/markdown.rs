@@ -27,11 +27,7 @@ fn artifact(out: &mut String, diff: &ArtifactDiff, base: &str, top: usize) {
         code(base)
     );
     out.push_str("| | before | after | Δ |\n| :--- | ---: | ---: | ---: |\n");
-    for (what, before, after) in [
-        ("optimised", diff.before.opt_bytes, diff.after.opt_bytes),
-        ("gzip", diff.before.gzip_bytes, diff.after.gzip_bytes),
-        ("brotli", diff.before.brotli_bytes, diff.after.brotli_bytes),
-    ] {
+    for (what, before, after) in diff.metrics() {
         let _ = writeln!(
             out,
             "| {what} | {before} | {after} | {} |",
