@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::event::{NodeId, Timestamp};
 
+mod lowercase;
 mod query;
 pub(crate) mod words;
 

@@ -20,7 +20,8 @@ pub struct NodeQuery {
     /// Exclusive upper bound on `created_at`.
     pub until: Option<Timestamp>,
     /// Every word of this text (runs of letters and digits) must be a whole word, ignoring case, of
-    /// the label, a tag or a property value. A text without a word is an `InvalidInput` error.
+    /// the label, a tag or a property value. Case is Unicode's lowercase mapping, character by
+    /// character, with final sigma `ς` as `σ`. A text without a word is an `InvalidInput` error.
     pub text: Option<String>,
     /// Only nodes with an id strictly greater than this one (the last id of a previous page).
     pub after: Option<NodeId>,

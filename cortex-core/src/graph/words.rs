@@ -1,17 +1,18 @@
 //! The words `find_nodes` matches a text by: runs of Unicode letters and digits (the Alphabetic and
-//! Numeric properties), lowercased, so matching is whole-word and case-insensitive.
+//! Numeric properties), lowercased (`lowercase.rs`), so matching is whole-word and case-insensitive.
 //!
 //! Plain loops rather than iterator adapters: this code is in every wasm module that puts a node.
 
 use std::collections::BTreeSet;
 
+use super::lowercase::lowercase;
 use super::Node;
 
 /// Calls `each` with every word of `text`, lowercased, in order and with repeats.
 pub(crate) fn for_each_word(text: &str, each: &mut impl FnMut(String)) {
     for word in text.split(|c: char| !c.is_alphanumeric()) {
         if !word.is_empty() {
-            each(word.to_lowercase());
+            each(lowercase(word));
         }
     }
 }

@@ -3,11 +3,13 @@
 
 use cortex_core::{Node, NodeId, NodeQuery};
 
-/// The lowercased runs of letters and digits of `text`, one character at a time.
+/// The lowercased runs of letters and digits of `text`, one character at a time, final sigma `ς`
+/// read as `σ` (the documented departure from plain lowercasing).
 fn oracle_words(text: &str) -> Vec<String> {
     let mut words = vec![String::new()];
     for c in text.chars() {
         match (c.is_alphanumeric(), words.last_mut()) {
+            (true, Some(word)) if c == 'ς' => word.push('σ'),
             (true, Some(word)) => word.extend(c.to_lowercase()),
             (false, Some(word)) if !word.is_empty() => words.push(String::new()),
             _ => {}
