@@ -35,7 +35,7 @@ fn lower(c: char) -> char {
     };
     let offset = code - (run.key & START);
     let step = if run.key & STEP_2 != 0 { 2 } else { 1 };
-    let mapped = offset % step == 0 && offset / step < (run.key >> LEN_SHIFT & LEN_MASK);
+    let mapped = offset.is_multiple_of(step) && offset / step < (run.key >> LEN_SHIFT & LEN_MASK);
     match mapped {
         // The generator only records mappings onto valid characters.
         true => char::from_u32(code.wrapping_add_signed(run.delta)).unwrap_or(c),
@@ -184,7 +184,10 @@ mod tests {
 
     #[test]
     fn words_lowercase_whole_with_final_sigma_as_sigma() {
-        assert_eq!(lowercase("ÆON Straße ΟΔΟΣ οδος İ"), "æon straße οδοσ οδοσ i\u{307}");
+        assert_eq!(
+            lowercase("ÆON Straße ΟΔΟΣ οδος İ"),
+            "æon straße οδοσ οδοσ i\u{307}"
+        );
         assert_eq!(lowercase(""), "");
     }
 }

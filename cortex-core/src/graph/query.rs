@@ -109,6 +109,14 @@ impl Term {
     }
 }
 
+/// Adds `term` to `terms`, which stay sorted and free of repeats. A query names few terms, and a
+/// sort of them would be one more sort compiled into every wasm module.
+fn add_term(terms: &mut Vec<Term>, term: Term) {
+    if let Err(at) = terms.binary_search(&term) {
+        terms.insert(at, term);
+    }
+}
+
 /// A query checked and broken into index terms: `any_of` holds its labels, `all_of` its tags,
 /// properties and words, each once.
 #[derive(Debug)]
@@ -120,23 +128,29 @@ pub(crate) struct PreparedQuery<'q> {
 
 impl<'q> PreparedQuery<'q> {
     pub(crate) fn new(query: &'q NodeQuery) -> Result<Self> {
-        let mut all_of: Vec<Term> = query.tags.iter().cloned().map(Term::Tag).collect();
-        let properties = query.properties.iter().cloned();
-        all_of.extend(properties.map(|(key, value)| Term::Property(key, value)));
+        let mut all_of = Vec::new();
+        for tag in &query.tags {
+            add_term(&mut all_of, Term::Tag(tag.clone()));
+        }
+        for (key, value) in &query.properties {
+            add_term(&mut all_of, Term::Property(key.clone(), value.clone()));
+        }
         if let Some(text) = &query.text {
-            let before = all_of.len();
-            for_each_word(text, &mut |word| all_of.push(Term::Word(word)));
-            if all_of.len() == before {
+            let mut words = 0;
+            for_each_word(text, &mut |word| {
+                words += 1;
+                add_term(&mut all_of, Term::Word(word));
+            });
+            if words == 0 {
                 return Err(Error::InvalidInput(format!(
                     "query text {text:?} has no word in it; give letters or digits, or no text"
                 )));
             }
         }
-        all_of.sort_unstable();
-        all_of.dedup();
-        let mut any_of: Vec<Term> = query.labels.iter().cloned().map(Term::Label).collect();
-        any_of.sort_unstable();
-        any_of.dedup();
+        let mut any_of = Vec::new();
+        for label in &query.labels {
+            add_term(&mut any_of, Term::Label(label.clone()));
+        }
         Ok(PreparedQuery {
             query,
             any_of,

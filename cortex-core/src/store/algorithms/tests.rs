@@ -187,3 +187,35 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 }
+
+proptest! {
+    /// Merging a node's outgoing edges with its incoming ones, each part in order, gives what
+    /// sorting all of them gives.
+    #[test]
+    fn merged_neighbours_are_the_sorted_neighbours(
+        outgoing in proptest::collection::btree_set((0..3u8, 0..6usize), 0..12),
+        incoming in proptest::collection::btree_set((0..3u8, 0..6usize), 0..12),
+    ) {
+        let me = small_id(0);
+        let relation = |r: u8| ["x", "y", "z"][usize::from(r)].to_owned();
+        let edge = |from, relation, to| Edge { from, to, relation, weight: 1.0 };
+        let mut edges: Vec<Edge> = outgoing
+            .iter()
+            .map(|&(r, to)| edge(me, relation(r), small_id(to)))
+            .collect();
+        let mut incoming: Vec<Edge> = incoming
+            .iter()
+            .filter(|&&(_, from)| from != 0) // a self-loop is listed once, as outgoing
+            .map(|&(r, from)| edge(small_id(from), relation(r), me))
+            .collect();
+        // Each part in its own order, as a store keeps it: by relation, then the other end.
+        edges.sort_by(|a, b| (&a.relation, a.to).cmp(&(&b.relation, b.to)));
+        incoming.sort_by(|a, b| (&a.relation, a.from).cmp(&(&b.relation, b.from)));
+        let second = edges.len();
+        edges.extend(incoming);
+        let mut sorted = edges.clone();
+        sort_neighbors(&me, &mut sorted);
+        merge_neighbors(&me, &mut edges, second);
+        prop_assert_eq!(edges, sorted);
+    }
+}

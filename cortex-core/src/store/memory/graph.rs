@@ -201,6 +201,7 @@ impl GraphStore for MemoryGraphStore {
         let graph = self.read()?;
         let mut edges = Vec::new();
         let node = *node;
+        let mut incoming_from = 0;
         if direction != Direction::Incoming {
             let outgoing = |rel: &str, to, weight| Edge {
                 from: node,
@@ -218,6 +219,7 @@ impl GraphStore for MemoryGraphStore {
                 weight,
             };
             let before = edges.len();
+            incoming_from = before;
             edges_of(graph.incoming.get(&node), relation, incoming, &mut edges);
             if direction == Direction::Both {
                 // A self-loop is both outgoing and incoming: list it once.
@@ -228,8 +230,8 @@ impl GraphStore for MemoryGraphStore {
                 });
             }
         }
-        // One direction is already in order (see `Adjacency`): this costs a linear check there.
-        algorithms::sort_neighbors(&node, &mut edges);
+        // Each direction is already in order (see `Adjacency`): only the two need merging.
+        algorithms::merge_neighbors(&node, &mut edges, incoming_from);
         Ok(edges)
     }
 

@@ -59,7 +59,10 @@ impl NodeIndex {
         if limit == 0 || (!query.any_of.is_empty() && any_of.is_empty()) {
             return Vec::new();
         }
-        all_of.sort_by_key(|ids| ids.len());
+        // Only the smallest set matters (it gives the candidates); the rest are probes, in any order.
+        if let Some(smallest) = (0..all_of.len()).min_by_key(|&i| all_of[i].len()) {
+            all_of.swap(0, smallest);
+        }
         let any_len: usize = any_of.iter().map(|ids| ids.len()).sum();
         let (candidates, size, probes): (Box<dyn Iterator<Item = &NodeId>>, _, _) =
             match all_of.split_first() {
