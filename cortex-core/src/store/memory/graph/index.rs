@@ -1,9 +1,12 @@
-//! The memory graph's node index: the ids of the nodes under each label, tag, property and word, and
-//! `find_nodes` planned over it, so a query walks the smallest matching id set, never every node.
+//! The memory graph's node index: one ordered set of (term, node id) pairs, so the nodes under a
+//! label, tag, property or word are one range in id order, and `find_nodes` intersects those ranges
+//! by seeking (a leapfrog join), never walking every node.
+//!
+//! One set rather than a map of id sets: each distinct B-tree type is several KB of every wasm
+//! module, and seeking needs no set sizes to plan by.
 
 use std::collections::btree_set::Range;
 use std::collections::{BTreeMap, BTreeSet};
-use std::iter::Peekable;
 use std::ops::Bound;
 
 use crate::event::NodeId;
@@ -11,94 +14,48 @@ use crate::graph::{Node, PreparedQuery, Term};
 
 #[derive(Debug, Default)]
 pub(super) struct NodeIndex {
-    /// Never holds an empty set: a term's entry goes with its last node.
-    postings: BTreeMap<Term, BTreeSet<NodeId>>,
+    entries: BTreeSet<(Term, NodeId)>,
 }
 
 impl NodeIndex {
     pub(super) fn insert(&mut self, node: &Node) {
         for term in Term::of(node) {
-            self.postings.entry(term).or_default().insert(node.id);
+            self.entries.insert((term, node.id));
         }
     }
 
     pub(super) fn remove(&mut self, node: &Node) {
         for term in Term::of(node) {
-            if let Some(ids) = self.postings.get_mut(&term) {
-                ids.remove(&node.id);
-                if ids.is_empty() {
-                    self.postings.remove(&term);
-                }
-            }
+            self.entries.remove(&(term, node.id));
         }
     }
 
-    /// The nodes of `nodes` matching `query`: candidates come, in id order, from the smallest id
-    /// set the query names (its labels' sets count as one, merged), or from every node when it
-    /// names none; each is checked against the other sets and then against the node itself.
-    pub(super) fn find<'a>(
-        &'a self,
-        nodes: &'a BTreeMap<NodeId, Node>,
-        query: &PreparedQuery,
-    ) -> Vec<Node> {
+    /// The nodes of `nodes` matching `query`, in id order. Candidates are the ids every term set
+    /// shares (its labels count as one set, their union); a query without terms walks the nodes.
+    pub(super) fn find(&self, nodes: &BTreeMap<NodeId, Node>, query: &PreparedQuery) -> Vec<Node> {
         let limit = query.limit();
-        let lower = query.query.after.map_or(Bound::Unbounded, Bound::Excluded);
-        let range = |ids: &'a BTreeSet<NodeId>| ids.range((lower, Bound::Unbounded));
-        let mut all_of = Vec::with_capacity(query.all_of.len());
-        for term in &query.all_of {
-            match self.postings.get(term) {
-                Some(ids) => all_of.push(ids),
-                None => return Vec::new(),
-            }
-        }
-        let any_of: Vec<&BTreeSet<NodeId>> = query
-            .any_of
-            .iter()
-            .filter_map(|term| self.postings.get(term))
-            .collect();
-        if limit == 0 || (!query.any_of.is_empty() && any_of.is_empty()) {
-            return Vec::new();
-        }
-        // Only the smallest set matters (it gives the candidates); the rest are probes, in any order.
-        if let Some(smallest) = (0..all_of.len()).min_by_key(|&i| all_of[i].len()) {
-            all_of.swap(0, smallest);
-        }
-        let any_len: usize = any_of.iter().map(|ids| ids.len()).sum();
-        let (candidates, size, probes): (Box<dyn Iterator<Item = &NodeId>>, _, _) =
-            match all_of.split_first() {
-                Some((first, rest)) if any_of.is_empty() || first.len() <= any_len => {
-                    (Box::new(range(first)), first.len(), rest)
-                }
-                _ if !any_of.is_empty() => (
-                    Box::new(Merged(
-                        any_of.into_iter().map(|s| range(s).peekable()).collect(),
-                    )),
-                    any_len,
-                    &all_of[..],
-                ),
-                _ => (
-                    Box::new(nodes.range((lower, Bound::Unbounded)).map(|(id, _)| id)),
-                    nodes.len(),
-                    &[][..],
-                ),
-            };
-        // A set not much larger than the candidates is walked beside them (a merge); a far larger
-        // one is looked up, so its size does not count.
-        let mut probes: Vec<Probe> = probes
-            .iter()
-            .map(|ids| match ids.len() / size.max(1) {
-                0..WALK_RATIO => Probe::Walk(range(ids).peekable()),
-                _ => Probe::Look(ids),
-            })
-            .collect();
         let mut found = Vec::new();
-        for id in candidates {
-            if !probes.iter_mut().all(|probe| probe.holds(id)) {
-                continue;
+        if limit == 0 {
+            return found;
+        }
+        let mut after = query.query.after;
+        if query.any_of.is_empty() && query.all_of.is_empty() {
+            let lower = after.map_or(Bound::Unbounded, Bound::Excluded);
+            for node in nodes.range((lower, Bound::Unbounded)).map(|(_, node)| node) {
+                if query.in_window(node) {
+                    found.push(node.clone());
+                    if found.len() == limit {
+                        break;
+                    }
+                }
             }
-            let Some(node) = nodes.get(id) else { continue };
-            let labels = &query.query.labels;
-            if (labels.is_empty() || labels.contains(&node.label)) && query.in_window(node) {
+            return found;
+        }
+        let mut seeker = Seeker::new(self, query);
+        while let Some(id) = seeker.next_shared(after) {
+            after = Some(id);
+            let Some(node) = nodes.get(&id) else { continue };
+            if query.in_window(node) {
                 found.push(node.clone());
                 if found.len() == limit {
                     break;
@@ -109,41 +66,114 @@ impl NodeIndex {
     }
 }
 
-/// How many times larger than the candidates an id set may be and still be walked beside them.
-const WALK_RATIO: usize = 8;
-
-/// An id set the candidates are checked against, in ascending order.
-enum Probe<'a> {
-    Walk(Peekable<Range<'a, NodeId>>),
-    Look(&'a BTreeSet<NodeId>),
+/// Seeks in the index's term ranges, one cursor per term.
+struct Seeker<'a> {
+    /// The query's labels: a node needs one of them.
+    any_of: Vec<Cursor<'a>>,
+    /// Its tags, properties and words: a node needs all of them.
+    all_of: Vec<Cursor<'a>>,
 }
 
-impl Probe<'_> {
-    /// Whether the set holds `id`; each call must ask for a larger id than the one before.
-    fn holds(&mut self, id: &NodeId) -> bool {
-        match self {
-            Probe::Walk(ids) => {
-                while ids.next_if(|next| *next < id).is_some() {}
-                ids.peek() == Some(&id)
+impl<'a> Seeker<'a> {
+    fn new(index: &'a NodeIndex, query: &PreparedQuery) -> Self {
+        let cursor = |term: &Term| Cursor::new(&index.entries, term.clone());
+        Seeker {
+            any_of: query.any_of.iter().map(cursor).collect(),
+            all_of: query.all_of.iter().map(cursor).collect(),
+        }
+    }
+
+    /// The smallest id past `after` (or from the start) that every term set holds: each set in
+    /// turn is asked for its first id at or past the largest seen so far, until all answer the same.
+    fn next_shared(&mut self, after: Option<NodeId>) -> Option<NodeId> {
+        let mut at = match self.any_of.is_empty() {
+            false => {
+                let heads = self.any_of.iter_mut().filter_map(|c| c.seek_past(after));
+                heads.min()?
             }
-            Probe::Look(ids) => ids.contains(id),
+            true => self.all_of[0].seek_past(after)?,
+        };
+        loop {
+            let mut agreed = true;
+            if !self.any_of.is_empty() {
+                let heads = self.any_of.iter_mut().filter_map(|c| c.seek(at));
+                let next = heads.min()?;
+                agreed = next == at;
+                at = next;
+            }
+            for cursor in &mut self.all_of {
+                let next = cursor.seek(at)?;
+                if next != at {
+                    at = next;
+                    agreed = false;
+                }
+            }
+            if agreed {
+                return Some(at);
+            }
         }
     }
 }
 
-/// Ascending id ranges of disjoint sets (one per label) merged into one ascending sequence.
-struct Merged<'a>(Vec<Peekable<Range<'a, NodeId>>>);
+/// The ids under one term, read forward: a short way ahead by stepping, further by a fresh search.
+struct Cursor<'a> {
+    entries: &'a BTreeSet<(Term, NodeId)>,
+    /// The term, and the id a fresh search starts from.
+    probe: (Term, NodeId),
+    /// The term's last possible entry: ranges end there, so stepping never compares terms.
+    last: (Term, NodeId),
+    range: Range<'a, (Term, NodeId)>,
+    /// The id the cursor is on; None past the term's last.
+    head: Option<NodeId>,
+}
 
-impl<'a> Iterator for Merged<'a> {
-    type Item = &'a NodeId;
+/// How many entries a cursor steps over before it searches instead.
+const STEPS_BEFORE_SEARCH: usize = 8;
 
-    fn next(&mut self) -> Option<&'a NodeId> {
-        let smallest = self
-            .0
-            .iter_mut()
-            .enumerate()
-            .filter_map(|(i, ids)| Some((*ids.peek()?, i)))
-            .min()?;
-        self.0[smallest.1].next()
+impl<'a> Cursor<'a> {
+    fn new(entries: &'a BTreeSet<(Term, NodeId)>, term: Term) -> Self {
+        let last = (term.clone(), NodeId([u8::MAX; 32]));
+        let probe = (term, NodeId([0; 32]));
+        let mut cursor = Cursor {
+            entries,
+            range: entries.range(&probe..=&last),
+            probe,
+            last,
+            head: None,
+        };
+        cursor.step();
+        cursor
+    }
+
+    fn step(&mut self) {
+        self.head = self.range.next().map(|(_, id)| *id);
+    }
+
+    /// The first id at or past `target`.
+    fn seek(&mut self, target: NodeId) -> Option<NodeId> {
+        for _ in 0..STEPS_BEFORE_SEARCH {
+            match self.head {
+                Some(id) if id < target => self.step(),
+                head => return head,
+            }
+        }
+        if self.head.is_some_and(|id| id < target) {
+            self.probe.1 = target;
+            self.range = self.entries.range(&self.probe..=&self.last);
+            self.step();
+        }
+        self.head
+    }
+
+    /// The first id past `after`, or the first of all.
+    fn seek_past(&mut self, after: Option<NodeId>) -> Option<NodeId> {
+        let Some(after) = after else { return self.head };
+        match self.seek(after)? {
+            id if id == after => {
+                self.step();
+                self.head
+            }
+            id => Some(id),
+        }
     }
 }
