@@ -5,6 +5,8 @@
 
 mod common;
 
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::Duration;
 
 use xtask::runtime;
@@ -41,26 +43,51 @@ fn optimised_demo_prints_what_the_unoptimised_one_prints() {
     assert_eq!(after.code, before.code);
 }
 
-/// The native demo, built and run by cargo in a target dir of the tests' own (warm on reruns).
-fn native_demo_stdout() -> Vec<u8> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap();
+/// The native demo binary of the workspace's test build: the one `examples/wasm-demo/tests/summary.rs`
+/// runs, found by asking cargo for that build with the test build's own selection (see
+/// [`common::NATIVE_DEMO_BUILD`]), so it is the very unit the test build compiled and nothing is
+/// compiled again.
+fn native_demo() -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = std::process::Command::new(cargo)
-        .args(["run", "--quiet", "--package", "wasm-demo"])
-        .current_dir(root)
-        .env(
-            "CARGO_TARGET_DIR",
-            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("native-demo"),
-        )
+    let output = Command::new(cargo)
+        .args(common::NATIVE_DEMO_BUILD)
+        .args(["--quiet", "--message-format=json"])
+        .current_dir(common::workspace_root())
+        .env("CARGO_TARGET_DIR", common::workspace_target_dir())
         .output()
         .unwrap();
     assert!(
         output.status.success(),
-        "the native demo failed ({}):\n{}",
+        "building the native demo failed ({}):\n{}",
         output.status,
-        String::from_utf8_lossy(&output.stderr)
+        common::stderr(&output)
+    );
+    let executables: Vec<PathBuf> = cargo_metadata::Message::parse_stream(&output.stdout[..])
+        .filter_map(|message| match message.unwrap() {
+            cargo_metadata::Message::CompilerArtifact(built)
+                if built.target.name == "wasm-demo" && !built.profile.test =>
+            {
+                built.executable.map(PathBuf::from)
+            }
+            _ => None,
+        })
+        .collect();
+    match &executables[..] {
+        [demo] => demo.clone(),
+        other => panic!("cargo reported {other:?} for the native wasm-demo, not one binary"),
+    }
+}
+
+/// What the native demo prints when it passes its checks.
+fn native_demo_stdout() -> Vec<u8> {
+    let demo = native_demo();
+    let output = Command::new(&demo).output().unwrap();
+    assert!(
+        output.status.success(),
+        "the native demo ({}) failed ({}):\n{}",
+        demo.display(),
+        output.status,
+        common::stderr(&output)
     );
     output.stdout
 }

@@ -1,7 +1,10 @@
 //! `cargo xtask …` and the test build compile the xtask from the very same units: every crate the
 //! xtask needs (binaryen and wasmtime above all) with the same features, profile and dependencies,
-//! so a fresh clone compiles each once, whichever of the README's two commands comes first.
+//! so a fresh clone compiles each once, whichever of the README's two commands comes first. The
+//! native demo that `demo_behaviour.rs` runs is one of the test build's units too.
 #![allow(clippy::unwrap_used)]
+
+mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -50,6 +53,19 @@ impl UnitGraph {
     }
 }
 
+impl UnitGraph {
+    /// The units of `self` that `other` does not compile, each described, sorted by package.
+    fn not_in(&self, other: &UnitGraph) -> BTreeSet<String> {
+        let compiled: BTreeSet<&String> = other.identities.iter().collect();
+        self.units
+            .iter()
+            .zip(&self.identities)
+            .filter(|(_, id)| !compiled.contains(id))
+            .map(|(unit, _)| describe(unit))
+            .collect()
+    }
+}
+
 fn identity(units: &[Value], index: usize, memo: &mut Vec<Option<String>>) -> String {
     if let Some(known) = &memo[index] {
         return known.clone();
@@ -94,15 +110,8 @@ fn describe(unit: &Value) -> String {
 fn the_xtask_is_built_from_the_units_the_test_build_compiles() {
     let xtask = UnitGraph::of(&["build", "--package", "xtask", "--locked"]);
     let tests = UnitGraph::of(&["test", "--workspace", "--no-run", "--locked"]);
-    let compiled_for_tests: BTreeSet<&String> = tests.identities.iter().collect();
     // Listed by package, so the crate whose features drifted is named, then what it drags along.
-    let extra: BTreeSet<String> = xtask
-        .units
-        .iter()
-        .zip(&xtask.identities)
-        .filter(|(_, id)| !compiled_for_tests.contains(id))
-        .map(|(unit, _)| describe(unit))
-        .collect();
+    let extra = xtask.not_in(&tests);
     for heavy in ["wasm-opt-sys", "wasmtime@", "cranelift-codegen"] {
         assert!(
             xtask
@@ -117,6 +126,28 @@ fn the_xtask_is_built_from_the_units_the_test_build_compiles() {
         "`cargo xtask` would compile {} units that the test build compiles differently, so a fresh \
          clone builds them twice:\n  {}\nfix: name the features the test build turns on under \
          [dependencies] in xtask/Cargo.toml (or align the profiles)",
+        extra.len(),
+        extra.into_iter().collect::<Vec<_>>().join("\n  ")
+    );
+}
+
+#[test]
+fn the_native_demo_that_demo_behaviour_runs_is_built_by_the_test_build() {
+    let demo = UnitGraph::of(common::NATIVE_DEMO_BUILD);
+    let tests = UnitGraph::of(&["test", "--workspace", "--no-run"]);
+    assert!(
+        demo.units.iter().any(|u| u["target"]["name"] == "wasm-demo"
+            && u["target"]["kind"] == serde_json::json!(["bin"])
+            && u["mode"] == "build"),
+        "{:?} no longer builds the wasm-demo binary; this test would prove nothing",
+        common::NATIVE_DEMO_BUILD
+    );
+    let extra = demo.not_in(&tests);
+    assert!(
+        extra.is_empty(),
+        "the native demo's build ({:?}) would compile {} units that the test build compiles \
+         differently:\n  {}\nfix: build it with the test build's selection (`--workspace`, tests)",
+        common::NATIVE_DEMO_BUILD,
         extra.len(),
         extra.into_iter().collect::<Vec<_>>().join("\n  ")
     );

@@ -7,30 +7,27 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use common::core_module::optimised_path;
 use xtask::project::python_host;
 
-/// The target directory the tests were built into; `cargo xtask test` makes the host under it.
-fn target_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+/// The workspace's target directory, where `cargo xtask test` makes the host.
+fn target_dir() -> &'static Path {
+    common::workspace_target_dir()
 }
 
 #[test]
 fn a_python_host_drives_the_optimised_module_through_the_abi() {
     let target = target_dir();
-    let python = python_host::python(&target);
+    let python = python_host::python(target);
     assert!(
         python.is_file(),
         "the Python host is missing ({} does not exist): run `cargo xtask test --setup-only`, \
          or by hand: `{}`",
         python.display(),
-        python_host::install_command(&target)
+        python_host::install_command(target)
     );
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python_host/host.py");
     let output = Command::new(&python)
@@ -42,7 +39,7 @@ fn a_python_host_drives_the_optimised_module_through_the_abi() {
     assert!(
         output.status.success(),
         "the Python host failed:\n{stdout}{stderr}\n(if wasmtime is missing: `{}`)",
-        python_host::install_command(&target)
+        python_host::install_command(target)
     );
     // Each scenario says so when its checks passed; a script that stopped early would not.
     for scenario in ["ok: events", "ok: graph", "ok: bus", "ok: bad input"] {

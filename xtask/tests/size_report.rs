@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod browser;
+mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,9 +11,15 @@ use std::process::{Command, Output};
 
 use browser::Browser;
 
-/// The tests' own target directory for the workspace's artifacts, shared with the ABI tests.
-fn target_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasm-builds")
+/// The workspace's target directory: the shipped cortex-core module there is the one `cargo xtask
+/// size-check` and the ABI tests build, so none of them builds it again.
+fn target_dir() -> &'static Path {
+    common::workspace_target_dir()
+}
+
+/// Where this test writes the report and its screenshot: its own scratch space, not the target dir.
+fn report_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("size-report-test")
 }
 
 fn xtask(args: &[&str]) -> Output {
@@ -59,9 +66,7 @@ fn count(browser: &mut Browser, selector: &str) -> u64 {
 
 #[test]
 fn the_report_of_cortex_core_holds_every_function_and_answers_search_zoom_and_keys() {
-    let report = target_dir()
-        .join("size-report-test")
-        .join("cortex-core.html");
+    let report = report_dir().join("cortex-core.html");
     let written = xtask(&[
         "size-why",
         "cortex-core",
@@ -308,7 +313,7 @@ fn the_report_of_cortex_core_holds_every_function_and_answers_search_zoom_and_ke
 
     // What a person sees: a full window that is not blank.
     let png = browser.screenshot();
-    std::fs::write(target_dir().join("size-report-test/cortex-core.png"), &png).unwrap();
+    std::fs::write(report_dir().join("cortex-core.png"), &png).unwrap();
     let image = browser::png::decode(&png);
     assert_eq!((image.width, image.height), (1280, 800));
     let mut colours: BTreeMap<[u8; 4], usize> = BTreeMap::new();

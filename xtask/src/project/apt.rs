@@ -5,6 +5,7 @@ use anyhow::Context as _;
 use xshell::{cmd, Cmd, Shell};
 
 use crate::failure::ConfigError;
+use crate::project::echo::Echo;
 
 /// Whether this machine manages its packages with dpkg and apt (Debian, Ubuntu and their kin).
 pub fn is_available(sh: &Shell) -> bool {
@@ -73,26 +74,21 @@ pub fn manual_command(package: &str) -> String {
 }
 
 /// Installs `package`, saying on stderr what and why; refreshes the package lists once if the
-/// first attempt fails (a fresh machine often has none).
-pub fn install(sh: &Shell, package: &str, why: &str) -> anyhow::Result<()> {
+/// first attempt fails (a fresh machine often has none). apt-get's own output goes where `echo` says.
+pub fn install(sh: &Shell, package: &str, why: &str, echo: Echo<'_>) -> anyhow::Result<()> {
     let privilege = Privilege::detect(sh);
     if privilege == Privilege::None {
         return Err(missing(package, why).into());
     }
     eprintln!("installing {package}: {why}");
     let _frontend = sh.push_env("DEBIAN_FRONTEND", "noninteractive");
-    let install = || {
-        privilege
-            .apt_get(sh, &["install", "-y", "--no-install-recommends", package])
-            .run()
-    };
+    let install =
+        || echo.run(privilege.apt_get(sh, &["install", "-y", "--no-install-recommends", package]));
     if install().is_ok() {
         return Ok(());
     }
     eprintln!("refreshing the package lists, then trying again");
-    privilege
-        .apt_get(sh, &["update"])
-        .run()
+    echo.run(privilege.apt_get(sh, &["update"]))
         .context("apt-get update")?;
     install().map_err(|err| {
         ConfigError::new(

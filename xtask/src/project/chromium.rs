@@ -7,6 +7,7 @@ use xshell::Shell;
 
 use crate::failure::ConfigError;
 use crate::project::apt;
+use crate::project::echo::Echo;
 
 /// The Debian package of the browser; Ubuntu's `chromium` is a snap shim, where Google Chrome serves.
 pub const DEBIAN_PACKAGE: &str = "chromium";
@@ -59,7 +60,7 @@ pub fn missing_message() -> String {
 }
 
 /// Finds the browser, or installs Debian's package where the machine allows, or says how to get it.
-pub fn ensure(sh: &Shell) -> anyhow::Result<()> {
+pub fn ensure(sh: &Shell, echo: Echo<'_>) -> anyhow::Result<()> {
     if let Some(path) = std::env::var_os(ENV) {
         if find().is_some() {
             return Ok(());
@@ -74,7 +75,7 @@ pub fn ensure(sh: &Shell) -> anyhow::Result<()> {
         return Ok(());
     }
     if apt::is_available(sh) {
-        apt::install(sh, DEBIAN_PACKAGE, WHY)?;
+        apt::install(sh, DEBIAN_PACKAGE, WHY, echo)?;
         return match find() {
             Some(_) => Ok(()),
             None => Err(ConfigError::new(

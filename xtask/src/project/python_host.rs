@@ -8,6 +8,7 @@ use xshell::{cmd, Shell};
 
 use crate::failure::ConfigError;
 use crate::project::apt;
+use crate::project::echo::Echo;
 
 /// The wasmtime release the host is tested with; pinned so a new release cannot change the test.
 pub const WASMTIME: &str = "wasmtime==50.0.1";
@@ -55,8 +56,9 @@ pub fn is_ready(sh: &Shell, target_dir: &Path) -> bool {
 }
 
 /// Makes the virtualenv with the pinned wasmtime unless it is there, saying on stderr what it
-/// installs and why; stops with the exact commands when it cannot.
-pub fn ensure(sh: &Shell, target_dir: &Path) -> anyhow::Result<()> {
+/// installs and why; stops with the exact commands when it cannot. The installers' own output goes
+/// where `echo` says.
+pub fn ensure(sh: &Shell, target_dir: &Path, echo: Echo<'_>) -> anyhow::Result<()> {
     if is_ready(sh, target_dir) {
         return Ok(());
     }
@@ -69,24 +71,24 @@ pub fn ensure(sh: &Shell, target_dir: &Path) -> anyhow::Result<()> {
             )
             .into());
         }
-        apt::install(sh, DEBIAN_PACKAGE, WHY)?;
+        apt::install(sh, DEBIAN_PACKAGE, WHY, echo)?;
     }
     let venv = venv_dir(target_dir);
     eprintln!(
         "installing {WASMTIME} from PyPI into {}: {WHY}",
         venv.display()
     );
-    let made = cmd!(sh, "python3 -m venv --clear {venv}")
-        .quiet()
-        .run()
+    let made = echo
+        .run(cmd!(sh, "python3 -m venv --clear {venv}").quiet())
         .and_then(|()| {
             let pip = venv.join("bin").join("pip");
-            cmd!(
-                sh,
-                "{pip} install --quiet --disable-pip-version-check {WASMTIME}"
+            echo.run(
+                cmd!(
+                    sh,
+                    "{pip} install --quiet --disable-pip-version-check {WASMTIME}"
+                )
+                .quiet(),
             )
-            .quiet()
-            .run()
         });
     made.map_err(|err| {
         ConfigError::new(

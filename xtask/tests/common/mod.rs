@@ -10,6 +10,7 @@ pub mod git;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 /// The fixture's program with a function that LTO and wasm-opt keep: it has a loop and two callers.
 pub const WITH_CHECKSUM: &str = r#"//! A small program for the size gate's end-to-end test, with one more function.
@@ -94,16 +95,46 @@ pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// Runs `xtask wasm -p <package>` from the workspace root into a target dir the tests own (warm on
-/// reruns), asserts it succeeded and that the xtask verified the optimised module itself (`verified` is
-/// the line it prints for that), and returns that target dir.
-pub fn build_with_xtask(package: &str, verified: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasm-builds");
+/// The workspace's root directory.
+pub fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+}
+
+/// The workspace's target directory, where `cargo xtask size-check` builds: asked of cargo as the
+/// xtask asks it, so it honours `CARGO_TARGET_DIR` and `build.target-dir` alike. Not derived from
+/// `CARGO_TARGET_TMPDIR`, which sits under `<target-dir>/<triple>` when the tests are built with
+/// `--target`, and under `build.build-dir` when one is set.
+pub fn workspace_target_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        xtask::project::Workspace::discover_in(workspace_root())
+            .unwrap()
+            .target_dir
+    })
+}
+
+/// The cargo command whose build holds the native wasm-demo: the test build's own selection
+/// (`--workspace`, with dev-dependencies), cut down to the demo's integration test, which needs the
+/// demo binary. Cargo resolves features for what it selects, so `cargo run -p wasm-demo` would
+/// resolve others (cortex-core without `native`, tokio and the proc macros with it) and compile them
+/// all again; `tests/feature_alignment.rs` checks this one compiles nothing the test build does not.
+pub const NATIVE_DEMO_BUILD: &[&str] = &["test", "--workspace", "--no-run", "--test", "summary"];
+
+/// Runs `xtask wasm -p <package>` from the workspace root into the workspace's own target dir, asserts
+/// it succeeded and that the xtask verified the optimised module itself (`verified` is the line it
+/// prints for that), and returns that target dir.
+///
+/// The modules are those `cargo xtask size-check` builds, in the same directories, so a fresh clone
+/// compiles them once whichever of the two runs first. Tests that run at once share them safely:
+/// cargo's lock on each artifact's target dir lets one build at a time (the others then find it
+/// fresh, and cargo leaves a fresh module's file in place), and the xtask replaces the optimised
+/// module and its stamps atomically, with the same bytes.
+pub fn build_with_xtask(package: &str, verified: &str) -> &'static Path {
+    let target = workspace_target_dir();
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["wasm", "-p", package])
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", &target)
+        .current_dir(workspace_root())
+        .env("CARGO_TARGET_DIR", target)
         .output()
         .unwrap();
     let stderr = stderr(&output);
@@ -111,6 +142,8 @@ pub fn build_with_xtask(package: &str, verified: &str) -> PathBuf {
         output.status.success(),
         "xtask wasm -p {package} failed:\n{stderr}"
     );
+    // The verdict is skipped only for the very raw and optimised bytes this xtask binary (the one
+    // `cargo xtask` runs too) checked before, for example in the size check that ran first.
     let skipped =
         format!("{package}: behaviour check skipped (modules unchanged since they passed it)");
     assert!(
