@@ -144,8 +144,9 @@ pub(crate) fn shortest_path_successors(
             return Err(Error::MissingNode(*end));
         }
     }
-    let mut best: HashMap<NodeId, f64> = HashMap::from([(*from, 0.0)]);
-    let mut previous: HashMap<NodeId, NodeId> = HashMap::new();
+    // Each node reached: the cheapest cost known and the node it was reached from (one map rather
+    // than two: each map type is code of its own in a wasm module).
+    let mut best: HashMap<NodeId, (f64, Option<NodeId>)> = HashMap::from([(*from, (0.0, None))]);
     let mut frontier = BinaryHeap::from([Candidate {
         cost: 0.0,
         node: *from,
@@ -153,18 +154,17 @@ pub(crate) fn shortest_path_successors(
     while let Some(Candidate { cost, node }) = frontier.pop() {
         if node == *to {
             return Ok(Some(Path {
-                nodes: walk_back(&previous, *from, *to),
+                nodes: walk_back(&best, *to),
                 cost,
             }));
         }
-        if best.get(&node).is_some_and(|&known| cost > known) {
+        if best.get(&node).is_some_and(|&(known, _)| cost > known) {
             continue; // a stale heap entry: a cheaper route to `node` was settled already
         }
         graph.for_each_successor(&node, |next, weight| {
             let through = cost + weight;
-            if best.get(&next).is_none_or(|&known| through < known) {
-                best.insert(next, through);
-                previous.insert(next, node);
+            if best.get(&next).is_none_or(|&(known, _)| through < known) {
+                best.insert(next, (through, Some(node)));
                 frontier.push(Candidate {
                     cost: through,
                     node: next,
@@ -175,17 +175,13 @@ pub(crate) fn shortest_path_successors(
     Ok(None)
 }
 
-fn walk_back(previous: &HashMap<NodeId, NodeId>, from: NodeId, to: NodeId) -> Vec<NodeId> {
+/// The path to `to` read back through each node's predecessor, up to the start (which has none).
+fn walk_back(best: &HashMap<NodeId, (f64, Option<NodeId>)>, to: NodeId) -> Vec<NodeId> {
     let mut nodes = vec![to];
     let mut at = to;
-    while at != from {
-        match previous.get(&at) {
-            Some(&p) => {
-                nodes.push(p);
-                at = p;
-            }
-            None => break,
-        }
+    while let Some(&(_, Some(p))) = best.get(&at) {
+        nodes.push(p);
+        at = p;
     }
     nodes.reverse();
     nodes
