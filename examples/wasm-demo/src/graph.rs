@@ -37,8 +37,7 @@ pub fn check(report: &mut Report, graph: &MemoryGraphStore, events: &[Event], sc
     // The store stamps `created_at` from the wall clock: these readings bracket every put.
     let before = now_millis();
     for index in 0..ACTORS.len() {
-        let mut node = Node::new(scenario::actor(index), scenario::LABEL)
-            .with_property("name", scenario::display_name(index));
+        let mut node = Node::new(scenario::actor(index), scenario::LABEL);
         for tag in scenario::tags(script, index) {
             node = node.with_tag(tag);
         }

@@ -97,11 +97,3 @@ pub fn tags(script: &[Scripted], index: usize) -> Vec<&'static str> {
     }
     tags
 }
-
-/// The actor's display name, its `name` property: "ada" becomes "Ada", so recall by text ignores case.
-pub fn display_name(index: usize) -> String {
-    let mut name = ACTORS[index].to_owned();
-    // ASCII only: the names are, and Unicode case tables would be bytes the module need not carry.
-    name[..1].make_ascii_uppercase();
-    name
-}

@@ -91,19 +91,23 @@ fn passes_its_checks_and_reports_the_scenario_counts() {
     assert!(summary["path"]["route"].starts_with("ada>"), "{stdout}");
 
     // Recall: every actor by label, by a time window around the puts and by the page walk; none by
-    // windows that miss the puts, nor by a text that is only part of a word.
+    // windows that miss the puts, nor by a text that is only part of a word; a text finds what the
+    // tags (and the label) it names find.
     let every_actor = summary["find"]["label:actor"].split(',').count() as u64;
     assert_eq!(every_actor, ACTORS);
     assert_eq!(number(&summary, "created", "around_puts"), ACTORS);
     assert_eq!(number(&summary, "created", "before_puts"), 0);
     assert_eq!(number(&summary, "created", "after_puts"), 0);
     assert_eq!(number(&summary, "walk", "nodes"), ACTORS);
-    assert_eq!(summary["text"]["ADA"], "ada");
-    assert_eq!(summary["text"]["ad"], "none");
+    assert_eq!(
+        summary["text"]["pop"], "none",
+        "a text matches whole words only"
+    );
     assert_eq!(
         summary["text"]["Popular-SOUTH"], summary["find"]["tags:south+popular"],
-        "the words of a text match the tags they name"
+        "the words of a text match the tags they name, whatever their case"
     );
+    assert_eq!(summary["text"]["ACTOR.north"], summary["find"]["tag:north"]);
 
     let checksum = &summary["checksum"]["fnv1a64"];
     assert!(
