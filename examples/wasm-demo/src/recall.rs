@@ -42,11 +42,11 @@ pub fn check(
     let has_words =
         |i: usize, wanted: &[&str]| wanted.iter().all(|w| tags[i].contains(w) || *w == LABEL);
 
-    let every = find(report, graph, &actors(), &|_| true);
+    let every = find(report, graph, "label:actor", &actors(), &|_| true);
     let mut found = vec![("label:actor", names(&every))];
     for (key, wanted) in TAGS {
         let query = NodeQuery::default().tags(wanted.iter().copied());
-        let ids = find(report, graph, &query, &|i| has_tags(i, wanted));
+        let ids = find(report, graph, key, &query, &|i| has_tags(i, wanted));
         found.push((key, names(&ids)));
     }
     report.line("find", &found);
@@ -54,7 +54,7 @@ pub fn check(
     let mut texts = Vec::new();
     for (text, wanted) in TEXTS {
         let query = NodeQuery::default().text(text);
-        let ids = find(report, graph, &query, &|i| has_words(i, wanted));
+        let ids = find(report, graph, text, &query, &|i| has_words(i, wanted));
         texts.push((text, names(&ids)));
     }
     report.check(
@@ -81,7 +81,7 @@ pub fn check(
     ];
     let mut counts = Vec::new();
     for (key, query, all) in windows {
-        let ids = find(report, graph, &query, &|_| all);
+        let ids = find(report, graph, key, &query, &|_| all);
         counts.push((key, ids.len().to_string()));
     }
     report.line("created", &counts);
@@ -94,11 +94,12 @@ fn actors() -> NodeQuery {
     NodeQuery::default().labels([LABEL])
 }
 
-/// Runs `query` and checks it finds exactly the actors `expected` selects by index, in ascending id
+/// Runs `query` (`what` names it in a failure) and checks it finds exactly the actors `expected` selects by index, in ascending id
 /// order; returns the ids found.
 fn find(
     report: &mut Report,
     graph: &MemoryGraphStore,
+    what: &str,
     query: &NodeQuery,
     expected: &dyn Fn(usize) -> bool,
 ) -> Vec<NodeId> {
@@ -117,7 +118,11 @@ fn find(
         && found.iter().all(|id| expected.contains(id))
         && found.windows(2).all(|w| w[0] < w[1]);
     report.check("find_nodes finds the actors it should", same, || {
-        format!("{} found, {} expected", names(&found), names(&expected))
+        format!(
+            "{what}: {} found, {} expected",
+            names(&found),
+            names(&expected)
+        )
     });
     report.checksum.u64(found.len() as u64);
     for id in &found {
@@ -132,15 +137,27 @@ fn walk(report: &mut Report, graph: &MemoryGraphStore, whole: &[NodeId]) {
     let mut walked: Vec<NodeId> = Vec::new();
     let mut pages = 0;
     loop {
-        let mut page = actors().limit(PAGE);
-        page.after = walked.last().copied();
-        let Some(page) = report.ok("find a page of nodes", graph.find_nodes(&page)) else {
+        let cursor = walked.last().copied();
+        let mut query = actors().limit(PAGE);
+        query.after = cursor;
+        let Some(page) = report.ok("find a page of nodes", graph.find_nodes(&query)) else {
             break;
         };
-        if page.is_empty() || page.len() > PAGE {
-            report.check("node page within limit", page.len() <= PAGE, || {
-                format!("{} nodes on a page of {PAGE}", page.len())
-            });
+        // A page that does not start past the cursor would walk forever.
+        let advances = page
+            .first()
+            .is_none_or(|first| cursor.is_none_or(|c| first.id > c));
+        if page.is_empty() || page.len() > PAGE || !advances {
+            report.check(
+                "a node page keeps its limit and starts past its cursor",
+                page.len() <= PAGE && advances,
+                || {
+                    format!(
+                        "{} nodes on a page of {PAGE}, past the cursor: {advances}",
+                        page.len()
+                    )
+                },
+            );
             break;
         }
         pages += 1;
@@ -152,7 +169,7 @@ fn walk(report: &mut Report, graph: &MemoryGraphStore, whole: &[NodeId]) {
         || format!("{} walked, {} in one query", names(&walked), names(&whole)),
     );
     report.check(
-        "every node page but the last is full",
+        "a walk takes its length over the limit, rounded up, in pages",
         pages == whole.len().div_ceil(PAGE),
         || format!("{pages} pages for {} nodes", whole.len()),
     );
