@@ -166,7 +166,7 @@ fn walk(report: &mut Report, graph: &MemoryGraphStore, whole: &[NodeId]) {
     report.check(
         "node pages add up to the whole answer",
         walked == whole,
-        || format!("{} walked, {} in one query", names(&walked), names(&whole)),
+        || format!("{} walked, {} in one query", names(&walked), names(whole)),
     );
     report.check(
         "a walk takes its length over the limit, rounded up, in pages",

@@ -78,7 +78,7 @@ pub fn edge_of(kind: &str, sequence: usize) -> Option<(&'static str, f64)> {
 
 /// The team tag of an actor: the actors alternate between two teams.
 pub fn team(index: usize) -> &'static str {
-    if index % 2 == 0 {
+    if index.is_multiple_of(2) {
         "north"
     } else {
         "south"
