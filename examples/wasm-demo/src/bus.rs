@@ -6,7 +6,7 @@ use cortex_core::bus::{BackpressurePolicy, EventBus};
 use cortex_core::{EventFilter, EventStore, MemoryEventStore};
 
 use crate::report::Report;
-use crate::scenario::Scripted;
+use crate::scenario::{self, Scripted};
 
 /// Smaller than the script, so the publisher really waits for the feeder (policy `Block`).
 const CAPACITY: usize = 8;
@@ -15,11 +15,12 @@ const SMALL: usize = 4;
 
 /// Publishes every scripted event through a blocking bus into `store`, and checks the counters.
 pub async fn feed(report: &mut Report, store: &Arc<MemoryEventStore>, script: &[Scripted]) {
-    let follows = EventFilter {
-        kinds: vec!["follow".into()],
+    // A kind pattern: every `link.*` event, follows and shares alike.
+    let links = EventFilter {
+        kinds: vec![scenario::LINKS.into()],
         ..EventFilter::default()
     };
-    let mut live = store.subscribe(follows);
+    let mut live = report.ok("subscribe to a kind pattern", store.try_subscribe(links));
     let bus = EventBus::new(CAPACITY, BackpressurePolicy::Block);
     let Some(feeder) = report.ok(
         "start the feeder",
@@ -60,15 +61,23 @@ pub async fn feed(report: &mut Report, store: &Arc<MemoryEventStore>, script: &[
         || format!("{stats:?}"),
     );
 
-    let mut followed = 0u64;
-    while live.try_recv().is_some() {
-        followed += 1;
+    let mut linked = Vec::new();
+    while let Some(event) = live.as_mut().and_then(|live| live.try_recv()) {
+        linked.push(event);
     }
-    let expected = script.iter().filter(|s| s.event.kind == "follow").count() as u64;
+    // The reference: the scripted events that become edges, in publish order.
+    let expected: Vec<_> = script
+        .iter()
+        .filter(|s| scenario::edge_of(&s.event.kind, 0).is_some())
+        .collect();
+    let same = linked.len() == expected.len()
+        && linked.iter().zip(&expected).all(|(e, s)| {
+            e.kind == s.event.kind && e.source == s.event.source && e.payload == s.event.payload
+        });
     report.check(
-        "store subscription saw every follow",
-        followed == expected,
-        || format!("{followed} of {expected}"),
+        "pattern subscription saw every link, in order",
+        same,
+        || format!("{} of {} link events", linked.len(), expected.len()),
     );
 
     let (kept, dropped) = overrun(report, script);
@@ -79,7 +88,7 @@ pub async fn feed(report: &mut Report, store: &Arc<MemoryEventStore>, script: &[
             ("appended", appended.to_string()),
             ("delivered", stats.delivered.to_string()),
             ("lost", lost.to_string()),
-            ("live_follows", followed.to_string()),
+            ("live_links", linked.len().to_string()),
         ],
     );
     report.line(

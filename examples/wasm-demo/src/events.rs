@@ -7,6 +7,13 @@ use crate::scenario::{self, Scripted, ACTORS, KINDS};
 
 /// Page size of the cursor walk, small enough that it takes several pages.
 const PAGE: usize = 5;
+/// Kind patterns and the kinds each must select, spelled out: a prefix pattern per family, and a
+/// pattern without `*`, which is one exact kind (no kind is just "post").
+const PATTERNS: [(&str, &[&str]); 3] = [
+    ("link.*", &["link.follow", "link.share"]),
+    ("post.*", &["post.like", "post.note"]),
+    ("post", &[]),
+];
 
 /// Checks the stored log against the script, runs the queries, and returns every event in append order.
 pub fn check(report: &mut Report, store: &MemoryEventStore, script: &[Scripted]) -> Vec<Event> {
@@ -58,6 +65,7 @@ pub fn check(report: &mut Report, store: &MemoryEventStore, script: &[Scripted])
         kinds.push((kind, found.len().to_string()));
     }
     report.line("kinds", &kinds);
+    patterns(report, store, &all);
 
     let mut sources = Vec::new();
     for (index, name) in ACTORS.iter().enumerate() {
@@ -83,10 +91,45 @@ pub fn check(report: &mut Report, store: &MemoryEventStore, script: &[Scripted])
     all
 }
 
-/// Walks the "like" events a page at a time with a cursor; the pages must add up to one query.
+/// Queries by kind pattern; each answer must be the log's events of the pattern's kinds, in order.
+fn patterns(report: &mut Report, store: &MemoryEventStore, all: &[Event]) {
+    let mut counts = Vec::new();
+    for (pattern, kinds) in PATTERNS {
+        let filter = EventFilter {
+            kinds: vec![pattern.to_owned()],
+            ..EventFilter::default()
+        };
+        let found = report
+            .ok("query by kind pattern", store.query(&filter))
+            .unwrap_or_default();
+        let expected: Vec<&Event> = all
+            .iter()
+            .filter(|e| kinds.contains(&e.kind.as_str()))
+            .collect();
+        report.check(
+            "a kind pattern selects its kinds",
+            found.iter().eq(expected.iter().copied()),
+            || {
+                format!(
+                    "{pattern}: {} found, {} expected",
+                    found.len(),
+                    expected.len()
+                )
+            },
+        );
+        report.checksum.u64(found.len() as u64);
+        for event in &found {
+            report.checksum.u64(event.id.0);
+        }
+        counts.push((pattern, found.len().to_string()));
+    }
+    report.line("patterns", &counts);
+}
+
+/// Walks the "post.like" events a page at a time with a cursor; the pages must add up to one query.
 fn pages(report: &mut Report, store: &MemoryEventStore) {
     let likes = EventFilter {
-        kinds: vec!["like".into()],
+        kinds: vec!["post.like".into()],
         ..EventFilter::default()
     };
     let whole = report
@@ -128,7 +171,7 @@ fn pages(report: &mut Report, store: &MemoryEventStore) {
     report.line(
         "pages",
         &[
-            ("kind", "like".into()),
+            ("kind", "post.like".into()),
             ("limit", PAGE.to_string()),
             ("pages", pages.to_string()),
             ("events", walked.len().to_string()),

@@ -1,9 +1,12 @@
-//! The graph half: actors become nodes, follows and shares become edges, then a traversal and a shortest path.
+//! The graph half: actors become tagged nodes, follows and shares become edges, then a traversal, a
+//! shortest path and recall.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use cortex_core::event::now_millis;
 use cortex_core::{Direction, Edge, Event, GraphStore, MemoryGraphStore, Node, NodeId};
 
+use crate::recall;
 use crate::report::Report;
 use crate::scenario::{self, Scripted, ACTORS};
 
@@ -31,10 +34,16 @@ fn expected_edges(script: &[Scripted]) -> Edges {
 
 /// Builds the graph from the stored events and checks traversal and shortest path against the reference.
 pub fn check(report: &mut Report, graph: &MemoryGraphStore, events: &[Event], script: &[Scripted]) {
+    // The store stamps `created_at` from the wall clock: these readings bracket every put.
+    let before = now_millis();
     for index in 0..ACTORS.len() {
-        let node = Node::new(scenario::actor(index), "actor");
+        let mut node = Node::new(scenario::actor(index), scenario::LABEL);
+        for tag in scenario::tags(script, index) {
+            node = node.with_tag(tag);
+        }
         report.ok("put node", graph.put_node(node));
     }
+    let after = now_millis();
     for (sequence, event) in events.iter().enumerate() {
         let Some((relation, weight)) = scenario::edge_of(&event.kind, sequence) else {
             continue;
@@ -86,6 +95,7 @@ pub fn check(report: &mut Report, graph: &MemoryGraphStore, events: &[Event], sc
 
     traverse(report, graph, &expected);
     shortest_path(report, graph, &expected);
+    recall::check(report, graph, script, (before, after));
 }
 
 fn traverse(report: &mut Report, graph: &MemoryGraphStore, expected: &Edges) {

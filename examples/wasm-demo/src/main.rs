@@ -1,13 +1,16 @@
 //! wasm-demo: one deterministic cortex-core scenario whose summary is byte-identical natively and on wasm32-wasip1.
 //!
-//! Events go through an `EventBus` into a `MemoryEventStore`, the graph is built from the stored events in a
-//! `MemoryGraphStore`, then queries, a traversal and a shortest path are checked against references computed
-//! here. Nothing printed depends on the clock or on hash order; the exit code is 1 if any check failed.
+//! Events go through an `EventBus` into a `MemoryEventStore`, the graph of tagged actors is built from the
+//! stored events in a `MemoryGraphStore`, then queries (by kind, kind pattern and source), a traversal, a
+//! shortest path and recall (`find_nodes` by label, tag, text and creation time, paged) are checked against
+//! references computed here. Nothing printed depends on the clock or on hash order; the exit code is 1 if
+//! any check failed.
 
 mod bus;
 mod checksum;
 mod events;
 mod graph;
+mod recall;
 mod report;
 mod scenario;
 

@@ -4,8 +4,14 @@ use cortex_core::{NewEvent, NodeId};
 
 /// The actors of the scenario; each becomes a node of the graph.
 pub const ACTORS: [&str; 8] = ["ada", "bo", "cy", "dee", "eli", "fay", "gus", "hal"];
-/// Event kinds, in the order the summary prints them.
-pub const KINDS: [&str; 4] = ["follow", "like", "note", "share"];
+/// Event kinds, in the order the summary prints them: `link.*` kinds become edges, `post.*` kinds do not.
+pub const KINDS: [&str; 4] = ["link.follow", "post.like", "post.note", "link.share"];
+/// How many follows make an actor "popular".
+pub const POPULAR: usize = 3;
+/// The label of every actor's node.
+pub const LABEL: &str = "actor";
+/// The kind pattern that selects the events which become edges.
+pub const LINKS: &str = "link.*";
 /// How many events the scenario publishes.
 pub const EVENT_COUNT: usize = 96;
 
@@ -64,8 +70,30 @@ pub fn name(id: &NodeId) -> String {
 /// The relation and weight an event contributes to the graph, if it contributes an edge.
 pub fn edge_of(kind: &str, sequence: usize) -> Option<(&'static str, f64)> {
     match kind {
-        "follow" => Some(("follows", 1.0 + (sequence % 4) as f64)),
-        "share" => Some(("shares", 2.0 + (sequence % 3) as f64)),
+        "link.follow" => Some(("follows", 1.0 + (sequence % 4) as f64)),
+        "link.share" => Some(("shares", 2.0 + (sequence % 3) as f64)),
         _ => None,
     }
+}
+
+/// The team tag of an actor: the actors alternate between two teams.
+pub fn team(index: usize) -> &'static str {
+    if index.is_multiple_of(2) {
+        "north"
+    } else {
+        "south"
+    }
+}
+
+/// The tags of an actor's node: its team, and "popular" if at least `POPULAR` follows point at it.
+pub fn tags(script: &[Scripted], index: usize) -> Vec<&'static str> {
+    let mut tags = vec![team(index)];
+    let followers = script
+        .iter()
+        .filter(|s| s.target == index && s.event.kind == "link.follow")
+        .count();
+    if followers >= POPULAR {
+        tags.push("popular");
+    }
+    tags
 }

@@ -64,8 +64,19 @@ fn passes_its_checks_and_reports_the_scenario_counts() {
     assert_eq!(sources, EVENTS, "source counts add up to every event");
     assert_eq!(
         number(&summary, "pages", "events"),
-        number(&summary, "kinds", "like")
+        number(&summary, "kinds", "post.like")
     );
+    // The kind patterns split the log into its two families, and the live pattern subscription
+    // saw the same links the query finds.
+    let links = number(&summary, "kinds", "link.follow") + number(&summary, "kinds", "link.share");
+    assert_eq!(number(&summary, "patterns", "link.*"), links);
+    assert_eq!(number(&summary, "patterns", "post.*"), EVENTS - links);
+    assert_eq!(
+        number(&summary, "patterns", "post"),
+        0,
+        "no kind is just \"post\""
+    );
+    assert_eq!(number(&summary, "bus", "live_links"), links);
     assert_eq!(
         number(&summary, "overrun", "kept"),
         number(&summary, "overrun", "capacity")
@@ -78,6 +89,25 @@ fn passes_its_checks_and_reports_the_scenario_counts() {
         reached
     );
     assert!(summary["path"]["route"].starts_with("ada>"), "{stdout}");
+
+    // Recall: every actor by label, by a time window around the puts and by the page walk; none by
+    // windows that miss the puts, nor by a text that is only part of a word; a text finds what the
+    // tags (and the label) it names find.
+    let every_actor = summary["find"]["label:actor"].split(',').count() as u64;
+    assert_eq!(every_actor, ACTORS);
+    assert_eq!(number(&summary, "created", "around_puts"), ACTORS);
+    assert_eq!(number(&summary, "created", "before_puts"), 0);
+    assert_eq!(number(&summary, "created", "after_puts"), 0);
+    assert_eq!(number(&summary, "walk", "nodes"), ACTORS);
+    assert_eq!(
+        summary["text"]["pop"], "none",
+        "a text matches whole words only"
+    );
+    assert_eq!(
+        summary["text"]["Popular-SOUTH"], summary["find"]["tags:south+popular"],
+        "the words of a text match the tags they name, whatever their case"
+    );
+    assert_eq!(summary["text"]["ACTOR.north"], summary["find"]["tag:north"]);
 
     let checksum = &summary["checksum"]["fnv1a64"];
     assert!(
