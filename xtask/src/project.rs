@@ -5,6 +5,7 @@ pub mod apt;
 pub mod budget;
 pub mod chromium;
 pub mod context;
+pub mod cxx;
 pub mod echo;
 pub mod git;
 pub mod libclang;
