@@ -11,7 +11,8 @@ use crate::pipeline::build::KEPT_SECTION;
 use crate::pipeline::target_features::{self, binaryen_feature};
 
 /// Bumped when the options below change, so the content stamp never vouches for a stale output.
-pub const OPTIONS_TAG: &str = "wasm-opt 0.116 -Oz validate strip-target-features v1";
+pub const OPTIONS_TAG: &str =
+    "wasm-opt 0.116 -Oz validate strip-target-features strip-producers v2";
 
 /// Whether the optimised module keeps its name section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +42,10 @@ fn optimise_module(module: &[u8], input: &Path, output: &Path, names: Names) -> 
     for name in &section.features {
         options.features.enabled.insert(binaryen_feature(name)?);
     }
-    // The section was kept only to read it here; what ships does not carry it.
+    // The section was kept only to read it here; what ships does not carry it, nor the producers
+    // section (which toolchain made the module), which no host reads.
     options.add_pass(Pass::StripTargetFeatuers);
+    options.add_pass(Pass::StripProducers);
 
     atomic::write_with(output, |staged| {
         options
@@ -70,4 +73,50 @@ pub fn optimise_if_changed(input: &Path, output: &Path, names: Names) -> anyhow:
     optimise_module(&module, input, output, names)?;
     stamp.record()?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A custom section named `name` holding `payload` (both shorter than 128 bytes).
+    fn custom(name: &str, payload: &[u8]) -> Vec<u8> {
+        let mut content = vec![name.len() as u8];
+        content.extend_from_slice(name.as_bytes());
+        content.extend_from_slice(payload);
+        let mut section = vec![0, content.len() as u8];
+        section.extend(content);
+        section
+    }
+
+    #[test]
+    fn what_ships_carries_no_producers_or_target_features_section() {
+        let mut module =
+            wat::parse_str(r#"(module (func (export "seven") (result i32) i32.const 7))"#).unwrap();
+        module.extend(custom("target_features", b"\x01+\x08sign-ext"));
+        // One field, "language", with one value: Rust, of no particular version.
+        module.extend(custom("producers", b"\x01\x08language\x01\x04Rust\x00"));
+        let dir = tempfile::tempdir().unwrap();
+        let (input, output) = (dir.path().join("in.wasm"), dir.path().join("out.wasm"));
+        std::fs::write(&input, &module).unwrap();
+
+        optimise_module(&module, &input, &output, Names::Strip).unwrap();
+
+        let optimised = std::fs::read(&output).unwrap();
+        let mut customs = Vec::new();
+        let mut exports = Vec::new();
+        for payload in wasmparser::Parser::new(0).parse_all(&optimised) {
+            match payload.unwrap() {
+                wasmparser::Payload::CustomSection(section) => {
+                    customs.push(section.name().to_owned())
+                }
+                wasmparser::Payload::ExportSection(reader) => {
+                    exports.extend(reader.into_iter().map(|e| e.unwrap().name.to_owned()));
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(customs, Vec::<String>::new());
+        assert_eq!(exports, ["seven"]);
+    }
 }
