@@ -90,7 +90,7 @@ impl Slot {
 
     /// Settles what this subscriber's policy does with `event`, changing nothing else. `Block` and
     /// `Error` with a full queue plan a `Push` here; `State::offer` stops before carrying it out.
-    // Inlined (as `carry_out`): once per subscriber per publish, a call costs as much as its body.
+    // Inlined (as `leave_out` and `keep`): once per subscriber per publish, a call costs as much as its body.
     #[inline(always)]
     fn plan(&mut self, event: &NewEvent, capacity: usize) -> Plan {
         self.plan = self.settle(event, capacity);
@@ -125,40 +125,37 @@ impl Slot {
         }
     }
 
-    /// Carries out this subscriber's plan: counts what it drops and queues what it keeps. `event` is
-    /// `None` for plans that keep nothing.
+    /// Counts the event this subscriber's plan leaves out (`DropNewest`, `SampleOut`).
     #[inline(always)]
-    fn carry_out(&mut self, event: Option<NewEvent>, capacity: usize, bus: &mut BusStats) {
-        let full = self.queue.len() >= capacity;
-        match (self.plan, event) {
-            (Plan::DropNewest, _) => {
-                self.stats.dropped_newest += 1;
-                bus.dropped_newest += 1;
-            }
-            (Plan::SampleOut, _) => {
-                self.full_streak += 1;
-                self.stats.sampled_out += 1;
-                bus.sampled_out += 1;
-            }
-            (Plan::Replace, Some(event)) => {
-                self.queue[self.replace_at] = event;
-                self.stats.coalesced += 1;
-                bus.coalesced += 1;
-                self.queued();
-            }
-            (Plan::Push, Some(event)) => {
-                if full {
-                    // A full queue that keeps a new event under `Sample` starts counting again.
-                    self.full_streak = 0;
-                    self.queue.pop_front();
-                    self.stats.dropped_oldest += 1;
-                    bus.dropped_oldest += 1;
-                }
-                self.queue.push_back(event);
-                self.queued();
-            }
-            (Plan::Pass | Plan::Replace | Plan::Push, _) => {}
+    fn leave_out(&mut self, bus: &mut BusStats) {
+        if self.plan == Plan::SampleOut {
+            self.full_streak += 1;
+            self.stats.sampled_out += 1;
+            bus.sampled_out += 1;
+        } else {
+            self.stats.dropped_newest += 1;
+            bus.dropped_newest += 1;
         }
+    }
+
+    /// Queues `event` as this subscriber's plan (`Push`, `Replace`) says.
+    #[inline(always)]
+    fn keep(&mut self, event: NewEvent, capacity: usize, bus: &mut BusStats) {
+        if self.plan == Plan::Replace {
+            self.queue[self.replace_at] = event;
+            self.stats.coalesced += 1;
+            bus.coalesced += 1;
+        } else {
+            if self.queue.len() >= capacity {
+                // A full queue that keeps a new event under `Sample` starts counting again.
+                self.full_streak = 0;
+                self.queue.pop_front();
+                self.stats.dropped_oldest += 1;
+                bus.dropped_oldest += 1;
+            }
+            self.queue.push_back(event);
+        }
+        self.queued();
     }
 
     fn queued(&mut self) {
@@ -218,13 +215,20 @@ impl State {
             subscribers, stats, ..
         } = self;
         for (i, slot) in subscribers.iter_mut().enumerate() {
-            let copy = match slot.plan {
-                Plan::Pass => continue,
-                _ if Some(i) == last_keeper => event.take(),
-                plan if plan.keeps_event() => event.clone(),
-                _ => None,
-            };
-            slot.carry_out(copy, capacity, stats);
+            match slot.plan {
+                Plan::Pass => {}
+                Plan::DropNewest | Plan::SampleOut => slot.leave_out(stats),
+                Plan::Push | Plan::Replace => {
+                    let kept = if Some(i) == last_keeper {
+                        event.take()
+                    } else {
+                        event.clone()
+                    };
+                    if let Some(kept) = kept {
+                        slot.keep(kept, capacity, stats);
+                    }
+                }
+            }
         }
         Ok(Offer::Accepted)
     }
