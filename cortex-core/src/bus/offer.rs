@@ -67,7 +67,7 @@ impl Plan {
 
 impl Slot {
     /// Fails with `Error::InvalidKind` on a malformed kind pattern in `filter`.
-    pub(super) fn new(id: u64, filter: &EventFilter, policy: BackpressurePolicy) -> Result<Self> {
+    pub(super) fn new(id: u64, filter: EventFilter, policy: BackpressurePolicy) -> Result<Self> {
         Ok(Slot {
             id,
             wants: filter.limit,
@@ -90,14 +90,15 @@ impl Slot {
 
     /// Settles what this subscriber's policy does with `event`, changing nothing else. `Block` and
     /// `Error` with a full queue plan a `Push` here; `State::offer` stops before carrying it out.
-    // Inlined (as `leave_out` and `keep`): once per subscriber per publish, a call costs as much as its body.
-    #[inline(always)]
+    // Inlined natively (as `leave_out` and `keep`): once per subscriber per publish, a call costs as
+    // much as its body. Not in wasm, where each inlined copy is bytes every module ships.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn plan(&mut self, event: &NewEvent, capacity: usize) -> Plan {
         self.plan = self.settle(event, capacity);
         self.plan
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn settle(&mut self, event: &NewEvent, capacity: usize) -> Plan {
         if self.wants == Some(0) || !self.route.matches(&event.kind, &event.source) {
             return Plan::Pass;
@@ -126,7 +127,7 @@ impl Slot {
     }
 
     /// Counts the event this subscriber's plan leaves out (`DropNewest`, `SampleOut`).
-    #[inline(always)]
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn leave_out(&mut self, bus: &mut BusStats) {
         if self.plan == Plan::SampleOut {
             self.full_streak += 1;
@@ -139,7 +140,7 @@ impl Slot {
     }
 
     /// Queues `event` as this subscriber's plan (`Push`, `Replace`) says.
-    #[inline(always)]
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn keep(&mut self, event: NewEvent, capacity: usize, bus: &mut BusStats) {
         if self.plan == Plan::Replace {
             self.queue[self.replace_at] = event;

@@ -1,65 +1,49 @@
-//! `Route`: a subscriber's filter read once, at subscribe, into what `publish` compares each event with.
+//! `Route`: a subscriber's filter checked once, at subscribe, for `publish` to compare each event with.
 //!
-//! `EventFilter::matches_kind_and_source` reads every kind pattern again on each call; a bus routes
-//! every publish through every subscriber's filter, so it keeps the patterns already read instead.
+//! `EventFilter::matches_kind_and_source` checks every kind pattern again on each call (a malformed
+//! one matches nothing); a bus routes every publish through every subscriber's filter, so it checks
+//! them once and, when one is `*`, drops the kind test altogether.
 
 use crate::error::Result;
 use crate::event::{EventFilter, NodeId};
-use crate::kind_pattern::KindPattern;
+use crate::kind_pattern::{any_kind, validate_kind_patterns};
 use crate::store::validate::refuse_wildcard;
 
 /// The kind and source half of one `EventFilter`, the half an event not stamped yet can be matched by.
 #[derive(Debug)]
 pub(super) struct Route {
-    /// `None` when the filter selects every kind (no kinds, or `*` among them).
-    kinds: Option<Vec<KindText>>,
+    /// The filter's kind patterns, checked; empty when they select every kind (none, or `*` among them).
+    kinds: Vec<String>,
     source: Option<NodeId>,
 }
 
-/// One kind pattern other than `*`, owned.
-#[derive(Debug)]
-enum KindText {
-    /// Every kind starting with this text.
-    Prefix(Box<str>),
-    /// Exactly this kind.
-    Exact(Box<str>),
-}
-
 impl Route {
-    /// Reads `filter`'s kinds, failing with `Error::InvalidKind` on a malformed pattern.
-    pub(super) fn new(filter: &EventFilter) -> Result<Self> {
-        let mut kinds = Some(Vec::with_capacity(filter.kinds.len()));
-        for pattern in &filter.kinds {
-            let text = match KindPattern::parse(pattern)? {
-                KindPattern::Any => None,
-                KindPattern::Prefix(head) => Some(KindText::Prefix(head.into())),
-                KindPattern::Exact(kind) => Some(KindText::Exact(kind.into())),
-            };
-            match (text, kinds.as_mut()) {
-                (Some(text), Some(kinds)) => kinds.push(text),
-                (Some(_), None) => {}
-                (None, _) => kinds = None,
-            }
-        }
-        // No kinds at all is every kind, as `*` is.
-        if kinds.as_ref().is_some_and(Vec::is_empty) {
-            kinds = None;
-        }
+    /// Takes `filter`'s kinds and source, failing with `Error::InvalidKind` on a malformed pattern.
+    pub(super) fn new(filter: EventFilter) -> Result<Self> {
+        validate_kind_patterns(&filter.kinds)?;
+        let kinds = if any_kind(&filter.kinds) {
+            Vec::new()
+        } else {
+            filter.kinds
+        };
         Ok(Route {
             kinds,
             source: filter.source,
         })
     }
 
-    /// What `EventFilter::matches_kind_and_source` answers for the filter this route was read from.
+    /// What `EventFilter::matches_kind_and_source` answers for the filter this route was taken from.
+    /// The patterns being checked, a trailing `*` is the only one a pattern can hold.
     pub(super) fn matches(&self, kind: &str, source: &NodeId) -> bool {
         self.source.is_none_or(|s| s == *source)
-            && self.kinds.as_ref().is_none_or(|kinds| {
-                kinds.iter().any(|text| match text {
-                    KindText::Prefix(head) => kind.starts_with(&**head),
-                    KindText::Exact(exact) => kind == &**exact,
-                })
-            })
+            && (self.kinds.is_empty()
+                || self
+                    .kinds
+                    .iter()
+                    .any(|pattern| match pattern.strip_suffix('*') {
+                        Some(head) => kind.starts_with(head),
+                        None => kind == pattern,
+                    }))
     }
 }
 

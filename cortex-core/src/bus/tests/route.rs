@@ -43,7 +43,7 @@ fn a_route_matches_exactly_what_its_filter_matches() {
                 source,
                 ..EventFilter::default()
             };
-            let route = Route::new(&filter).unwrap();
+            let route = Route::new(filter.clone()).unwrap();
             for kind in kinds {
                 for from in &sources {
                     assert_eq!(
@@ -61,7 +61,7 @@ fn a_route_matches_exactly_what_its_filter_matches() {
         kinds: vec!["a*b".into()],
         ..EventFilter::default()
     };
-    assert!(matches!(Route::new(&bad), Err(Error::InvalidKind(_))));
+    assert!(matches!(Route::new(bad), Err(Error::InvalidKind(_))));
 }
 
 #[test]
