@@ -217,8 +217,8 @@ impl EventBus {
                 "bus events are not stamped yet: filter them by kind and source only".into(),
             ));
         }
-        // Reads the kind patterns, refusing a malformed one, before taking the lock.
-        let mut slot = Slot::new(0, &filter, policy)?;
+        // Checks the kind patterns, refusing a malformed one, before taking the lock.
+        let mut slot = Slot::new(0, filter, policy)?;
         let mut state = self.shared.lock();
         if state.closed {
             return Err(Error::Closed);
