@@ -106,6 +106,9 @@ struct State {
     closed: bool,
     next_subscriber: u64,
     subscribers: Vec<Slot>,
+    /// How many subscribers are under `Block` or `Error`, whose full queue can refuse a publish: with
+    /// none, `State::offer` routes in one pass, having nothing to check first.
+    refusers: usize,
     stats: BusStats,
 }
 
@@ -226,6 +229,7 @@ impl EventBus {
         slot.id = state.next_subscriber;
         state.next_subscriber += 1;
         let id = slot.id;
+        state.refusers += usize::from(slot.may_refuse());
         state.subscribers.push(slot);
         Ok(BusReceiver::new(Arc::clone(&self.shared), id))
     }

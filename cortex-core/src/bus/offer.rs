@@ -82,6 +82,14 @@ impl Slot {
         })
     }
 
+    /// Whether this subscriber's full queue stops a publish (`Block`, `Error`).
+    pub(super) fn may_refuse(&self) -> bool {
+        matches!(
+            self.policy,
+            BackpressurePolicy::Block | BackpressurePolicy::Error
+        )
+    }
+
     pub(super) fn wake(&mut self) {
         if let Some(waker) = self.waker.take() {
             waker.wake();
@@ -177,6 +185,10 @@ impl State {
         if self.closed {
             return Err(Error::Closed);
         }
+        if self.refusers == 0 {
+            self.offer_unrefused(event, capacity);
+            return Ok(Offer::Accepted);
+        }
         let Some(new) = event.as_ref() else {
             return Ok(Offer::Accepted);
         };
@@ -232,5 +244,39 @@ impl State {
             }
         }
         Ok(Offer::Accepted)
+    }
+
+    /// `offer` when no subscriber can refuse: each plan is carried out as soon as it is settled, the
+    /// keeper met last taking the event and the ones before it clones.
+    fn offer_unrefused(&mut self, event: &mut Option<NewEvent>, capacity: usize) {
+        let State {
+            subscribers, stats, ..
+        } = self;
+        let Some(new) = event.as_ref() else {
+            return;
+        };
+        stats.published += 1;
+        let mut matched = false;
+        let mut keeper: Option<&mut Slot> = None;
+        for slot in subscribers.iter_mut() {
+            match slot.plan(new, capacity) {
+                Plan::Pass => continue,
+                Plan::DropNewest | Plan::SampleOut => slot.leave_out(stats),
+                Plan::Push | Plan::Replace => {
+                    if let Some(earlier) = keeper.replace(slot) {
+                        earlier.keep(new.clone(), capacity, stats);
+                    }
+                }
+            }
+            matched = true;
+        }
+        if !matched {
+            stats.unrouted += 1;
+        }
+        if let Some(last) = keeper {
+            if let Some(kept) = event.take() {
+                last.keep(kept, capacity, stats);
+            }
+        }
     }
 }

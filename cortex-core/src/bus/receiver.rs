@@ -91,7 +91,12 @@ impl futures_core::Stream for BusReceiver {
 
 impl Drop for BusReceiver {
     fn drop(&mut self) {
-        self.shared.lock().subscribers.retain(|s| s.id != self.id);
+        let mut state = self.shared.lock();
+        if let Some(at) = state.subscribers.iter().position(|s| s.id == self.id) {
+            let slot = state.subscribers.remove(at);
+            state.refusers -= usize::from(slot.may_refuse());
+        }
+        drop(state);
         self.shared.room.notify_waiters();
     }
 }
