@@ -16,17 +16,17 @@ use tokio::sync::Notify;
 
 use crate::error::{Error, Result};
 use crate::event::{EventFilter, NewEvent};
-use crate::kind_pattern::validate_kind_patterns;
-use crate::store::validate::refuse_wildcard;
 
 mod feed;
 mod offer;
 mod receiver;
+mod route;
 #[cfg(test)]
 mod tests;
 
 use offer::{Offer, Slot};
 pub use receiver::BusReceiver;
+use route::refuse_star;
 
 /// What `publish` does when a matching subscriber's queue already holds `capacity` events. The bus
 /// has one (the default of its subscribers); `EventBus::subscribe_with` gives a subscriber its own.
@@ -106,6 +106,9 @@ struct State {
     closed: bool,
     next_subscriber: u64,
     subscribers: Vec<Slot>,
+    /// How many subscribers are under `Block` or `Error`, whose full queue can refuse a publish: with
+    /// none, `State::offer` routes in one pass, having nothing to check first.
+    refusers: usize,
     stats: BusStats,
 }
 
@@ -138,15 +141,16 @@ impl EventBus {
     /// the bus is closed, and with `Error::InvalidKind` for a kind holding `*` (the store it feeds
     /// checks the rest of the kind rule).
     pub async fn publish(&self, event: NewEvent) -> Result<()> {
-        refuse_wildcard(&event.kind)?;
-        let mut event = event;
+        refuse_star(&event.kind)?;
+        let mut event = Some(event);
         loop {
             // Registered before looking at the queues, so room made after the check still wakes us.
             let mut room = std::pin::pin!(self.shared.room.notified());
             room.as_mut().enable();
-            match self.shared.lock().offer(event, self.shared.capacity)? {
-                Offer::Accepted => return Ok(()),
-                Offer::MustWait(returned) => event = returned,
+            // The guard goes at the end of this statement: an event no queue kept is dropped unlocked.
+            let offer = self.shared.lock().offer(&mut event, self.shared.capacity)?;
+            if let Offer::Accepted = offer {
+                return Ok(());
             }
             room.await;
         }
@@ -154,11 +158,13 @@ impl EventBus {
 
     /// `publish` without waiting: a full matching queue under `Block` is `Error::Full`.
     pub fn try_publish(&self, event: NewEvent) -> Result<()> {
-        refuse_wildcard(&event.kind)?;
+        refuse_star(&event.kind)?;
+        // Declared before the guard, so an event no queue kept is dropped after the lock is released.
+        let mut event = Some(event);
         let mut state = self.shared.lock();
-        match state.offer(event, self.shared.capacity)? {
+        match state.offer(&mut event, self.shared.capacity)? {
             Offer::Accepted => Ok(()),
-            Offer::MustWait(_) => {
+            Offer::MustWait => {
                 state.stats.rejected += 1;
                 Err(Error::Full {
                     capacity: self.shared.capacity,
@@ -174,7 +180,7 @@ impl EventBus {
     pub fn publish_batch(&self, events: impl IntoIterator<Item = NewEvent>) -> Result<usize> {
         let events: Vec<NewEvent> = events.into_iter().collect();
         for event in &events {
-            refuse_wildcard(&event.kind)?;
+            refuse_star(&event.kind)?;
         }
         let mut state = self.shared.lock();
         if state.closed {
@@ -182,9 +188,9 @@ impl EventBus {
         }
         let mut accepted = 0;
         for event in events {
-            match state.offer(event, self.shared.capacity) {
+            match state.offer(&mut Some(event), self.shared.capacity) {
                 Ok(Offer::Accepted) => accepted += 1,
-                Ok(Offer::MustWait(_)) => {
+                Ok(Offer::MustWait) => {
                     state.stats.rejected += 1;
                     break;
                 }
@@ -214,14 +220,17 @@ impl EventBus {
                 "bus events are not stamped yet: filter them by kind and source only".into(),
             ));
         }
-        validate_kind_patterns(&filter.kinds)?;
+        // Checks the kind patterns, refusing a malformed one, before taking the lock.
+        let mut slot = Slot::new(0, filter, policy)?;
         let mut state = self.shared.lock();
         if state.closed {
             return Err(Error::Closed);
         }
-        let id = state.next_subscriber;
+        slot.id = state.next_subscriber;
         state.next_subscriber += 1;
-        state.subscribers.push(Slot::new(id, filter, policy));
+        let id = slot.id;
+        state.refusers += usize::from(slot.may_refuse());
+        state.subscribers.push(slot);
         Ok(BusReceiver::new(Arc::clone(&self.shared), id))
     }
 

@@ -55,11 +55,16 @@ impl BusReceiver {
         let Some(slot) = state.subscribers.iter_mut().find(|s| s.id == self.id) else {
             return Poll::Ready(None);
         };
+        // Only a full queue can hold a publisher back (under `Block`): waking them from any other
+        // would cost every event a call on `Notify` for nothing.
+        let was_full = slot.queue.len() >= self.shared.capacity;
         match slot.queue.pop_front() {
             Some(event) => {
                 slot.stats.delivered += 1;
                 state.stats.delivered += 1;
-                self.shared.room.notify_waiters();
+                if was_full {
+                    self.shared.room.notify_waiters();
+                }
                 Poll::Ready(Some(event))
             }
             None if closed || slot.wants == Some(0) => Poll::Ready(None),
@@ -86,7 +91,12 @@ impl futures_core::Stream for BusReceiver {
 
 impl Drop for BusReceiver {
     fn drop(&mut self) {
-        self.shared.lock().subscribers.retain(|s| s.id != self.id);
+        let mut state = self.shared.lock();
+        if let Some(at) = state.subscribers.iter().position(|s| s.id == self.id) {
+            let slot = state.subscribers.remove(at);
+            state.refusers -= usize::from(slot.may_refuse());
+        }
+        drop(state);
         self.shared.room.notify_waiters();
     }
 }

@@ -2,7 +2,9 @@
 
 mod batch;
 mod coalesce;
+mod model;
 mod patterns;
+mod route;
 mod sample;
 mod stream;
 

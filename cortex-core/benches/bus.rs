@@ -1,0 +1,192 @@
+//! Bus throughput, 500 k events a run, each scenario beside a baseline that builds the same events
+//! (a 10-byte `format!("event-{i}")` payload, an owned kind) and publishes nothing: the floor a
+//! publish can only add to. Subscribers queue 256 events under `DropNewest`.
+//!
+//! Scenarios: one `*` subscriber never read; three `sensor.*`/`grid.*`/`agent.*` subscribers, each
+//! matching a third; one `*` subscriber drained with `try_recv` after every publish; four threads
+//! publishing at once; `publish_batch` in batches of 1,000. Needs no RocksDB:
+//! `cargo bench -p cortex-core --no-default-features --bench bus`.
+
+use std::hint::black_box;
+use std::thread;
+
+use cortex_core::bus::{BackpressurePolicy, EventBus};
+use cortex_core::{EventFilter, NewEvent, NodeId};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+
+const EVENTS: u64 = 500_000;
+const CAPACITY: usize = 256;
+const PRODUCERS: u64 = 4;
+const BATCH: u64 = 1_000;
+/// The kinds of the three-subscriber scenario, taken in turn.
+const KINDS: [&str; 3] = ["sensor.reading", "grid.load", "agent.action"];
+
+fn source() -> NodeId {
+    NodeId::from_name("bench-source")
+}
+
+fn event(source: NodeId, kind: &str, i: u64) -> NewEvent {
+    NewEvent {
+        source,
+        kind: kind.to_owned(),
+        payload: format!("event-{i}").into_bytes(),
+        parent: None,
+    }
+}
+
+fn bus_with(patterns: &[&str]) -> (EventBus, Vec<cortex_core::bus::BusReceiver>) {
+    let bus = EventBus::new(CAPACITY, BackpressurePolicy::DropNewest);
+    let receivers = patterns
+        .iter()
+        .map(|p| {
+            let filter = EventFilter {
+                kinds: vec![p.to_string()],
+                ..EventFilter::default()
+            };
+            bus.subscribe(filter).expect("subscribe")
+        })
+        .collect();
+    (bus, receivers)
+}
+
+/// Runs `routine` once per measured iteration on a fresh bus subscribed to `patterns`; setting the
+/// bus up is not timed, and the bus and its receivers are dropped after the clock stops.
+fn on_fresh_bus(
+    b: &mut criterion::Bencher<'_>,
+    patterns: &[&str],
+    mut routine: impl FnMut(&EventBus, &mut [cortex_core::bus::BusReceiver]),
+) {
+    b.iter_batched_ref(
+        || bus_with(patterns),
+        |(bus, receivers)| routine(bus, receivers),
+        BatchSize::PerIteration,
+    );
+}
+
+fn group<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+) -> criterion::BenchmarkGroup<'a, criterion::measurement::WallTime> {
+    let mut group = c.benchmark_group(name);
+    group.throughput(Throughput::Elements(EVENTS));
+    group.sample_size(10);
+    group
+}
+
+/// The floor: the events built one by one and dropped.
+fn build_only(
+    c: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    kinds: &[&str],
+) {
+    let source = source();
+    c.bench_function("build_only", |b| {
+        b.iter(|| {
+            for i in 0..EVENTS {
+                black_box(event(source, kinds[i as usize % kinds.len()], i));
+            }
+        })
+    });
+}
+
+fn upstream(c: &mut Criterion) {
+    let mut group = group(c, "bus_one_unread");
+    build_only(&mut group, &["bench.event"]);
+    let source = source();
+    group.bench_function("publish", |b| {
+        on_fresh_bus(b, &["*"], |bus, _| {
+            for i in 0..EVENTS {
+                black_box(bus.try_publish(event(source, "bench.event", i))).expect("publish");
+            }
+        })
+    });
+    group.finish();
+}
+
+fn patterns(c: &mut Criterion) {
+    let mut group = group(c, "bus_three_patterns");
+    build_only(&mut group, &KINDS);
+    let source = source();
+    group.bench_function("publish", |b| {
+        on_fresh_bus(b, &["sensor.*", "grid.*", "agent.*"], |bus, _| {
+            for i in 0..EVENTS {
+                let kind = KINDS[i as usize % KINDS.len()];
+                black_box(bus.try_publish(event(source, kind, i))).expect("publish");
+            }
+        })
+    });
+    group.finish();
+}
+
+fn drained(c: &mut Criterion) {
+    let mut group = group(c, "bus_drained");
+    build_only(&mut group, &["bench.event"]);
+    let source = source();
+    group.bench_function("publish_and_recv", |b| {
+        on_fresh_bus(b, &["*"], |bus, receivers| {
+            let receiver = &mut receivers[0];
+            for i in 0..EVENTS {
+                bus.try_publish(event(source, "bench.event", i))
+                    .expect("publish");
+                // Every event comes back out: the queue never fills, so nothing is dropped.
+                black_box(receiver.try_recv().expect("the event just published"));
+            }
+        })
+    });
+    group.finish();
+}
+
+/// Each of `PRODUCERS` threads builds (and with `bus`, publishes) its share of the events.
+fn produce(bus: Option<&EventBus>) {
+    let source = source();
+    thread::scope(|scope| {
+        for p in 0..PRODUCERS {
+            scope.spawn(move || {
+                for i in (p..EVENTS).step_by(PRODUCERS as usize) {
+                    let event = event(source, "bench.event", i);
+                    match bus {
+                        Some(bus) => black_box(bus.try_publish(event)).expect("publish"),
+                        None => drop(black_box(event)),
+                    }
+                }
+            });
+        }
+    });
+}
+
+fn producers(c: &mut Criterion) {
+    let mut group = group(c, "bus_four_producers");
+    group.bench_function("build_only", |b| b.iter(|| produce(None)));
+    group.bench_function("publish", |b| {
+        on_fresh_bus(b, &["*"], |bus, _| produce(Some(bus)))
+    });
+    group.finish();
+}
+
+fn batches(c: &mut Criterion) {
+    let mut group = group(c, "bus_batch_1000");
+    let source = source();
+    let build = move |start: u64| -> Vec<NewEvent> {
+        (start..start + BATCH)
+            .map(|i| event(source, "bench.event", i))
+            .collect()
+    };
+    group.bench_function("build_only", |b| {
+        b.iter(|| {
+            for start in (0..EVENTS).step_by(BATCH as usize) {
+                black_box(build(start));
+            }
+        })
+    });
+    group.bench_function("publish_batch", |b| {
+        on_fresh_bus(b, &["*"], |bus, _| {
+            for start in (0..EVENTS).step_by(BATCH as usize) {
+                let accepted = bus.publish_batch(build(start)).expect("publish");
+                assert_eq!(accepted, BATCH as usize, "DropNewest accepts every event");
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, upstream, patterns, drained, producers, batches);
+criterion_main!(benches);
