@@ -138,9 +138,7 @@ impl RocksEventStore {
         self.kinds.remember(new_kinds);
         tail.next_id += stored.len() as u64;
         tail.last_timestamp = timestamp;
-        for event in &stored {
-            self.subscribers.publish(event);
-        }
+        self.subscribers.publish_all(&stored);
         Ok(stored)
     }
 
