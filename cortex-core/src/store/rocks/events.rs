@@ -26,6 +26,9 @@ pub(super) const BY_TIME: &str = "by_time";
 /// Most events a query reads from the log at once.
 const READ_CHUNK: usize = 1024;
 
+/// Farthest ahead, in ids, a query steps along the log rather than seeking.
+const STEP_LIMIT: u64 = 32;
+
 /// The first id a store hands out; ids then count up by one, as in the memory store.
 const FIRST_ID: u64 = 1;
 
@@ -113,6 +116,8 @@ impl RocksEventStore {
         let timestamp = tail.last_timestamp.max(now_millis());
         let mut batch = WriteBatch::default();
         let mut stored = Vec::with_capacity(events.len());
+        let mut kind_keys = Vec::with_capacity(events.len());
+        let mut source_keys = Vec::with_capacity(events.len());
         for (offset, new) in (0u64..).zip(events) {
             let id = EventId(tail.next_id + offset);
             let event = Event {
@@ -124,10 +129,21 @@ impl RocksEventStore {
                 parent: new.parent,
             };
             batch.put_cf(records, keys::event(id), encode_event(&event));
-            batch.put_cf(by_kind, keys::by_kind(&event.kind, id), b"");
-            batch.put_cf(by_source, keys::by_source(&event.source, id), b"");
             batch.put_cf(by_time, keys::by_time(timestamp, id), b"");
+            kind_keys.push(keys::by_kind(&event.kind, id));
+            source_keys.push(keys::by_source(&event.source, id));
             stored.push(event);
+        }
+        // The memtable inserts a key next to the one inserted before it almost for free, and anywhere
+        // else only after a search from the top: in key order, a batch's entries for one kind or one
+        // source follow each other (records and by_time already come in order).
+        kind_keys.sort_unstable();
+        source_keys.sort_unstable();
+        for key in kind_keys {
+            batch.put_cf(by_kind, key, b"");
+        }
+        for key in source_keys {
+            batch.put_cf(by_source, key, b"");
         }
         if stored.is_empty() {
             return Ok(stored);
@@ -204,25 +220,37 @@ impl RocksEventStore {
         )))
     }
 
-    /// The events `ids` (ascending) name, in one batched read: RocksDB looks the sorted keys up
-    /// together, a block at a time, instead of searching every level once per key.
+    /// The events `ids` (ascending) name, read with one iterator over the log: ids are dense there
+    /// (every id up to the tail is a record), so an id a few records ahead is reached by stepping,
+    /// which reads on in the block at hand, and only a farther one by a seek.
     fn read_events(&self, ids: &[EventId]) -> Result<Vec<Event>> {
-        let keys: Vec<[u8; 8]> = ids.iter().map(|&id| keys::event(id)).collect();
-        let values = self
-            .db
-            .batched_multi_get_cf(self.family(EVENTS)?, &keys, true);
-        ids.iter()
-            .zip(&keys)
-            .zip(values)
-            .map(|((id, key), value)| {
-                match value.map_err(backend("cannot read events from RocksDB"))? {
-                    Some(value) => decode_record(key, &value),
-                    None => Err(Error::Corrupt(format!(
-                        "an index names event {id}, which is not in the log"
-                    ))),
+        let mut iter = self.db.raw_iterator_cf(self.family(EVENTS)?);
+        let mut events = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let target = keys::event(id);
+            let here = iter.key().and_then(keys::trailing_id);
+            match here {
+                Some(here) if here <= id && id.0 - here.0 <= STEP_LIMIT => {
+                    while iter.key().is_some_and(|key| key < &target[..]) {
+                        iter.next();
+                    }
                 }
-            })
-            .collect()
+                _ => iter.seek(target),
+            }
+            match (iter.key(), iter.value()) {
+                (Some(key), Some(value)) if key == target => {
+                    events.push(decode_record(key, value)?)
+                }
+                _ => {
+                    iter.status()
+                        .map_err(backend("cannot read events from RocksDB"))?;
+                    return Err(Error::Corrupt(format!(
+                        "an index names event {id}, which is not in the log"
+                    )));
+                }
+            }
+        }
+        Ok(events)
     }
 
     /// Every event from `start` on, straight from the records: no index names anything to narrow by.
