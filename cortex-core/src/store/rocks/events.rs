@@ -24,10 +24,7 @@ pub(super) const BY_SOURCE: &str = "by_source";
 pub(super) const BY_TIME: &str = "by_time";
 
 /// Most events a query reads from the log at once.
-const READ_CHUNK: usize = 1024;
-
-/// Farthest ahead, in ids, a query steps along the log rather than seeking.
-const STEP_LIMIT: u64 = 32;
+const READ_CHUNK: usize = 8192;
 
 /// The first id a store hands out; ids then count up by one, as in the memory store.
 const FIRST_ID: u64 = 1;
@@ -220,37 +217,25 @@ impl RocksEventStore {
         )))
     }
 
-    /// The events `ids` (ascending) name, read with one iterator over the log: ids are dense there
-    /// (every id up to the tail is a record), so an id a few records ahead is reached by stepping,
-    /// which reads on in the block at hand, and only a farther one by a seek.
+    /// The events `ids` (ascending) name, in one batched read: RocksDB looks the sorted keys up
+    /// together instead of searching every level once per key.
     fn read_events(&self, ids: &[EventId]) -> Result<Vec<Event>> {
-        let mut iter = self.db.raw_iterator_cf(self.family(EVENTS)?);
-        let mut events = Vec::with_capacity(ids.len());
-        for &id in ids {
-            let target = keys::event(id);
-            let here = iter.key().and_then(keys::trailing_id);
-            match here {
-                Some(here) if here <= id && id.0 - here.0 <= STEP_LIMIT => {
-                    while iter.key().is_some_and(|key| key < &target[..]) {
-                        iter.next();
-                    }
-                }
-                _ => iter.seek(target),
-            }
-            match (iter.key(), iter.value()) {
-                (Some(key), Some(value)) if key == target => {
-                    events.push(decode_record(key, value)?)
-                }
-                _ => {
-                    iter.status()
-                        .map_err(backend("cannot read events from RocksDB"))?;
-                    return Err(Error::Corrupt(format!(
+        let keys: Vec<[u8; 8]> = ids.iter().map(|&id| keys::event(id)).collect();
+        let values = self
+            .db
+            .batched_multi_get_cf(self.family(EVENTS)?, &keys, true);
+        ids.iter()
+            .zip(&keys)
+            .zip(values)
+            .map(|((id, key), value)| {
+                match value.map_err(backend("cannot read events from RocksDB"))? {
+                    Some(value) => decode_record(key, &value),
+                    None => Err(Error::Corrupt(format!(
                         "an index names event {id}, which is not in the log"
-                    )));
+                    ))),
                 }
-            }
-        }
-        Ok(events)
+            })
+            .collect()
     }
 
     /// Every event from `start` on, straight from the records: no index names anything to narrow by.
