@@ -234,6 +234,20 @@ mod tests {
     }
 
     #[test]
+    fn a_subscriber_after_the_last_one_left_still_hears_events() {
+        let subscribers = Subscribers::default();
+        drop(subscribers.subscribe(EventFilter::default()));
+        // This write finds the list empty and stops taking the lock for writes nobody hears.
+        subscribers.publish(&event(1, "a"));
+        let mut sub = subscribers.subscribe(EventFilter::default());
+        subscribers.publish_all(&[event(2, "a"), event(3, "b")]);
+        let got: Vec<u64> = std::iter::from_fn(|| sub.try_recv())
+            .map(|e| e.id.0)
+            .collect();
+        assert_eq!(got, [2, 3]);
+    }
+
+    #[test]
     fn dropped_subscribers_are_forgotten() {
         let subscribers = Subscribers::default();
         drop(subscribers.subscribe(EventFilter::default()));
