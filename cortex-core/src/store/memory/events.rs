@@ -36,20 +36,18 @@ struct Log {
     kind_numbers: HashMap<String, u32>,
     /// Each kind's name and the positions of its events, ascending.
     kinds: Vec<Kind>,
-    /// Each stored source's number: its place in `sources`.
-    source_numbers: HashMap<NodeId, u32>,
-    /// Each source and the positions of its events, ascending.
-    sources: Vec<(NodeId, Vec<usize>)>,
+    /// Positions in `records` of each source's events, ascending.
+    by_source: HashMap<NodeId, Vec<usize>>,
 }
 
-/// An event as the log keeps it: kind and source by number, the payload as a range of `Log::payloads`.
+/// An event as the log keeps it: the kind by number, the payload as a range of `Log::payloads`.
 #[derive(Debug)]
 struct Record {
     timestamp: Timestamp,
+    source: NodeId,
     parent: Option<EventId>,
     payload_end: usize,
     kind: u32,
-    source: u32,
 }
 
 #[derive(Debug)]
@@ -102,12 +100,11 @@ impl Log {
         let timestamp = self.records.last().map_or(0, |r| r.timestamp).max(now);
         let kind = self.kind_number(&new.kind);
         self.kinds[kind as usize].positions.push(position);
-        let source = self.source_number(new.source);
-        self.sources[source as usize].1.push(position);
+        self.by_source.entry(new.source).or_default().push(position);
         self.payloads.extend_from_slice(&new.payload);
         self.records.push(Record {
             timestamp,
-            source,
+            source: new.source,
             parent: new.parent,
             payload_end: self.payloads.len(),
             kind,
@@ -136,16 +133,6 @@ impl Log {
         number
     }
 
-    /// The number of `source`, given one if it is new.
-    fn source_number(&mut self, source: NodeId) -> u32 {
-        let next = self.sources.len() as u32;
-        let number = *self.source_numbers.entry(source).or_insert(next);
-        if number == next {
-            self.sources.push((source, Vec::new()));
-        }
-        number
-    }
-
     /// The event at `position`, rebuilt from its record.
     fn event(&self, position: usize) -> Event {
         let record = &self.records[position];
@@ -155,7 +142,7 @@ impl Log {
         Event {
             id: EventId(position as u64 + 1),
             timestamp: record.timestamp,
-            source: self.sources[record.source as usize].0,
+            source: record.source,
             kind: self.kinds[record.kind as usize].name.clone(),
             payload: self.payloads[start..record.payload_end].to_vec(),
             parent: record.parent,
@@ -165,10 +152,8 @@ impl Log {
     /// `filter.matches` on the record at `position`, without building its `Event`.
     fn matches(&self, filter: &EventFilter, position: usize) -> bool {
         let record = &self.records[position];
-        filter.matches_kind_and_source(
-            &self.kinds[record.kind as usize].name,
-            &self.sources[record.source as usize].0,
-        ) && filter.matches_stamp(EventId(position as u64 + 1), record.timestamp)
+        filter.matches_kind_and_source(&self.kinds[record.kind as usize].name, &record.source)
+            && filter.matches_stamp(EventId(position as u64 + 1), record.timestamp)
     }
 
     fn get(&self, id: EventId) -> Option<Event> {
@@ -204,13 +189,9 @@ impl Log {
             &positions[lo..hi]
         };
         let empty: &[usize] = &[];
-        let by_source = filter.source.map(|s| {
-            window(
-                self.source_numbers
-                    .get(&s)
-                    .map_or(empty, |&n| &self.sources[n as usize].1),
-            )
-        });
+        let by_source = filter
+            .source
+            .map(|s| window(self.by_source.get(&s).map_or(empty, Vec::as_slice)));
         let every_kind = any_kind(&filter.kinds);
         let by_kind: Vec<&[usize]> = if every_kind {
             Vec::new()
