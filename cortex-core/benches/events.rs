@@ -40,6 +40,14 @@ fn backends() -> Vec<(&'static str, Box<dyn EventStore>, Option<tempfile::TempDi
 fn append(c: &mut Criterion) {
     let mut group = c.benchmark_group("append");
     group.throughput(Throughput::Elements(1));
+    // The floor under every append figure: building the event and dropping it, with no store.
+    let mut n = 0;
+    group.bench_function("build_event_only", |b| {
+        b.iter(|| {
+            n += 1;
+            black_box(new_event(n))
+        })
+    });
     for (name, store, _dir) in backends() {
         let mut n = 0;
         group.bench_function(name, |b| {

@@ -113,9 +113,15 @@ impl EventFilter {
     /// True when `event` satisfies every criterion except `limit`.
     pub fn matches(&self, event: &Event) -> bool {
         self.matches_kind_and_source(&event.kind, &event.source)
-            && self.since.is_none_or(|t| event.timestamp >= t)
-            && self.until.is_none_or(|t| event.timestamp < t)
-            && self.after.is_none_or(|a| event.id > a)
+            && self.matches_stamp(event.id, event.timestamp)
+    }
+
+    /// True when an event stamped `id` at `timestamp` satisfies `since`, `until` and `after`: the part
+    /// of `matches` a store can check on what it keeps without building an `Event`.
+    pub(crate) fn matches_stamp(&self, id: EventId, timestamp: Timestamp) -> bool {
+        self.since.is_none_or(|t| timestamp >= t)
+            && self.until.is_none_or(|t| timestamp < t)
+            && self.after.is_none_or(|a| id > a)
     }
 
     /// True when `kind` and `source` satisfy `kinds` and `source`: all of a filter that applies to an

@@ -8,6 +8,7 @@
 //! `Subscription`, which unregisters it on the next write.
 
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::task::{Context, Poll};
 
@@ -83,6 +84,9 @@ pub(crate) struct Subscribers {
     // The Vec stays consistent even if a thread panicked while holding the lock (every change is a
     // single push or retain), so a poisoned lock is safe to keep using.
     list: Mutex<Vec<Subscriber>>,
+    /// False while `list` is surely empty, so a write with nobody listening skips the lock. Set under the
+    /// lock before `subscribe` returns, cleared under it when the last subscriber goes.
+    any: AtomicBool,
 }
 
 #[derive(Debug)]
@@ -101,23 +105,35 @@ impl Subscribers {
             Err(_) => Some(0),
         };
         if remaining != Some(0) {
-            self.list
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(Subscriber { filter, sender });
+            let mut list = self.list.lock().unwrap_or_else(PoisonError::into_inner);
+            list.push(Subscriber { filter, sender });
+            self.any.store(true, Ordering::SeqCst);
         }
         Subscription { events, remaining }
     }
 
     /// Hands `event` to every subscriber whose filter matches, forgetting those that went away.
     pub(crate) fn publish(&self, event: &Event) {
+        self.publish_all(std::slice::from_ref(event));
+    }
+
+    /// `publish` for each of `events` in order, under one lock.
+    pub(crate) fn publish_all(&self, events: &[Event]) {
+        if !self.any.load(Ordering::SeqCst) {
+            return;
+        }
         let mut list = self.list.lock().unwrap_or_else(PoisonError::into_inner);
-        list.retain(|s| {
-            if s.sender.is_closed() {
-                return false;
-            }
-            !s.filter.matches(event) || s.sender.send(event.clone()).is_ok()
-        });
+        for event in events {
+            list.retain(|s| {
+                if s.sender.is_closed() {
+                    return false;
+                }
+                !s.filter.matches(event) || s.sender.send(event.clone()).is_ok()
+            });
+        }
+        if list.is_empty() {
+            self.any.store(false, Ordering::SeqCst);
+        }
     }
 
     #[cfg(test)]
@@ -215,6 +231,20 @@ mod tests {
         subscribers.publish(&event(2, "a"));
         assert_eq!(sub.try_recv(), None);
         assert!(subscribers.is_empty());
+    }
+
+    #[test]
+    fn a_subscriber_after_the_last_one_left_still_hears_events() {
+        let subscribers = Subscribers::default();
+        drop(subscribers.subscribe(EventFilter::default()));
+        // This write finds the list empty and stops taking the lock for writes nobody hears.
+        subscribers.publish(&event(1, "a"));
+        let mut sub = subscribers.subscribe(EventFilter::default());
+        subscribers.publish_all(&[event(2, "a"), event(3, "b")]);
+        let got: Vec<u64> = std::iter::from_fn(|| sub.try_recv())
+            .map(|e| e.id.0)
+            .collect();
+        assert_eq!(got, [2, 3]);
     }
 
     #[test]

@@ -1,4 +1,9 @@
-//! `MemoryEventStore`: an append-only Vec of events with per-kind and per-source position indexes.
+//! `MemoryEventStore`: an append-only log of compact records, payloads packed end to end in one buffer,
+//! with per-kind and per-source position indexes.
+//!
+//! An append moves the caller's kind and payload into the `Event` it returns and copies only the payload
+//! bytes into the log: no allocation per event beyond the buffers' amortised growth, and each kind's name
+//! is held once, however many events carry it. Reads build their `Event`s from the records.
 
 use std::collections::HashMap;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -22,11 +27,33 @@ pub struct MemoryEventStore {
 
 #[derive(Debug, Default)]
 struct Log {
-    events: Vec<Event>,
-    /// Positions in `events` of each kind's events, ascending.
-    by_kind: HashMap<String, Vec<usize>>,
-    /// Positions in `events` of each source's events, ascending.
+    /// One record per event, at position id - 1.
+    records: Vec<Record>,
+    /// Every payload, in log order; a record's bytes end at its `payload_end` and start where the
+    /// previous record's end.
+    payloads: Vec<u8>,
+    /// Each stored kind's number: its place in `kinds`.
+    kind_numbers: HashMap<String, u32>,
+    /// Each kind's name and the positions of its events, ascending.
+    kinds: Vec<Kind>,
+    /// Positions in `records` of each source's events, ascending.
     by_source: HashMap<NodeId, Vec<usize>>,
+}
+
+/// An event as the log keeps it: the kind by number, the payload as a range of `Log::payloads`.
+#[derive(Debug)]
+struct Record {
+    timestamp: Timestamp,
+    source: NodeId,
+    parent: Option<EventId>,
+    payload_end: usize,
+    kind: u32,
+}
+
+#[derive(Debug)]
+struct Kind {
+    name: String,
+    positions: Vec<usize>,
 }
 
 impl MemoryEventStore {
@@ -50,57 +77,93 @@ impl MemoryEventStore {
     }
 
     /// Stamps and stores already-validated events under one lock, so ids follow append order exactly.
+    /// The clock is read once for the whole batch: its events share a timestamp, as if appended at once.
     fn commit(&self, events: Vec<NewEvent>) -> Result<Vec<Event>> {
         let mut log = self.write()?;
+        let now = now_millis();
+        // A plain loop: an iterator chain here costs the wasm module a collect and an adapter of its own.
         let mut stored = Vec::with_capacity(events.len());
         for new in events {
-            let event = log.push(new);
-            self.subscribers.publish(&event);
-            stored.push(event);
+            stored.push(log.push(new, now));
         }
+        self.subscribers.publish_all(&stored);
         Ok(stored)
     }
 }
 
 impl Log {
-    fn push(&mut self, new: NewEvent) -> Event {
-        let position = self.events.len();
+    /// Stores `new` stamped no earlier than `now`, and hands it back as an `Event` that owns the
+    /// caller's kind and payload (the log keeps a copy of the payload bytes only).
+    fn push(&mut self, new: NewEvent, now: Timestamp) -> Event {
+        let position = self.records.len();
         // A clock stepping backwards must not break the ordering the time-range search relies on.
-        let timestamp = self
-            .events
-            .last()
-            .map_or(0, |e| e.timestamp)
-            .max(now_millis());
-        let event = Event {
+        let timestamp = self.records.last().map_or(0, |r| r.timestamp).max(now);
+        let kind = self.kind_number(&new.kind);
+        self.kinds[kind as usize].positions.push(position);
+        self.by_source.entry(new.source).or_default().push(position);
+        self.payloads.extend_from_slice(&new.payload);
+        self.records.push(Record {
+            timestamp,
+            source: new.source,
+            parent: new.parent,
+            payload_end: self.payloads.len(),
+            kind,
+        });
+        Event {
             id: EventId(position as u64 + 1),
             timestamp,
             source: new.source,
             kind: new.kind,
             payload: new.payload,
             parent: new.parent,
-        };
-        match self.by_kind.get_mut(&event.kind) {
-            Some(positions) => positions.push(position),
-            None => {
-                self.by_kind.insert(event.kind.clone(), vec![position]);
-            }
         }
-        self.by_source
-            .entry(event.source)
-            .or_default()
-            .push(position);
-        self.events.push(event.clone());
-        event
     }
 
-    fn get(&self, id: EventId) -> Option<&Event> {
+    /// The number of `kind`, given one if it is new: a single hash of the name per append.
+    fn kind_number(&mut self, kind: &str) -> u32 {
+        if let Some(&number) = self.kind_numbers.get(kind) {
+            return number;
+        }
+        let number = self.kinds.len() as u32;
+        self.kind_numbers.insert(kind.to_owned(), number);
+        self.kinds.push(Kind {
+            name: kind.to_owned(),
+            positions: Vec::new(),
+        });
+        number
+    }
+
+    /// The event at `position`, rebuilt from its record.
+    fn event(&self, position: usize) -> Event {
+        let record = &self.records[position];
+        let start = position
+            .checked_sub(1)
+            .map_or(0, |p| self.records[p].payload_end);
+        Event {
+            id: EventId(position as u64 + 1),
+            timestamp: record.timestamp,
+            source: record.source,
+            kind: self.kinds[record.kind as usize].name.clone(),
+            payload: self.payloads[start..record.payload_end].to_vec(),
+            parent: record.parent,
+        }
+    }
+
+    /// `filter.matches` on the record at `position`, without building its `Event`.
+    fn matches(&self, filter: &EventFilter, position: usize) -> bool {
+        let record = &self.records[position];
+        filter.matches_kind_and_source(&self.kinds[record.kind as usize].name, &record.source)
+            && filter.matches_stamp(EventId(position as u64 + 1), record.timestamp)
+    }
+
+    fn get(&self, id: EventId) -> Option<Event> {
         let position = usize::try_from(id.0).ok()?.checked_sub(1)?;
-        self.events.get(position)
+        (position < self.records.len()).then(|| self.event(position))
     }
 
     /// First position whose timestamp is at least `t`.
     fn first_at_or_after(&self, t: Timestamp) -> usize {
-        self.events.partition_point(|e| e.timestamp < t)
+        self.records.partition_point(|r| r.timestamp < t)
     }
 
     fn query<'a>(&'a self, filter: &EventFilter) -> Vec<Event> {
@@ -112,14 +175,14 @@ impl Log {
         let start = after.max(filter.since.map_or(0, |t| self.first_at_or_after(t)));
         let end = filter
             .until
-            .map_or(self.events.len(), |t| self.first_at_or_after(t));
+            .map_or(self.records.len(), |t| self.first_at_or_after(t));
         if start >= end || limit == 0 {
             return Vec::new();
         }
         let window = |positions: &'a [usize]| -> &'a [usize] {
             let lo = positions.partition_point(|&p| p < start);
             // Without `until` the window runs to the end of the list: no second search.
-            let hi = match end == self.events.len() {
+            let hi = match end == self.records.len() {
                 true => positions.len(),
                 false => positions.partition_point(|&p| p < end),
             };
@@ -151,12 +214,16 @@ impl Log {
             _ if !every_kind && !dense_kinds => Box::new(merged(by_kind)),
             _ => Box::new(start..end),
         };
-        positions
-            .map(|p| &self.events[p])
-            .filter(|e| filter.matches(e))
-            .take(limit)
-            .cloned()
-            .collect()
+        let mut found = Vec::new();
+        for position in positions {
+            if found.len() == limit {
+                break;
+            }
+            if self.matches(filter, position) {
+                found.push(self.event(position));
+            }
+        }
+        found
     }
 }
 
@@ -169,17 +236,21 @@ impl Log {
         let empty: &[usize] = &[];
         if patterns.iter().any(|p| p.ends_with('*')) {
             return self
-                .by_kind
+                .kinds
                 .iter()
-                .filter(|(kind, _)| matches_any(patterns, kind))
-                .map(|(_, positions)| positions.as_slice())
+                .filter(|kind| matches_any(patterns, &kind.name))
+                .map(|kind| kind.positions.as_slice())
                 .collect();
         }
         patterns
             .iter()
             .enumerate()
             .filter(|(i, kind)| !patterns[..*i].contains(kind))
-            .map(|(_, k)| self.by_kind.get(k).map_or(empty, Vec::as_slice))
+            .map(|(_, k)| {
+                self.kind_numbers
+                    .get(k)
+                    .map_or(empty, |&n| &self.kinds[n as usize].positions)
+            })
             .collect()
     }
 }
@@ -204,7 +275,7 @@ impl EventStore for MemoryEventStore {
     fn append(&self, event: NewEvent) -> Result<Event> {
         validate_new_event(&event, &self.config)?;
         let mut log = self.write()?;
-        let event = log.push(event);
+        let event = log.push(event, now_millis());
         self.subscribers.publish(&event);
         Ok(event)
     }
@@ -217,7 +288,7 @@ impl EventStore for MemoryEventStore {
     }
 
     fn get(&self, id: EventId) -> Result<Option<Event>> {
-        Ok(self.read()?.get(id).cloned())
+        Ok(self.read()?.get(id))
     }
 
     fn query(&self, filter: &EventFilter) -> Result<Vec<Event>> {
@@ -226,10 +297,50 @@ impl EventStore for MemoryEventStore {
     }
 
     fn len(&self) -> Result<u64> {
-        Ok(self.read()?.events.len() as u64)
+        Ok(self.read()?.records.len() as u64)
     }
 
     fn subscribe(&self, filter: EventFilter) -> Subscription {
         self.subscribers.subscribe(filter)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Payloads of every length, empty ones between, come back byte for byte from `get` and `query`:
+    /// each record's range of the shared buffer starts where the one before it ends.
+    #[test]
+    fn payloads_packed_end_to_end_come_back_whole() {
+        let store = MemoryEventStore::new();
+        let payload = |n: usize| -> Vec<u8> { (0..n % 5 * 3).map(|b| (b + n) as u8).collect() };
+        let input: Vec<NewEvent> = (0..40)
+            .map(|n| NewEvent {
+                source: NodeId::from_name(&format!("s{}", n % 3)),
+                kind: format!("k{}", n % 4),
+                payload: payload(n),
+                parent: (n > 0).then_some(EventId(n as u64)),
+            })
+            .collect();
+        store.append(input[0].clone()).unwrap();
+        store.append_batch(input[1..].to_vec()).unwrap();
+        for (n, new) in input.iter().enumerate() {
+            let got = store.get(EventId(n as u64 + 1)).unwrap().unwrap();
+            assert_eq!(
+                (&got.kind, &got.source, &got.payload, got.parent),
+                (&new.kind, &new.source, &new.payload, new.parent)
+            );
+        }
+        let k2: Vec<Vec<u8>> = store
+            .query(&EventFilter {
+                kinds: vec!["k2".into()],
+                ..Default::default()
+            })
+            .unwrap()
+            .into_iter()
+            .map(|e| e.payload)
+            .collect();
+        assert_eq!(k2, (2..40).step_by(4).map(payload).collect::<Vec<_>>());
     }
 }

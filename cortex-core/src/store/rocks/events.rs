@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use rocksdb::{ColumnFamily, IteratorMode, WriteBatch, DB};
+use rocksdb::{ColumnFamily, IteratorMode, ReadOptions, WriteBatch, DB};
 
 use super::encoding::{decode_event, encode_event};
 use super::kinds::{KindCatalogue, KINDS};
@@ -22,6 +22,12 @@ pub(super) const EVENTS: &str = "events";
 pub(super) const BY_KIND: &str = "by_kind";
 pub(super) const BY_SOURCE: &str = "by_source";
 pub(super) const BY_TIME: &str = "by_time";
+
+/// Most events a query reads from the log at once.
+const READ_CHUNK: usize = 8192;
+
+/// Most ids a read may add to the block cache; longer reads leave it as it is.
+const CACHED_READ_MAX: usize = 1024;
 
 /// The first id a store hands out; ids then count up by one, as in the memory store.
 const FIRST_ID: u64 = 1;
@@ -110,6 +116,8 @@ impl RocksEventStore {
         let timestamp = tail.last_timestamp.max(now_millis());
         let mut batch = WriteBatch::default();
         let mut stored = Vec::with_capacity(events.len());
+        let mut kind_keys = Vec::with_capacity(events.len());
+        let mut source_keys = Vec::with_capacity(events.len());
         for (offset, new) in (0u64..).zip(events) {
             let id = EventId(tail.next_id + offset);
             let event = Event {
@@ -121,10 +129,21 @@ impl RocksEventStore {
                 parent: new.parent,
             };
             batch.put_cf(records, keys::event(id), encode_event(&event));
-            batch.put_cf(by_kind, keys::by_kind(&event.kind, id), b"");
-            batch.put_cf(by_source, keys::by_source(&event.source, id), b"");
             batch.put_cf(by_time, keys::by_time(timestamp, id), b"");
+            kind_keys.push(keys::by_kind(&event.kind, id));
+            source_keys.push(keys::by_source(&event.source, id));
             stored.push(event);
+        }
+        // The memtable inserts a key next to the one inserted before it almost for free, and anywhere
+        // else only after a search from the top: in key order, a batch's entries for one kind or one
+        // source follow each other (records and by_time already come in order).
+        kind_keys.sort_unstable();
+        source_keys.sort_unstable();
+        for key in kind_keys {
+            batch.put_cf(by_kind, key, b"");
+        }
+        for key in source_keys {
+            batch.put_cf(by_source, key, b"");
         }
         if stored.is_empty() {
             return Ok(stored);
@@ -138,9 +157,7 @@ impl RocksEventStore {
         self.kinds.remember(new_kinds);
         tail.next_id += stored.len() as u64;
         tail.last_timestamp = timestamp;
-        for event in &stored {
-            self.subscribers.publish(event);
-        }
+        self.subscribers.publish_all(&stored);
         Ok(stored)
     }
 
@@ -201,6 +218,32 @@ impl RocksEventStore {
             upper,
             lower.len(),
         )))
+    }
+
+    /// The events `ids` (ascending) name, in one batched read: RocksDB looks the sorted keys up
+    /// together instead of searching every level once per key.
+    fn read_events(&self, ids: &[EventId]) -> Result<Vec<Event>> {
+        let keys: Vec<[u8; 8]> = ids.iter().map(|&id| keys::event(id)).collect();
+        // A long read (a whole kind) passes through the block cache without filling it: it would
+        // evict the blocks other reads keep using, for blocks it reads once, and the evicting is
+        // itself about a sixth of such a read.
+        let mut read = ReadOptions::default();
+        read.fill_cache(ids.len() <= CACHED_READ_MAX);
+        let values = self
+            .db
+            .batched_multi_get_cf_opt(self.family(EVENTS)?, &keys, true, &read);
+        ids.iter()
+            .zip(&keys)
+            .zip(values)
+            .map(|((id, key), value)| {
+                match value.map_err(backend("cannot read events from RocksDB"))? {
+                    Some(value) => decode_record(key, &value),
+                    None => Err(Error::Corrupt(format!(
+                        "an index names event {id}, which is not in the log"
+                    ))),
+                }
+            })
+            .collect()
     }
 
     /// Every event from `start` on, straight from the records: no index names anything to narrow by.
@@ -296,18 +339,25 @@ impl EventStore for RocksEventStore {
             return self.scan_log(filter, start, limit);
         }
         let mut found = Vec::new();
-        for id in self.candidates(filter, start)? {
-            if found.len() == limit {
+        let mut candidates = self.candidates(filter, start)?;
+        let mut ids = Vec::new();
+        while found.len() < limit {
+            // As many ids as events still wanted (more cannot all be kept, and the index usually
+            // selects exactly), within a bound on what one read holds in memory.
+            ids.clear();
+            for id in candidates
+                .by_ref()
+                .take((limit - found.len()).min(READ_CHUNK))
+            {
+                ids.push(id?);
+            }
+            if ids.is_empty() {
                 break;
             }
-            let id = id?;
-            let event = self.get(id)?.ok_or_else(|| {
-                Error::Corrupt(format!(
-                    "an index names event {id}, which is not in the log"
-                ))
-            })?;
-            if filter.matches(&event) {
-                found.push(event);
+            for event in self.read_events(&ids)? {
+                if filter.matches(&event) && found.len() < limit {
+                    found.push(event);
+                }
             }
         }
         Ok(found)

@@ -314,3 +314,79 @@ fn a_missing_store_is_not_created_unless_asked() {
     assert!(context.contains(&path.display().to_string()), "{context}");
     assert!(!path.join("CURRENT").exists());
 }
+
+/// Queries that need more than one chunk of reads from the log: a whole kind larger than a chunk, and a
+/// kind whose candidates the source filter mostly rejects, so the next chunk is read to fill the limit.
+/// The expected answers are picked from the appended events by their inputs alone.
+#[test]
+fn queries_spanning_several_read_chunks_match_the_appended_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = RocksEventStore::open(dir.path(), RocksOptions::default()).unwrap();
+    let input: Vec<NewEvent> = (0..30_000u32)
+        .map(|n| NewEvent {
+            source: NodeId::from_name(&format!("s{}", n % 7)),
+            kind: format!("k{}", n % 3),
+            payload: n.to_le_bytes().to_vec(),
+            parent: None,
+        })
+        .collect();
+    for chunk in input.chunks(5_000) {
+        store.append_batch(chunk.to_vec()).unwrap();
+    }
+    let payloads = |events: Vec<crate::event::Event>| -> Vec<Vec<u8>> {
+        events.into_iter().map(|e| e.payload).collect()
+    };
+    let expected = |keep: &dyn Fn(&NewEvent) -> bool, limit: usize| -> Vec<Vec<u8>> {
+        input
+            .iter()
+            .filter(|e| keep(e))
+            .take(limit)
+            .map(|e| e.payload.clone())
+            .collect()
+    };
+
+    let whole_kind = EventFilter {
+        kinds: vec!["k1".into()],
+        ..Default::default()
+    };
+    let got = payloads(store.query(&whole_kind).unwrap());
+    assert_eq!(got.len(), 10_000);
+    assert_eq!(got, expected(&|e| e.kind == "k1", usize::MAX));
+
+    let source = NodeId::from_name("s2");
+    let kind_and_source = EventFilter {
+        kinds: vec!["k1".into()],
+        source: Some(source),
+        limit: Some(1_200),
+        ..Default::default()
+    };
+    assert_eq!(
+        payloads(store.query(&kind_and_source).unwrap()),
+        expected(&|e| e.kind == "k1" && e.source == source, 1_200)
+    );
+}
+
+#[test]
+fn an_index_entry_for_a_missing_record_is_reported_as_corrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = RocksEventStore::open(dir.path(), RocksOptions::default()).unwrap();
+    store
+        .append_batch(vec![new_event("a"), new_event("b"), new_event("a")])
+        .unwrap();
+    drop(store);
+    delete(
+        dir.path(),
+        &EVENT_FAMILIES,
+        events::EVENTS,
+        &3u64.to_be_bytes(),
+    );
+    let store = RocksEventStore::open(dir.path(), RocksOptions::default()).unwrap();
+    let by_kind = EventFilter {
+        kinds: vec!["a".into()],
+        ..Default::default()
+    };
+    match store.query(&by_kind) {
+        Err(Error::Corrupt(message)) => assert!(message.contains("event 3"), "{message}"),
+        other => panic!("expected a corrupt store, got {other:?}"),
+    }
+}
