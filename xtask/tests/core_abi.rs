@@ -527,3 +527,19 @@ fn alloc_and_free_refuse_what_they_did_not_hand_out() {
     let code = f.abi.free(0, 0).unwrap();
     f.assert_error(code.into(), E_BAD_POINTER, "free of null");
 }
+
+/// Panic messages name source files, and a dependency's file under the cargo home would make the
+/// module's bytes depend on where that is: the build remaps it to `/cargo`.
+#[test]
+fn the_module_names_no_path_of_the_cargo_home_that_built_it() {
+    let module = common::core_module::optimised_bytes();
+    let cargo_home = std::env::var("CARGO_HOME")
+        .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap()));
+    let holds = |needle: &[u8]| module.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        !holds(cargo_home.as_bytes()),
+        "the module names {cargo_home}"
+    );
+    // A dependency's panic locations are there, under the name every machine gives them.
+    assert!(holds(b"/cargo/registry/src/"));
+}
