@@ -6,8 +6,9 @@ use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 
 use crate::error::{Error, Result};
 use crate::event::NodeId;
-use crate::graph::{Direction, Edge, Path};
-use crate::store::GraphStore;
+use crate::graph::{Edge, Path};
+#[cfg(test)]
+use crate::{graph::Direction, store::GraphStore};
 
 /// What the algorithms read from a graph.
 pub(crate) trait Successors {
@@ -16,13 +17,12 @@ pub(crate) trait Successors {
     fn for_each_successor(&self, node: &NodeId, visit: impl FnMut(NodeId, f64)) -> Result<()>;
 }
 
-/// Any `GraphStore`, read through `get_node` and `neighbors`.
-#[cfg_attr(
-    not(all(not(target_family = "wasm"), feature = "native")),
-    allow(dead_code)
-)] // used by RocksDB
+/// Any `GraphStore`, read through `get_node` and `neighbors`: the reference the backends' own views
+/// are tested against.
+#[cfg(test)]
 struct ThroughStore<'a, G: ?Sized>(&'a G);
 
+#[cfg(test)]
 impl<G: GraphStore + ?Sized> Successors for ThroughStore<'_, G> {
     fn has_node(&self, id: &NodeId) -> Result<bool> {
         Ok(self.0.get_node(id)?.is_some())
@@ -81,10 +81,7 @@ pub(crate) fn merge_neighbors(node: &NodeId, edges: &mut Vec<Edge>, second: usiz
 
 /// Breadth-first over outgoing edges from `start`: each reachable node once with its depth (start at 0),
 /// up to `max_depth`, in the order found (neighbours in the store's deterministic order).
-#[cfg_attr(
-    not(all(not(target_family = "wasm"), feature = "native")),
-    allow(dead_code)
-)] // used by RocksDB
+#[cfg(test)]
 pub(crate) fn traverse<G: GraphStore + ?Sized>(
     graph: &G,
     start: &NodeId,
@@ -121,10 +118,7 @@ pub(crate) fn traverse_successors(
 
 /// Cheapest path from `from` to `to` by summed edge weight (Dijkstra over outgoing edges).
 /// `from == to` is a one-node path of cost 0; an unreachable `to` is `Ok(None)`.
-#[cfg_attr(
-    not(all(not(target_family = "wasm"), feature = "native")),
-    allow(dead_code)
-)] // used by RocksDB
+#[cfg(test)]
 pub(crate) fn shortest_path<G: GraphStore + ?Sized>(
     graph: &G,
     from: &NodeId,

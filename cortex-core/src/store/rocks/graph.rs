@@ -5,6 +5,7 @@ mod find;
 pub(super) mod index;
 #[cfg(test)]
 mod tests;
+mod walk;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -313,12 +314,13 @@ impl GraphStore for RocksGraphStore {
         Ok(edges)
     }
 
+    // One iterator for the whole walk, which also reads one implicit snapshot of the edges.
     fn traverse(&self, start: &NodeId, max_depth: usize) -> Result<Vec<(NodeId, usize)>> {
-        algorithms::traverse(self, start, max_depth)
+        algorithms::traverse_successors(&walk::OutgoingWalk::new(self)?, start, max_depth)
     }
 
     fn shortest_path(&self, from: &NodeId, to: &NodeId) -> Result<Option<Path>> {
-        algorithms::shortest_path(self, from, to)
+        algorithms::shortest_path_successors(&walk::OutgoingWalk::new(self)?, from, to)
     }
 
     fn find_nodes(&self, query: &NodeQuery) -> Result<Vec<Node>> {

@@ -157,3 +157,50 @@ fn a_garbled_node_can_be_put_over_and_its_unknown_entries_are_named() {
         [[b"old\0".as_slice(), &id.0].concat()]
     );
 }
+
+/// The walk the algorithms take over RocksDB (one iterator, key order) answers as the reference
+/// view through `neighbors` does, relations holding the key's 0 separator included.
+#[test]
+fn traversal_and_paths_over_the_raw_walk_match_the_neighbors_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = store(dir.path());
+    let id = |i: u64| NodeId::from_name(&format!("w{i}"));
+    for i in 0..60 {
+        graph.put_node(Node::new(id(i), "n")).unwrap();
+    }
+    let relations = ["a", "a\0b", "ab", "b", "\0"];
+    let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+    for from in 0..60 {
+        for _ in 0..4 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let edge = crate::graph::Edge {
+                from: id(from),
+                to: id(x % 60),
+                relation: relations[(x % 5) as usize].into(),
+                weight: (x % 11) as f64,
+            };
+            graph.put_edge(edge).unwrap();
+        }
+    }
+    use crate::store::algorithms::{shortest_path, traverse};
+    for (start, depth) in [(0, 1), (3, 3), (59, usize::MAX)] {
+        assert_eq!(
+            graph.traverse(&id(start), depth).unwrap(),
+            traverse(&graph, &id(start), depth).unwrap(),
+            "from {start} to depth {depth}"
+        );
+    }
+    for (from, to) in [(0, 59), (7, 7), (12, 40), (33, 1)] {
+        assert_eq!(
+            graph.shortest_path(&id(from), &id(to)).unwrap(),
+            shortest_path(&graph, &id(from), &id(to)).unwrap(),
+            "from {from} to {to}"
+        );
+    }
+    assert!(matches!(
+        graph.traverse(&id(1000), 1),
+        Err(Error::MissingNode(_))
+    ));
+}
