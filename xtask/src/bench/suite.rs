@@ -118,3 +118,29 @@ fn finished(target: &str, code: i32, stdout: &[u8], stderr: &[u8]) -> anyhow::Re
     String::from_utf8(stdout.to_vec())
         .with_context(|| format!("the {target} suite's output is not UTF-8"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_suite_is_a_gate_failure_quoting_its_last_stderr_line() {
+        let err = finished(
+            "wasm",
+            1,
+            b"a 1 2\n",
+            b"starting\nbench-suite: traversal: no node\n",
+        )
+        .unwrap_err();
+        let failure = err.downcast_ref::<GateFailure>().unwrap();
+        assert_eq!(
+            failure.checks[0].problem,
+            "the wasm bench suite exited with 1: bench-suite: traversal: no node"
+        );
+        assert_eq!(
+            crate::failure::exit_code(&err),
+            std::process::ExitCode::from(1)
+        );
+        assert_eq!(finished("native", 0, b"a 1 2\n", b"").unwrap(), "a 1 2\n");
+    }
+}
