@@ -24,6 +24,9 @@ pub enum Command {
     SizeWhy(SizeWhy),
     /// The accepted sizes at every commit that changed size-baseline.json, as a table or a chart.
     SizeHistory(SizeHistory),
+    /// The bench suite natively and as the shipped wasm module in the embedded runtime: operations
+    /// per second of each scenario on both, each the median of 5 timed runs after a warm-up.
+    Bench(Bench),
     /// Install what the tests need (wasm target, libclang), then run the whole suite with cargo-nextest.
     Test(Test),
 }
@@ -108,6 +111,21 @@ pub struct SizeHistory {
     /// Print one JSON object instead of the table.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct Bench {
+    /// Print one JSON object instead of the table: {"scenarios": [{"name", "native_per_sec",
+    /// "wasm_per_sec", "ratio"}]}.
+    #[arg(long)]
+    pub json: bool,
+    /// Only the scenarios whose name contains NAME (repeatable): bus_publish, memory_append,
+    /// memory_batch_append, kind_query_page, node_query_page, traversal, clock_read.
+    #[arg(long = "filter", value_name = "NAME")]
+    pub filters: Vec<String>,
+    /// Tiny sizes, to check that everything runs; the figures mean little.
+    #[arg(long)]
+    pub quick: bool,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Run(cmd) => cmd.run(&cx),
         Command::SizeWhy(cmd) => cmd.run(&cx),
         Command::SizeHistory(cmd) => cmd.run(&cx),
+        Command::Bench(cmd) => cmd.run(&cx),
         Command::Test(cmd) => cmd.run(&cx),
     });
     match result {

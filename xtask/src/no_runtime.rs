@@ -28,3 +28,11 @@ pub fn ensure_available(command: &str) -> anyhow::Result<()> {
 pub fn run_command(_name: &str, _module: &[u8], _args: &[String]) -> anyhow::Result<i32> {
     ensure_available("`cargo xtask run`").map(|()| 0)
 }
+
+pub fn run_timed(
+    _name: &str,
+    _module: &[u8],
+    _args: &[String],
+) -> anyhow::Result<(i32, Vec<u8>, Vec<u8>)> {
+    ensure_available("`cargo xtask bench`").map(|()| (0, Vec::new(), Vec::new()))
+}

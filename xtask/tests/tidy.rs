@@ -13,6 +13,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("run", 6),
     ("size_why", 6),
     ("size_history", 6),
+    ("bench", 6),
     ("test", 6),
     ("gate", 5),
     ("diff", 4),

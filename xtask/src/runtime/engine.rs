@@ -18,7 +18,11 @@ const CAPTURE_LIMIT: usize = 64 << 20;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Stream,
-    Capture { limit: Duration },
+    Capture {
+        limit: Duration,
+    },
+    /// Real clocks with the output captured, for a program that times itself.
+    Timed,
 }
 
 /// How a program ended without trapping.
@@ -68,11 +72,22 @@ impl fmt::Debug for Library {
 }
 
 impl Runtime {
+    /// An engine that compiles quickly: for runs that check behaviour, not speed.
     pub fn new() -> Result<Self> {
+        Self::with(OptLevel::None, true)
+    }
+
+    /// An engine that compiles for speed, as a production embedder would, for runs that are timed.
+    /// Without epoch interruption: its check on every loop and call halves the bus's publish rate,
+    /// so a time limit ([`Mode::Capture`]) does not stop a module run on it.
+    pub fn optimising() -> Result<Self> {
+        Self::with(OptLevel::Speed, false)
+    }
+
+    fn with(level: OptLevel, interruptible: bool) -> Result<Self> {
         let mut config = Config::new();
-        // These runs check behaviour, not speed: compile quickly.
-        config.cranelift_opt_level(OptLevel::None);
-        config.epoch_interruption(true);
+        config.cranelift_opt_level(level);
+        config.epoch_interruption(interruptible);
         let engine = Engine::new(&config)
             .map_err(anyhow::Error::from)
             .context("start the embedded wasm runtime")?;
@@ -102,6 +117,7 @@ impl Runtime {
         let host = match mode {
             Mode::Stream => Host::inherit(argv),
             Mode::Capture { .. } => Host::deterministic(argv, CAPTURE_LIMIT),
+            Mode::Timed => Host::timed(argv, CAPTURE_LIMIT),
         };
         let mut store = Store::new(&self.engine, host);
         let instance = self
@@ -115,7 +131,7 @@ impl Runtime {
             .with_context(|| format!("`{artifact}` has no `_start` export; is it a binary?"))?;
         let _timer = match mode {
             Mode::Capture { limit } => Some(self.deadline(&mut store, limit)),
-            Mode::Stream => {
+            Mode::Stream | Mode::Timed => {
                 store.set_epoch_deadline(1);
                 None
             }

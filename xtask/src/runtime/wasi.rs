@@ -93,6 +93,19 @@ impl Host {
         }
     }
 
+    /// The real clocks, output kept in memory up to `limit` bytes per stream: for a program that
+    /// times itself and reports on stdout (`cargo xtask bench`).
+    pub fn timed(args: Vec<String>, limit: usize) -> Self {
+        Self {
+            output: Output::Capture {
+                stdout: Vec::new(),
+                stderr: Vec::new(),
+                limit,
+            },
+            ..Self::inherit(args)
+        }
+    }
+
     /// Fixed clocks and randomness, output kept in memory up to `limit` bytes per stream: two runs
     /// of one program print the same bytes.
     pub fn deterministic(args: Vec<String>, limit: usize) -> Self {

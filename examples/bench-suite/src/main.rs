@@ -1,0 +1,97 @@
+//! bench-suite: the scenarios of `cargo xtask bench`, each timed by the program itself with
+//! `std::time::Instant`, so the same code measures itself natively and on wasm32-wasip1.
+//!
+//! Usage: `bench-suite [--quick] [--runs N] [--filter TEXT]... [--list]`. Each scenario is set up,
+//! run once untimed (the warm-up), then timed `--runs` times (5 by default); every timed run prints
+//! one line `NAME OPS NANOS` on stdout, and nothing else goes there. `--quick` shrinks every size
+//! (for tests); `--filter` keeps the scenarios whose name contains one of the texts; `--list` prints
+//! the names of the scenarios selected, one a line, and runs nothing.
+
+mod scenarios;
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use scenarios::{Scenario, Sizes};
+
+struct Options {
+    quick: bool,
+    runs: u32,
+    filters: Vec<String>,
+    list: bool,
+}
+
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
+    let mut options = Options {
+        quick: false,
+        runs: 5,
+        filters: Vec::new(),
+        list: false,
+    };
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => options.quick = true,
+            "--list" => options.list = true,
+            "--runs" => {
+                let value = args.next().ok_or("--runs needs a number")?;
+                options.runs = value
+                    .parse()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| format!("--runs takes a positive number, not `{value}`"))?;
+            }
+            "--filter" => options
+                .filters
+                .push(args.next().ok_or("--filter needs a name")?),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(options)
+}
+
+fn main() -> ExitCode {
+    let options = match parse(std::env::args().skip(1)) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("bench-suite: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let sizes = if options.quick {
+        Sizes::QUICK
+    } else {
+        Sizes::FULL
+    };
+    let selected: Vec<&Scenario> = scenarios::ALL
+        .iter()
+        .filter(|s| {
+            options.filters.is_empty()
+                || options.filters.iter().any(|f| s.name.contains(f.as_str()))
+        })
+        .collect();
+    for scenario in selected {
+        if options.list {
+            println!("{}", scenario.name);
+            continue;
+        }
+        if let Err(message) = measure(scenario, &sizes, options.runs) {
+            eprintln!("bench-suite: {}: {message}", scenario.name);
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Sets `scenario` up, warms it up untimed, then prints one line per timed run.
+fn measure(scenario: &Scenario, sizes: &Sizes, runs: u32) -> Result<(), String> {
+    let mut state = (scenario.setup)(sizes)?;
+    state.run()?;
+    for _ in 0..runs {
+        state.prepare()?;
+        let started = Instant::now();
+        let ops = state.run()?;
+        let nanos = started.elapsed().as_nanos();
+        println!("{} {ops} {nanos}", scenario.name);
+    }
+    Ok(())
+}

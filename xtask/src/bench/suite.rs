@@ -1,0 +1,146 @@
+//! The bench suite built twice, natively in the `bench` profile and as the wasm module that ships
+//! (`wasm-release`, then wasm-opt -Oz through the artifact pipeline), and run on each target.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+use xshell::cmd;
+
+use crate::failure::{ConfigError, FailedCheck, GateFailure};
+use crate::pipeline::{build, optimise};
+use crate::project::{ArtifactBudget, BuildKind, Context, Tolerance, WasmKind};
+use crate::runtime;
+
+/// The workspace member that holds the scenarios.
+pub const CRATE: &str = "bench-suite";
+
+/// The suite's crate as an artifact of the pipeline. It ships nowhere, so no budget applies to it
+/// and it is not in size-budget.toml; the pipeline reads only its name, crate and target.
+fn artifact(cx: &Context) -> anyhow::Result<ArtifactBudget> {
+    let krate = cx.workspace.crates.get(CRATE).ok_or_else(|| {
+        ConfigError::new(
+            format!("the workspace has no `{CRATE}` crate"),
+            "restore examples/bench-suite and its entry in the root Cargo.toml's members",
+        )
+    })?;
+    let target = krate
+        .targets
+        .iter()
+        .find(|t| t.kind == WasmKind::Bin)
+        .cloned()
+        .with_context(|| format!("`{CRATE}` has no binary target"))?;
+    Ok(ArtifactBudget {
+        name: CRATE.to_owned(),
+        krate: CRATE.to_owned(),
+        target,
+        budget_bytes: u64::MAX,
+        gzip_budget_bytes: None,
+        brotli_budget_bytes: None,
+        tolerance: Tolerance {
+            percent: None,
+            bytes: None,
+        },
+    })
+}
+
+/// Builds the native suite in the `bench` profile (opt-level 3, thin LTO) and returns its program.
+pub fn build_native(cx: &Context) -> anyhow::Result<PathBuf> {
+    let sh = &cx.sh;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let krate = &cx.workspace.crates[CRATE];
+    let _dir = sh.push_dir(&krate.manifest_dir);
+    eprintln!("building {CRATE} natively (bench profile)");
+    let stdout = cmd!(
+        sh,
+        "{cargo} build --package {CRATE} --bin {CRATE} --profile bench --message-format=json-render-diagnostics"
+    )
+    .read()
+    .with_context(|| format!("build {CRATE} natively"))?;
+    for message in cargo_metadata::Message::parse_stream(stdout.as_bytes()) {
+        if let cargo_metadata::Message::CompilerArtifact(built) =
+            message.context("parse cargo's output")?
+        {
+            if let Some(executable) = built.executable {
+                return Ok(executable.into());
+            }
+        }
+    }
+    bail!("cargo built {CRATE} but reported no executable")
+}
+
+/// Builds the suite for wasm32-wasip1 as modules ship, optimises it with wasm-opt -Oz, and returns
+/// the optimised module's bytes.
+pub fn build_wasm(cx: &Context) -> anyhow::Result<Vec<u8>> {
+    let artifact = artifact(cx)?;
+    cx.ensure_wasm_target()?;
+    let raw = build::build(cx, &artifact, BuildKind::Shipped)
+        .with_context(|| format!("build {CRATE} for wasm"))?;
+    let optimised = cx.workspace.optimised_path(CRATE);
+    optimise::optimise_if_changed(&raw, &optimised, optimise::Names::Strip)
+        .with_context(|| format!("optimise {CRATE}"))?;
+    std::fs::read(&optimised).with_context(|| format!("read {}", optimised.display()))
+}
+
+/// Runs the native suite with `args` and returns its stdout.
+pub fn run_native(program: &Path, args: &[String]) -> anyhow::Result<String> {
+    let output = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .with_context(|| format!("run {}", program.display()))?;
+    finished(
+        "native",
+        output.status.code().unwrap_or(1),
+        &output.stdout,
+        &output.stderr,
+    )
+}
+
+/// Runs the wasm suite with `args` in the embedded runtime and returns its stdout.
+pub fn run_wasm(module: &[u8], args: &[String]) -> anyhow::Result<String> {
+    let (code, stdout, stderr) = runtime::run_timed(CRATE, module, args)?;
+    finished("wasm", code, &stdout, &stderr)
+}
+
+/// The suite's stdout when it exited 0; otherwise a failure quoting the last line of its stderr.
+fn finished(target: &str, code: i32, stdout: &[u8], stderr: &[u8]) -> anyhow::Result<String> {
+    if code != 0 {
+        let stderr = String::from_utf8_lossy(stderr);
+        let cause = stderr.lines().last().unwrap_or("(no message)").to_owned();
+        return Err(GateFailure::from(FailedCheck {
+            problem: format!("the {target} bench suite exited with {code}: {cause}"),
+            fix: Some(format!(
+                "run examples/{CRATE} alone (`cargo run -p {CRATE} -- --quick`) and fix the scenario it names"
+            )),
+            details: String::new(),
+        })
+        .into());
+    }
+    String::from_utf8(stdout.to_vec())
+        .with_context(|| format!("the {target} suite's output is not UTF-8"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_suite_is_a_gate_failure_quoting_its_last_stderr_line() {
+        let err = finished(
+            "wasm",
+            1,
+            b"a 1 2\n",
+            b"starting\nbench-suite: traversal: no node\n",
+        )
+        .unwrap_err();
+        let failure = err.downcast_ref::<GateFailure>().unwrap();
+        assert_eq!(
+            failure.checks[0].problem,
+            "the wasm bench suite exited with 1: bench-suite: traversal: no node"
+        );
+        assert_eq!(
+            crate::failure::exit_code(&err),
+            std::process::ExitCode::from(1)
+        );
+        assert_eq!(finished("native", 0, b"a 1 2\n", b"").unwrap(), "a 1 2\n");
+    }
+}

@@ -1,0 +1,63 @@
+//! `cargo xtask bench`: the real suite, natively and in the embedded runtime, at its quick sizes;
+//! the JSON's shape and arithmetic, and the errors a user can cause.
+#![cfg(feature = "runtime")]
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn bench(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("bench")
+        .args(args)
+        .current_dir(common::workspace_root())
+        .env("CARGO_TARGET_DIR", common::workspace_target_dir())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn json_gives_both_rates_and_their_ratio_for_the_scenario_filtered() {
+    let output = bench(&["--json", "--quick", "--filter", "traversal"]);
+    let stderr = common::stderr(&output);
+    assert!(output.status.success(), "bench failed:\n{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&common::stdout(&output)).unwrap();
+    let object = json.as_object().unwrap();
+    assert_eq!(object.keys().collect::<Vec<_>>(), ["scenarios"]);
+    let scenarios = json["scenarios"].as_array().unwrap();
+    assert_eq!(scenarios.len(), 1, "{json}");
+    let row = scenarios[0].as_object().unwrap();
+    let mut keys: Vec<&str> = row.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["name", "native_per_sec", "ratio", "wasm_per_sec"]);
+    assert_eq!(row["name"], "traversal");
+    let native = row["native_per_sec"].as_f64().unwrap();
+    let wasm = row["wasm_per_sec"].as_f64().unwrap();
+    let ratio = row["ratio"].as_f64().unwrap();
+    for figure in [native, wasm, ratio] {
+        assert!(figure.is_finite() && figure > 0.0, "{json}");
+    }
+    // The ratio from the two printed figures, computed here.
+    let expected = wasm / native;
+    assert!(
+        (ratio - expected).abs() <= expected * 1e-9,
+        "ratio {ratio}, wasm / native {expected}"
+    );
+}
+
+#[test]
+fn a_filter_that_matches_nothing_names_the_scenarios() {
+    let output = bench(&["--quick", "--filter", "no-such-scenario"]);
+    let stderr = common::stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error: no scenario matches --filter no-such-scenario"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("fix: filter by a part of a name: bus_publish,"),
+        "{stderr}"
+    );
+    assert!(common::stdout(&output).is_empty());
+}
