@@ -67,8 +67,14 @@ pub fn make(
     let raw_path = match step {
         Step::Build => {
             cx.ensure_wasm_target()?;
-            build::build(cx, artifact, BuildKind::Shipped)
-                .with_context(|| format!("build {}", artifact.name))?
+            build::build(
+                cx,
+                &artifact.name,
+                &artifact.krate,
+                &artifact.target,
+                BuildKind::Shipped,
+            )
+            .with_context(|| format!("build {}", artifact.name))?
         }
         Step::Reuse => {
             let path = cx

@@ -18,8 +18,14 @@ pub fn named_copy(cx: &Context, artifact: &ArtifactBudget) -> Result<PathBuf> {
         .push_env("CARGO_PROFILE_WASM_RELEASE_STRIP", "debuginfo");
     eprintln!("{}: building a copy with names kept", artifact.name);
     cx.ensure_wasm_target()?;
-    let raw = build::build(cx, artifact, BuildKind::Named)
-        .with_context(|| format!("build {} with names kept", artifact.name))?;
+    let raw = build::build(
+        cx,
+        &artifact.name,
+        &artifact.krate,
+        &artifact.target,
+        BuildKind::Named,
+    )
+    .with_context(|| format!("build {} with names kept", artifact.name))?;
     let out = cx
         .workspace
         .opt_dir

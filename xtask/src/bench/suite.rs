@@ -8,39 +8,27 @@ use xshell::cmd;
 
 use crate::failure::{ConfigError, FailedCheck, GateFailure};
 use crate::pipeline::{build, optimise};
-use crate::project::{ArtifactBudget, BuildKind, Context, Tolerance, WasmKind};
+use crate::project::{BuildKind, Context, WasmKind, WasmTarget};
 use crate::runtime;
 
 /// The workspace member that holds the scenarios.
 pub const CRATE: &str = "bench-suite";
 
-/// The suite's crate as an artifact of the pipeline. It ships nowhere, so no budget applies to it
-/// and it is not in size-budget.toml; the pipeline reads only its name, crate and target.
-fn artifact(cx: &Context) -> anyhow::Result<ArtifactBudget> {
+/// The suite's binary target. It ships nowhere, so it is not in size-budget.toml: the pipeline
+/// builds it by crate and target, as it builds an artifact.
+fn wasm_target(cx: &Context) -> anyhow::Result<WasmTarget> {
     let krate = cx.workspace.crates.get(CRATE).ok_or_else(|| {
         ConfigError::new(
             format!("the workspace has no `{CRATE}` crate"),
             "restore examples/bench-suite and its entry in the root Cargo.toml's members",
         )
     })?;
-    let target = krate
+    krate
         .targets
         .iter()
         .find(|t| t.kind == WasmKind::Bin)
         .cloned()
-        .with_context(|| format!("`{CRATE}` has no binary target"))?;
-    Ok(ArtifactBudget {
-        name: CRATE.to_owned(),
-        krate: CRATE.to_owned(),
-        target,
-        budget_bytes: u64::MAX,
-        gzip_budget_bytes: None,
-        brotli_budget_bytes: None,
-        tolerance: Tolerance {
-            percent: None,
-            bytes: None,
-        },
-    })
+        .with_context(|| format!("`{CRATE}` has no binary target"))
 }
 
 /// Builds the native suite in the `bench` profile (opt-level 3, thin LTO) and returns its program.
@@ -71,9 +59,9 @@ pub fn build_native(cx: &Context) -> anyhow::Result<PathBuf> {
 /// Builds the suite for wasm32-wasip1 as modules ship, optimises it with wasm-opt -Oz, and returns
 /// the optimised module's bytes.
 pub fn build_wasm(cx: &Context) -> anyhow::Result<Vec<u8>> {
-    let artifact = artifact(cx)?;
+    let target = wasm_target(cx)?;
     cx.ensure_wasm_target()?;
-    let raw = build::build(cx, &artifact, BuildKind::Shipped)
+    let raw = build::build(cx, CRATE, CRATE, &target, BuildKind::Shipped)
         .with_context(|| format!("build {CRATE} for wasm"))?;
     let optimised = cx.workspace.optimised_path(CRATE);
     optimise::optimise_if_changed(&raw, &optimised, optimise::Names::Strip)

@@ -5,32 +5,34 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _};
 use xshell::cmd;
 
-use crate::project::{ArtifactBudget, BuildKind, Context, WASM_PROFILE, WASM_TARGET};
+use crate::project::{BuildKind, Context, WasmTarget, WASM_PROFILE, WASM_TARGET};
 
 /// The wasm-release profile strips every custom section, but wasm-opt needs this one to know which
 /// features to enable; it is kept through the link, then dropped by the optimiser.
 pub const KEPT_SECTION: &str = "target_features";
 
-/// Builds `artifact` for wasm32-wasip1 and returns the module cargo wrote. Run in the crate's
-/// directory, so other members' features never unify into it, and in the artifact's own target
-/// directory; `cargo rustc` passes the linker flag to the final artifact alone, so dependencies are
-/// not rebuilt.
-pub fn build(cx: &Context, artifact: &ArtifactBudget, kind: BuildKind) -> anyhow::Result<PathBuf> {
+/// Builds `target` of crate `krate` for wasm32-wasip1 as the artifact `name` and returns the module
+/// cargo wrote. Run in the crate's directory, so other members' features never unify into it, and
+/// in the artifact's own target directory; `cargo rustc` passes the linker flag to the final
+/// artifact alone, so dependencies are not rebuilt.
+pub fn build(
+    cx: &Context,
+    name: &str,
+    krate: &str,
+    target: &WasmTarget,
+    kind: BuildKind,
+) -> anyhow::Result<PathBuf> {
     let sh = &cx.sh;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let krate = &cx.workspace.crates[&artifact.krate];
+    let package = krate;
+    let krate = &cx.workspace.crates[package];
     let _dir = sh.push_dir(&krate.manifest_dir);
     let _target = sh.push_env(
         "CARGO_TARGET_DIR",
-        cx.workspace.artifact_target_dir(&artifact.name, kind),
+        cx.workspace.artifact_target_dir(name, kind),
     );
-    eprintln!(
-        "building {} in {}",
-        artifact.name,
-        krate.manifest_dir.display()
-    );
-    let selector = artifact.target.cargo_selector();
-    let package = &artifact.krate;
+    eprintln!("building {name} in {}", krate.manifest_dir.display());
+    let selector = target.cargo_selector();
     let remap = remap_config(&cargo_home());
     let stdout = cmd!(
         sh,
@@ -39,7 +41,7 @@ pub fn build(cx: &Context, artifact: &ArtifactBudget, kind: BuildKind) -> anyhow
          -- -C link-arg=--keep-section={KEPT_SECTION}"
     )
     .read()?;
-    let expected = artifact.target.file_name();
+    let expected = target.file_name();
     for message in cargo_metadata::Message::parse_stream(stdout.as_bytes()) {
         if let cargo_metadata::Message::CompilerArtifact(built) =
             message.context("parse cargo's output")?
@@ -53,7 +55,7 @@ pub fn build(cx: &Context, artifact: &ArtifactBudget, kind: BuildKind) -> anyhow
             }
         }
     }
-    bail!("cargo built {} but reported no {expected}", artifact.krate)
+    bail!("cargo built {package} but reported no {expected}")
 }
 
 /// What the cargo home is called in the modules: panic messages name source files by path, and a
