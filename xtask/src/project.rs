@@ -7,6 +7,7 @@ pub mod chromium;
 pub mod context;
 pub mod cxx;
 pub mod echo;
+pub mod executables;
 pub mod git;
 pub mod libclang;
 pub mod python_host;

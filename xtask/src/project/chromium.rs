@@ -1,13 +1,15 @@
 //! Whether a headless Chromium is there for the size report's browser tests, and installing Debian's
 //! `chromium` when it is missing, as the tests' other system packages are installed.
 
-use std::path::{Path, PathBuf};
+#[cfg(test)]
+use std::path::Path;
+use std::path::PathBuf;
 
 use xshell::Shell;
 
 use crate::failure::ConfigError;
-use crate::project::apt;
 use crate::project::echo::Echo;
+use crate::project::{apt, executables};
 
 /// The Debian package of the browser; Ubuntu's `chromium` is a snap shim, where Google Chrome serves.
 pub const DEBIAN_PACKAGE: &str = "chromium";
@@ -31,22 +33,12 @@ pub fn find() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(ENV) {
         return Some(PathBuf::from(path)).filter(|path| path.is_file());
     }
-    let path = std::env::var_os("PATH")?;
-    find_in(std::env::split_paths(&path))
+    executables::on_path(NAMES)
 }
 
+#[cfg(test)]
 fn find_in(dirs: impl IntoIterator<Item = PathBuf>) -> Option<PathBuf> {
-    let dirs: Vec<PathBuf> = dirs.into_iter().collect();
-    NAMES.iter().find_map(|name| {
-        dirs.iter()
-            .map(|dir| dir.join(name))
-            .find(|candidate| is_executable(candidate))
-    })
-}
-
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    executables::find_in(NAMES, dirs)
 }
 
 /// The one line a test prints when the browser is missing: what to run to get it.

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use xshell::{cmd, Shell};
 
-use crate::project::apt;
 use crate::project::echo::Echo;
+use crate::project::{apt, executables};
 
 /// The Debian/Ubuntu package whose `clang++` is used.
 pub const DEBIAN_PACKAGE: &str = "clang";
@@ -75,14 +75,10 @@ fn find(sh: &Shell) -> Option<PathBuf> {
         "clang++-14",
     ]
     .into_iter()
-    .find_map(|name| {
-        let banner = cmd!(sh, "{name} --version")
-            .quiet()
-            .ignore_stderr()
-            .read()
-            .ok()?;
-        let major = major_version(&banner)?;
-        (major >= OLDEST_MAJOR).then(|| which(name)).flatten()
+    .filter_map(|name| executables::on_path(&[name]))
+    .find(|clang| {
+        let banner = cmd!(sh, "{clang} --version").quiet().ignore_stderr().read();
+        banner.is_ok_and(|b| major_version(&b).is_some_and(|major| major >= OLDEST_MAJOR))
     })
 }
 
@@ -90,13 +86,6 @@ fn find(sh: &Shell) -> Option<PathBuf> {
 fn major_version(banner: &str) -> Option<u32> {
     let after = banner.split("clang version ").nth(1)?;
     after.split('.').next()?.trim().parse().ok()
-}
-
-/// The file `name` runs from `PATH`.
-fn which(name: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join(name))
-        .find(|path| path.is_file())
 }
 
 /// `<target>/cxx/c++`, linked to `clang`, replaced atomically so a concurrent build never sees none.
