@@ -1,13 +1,11 @@
 //! The graph half: actors become tagged nodes, follows and shares become edges, then a traversal, a
 //! shortest path and recall.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use cortex_core::event::now_millis;
 use cortex_core::{Direction, Edge, Event, GraphStore, MemoryGraphStore, Node, NodeId};
 
 use crate::recall;
-use crate::report::Report;
+use crate::report::{decimal, Report};
 use crate::scenario::{self, Scripted, ACTORS};
 
 /// Where the traversal and the path start and end, and how deep the traversal goes.
@@ -15,18 +13,21 @@ const START: usize = 0;
 const GOAL: usize = 5;
 const MAX_DEPTH: usize = 3;
 
-/// (from, relation, to) -> weight; a later event replaces an earlier edge, as `put_edge` does.
-type Edges = BTreeMap<(NodeId, &'static str, NodeId), f64>;
+/// (from, relation, to) and weight; a later event replaces an earlier edge, as `put_edge` does.
+/// A few dozen edges scanned in place: an ordered map here would ship one more copy of the B-tree
+/// code than the store already brings, for lookups a scan does as well at this size.
+type Edges = Vec<((NodeId, &'static str, NodeId), f64)>;
 
 /// The edges the script implies, computed without the store: the reference the store must agree with.
 fn expected_edges(script: &[Scripted]) -> Edges {
     let mut edges = Edges::new();
     for (sequence, s) in script.iter().enumerate() {
         if let Some((relation, weight)) = scenario::edge_of(&s.event.kind, sequence) {
-            edges.insert(
-                (s.event.source, relation, scenario::actor(s.target)),
-                weight,
-            );
+            let key = (s.event.source, relation, scenario::actor(s.target));
+            match edges.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, w)) => *w = weight,
+                None => edges.push((key, weight)),
+            }
         }
     }
     edges
@@ -104,19 +105,22 @@ fn traverse(report: &mut Report, graph: &MemoryGraphStore, expected: &Edges) {
         .ok("traverse", graph.traverse(&start, MAX_DEPTH))
         .unwrap_or_default();
     // Breadth-first depth is the hop distance, whatever order neighbours come in.
-    let mut depths = BTreeMap::from([(start, 0usize)]);
+    let mut depths = vec![(start, 0usize)];
     let mut frontier = vec![start];
     for depth in 1..=MAX_DEPTH {
         let mut next = Vec::new();
-        for (from, _, to) in expected.keys() {
-            if frontier.contains(from) && !depths.contains_key(to) {
-                depths.insert(*to, depth);
+        for ((from, _, to), _) in expected {
+            if frontier.contains(from) && !depths.iter().any(|(id, _)| id == to) {
+                depths.push((*to, depth));
                 next.push(*to);
             }
         }
         frontier = next;
     }
-    let found: BTreeMap<NodeId, usize> = visits.iter().copied().collect();
+    // The same (node, depth) pairs each way and as many visits as nodes: each node once, at its depth.
+    let same = visits.len() == depths.len()
+        && visits.iter().all(|v| depths.contains(v))
+        && depths.iter().all(|d| visits.contains(d));
     report.check(
         "traversal starts at the start",
         visits.first() == Some(&(start, 0)),
@@ -124,7 +128,7 @@ fn traverse(report: &mut Report, graph: &MemoryGraphStore, expected: &Edges) {
     );
     report.check(
         "traversal reaches each node once, at its hop distance",
-        found == depths && found.len() == visits.len(),
+        same,
         || {
             format!(
                 "{} visits, {} nodes within {MAX_DEPTH} hops",
@@ -169,7 +173,7 @@ fn shortest_path(report: &mut Report, graph: &MemoryGraphStore, expected: &Edges
                 "wrong endpoints".into()
             });
             report.check("path is the cheapest", path.cost == cost, || {
-                format!("cost {} instead of {cost}", path.cost)
+                format!("cost {} instead of {}", decimal(path.cost), decimal(cost))
             });
             let walked: Option<f64> = path
                 .nodes
@@ -179,16 +183,21 @@ fn shortest_path(report: &mut Report, graph: &MemoryGraphStore, expected: &Edges
             report.check(
                 "path cost is the sum of its edges",
                 walked == Some(path.cost),
-                || format!("edges sum to {walked:?}, path says {}", path.cost),
+                || {
+                    let walked = walked.map_or_else(|| "none".into(), decimal);
+                    format!("edges sum to {walked}, path says {}", decimal(path.cost))
+                },
             );
         }
         (path, cost) => report.check(
             "path exists exactly when reachable",
             path.is_none() && cost.is_none(),
             || {
+                let found = |cost: Option<f64>| cost.map_or_else(|| "none".into(), decimal);
                 format!(
-                    "store found {:?}, reference found {cost:?}",
-                    path.as_ref().map(|p| p.cost)
+                    "store found {}, reference found {}",
+                    found(path.as_ref().map(|p| p.cost)),
+                    found(cost)
                 )
             },
         ),
@@ -208,7 +217,7 @@ fn shortest_path(report: &mut Report, graph: &MemoryGraphStore, expected: &Edges
         report.checksum.bytes(&id.0);
     }
     report.checksum.u64(cost.to_bits());
-    report.line("path", &[("route", route), ("cost", format!("{cost}"))]);
+    report.line("path", &[("route", route), ("cost", decimal(cost))]);
 }
 
 /// The lightest edge from `a` to `b` over any relation.
@@ -222,21 +231,26 @@ fn cheapest(edges: &Edges, a: NodeId, b: NodeId) -> Option<f64> {
 
 /// Reference shortest-path cost: Dijkstra over a handful of nodes, by scanning.
 fn dijkstra(edges: &Edges, from: NodeId, to: NodeId) -> Option<f64> {
-    let mut best = BTreeMap::from([(from, 0.0f64)]);
-    let mut done = BTreeSet::new();
+    let mut best = vec![(from, 0.0f64)];
+    let mut done = Vec::new();
     while let Some((node, cost)) = best
         .iter()
-        .filter(|(n, _)| !done.contains(*n))
-        .map(|(n, c)| (*n, *c))
+        .filter(|(n, _)| !done.contains(n))
+        .copied()
         .reduce(|a, b| if b.1 < a.1 { b } else { a })
     {
         if node == to {
             return Some(cost);
         }
-        done.insert(node);
+        done.push(node);
         for ((f, _, t), w) in edges {
-            if *f == node && best.get(t).is_none_or(|c| cost + w < *c) {
-                best.insert(*t, cost + w);
+            if *f != node {
+                continue;
+            }
+            match best.iter_mut().find(|(n, _)| n == t) {
+                Some((_, c)) if cost + w < *c => *c = cost + w,
+                Some(_) => {}
+                None => best.push((*t, cost + w)),
             }
         }
     }

@@ -76,9 +76,63 @@ impl Report {
     }
 }
 
+/// `value` as the summary prints it: a whole number without a fraction ("7", "-1"), anything else
+/// with up to six decimals ("2.5"). Written out here rather than with `{}`: the standard float
+/// formatting (shortest round trip, Grisu with a Dragon fallback) is the largest single piece of
+/// code a program that prints an `f64` ships, and the scenario's costs are sums of whole weights.
+pub fn decimal(value: f64) -> String {
+    if !value.is_finite() {
+        return if value.is_nan() {
+            "NaN".into()
+        } else if value > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
+    }
+    let sign = if value < 0.0 { "-" } else { "" };
+    let magnitude = value.abs();
+    // Past what a u64 holds, the leading digits and a power of ten (no f64 past 2^53 has a fraction).
+    if magnitude >= 1e19 {
+        let (mut mantissa, mut exponent) = (magnitude, 0);
+        while mantissa >= 1e19 {
+            mantissa /= 10.0;
+            exponent += 1;
+        }
+        return format!("{sign}{}e{exponent}", mantissa as u64);
+    }
+    let whole = magnitude as u64;
+    let millionths = ((magnitude - whole as f64) * 1e6 + 0.5) as u64;
+    let (whole, millionths) = if millionths == 1_000_000 {
+        (whole + 1, 0)
+    } else {
+        (whole, millionths)
+    };
+    if millionths == 0 {
+        return format!("{sign}{whole}");
+    }
+    let fraction = format!("{millionths:06}");
+    format!("{sign}{whole}.{}", fraction.trim_end_matches('0'))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Report;
+    use super::{decimal, Report};
+
+    #[test]
+    fn decimals_read_as_the_standard_formatting_for_the_values_printed() {
+        // Whole numbers, halves and other short fractions: `{}` is the oracle where it is exact.
+        for value in [0.0, 1.0, -1.0, 7.0, 13.0, 2.5, -0.25, 3.125, 1e6, 123_456.75] {
+            assert_eq!(decimal(value), format!("{value}"), "{value}");
+        }
+        assert_eq!(decimal(f64::NAN), "NaN");
+        assert_eq!(decimal(f64::INFINITY), "inf");
+        assert_eq!(decimal(f64::NEG_INFINITY), "-inf");
+        // Rounded to six decimals, and carried into the whole part.
+        assert_eq!(decimal(0.1 + 0.2), "0.3");
+        assert_eq!(decimal(1.999_999_9), "2");
+        assert_eq!(decimal(-2.5e20), "-2500000000000000000e2");
+    }
 
     #[test]
     fn a_failed_check_is_named_and_fails_the_run() {
