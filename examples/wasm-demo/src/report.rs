@@ -122,7 +122,9 @@ mod tests {
     #[test]
     fn decimals_read_as_the_standard_formatting_for_the_values_printed() {
         // Whole numbers, halves and other short fractions: `{}` is the oracle where it is exact.
-        for value in [0.0, 1.0, -1.0, 7.0, 13.0, 2.5, -0.25, 3.125, 1e6, 123_456.75] {
+        for value in [
+            0.0, 1.0, -1.0, 7.0, 13.0, 2.5, -0.25, 3.125, 1e6, 123_456.75,
+        ] {
             assert_eq!(decimal(value), format!("{value}"), "{value}");
         }
         assert_eq!(decimal(f64::NAN), "NaN");
