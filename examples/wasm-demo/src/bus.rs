@@ -5,7 +5,7 @@ use std::sync::Arc;
 use cortex_core::bus::{BackpressurePolicy, EventBus};
 use cortex_core::{EventFilter, EventStore, MemoryEventStore};
 
-use crate::report::Report;
+use crate::report::{number, Report};
 use crate::scenario::{self, Scripted};
 
 /// Smaller than the script, so the publisher really waits for the feeder (policy `Block`).
@@ -89,19 +89,19 @@ pub async fn feed(report: &mut Report, store: &Arc<MemoryEventStore>, script: &[
     report.line(
         "bus",
         &[
-            ("published", stats.published.to_string()),
-            ("appended", appended.to_string()),
-            ("delivered", stats.delivered.to_string()),
-            ("lost", lost.to_string()),
-            ("live_links", linked.len().to_string()),
+            ("published", number(stats.published)),
+            ("appended", number(appended)),
+            ("delivered", number(stats.delivered)),
+            ("lost", number(lost)),
+            ("live_links", number(linked.len() as u64)),
         ],
     );
     report.line(
         "overrun",
         &[
-            ("capacity", SMALL.to_string()),
-            ("kept", kept.to_string()),
-            ("dropped_oldest", dropped.to_string()),
+            ("capacity", number(SMALL as u64)),
+            ("kept", number(kept as u64)),
+            ("dropped_oldest", number(dropped)),
         ],
     );
 }

@@ -2,7 +2,7 @@
 
 use cortex_core::{Event, EventFilter, EventStore, MemoryEventStore};
 
-use crate::report::Report;
+use crate::report::{number, Report};
 use crate::scenario::{self, Scripted, ACTORS, KINDS};
 
 /// Page size of the cursor walk, small enough that it takes several pages.
@@ -62,7 +62,7 @@ pub fn check(report: &mut Report, store: &MemoryEventStore, script: &[Scripted])
             found.len() == expected && found.iter().all(|e| e.kind == kind),
             || format!("kind {kind}: {} found, {expected} expected", found.len()),
         );
-        kinds.push((kind, found.len().to_string()));
+        kinds.push((kind, number(found.len() as u64)));
     }
     report.line("kinds", &kinds);
     patterns(report, store, &all);
@@ -83,7 +83,7 @@ pub fn check(report: &mut Report, store: &MemoryEventStore, script: &[Scripted])
             found.len() == expected && found.iter().all(|e| e.source == source),
             || format!("source {name}: {} found, {expected} expected", found.len()),
         );
-        sources.push((*name, found.len().to_string()));
+        sources.push((*name, number(found.len() as u64)));
     }
     report.line("sources", &sources);
 
@@ -121,7 +121,7 @@ fn patterns(report: &mut Report, store: &MemoryEventStore, all: &[Event]) {
         for event in &found {
             report.checksum.u64(event.id.0);
         }
-        counts.push((pattern, found.len().to_string()));
+        counts.push((pattern, number(found.len() as u64)));
     }
     report.line("patterns", &counts);
 }
@@ -172,9 +172,9 @@ fn pages(report: &mut Report, store: &MemoryEventStore) {
         "pages",
         &[
             ("kind", "post.like".into()),
-            ("limit", PAGE.to_string()),
-            ("pages", pages.to_string()),
-            ("events", walked.len().to_string()),
+            ("limit", number(PAGE as u64)),
+            ("pages", number(pages as u64)),
+            ("events", number(walked.len() as u64)),
         ],
     );
 }

@@ -5,7 +5,7 @@ use cortex_core::event::now_millis;
 use cortex_core::{Direction, Edge, Event, GraphStore, MemoryGraphStore, Node, NodeId};
 
 use crate::recall;
-use crate::report::{decimal, Report};
+use crate::report::{decimal, number, Report};
 use crate::scenario::{self, Scripted, ACTORS};
 
 /// Where the traversal and the path start and end, and how deep the traversal goes.
@@ -91,7 +91,7 @@ pub fn check(report: &mut Report, graph: &MemoryGraphStore, events: &[Event], sc
     );
     report.line(
         "graph",
-        &[("nodes", nodes.to_string()), ("edges", edges.to_string())],
+        &[("nodes", number(nodes)), ("edges", number(edges))],
     );
 
     traverse(report, graph, &expected);
@@ -153,8 +153,8 @@ fn traverse(report: &mut Report, graph: &MemoryGraphStore, expected: &Edges) {
         "traverse",
         &[
             ("from", ACTORS[START].into()),
-            ("max_depth", MAX_DEPTH.to_string()),
-            ("reached", visits.len().to_string()),
+            ("max_depth", number(MAX_DEPTH as u64)),
+            ("reached", number(visits.len() as u64)),
             ("order", order.join(",")),
         ],
     );

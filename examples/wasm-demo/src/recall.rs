@@ -6,7 +6,7 @@
 
 use cortex_core::{Error, GraphStore, MemoryGraphStore, NodeId, NodeQuery, Timestamp};
 
-use crate::report::Report;
+use crate::report::{number, Report};
 use crate::scenario::{self, Scripted, ACTORS, LABEL};
 
 /// Page size of the node walk: three pages over the eight actors.
@@ -82,7 +82,7 @@ pub fn check(
     let mut counts = Vec::new();
     for (key, query, all) in windows {
         let ids = find(report, graph, key, &query, &|_| all);
-        counts.push((key, ids.len().to_string()));
+        counts.push((key, number(ids.len() as u64)));
     }
     report.line("created", &counts);
 
@@ -178,9 +178,9 @@ fn walk(report: &mut Report, graph: &MemoryGraphStore, whole: &[NodeId]) {
         "walk",
         &[
             ("label", LABEL.into()),
-            ("limit", PAGE.to_string()),
-            ("pages", pages.to_string()),
-            ("nodes", walked.len().to_string()),
+            ("limit", number(PAGE as u64)),
+            ("pages", number(pages as u64)),
+            ("nodes", number(walked.len() as u64)),
         ],
     );
 }

@@ -34,16 +34,27 @@ impl Report {
     pub fn check(&mut self, name: &str, ok: bool, detail: impl FnOnce() -> String) {
         self.checks += 1;
         if !ok {
-            self.failures.push(format!("{name}: {}", detail()));
+            self.fail(name, &detail());
         }
     }
 
     /// Records an operation that must succeed, returning its value if it did.
     pub fn ok<T, E: std::fmt::Display>(&mut self, name: &str, result: Result<T, E>) -> Option<T> {
         self.checks += 1;
-        result
-            .map_err(|e| self.failures.push(format!("{name}: {e}")))
-            .ok()
+        match result {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.fail(name, &e);
+                None
+            }
+        }
+    }
+
+    /// Notes a failure. One function for every check, out of line: inlined, its formatting would be
+    /// copied into each of the scenario's hundred-odd checks.
+    #[inline(never)]
+    fn fail(&mut self, name: &str, detail: &dyn std::fmt::Display) {
+        self.failures.push(format!("{name}: {detail}"));
     }
 
     /// The summary (and any failures) as printed on stdout.
@@ -74,6 +85,13 @@ impl Report {
     pub fn passed(&self) -> bool {
         self.failures.is_empty()
     }
+}
+
+/// `value` in decimal. One out-of-line copy for every count the summary prints, where
+/// `to_string` would inline integer formatting at each of them, once per integer type.
+#[inline(never)]
+pub fn number(value: u64) -> String {
+    value.to_string()
 }
 
 /// `value` as the summary prints it: a whole number without a fraction ("7", "-1"), anything else
