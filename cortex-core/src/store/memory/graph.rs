@@ -22,7 +22,8 @@ pub struct MemoryGraphStore {
     graph: RwLock<Graph>,
 }
 
-/// Edges of one node keyed by (relation, other endpoint): iteration order is the order `neighbors` promises.
+/// Edges of one node keyed by (relation, other endpoint): iteration order is the order `neighbors`
+/// promises. The node index is of this type too (see `index`).
 type Adjacency = BTreeMap<(String, NodeId), f64>;
 
 #[derive(Debug, Default)]

@@ -2,31 +2,51 @@
 //! label, tag, property or word are one range in id order, and `find_nodes` intersects those ranges
 //! by seeking (a leapfrog join), never walking every node.
 //!
-//! One set rather than a map of id sets: each distinct B-tree type is several KB of every wasm
-//! module, and seeking needs no set sizes to plan by.
+//! One ordered collection rather than a map of id sets, and of the very type that holds a node's
+//! edges (`Adjacency`, its weights unused here): each distinct B-tree type is several KB of every
+//! wasm module (about 14 KB for this one alone), and seeking needs no set sizes to plan by. So a
+//! term is keyed as one string, its kind first (see [`key`]).
 
-use std::collections::btree_set::Range;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::btree_map::Range;
+use std::collections::BTreeMap;
 use std::ops::Bound;
 
+use super::Adjacency;
 use crate::event::NodeId;
 use crate::graph::{Node, PreparedQuery, Term};
 
 #[derive(Debug, Default)]
 pub(super) struct NodeIndex {
-    entries: BTreeSet<(Term, NodeId)>,
+    /// (key of a term, node) -> 0.0.
+    entries: Adjacency,
+}
+
+/// `term` as one string, different for different terms: a letter for its kind, then its text; a
+/// property's key goes with its length, so no key and value run together into another pair.
+fn key(term: Term) -> String {
+    match term {
+        Term::Label(text) => kind_first('l', text),
+        Term::Tag(text) => kind_first('t', text),
+        Term::Word(text) => kind_first('w', text),
+        Term::Property(name, value) => format!("p{}:{name}{value}", name.len()),
+    }
+}
+
+fn kind_first(kind: char, mut text: String) -> String {
+    text.insert(0, kind);
+    text
 }
 
 impl NodeIndex {
     pub(super) fn insert(&mut self, node: &Node) {
         for term in Term::of(node) {
-            self.entries.insert((term, node.id));
+            self.entries.insert((key(term), node.id), 0.0);
         }
     }
 
     pub(super) fn remove(&mut self, node: &Node) {
         for term in Term::of(node) {
-            self.entries.remove(&(term, node.id));
+            self.entries.remove(&(key(term), node.id));
         }
     }
 
@@ -76,7 +96,7 @@ struct Seeker<'a> {
 
 impl<'a> Seeker<'a> {
     fn new(index: &'a NodeIndex, query: &PreparedQuery) -> Self {
-        let cursor = |term: &Term| Cursor::new(&index.entries, term.clone());
+        let cursor = |term: &Term| Cursor::new(&index.entries, key(term.clone()));
         Seeker {
             any_of: query.any_of.iter().map(cursor).collect(),
             all_of: query.all_of.iter().map(cursor).collect(),
@@ -117,12 +137,12 @@ impl<'a> Seeker<'a> {
 
 /// The ids under one term, read forward: a short way ahead by stepping, further by a fresh search.
 struct Cursor<'a> {
-    entries: &'a BTreeSet<(Term, NodeId)>,
-    /// The term, and the id a fresh search starts from.
-    probe: (Term, NodeId),
+    entries: &'a Adjacency,
+    /// The term's key, and the id a fresh search starts from.
+    probe: (String, NodeId),
     /// The term's last possible entry: ranges end there, so stepping never compares terms.
-    last: (Term, NodeId),
-    range: Range<'a, (Term, NodeId)>,
+    last: (String, NodeId),
+    range: Range<'a, (String, NodeId), f64>,
     /// The id the cursor is on; None past the term's last.
     head: Option<NodeId>,
 }
@@ -131,9 +151,9 @@ struct Cursor<'a> {
 const STEPS_BEFORE_SEARCH: usize = 8;
 
 impl<'a> Cursor<'a> {
-    fn new(entries: &'a BTreeSet<(Term, NodeId)>, term: Term) -> Self {
-        let last = (term.clone(), NodeId([u8::MAX; 32]));
-        let probe = (term, NodeId([0; 32]));
+    fn new(entries: &'a Adjacency, key: String) -> Self {
+        let last = (key.clone(), NodeId([u8::MAX; 32]));
+        let probe = (key, NodeId([0; 32]));
         let mut cursor = Cursor {
             entries,
             range: entries.range(&probe..=&last),
@@ -146,7 +166,7 @@ impl<'a> Cursor<'a> {
     }
 
     fn step(&mut self) {
-        self.head = self.range.next().map(|(_, id)| *id);
+        self.head = self.range.next().map(|((_, id), _)| *id);
     }
 
     /// The first id at or past `target`.
@@ -174,6 +194,61 @@ impl<'a> Cursor<'a> {
                 self.head
             }
             id => Some(id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::event::NodeId;
+    use crate::graph::{Node, NodeQuery};
+    use crate::store::{GraphStore, MemoryGraphStore};
+
+    /// Terms that would share a key if kinds or a property's key and value ran together: each query
+    /// must find the one node that really holds what it asks for, as the node itself says.
+    #[test]
+    fn terms_of_different_kinds_or_splits_never_share_a_key() {
+        let store = MemoryGraphStore::new();
+        let nodes = [
+            Node::new(NodeId::from_name("a"), "x").with_property("ab", "c"),
+            Node::new(NodeId::from_name("b"), "y").with_property("a", "bc"),
+            Node::new(NodeId::from_name("c"), "z").with_tag("x"),
+            Node::new(NodeId::from_name("d"), "tx"),
+            Node::new(NodeId::from_name("e"), "w").with_property("p1", ":a"),
+            Node::new(NodeId::from_name("f"), "w").with_property("p1:", "a"),
+        ];
+        for node in &nodes {
+            store.put_node(node.clone()).unwrap();
+        }
+        let queries = [
+            NodeQuery::default().properties([("ab", "c")]),
+            NodeQuery::default().properties([("a", "bc")]),
+            NodeQuery::default().properties([("p1", ":a")]),
+            NodeQuery::default().properties([("p1:", "a")]),
+            NodeQuery::default().labels(["x"]),
+            NodeQuery::default().tags(["x"]),
+            NodeQuery::default().labels(["tx"]),
+        ];
+        for query in queries {
+            let holds = |node: &Node| {
+                query
+                    .properties
+                    .iter()
+                    .all(|(k, v)| node.properties.get(k) == Some(v))
+                    && query.tags.iter().all(|t| node.tags.contains(t))
+                    && (query.labels.is_empty() || query.labels.contains(&node.label))
+            };
+            let mut expected: Vec<NodeId> =
+                nodes.iter().filter(|n| holds(n)).map(|n| n.id).collect();
+            expected.sort();
+            let found: Vec<NodeId> = store
+                .find_nodes(&query)
+                .unwrap()
+                .iter()
+                .map(|n| n.id)
+                .collect();
+            assert_eq!(found, expected, "{query:?}");
+            assert_eq!(found.len(), 1, "{query:?}");
         }
     }
 }
