@@ -1,4 +1,4 @@
-//! `MemoryGraphStore`: nodes in a BTreeMap with an index of their terms, edges indexed both ways so
+//! `MemoryGraphStore`: nodes in a hash map with an ordered index of their terms, edges indexed both ways so
 //! neighbours and node removal are cheap.
 
 mod index;
@@ -28,7 +28,9 @@ type Adjacency = BTreeMap<(String, NodeId), f64>;
 
 #[derive(Debug, Default)]
 struct Graph {
-    nodes: BTreeMap<NodeId, Node>,
+    /// By id, unordered: the index walks them in id order (one more B-tree type would be several
+    /// KB of every wasm module).
+    nodes: HashMap<NodeId, Node>,
     index: NodeIndex,
     outgoing: HashMap<NodeId, Adjacency>,
     incoming: HashMap<NodeId, Adjacency>,

@@ -8,8 +8,7 @@
 //! term is keyed as one string, its kind first (see [`key`]).
 
 use std::collections::btree_map::Range;
-use std::collections::BTreeMap;
-use std::ops::Bound;
+use std::collections::HashMap;
 
 use super::Adjacency;
 use crate::event::NodeId;
@@ -20,6 +19,10 @@ pub(super) struct NodeIndex {
     /// (key of a term, node) -> 0.0.
     entries: Adjacency,
 }
+
+/// The key every node is indexed under, so a query without terms walks the nodes in id order too:
+/// empty, which no term's key is.
+const EVERY_NODE: String = String::new();
 
 /// `term` as one string, different for different terms: a letter for its kind, then its text; a
 /// property's key goes with its length, so no key and value run together into another pair.
@@ -39,38 +42,28 @@ fn kind_first(kind: char, mut text: String) -> String {
 
 impl NodeIndex {
     pub(super) fn insert(&mut self, node: &Node) {
+        self.entries.insert((EVERY_NODE, node.id), 0.0);
         for term in Term::of(node) {
             self.entries.insert((key(term), node.id), 0.0);
         }
     }
 
     pub(super) fn remove(&mut self, node: &Node) {
+        self.entries.remove(&(EVERY_NODE, node.id));
         for term in Term::of(node) {
             self.entries.remove(&(key(term), node.id));
         }
     }
 
     /// The nodes of `nodes` matching `query`, in id order. Candidates are the ids every term set
-    /// shares (its labels count as one set, their union); a query without terms walks the nodes.
-    pub(super) fn find(&self, nodes: &BTreeMap<NodeId, Node>, query: &PreparedQuery) -> Vec<Node> {
+    /// shares (its labels count as one set, their union); a query without terms walks every node.
+    pub(super) fn find(&self, nodes: &HashMap<NodeId, Node>, query: &PreparedQuery) -> Vec<Node> {
         let limit = query.limit();
         let mut found = Vec::new();
         if limit == 0 {
             return found;
         }
         let mut after = query.query.after;
-        if query.any_of.is_empty() && query.all_of.is_empty() {
-            let lower = after.map_or(Bound::Unbounded, Bound::Excluded);
-            for node in nodes.range((lower, Bound::Unbounded)).map(|(_, node)| node) {
-                if query.in_window(node) {
-                    found.push(node.clone());
-                    if found.len() == limit {
-                        break;
-                    }
-                }
-            }
-            return found;
-        }
         let mut seeker = Seeker::new(self, query);
         while let Some(id) = seeker.next_shared(after) {
             after = Some(id);
@@ -97,9 +90,13 @@ struct Seeker<'a> {
 impl<'a> Seeker<'a> {
     fn new(index: &'a NodeIndex, query: &PreparedQuery) -> Self {
         let cursor = |term: &Term| Cursor::new(&index.entries, key(term.clone()));
+        let mut all_of: Vec<Cursor<'a>> = query.all_of.iter().map(cursor).collect();
+        if query.any_of.is_empty() && all_of.is_empty() {
+            all_of.push(Cursor::new(&index.entries, EVERY_NODE));
+        }
         Seeker {
             any_of: query.any_of.iter().map(cursor).collect(),
-            all_of: query.all_of.iter().map(cursor).collect(),
+            all_of,
         }
     }
 
