@@ -28,13 +28,35 @@ type Adjacency = BTreeMap<(String, NodeId), f64>;
 
 #[derive(Debug, Default)]
 struct Graph {
-    /// By id, unordered: the index walks them in id order (one more B-tree type would be several
-    /// KB of every wasm module).
-    nodes: HashMap<NodeId, Node>,
+    /// Each node with the edges at it, by id, unordered: the index walks them in id order. One map
+    /// for nodes and edges alike: an edge needs both its ends, and one lookup finds a node's edges.
+    nodes: HashMap<NodeId, Entry>,
     index: NodeIndex,
-    outgoing: HashMap<NodeId, Adjacency>,
-    incoming: HashMap<NodeId, Adjacency>,
     edge_count: u64,
+}
+
+/// A node and its edges, both ways.
+#[derive(Debug)]
+struct Entry {
+    node: Node,
+    outgoing: Adjacency,
+    incoming: Adjacency,
+}
+
+impl Graph {
+    /// Fails with the first of an edge's ends that is not a node.
+    fn ends(&self, from: &NodeId, to: &NodeId) -> Result<()> {
+        for end in [from, to] {
+            if !self.nodes.contains_key(end) {
+                return Err(Error::MissingNode(*end));
+            }
+        }
+        Ok(())
+    }
+
+    fn outgoing(&self, node: &NodeId) -> Option<&Adjacency> {
+        self.nodes.get(node).map(|entry| &entry.outgoing)
+    }
 }
 
 impl MemoryGraphStore {
@@ -57,7 +79,7 @@ impl Successors for Graph {
     }
 
     fn for_each_successor(&self, node: &NodeId, mut visit: impl FnMut(NodeId, f64)) -> Result<()> {
-        for ((_, to), weight) in self.outgoing.get(node).into_iter().flatten() {
+        for ((_, to), weight) in self.outgoing(node).into_iter().flatten() {
             visit(*to, *weight);
         }
         Ok(())
@@ -94,19 +116,31 @@ impl GraphStore for MemoryGraphStore {
         let mut graph = self.write()?;
         let graph = &mut *graph;
         node.created_at = now;
-        if let Some(old) = graph.nodes.remove(&node.id) {
-            graph.index.remove(&old);
-            node.created_at = old.created_at;
+        let old = graph.nodes.get_mut(&node.id);
+        if let Some(old) = &old {
+            graph.index.remove(&old.node);
+            node.created_at = old.node.created_at;
         }
         // A clock set back must not make a node updated before it was created.
         node.updated_at = now.max(node.created_at);
         graph.index.insert(&node);
-        graph.nodes.insert(node.id, node);
+        match old {
+            // Its edges stay.
+            Some(old) => old.node = node,
+            None => {
+                let entry = Entry {
+                    node,
+                    outgoing: Adjacency::new(),
+                    incoming: Adjacency::new(),
+                };
+                graph.nodes.insert(entry.node.id, entry);
+            }
+        }
         Ok(())
     }
 
     fn get_node(&self, id: &NodeId) -> Result<Option<Node>> {
-        Ok(self.read()?.nodes.get(id).cloned())
+        Ok(self.read()?.nodes.get(id).map(|entry| entry.node.clone()))
     }
 
     fn remove_node(&self, id: &NodeId) -> Result<bool> {
@@ -115,17 +149,20 @@ impl GraphStore for MemoryGraphStore {
         let Some(old) = graph.nodes.remove(id) else {
             return Ok(false);
         };
-        graph.index.remove(&old);
-        // A self-loop sits in both maps of `id`; it is removed (and counted) once, from the outgoing side.
-        for (relation, to) in graph.outgoing.remove(id).unwrap_or_default().into_keys() {
-            if let Some(edges) = graph.incoming.get_mut(&to) {
-                edges.remove(&(relation, *id));
+        graph.index.remove(&old.node);
+        for (relation, to) in old.outgoing.into_keys() {
+            if let Some(far) = graph.nodes.get_mut(&to) {
+                far.incoming.remove(&(relation, *id));
             }
             graph.edge_count -= 1;
         }
-        for (relation, from) in graph.incoming.remove(id).unwrap_or_default().into_keys() {
-            if let Some(edges) = graph.outgoing.get_mut(&from) {
-                edges.remove(&(relation, *id));
+        for (relation, from) in old.incoming.into_keys() {
+            // A self-loop is in both maps of `id`: counted once, on the outgoing side.
+            if from == *id {
+                continue;
+            }
+            if let Some(far) = graph.nodes.get_mut(&from) {
+                far.outgoing.remove(&(relation, *id));
             }
             graph.edge_count -= 1;
         }
@@ -135,28 +172,19 @@ impl GraphStore for MemoryGraphStore {
     fn put_edge(&self, edge: Edge) -> Result<()> {
         validate_edge(&edge)?;
         let mut graph = self.write()?;
-        for end in [&edge.from, &edge.to] {
-            if !graph.nodes.contains_key(end) {
-                return Err(Error::MissingNode(*end));
-            }
-        }
+        graph.ends(&edge.from, &edge.to)?;
         let Edge {
             from,
             to,
             relation,
             weight,
         } = edge;
-        let added = graph
-            .outgoing
-            .entry(from)
-            .or_default()
-            .insert((relation.clone(), to), weight)
-            .is_none();
-        graph
-            .incoming
-            .entry(to)
-            .or_default()
-            .insert((relation, from), weight);
+        let outgoing = graph.nodes.get_mut(&from).map(|entry| &mut entry.outgoing);
+        let added =
+            outgoing.is_some_and(|out| out.insert((relation.clone(), to), weight).is_none());
+        if let Some(entry) = graph.nodes.get_mut(&to) {
+            entry.incoming.insert((relation, from), weight);
+        }
         if added {
             graph.edge_count += 1;
         }
@@ -166,8 +194,7 @@ impl GraphStore for MemoryGraphStore {
     fn get_edge(&self, from: &NodeId, relation: &str, to: &NodeId) -> Result<Option<Edge>> {
         let graph = self.read()?;
         let weight = graph
-            .outgoing
-            .get(from)
+            .outgoing(from)
             .and_then(|edges| edges.get(&(relation.to_owned(), *to)));
         Ok(weight.map(|&weight| Edge {
             from: *from,
@@ -181,15 +208,15 @@ impl GraphStore for MemoryGraphStore {
         let mut graph = self.write()?;
         let key = (relation.to_owned(), *to);
         if graph
-            .outgoing
+            .nodes
             .get_mut(from)
-            .and_then(|edges| edges.remove(&key))
+            .and_then(|entry| entry.outgoing.remove(&key))
             .is_none()
         {
             return Ok(false);
         }
-        if let Some(edges) = graph.incoming.get_mut(to) {
-            edges.remove(&(key.0, *from));
+        if let Some(entry) = graph.nodes.get_mut(to) {
+            entry.incoming.remove(&(key.0, *from));
         }
         graph.edge_count -= 1;
         Ok(true)
@@ -212,7 +239,7 @@ impl GraphStore for MemoryGraphStore {
                 relation: rel.to_owned(),
                 weight,
             };
-            edges_of(graph.outgoing.get(&node), relation, outgoing, &mut edges);
+            edges_of(graph.outgoing(&node), relation, outgoing, &mut edges);
         }
         if direction != Direction::Outgoing {
             let incoming = |rel: &str, from, weight| Edge {
@@ -223,7 +250,8 @@ impl GraphStore for MemoryGraphStore {
             };
             let before = edges.len();
             incoming_from = before;
-            edges_of(graph.incoming.get(&node), relation, incoming, &mut edges);
+            let incoming_of = graph.nodes.get(&node).map(|entry| &entry.incoming);
+            edges_of(incoming_of, relation, incoming, &mut edges);
             if direction == Direction::Both {
                 // A self-loop is both outgoing and incoming: list it once.
                 let mut index = 0;
@@ -250,7 +278,9 @@ impl GraphStore for MemoryGraphStore {
     fn find_nodes(&self, query: &NodeQuery) -> Result<Vec<Node>> {
         let query = PreparedQuery::new(query)?;
         let graph = self.read()?;
-        Ok(graph.index.find(&graph.nodes, &query))
+        Ok(graph
+            .index
+            .find(|id| graph.nodes.get(id).map(|entry| &entry.node), &query))
     }
 
     fn node_count(&self) -> Result<u64> {

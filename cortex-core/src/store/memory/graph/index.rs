@@ -8,7 +8,6 @@
 //! term is keyed as one string, its kind first (see [`key`]).
 
 use std::collections::btree_map::Range;
-use std::collections::HashMap;
 
 use super::Adjacency;
 use crate::event::NodeId;
@@ -55,9 +54,13 @@ impl NodeIndex {
         }
     }
 
-    /// The nodes of `nodes` matching `query`, in id order. Candidates are the ids every term set
+    /// The nodes (`node` finds each by id) matching `query`, in id order. Candidates are the ids every term set
     /// shares (its labels count as one set, their union); a query without terms walks every node.
-    pub(super) fn find(&self, nodes: &HashMap<NodeId, Node>, query: &PreparedQuery) -> Vec<Node> {
+    pub(super) fn find<'n>(
+        &self,
+        node: impl Fn(&NodeId) -> Option<&'n Node>,
+        query: &PreparedQuery,
+    ) -> Vec<Node> {
         let limit = query.limit();
         let mut found = Vec::new();
         if limit == 0 {
@@ -67,7 +70,7 @@ impl NodeIndex {
         let mut seeker = Seeker::new(self, query);
         while let Some(id) = seeker.next_shared(after) {
             after = Some(id);
-            let Some(node) = nodes.get(&id) else { continue };
+            let Some(node) = node(&id) else { continue };
             if query.in_window(node) {
                 found.push(node.clone());
                 if found.len() == limit {
