@@ -13,7 +13,7 @@ use std::io::Write;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context as _;
-use wasmtime::{Caller, Extern, ExternType, Linker, Module, Val};
+use wasmtime::{Caller, Extern, ExternType, Linker, Memory, Module, Val};
 
 /// The import module every preview1 function lives in.
 pub const MODULE: &str = "wasi_snapshot_preview1";
@@ -46,6 +46,9 @@ impl std::error::Error for Exited {}
 /// What a program sees of the world, held in its store.
 #[derive(Debug)]
 pub struct Host {
+    /// The program's exported memory, found by name on the first call that needs it: a lookup by
+    /// name on every call cost more than the rest of a clock read.
+    memory: Option<Memory>,
     args: Vec<Vec<u8>>,
     output: Output,
     clock: Clock,
@@ -86,6 +89,7 @@ impl Host {
     /// The real clocks and output of the xtask: for `cargo xtask run`.
     pub fn inherit(args: Vec<String>) -> Self {
         Self {
+            memory: None,
             args: args.into_iter().map(String::into_bytes).collect(),
             output: Output::Inherit,
             clock: Clock::Real(Instant::now()),
@@ -110,6 +114,7 @@ impl Host {
     /// of one program print the same bytes.
     pub fn deterministic(args: Vec<String>, limit: usize) -> Self {
         Self {
+            memory: None,
             args: args.into_iter().map(String::into_bytes).collect(),
             output: Output::Capture {
                 stdout: Vec::new(),
@@ -202,9 +207,18 @@ fn capture(into: &mut Vec<u8>, limit: usize, bytes: &[u8]) -> Result<(), i32> {
 }
 
 /// The caller's linear memory, through which every pointer argument is read or written.
+///
+/// A host lives in one store and serves the one instance in it, so the memory found is kept.
 fn memory<'a>(caller: &'a mut Caller<'_, Host>) -> Result<(&'a mut [u8], &'a mut Host), i32> {
-    let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
-        return Err(EFAULT);
+    let memory = match caller.data().memory {
+        Some(memory) => memory,
+        None => {
+            let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
+                return Err(EFAULT);
+            };
+            caller.data_mut().memory = Some(memory);
+            memory
+        }
     };
     Ok(memory.data_and_store_mut(caller))
 }
