@@ -58,9 +58,6 @@ impl flags::Bench {
                 "\nOperations per second, each the median of {RUNS} timed runs after an untimed warm-up."
             );
             println!("{HOST_NOTE}");
-            if cfg!(debug_assertions) {
-                println!("{DEV_HOST_NOTE}");
-            }
         }
         Ok(())
     }
@@ -70,10 +67,6 @@ impl flags::Bench {
 pub const HOST_NOTE: &str =
     "The wasm figures include the embedded runtime's cost of each WASI call \
 (a clock read on every append, for one); clock_read measures that call alone.";
-
-/// Said only by an xtask built in the dev profile, whose WASI host is not optimised.
-pub const DEV_HOST_NOTE: &str = "This xtask is a dev build: its WASI host code is unoptimised, \
-which makes each WASI call slower than an optimised embedder's.";
 
 fn parse(target: &str, stdout: &str) -> Result<figures::Runs> {
     figures::parse(stdout)

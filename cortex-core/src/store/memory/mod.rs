@@ -2,6 +2,8 @@
 
 mod events;
 mod graph;
+#[cfg(not(target_family = "wasm"))]
+mod keyed_hash;
 
 pub use events::MemoryEventStore;
 pub use graph::MemoryGraphStore;
