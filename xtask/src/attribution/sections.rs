@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use anyhow::{Context, Result};
 use wasmparser::{ExternalKind, KnownCustom, Name, Parser, Payload, TypeRef};
 
-use super::symbols::{crate_of, demangle};
+use super::symbols::{crate_of, demangle, MERGED_PREFIX};
 use super::{Attribution, FunctionSize};
 use crate::bytes::leb128;
 
@@ -87,6 +87,17 @@ pub fn attribute(module: &[u8], own_crate: &str) -> Result<Attribution> {
         }
     }
     attribution.code_framing = attribution.code - bodies.iter().sum::<u64>();
+    // A body merged from exports (`MERGED_PREFIX` and an export's name) is the module's own code too.
+    let export_names: HashSet<&str> = exported
+        .iter()
+        .filter_map(|index| names.get(index))
+        .map(|raw| raw.trim_end_matches(".command_export"))
+        .collect();
+    let own = |index: u32, raw: &str| {
+        let merged_from = raw.strip_prefix(MERGED_PREFIX).unwrap_or(raw);
+        exported.contains(&index)
+            || export_names.contains(merged_from.trim_end_matches(".command_export"))
+    };
     attribution.functions = bodies
         .into_iter()
         .enumerate()
@@ -98,9 +109,7 @@ pub fn attribute(module: &[u8], own_crate: &str) -> Result<Attribution> {
             let krate = match names.get(&index) {
                 None => "[unnamed]".to_owned(),
                 Some(raw) => match crate_of(raw, &name) {
-                    extern_ if extern_ == "[extern]" && exported.contains(&index) => {
-                        own_crate.to_owned()
-                    }
+                    extern_ if extern_ == "[extern]" && own(index, raw) => own_crate.to_owned(),
                     krate => krate,
                 },
             };

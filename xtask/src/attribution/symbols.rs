@@ -1,7 +1,14 @@
 //! Symbol names as a reader wants them, and the crate each function belongs to.
 
+/// How binaryen names the one body it makes of functions that differ only in constants
+/// (`--merge-similar-functions`): this prefix, then the name of the first of them.
+pub const MERGED_PREFIX: &str = "byn$mgfn-shared$";
+
 /// A symbol as a reader wants it: demangled, hash and `.llvm.N` suffixes gone.
 pub fn demangle(raw: &str) -> String {
+    if let Some(first) = raw.strip_prefix(MERGED_PREFIX) {
+        return format!("{MERGED_PREFIX}{}", demangle(first));
+    }
     match rustc_demangle::try_demangle(raw) {
         Ok(symbol) => format!("{symbol:#}"),
         // `.command_export` marks the wrapper wasm-ld puts around an export of a command module.
@@ -17,6 +24,10 @@ pub fn demangle(raw: &str) -> String {
 /// The crate a function belongs to: the root of its path, or for `<Type as Trait>::f` the crate of
 /// the type (of the trait when the type is a primitive or a generic parameter).
 pub fn crate_of(raw: &str, demangled: &str) -> String {
+    // A merged body belongs where the first function merged into it does.
+    if let Some(first) = raw.strip_prefix(MERGED_PREFIX) {
+        return crate_of(first, &demangle(first));
+    }
     if rustc_demangle::try_demangle(raw).is_err() {
         // Not a Rust path: the allocator shims and panic entry points belong to std; the rest are
         // `#[no_mangle]` exports and C code such as wasi-libc.

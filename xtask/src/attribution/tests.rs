@@ -116,3 +116,39 @@ fn a_module_without_names_attributes_everything_to_unnamed() {
         .all(|f| f.name == "[unnamed]" && f.krate == "[unnamed]"));
     assert_eq!((a.custom, a.code + a.other), (0, stripped.len() as u64));
 }
+
+#[test]
+fn a_merged_body_belongs_to_the_crate_of_its_first_function() {
+    assert_eq!(
+        demangle("byn$mgfn-shared$_ZN4core3fmt5write17h0123456789abcdefE"),
+        "byn$mgfn-shared$core::fmt::write"
+    );
+    assert_eq!(
+        krate("byn$mgfn-shared$_RNvNtCs1234_5tokio7runtime5spawn"),
+        "tokio"
+    );
+    // Merged from an export of the module: its own code, as the export is.
+    let module = wat::parse_str(
+        r#"(module
+            (func $cortex_poll (drop (i32.const 1)))
+            (func $byn$mgfn-shared$cortex_poll (drop (i32.const 2)))
+            (func $byn$mgfn-shared$memcpy (drop (i32.const 3)))
+            (export "cortex_poll" (func $cortex_poll)))"#,
+    )
+    .unwrap();
+    let attribution = attribute(&module, "own").unwrap();
+    let mut crates: Vec<(&str, &str)> = attribution
+        .functions
+        .iter()
+        .map(|f| (f.name.as_str(), f.krate.as_str()))
+        .collect();
+    crates.sort();
+    assert_eq!(
+        crates,
+        [
+            ("byn$mgfn-shared$cortex_poll", "own"),
+            ("byn$mgfn-shared$memcpy", "[extern]"),
+            ("cortex_poll", "own"),
+        ]
+    );
+}
