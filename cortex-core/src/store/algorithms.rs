@@ -2,7 +2,7 @@
 //! public methods, or a backend's own `Successors` view when it can walk its edges without copying them.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use crate::error::{Error, Result};
 use crate::event::NodeId;
@@ -100,16 +100,18 @@ pub(crate) fn traverse_successors(
         return Err(Error::MissingNode(*start));
     }
     let mut seen = HashSet::from([*start]);
-    let mut queue = VecDeque::from([(*start, 0usize)]);
-    let mut reached = Vec::new();
-    while let Some((node, depth)) = queue.pop_front() {
-        reached.push((node, depth));
+    // The answer is the breadth-first queue itself, read from the front as it grows: no second
+    // copy of it, and no `VecDeque` for each module to carry.
+    let mut reached = vec![(*start, 0usize)];
+    let mut next = 0;
+    while let Some(&(node, depth)) = reached.get(next) {
+        next += 1;
         if depth == max_depth {
             continue;
         }
         graph.for_each_successor(&node, |to, _| {
             if seen.insert(to) {
-                queue.push_back((to, depth + 1));
+                reached.push((to, depth + 1));
             }
         })?;
     }
