@@ -38,6 +38,10 @@ impl<G: GraphStore + ?Sized> Successors for ThroughStore<'_, G> {
 
 /// Where an edge of `node` goes in the order `GraphStore::neighbors` promises: by relation, then by
 /// the other endpoint, an outgoing edge before an incoming one from the same node.
+#[cfg_attr(
+    not(all(not(target_family = "wasm"), feature = "native")),
+    allow(dead_code)
+)] // used by RocksDB
 fn neighbor_key<'e>(node: &NodeId, e: &'e Edge) -> (&'e str, NodeId, bool) {
     let incoming = e.from != *node;
     let other = if incoming { e.from } else { e.to };
@@ -51,32 +55,6 @@ fn neighbor_key<'e>(node: &NodeId, e: &'e Edge) -> (&'e str, NodeId, bool) {
 )] // used by RocksDB
 pub(crate) fn sort_neighbors(node: &NodeId, edges: &mut [Edge]) {
     edges.sort_by(|a, b| neighbor_key(node, a).cmp(&neighbor_key(node, b)));
-}
-
-/// [`sort_neighbors`] for edges whose two parts, `..second` and `second..`, are each in that order
-/// already (a node's outgoing edges, then its incoming ones): one merge, and no sort compiled into
-/// a wasm module that only needs this.
-pub(crate) fn merge_neighbors(node: &NodeId, edges: &mut Vec<Edge>, second: usize) {
-    let tail = edges.split_off(second);
-    if tail.is_empty() {
-        return;
-    }
-    let mut first = std::mem::take(edges).into_iter().peekable();
-    let mut tail = tail.into_iter().peekable();
-    loop {
-        let from_first = match (first.peek(), tail.peek()) {
-            (Some(a), Some(b)) => neighbor_key(node, a) <= neighbor_key(node, b),
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => return,
-        };
-        let next = if from_first {
-            first.next()
-        } else {
-            tail.next()
-        };
-        edges.extend(next);
-    }
 }
 
 /// Breadth-first over outgoing edges from `start`: each reachable node once with its depth (start at 0),

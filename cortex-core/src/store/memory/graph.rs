@@ -3,7 +3,7 @@
 
 mod index;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{btree_map, BTreeMap, HashMap};
 use std::ops::Bound;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -86,25 +86,17 @@ impl Successors for Graph {
     }
 }
 
-/// The edges of `adjacency` of one relation (or all), as stored edges seen from `node`.
-fn edges_of(
-    adjacency: Option<&Adjacency>,
+/// The edges of `adjacency` of one relation (or all), in its order: by relation, then the other end.
+fn range_of<'a>(
+    adjacency: &'a Adjacency,
     relation: Option<&str>,
-    to_edge: impl Fn(&str, NodeId, f64) -> Edge,
-    into: &mut Vec<Edge>,
-) {
-    let Some(adjacency) = adjacency else { return };
-    let to_edge = |((rel, other), weight): (&(String, NodeId), &f64)| to_edge(rel, *other, *weight);
+) -> btree_map::Range<'a, (String, NodeId), f64> {
     match relation {
-        None => into.extend(adjacency.iter().map(to_edge)),
+        None => adjacency.range::<(String, NodeId), _>(..),
         Some(rel) => {
             let lo = (rel.to_owned(), NodeId([0; 32]));
             let hi = (rel.to_owned(), NodeId([u8::MAX; 32]));
-            into.extend(
-                adjacency
-                    .range((Bound::Included(lo), Bound::Included(hi)))
-                    .map(to_edge),
-            );
+            adjacency.range((Bound::Included(lo), Bound::Included(hi)))
         }
     }
 }
@@ -229,41 +221,46 @@ impl GraphStore for MemoryGraphStore {
         relation: Option<&str>,
     ) -> Result<Vec<Edge>> {
         let graph = self.read()?;
-        let mut edges = Vec::new();
         let node = *node;
-        let mut incoming_from = 0;
-        if direction != Direction::Incoming {
-            let outgoing = |rel: &str, to, weight| Edge {
-                from: node,
-                to,
-                relation: rel.to_owned(),
-                weight,
+        let none = Adjacency::new();
+        let entry = graph.nodes.get(&node);
+        let side = |wanted: bool, adjacency: fn(&Entry) -> &Adjacency| match entry {
+            Some(entry) if wanted => range_of(adjacency(entry), relation),
+            _ => range_of(&none, None),
+        };
+        let mut outgoing = side(direction != Direction::Incoming, |e| &e.outgoing).peekable();
+        let mut incoming = side(direction != Direction::Outgoing, |e| &e.incoming).peekable();
+        // Both sides are in order (see `Adjacency`), so one merge puts them in the order
+        // `neighbors` promises: by relation, then the other end, outgoing before incoming.
+        let mut edges = Vec::new();
+        loop {
+            let take_outgoing = match (outgoing.peek(), incoming.peek()) {
+                (Some((out, _)), Some((inc, _))) => out <= inc,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => return Ok(edges),
             };
-            edges_of(graph.outgoing(&node), relation, outgoing, &mut edges);
-        }
-        if direction != Direction::Outgoing {
-            let incoming = |rel: &str, from, weight| Edge {
-                from,
-                to: node,
-                relation: rel.to_owned(),
-                weight,
+            let edge = if take_outgoing {
+                outgoing.next().map(|((rel, to), &weight)| Edge {
+                    from: node,
+                    to: *to,
+                    relation: rel.clone(),
+                    weight,
+                })
+            } else {
+                incoming.next().and_then(|((rel, from), &weight)| {
+                    // A self-loop is both outgoing and incoming: listed once, as outgoing.
+                    let listed = *from == node && direction == Direction::Both;
+                    (!listed).then(|| Edge {
+                        from: *from,
+                        to: node,
+                        relation: rel.clone(),
+                        weight,
+                    })
+                })
             };
-            let before = edges.len();
-            incoming_from = before;
-            let incoming_of = graph.nodes.get(&node).map(|entry| &entry.incoming);
-            edges_of(incoming_of, relation, incoming, &mut edges);
-            if direction == Direction::Both {
-                // A self-loop is both outgoing and incoming: list it once.
-                let mut index = 0;
-                edges.retain(|e| {
-                    index += 1;
-                    index <= before || e.from != node
-                });
-            }
+            edges.extend(edge);
         }
-        // Each direction is already in order (see `Adjacency`): only the two need merging.
-        algorithms::merge_neighbors(&node, &mut edges, incoming_from);
-        Ok(edges)
     }
 
     // Under one read lock and without copying edges: the same algorithm, a consistent snapshot.
