@@ -1,5 +1,5 @@
-//! `MemoryGraphStore`: nodes in a hash map with an ordered index of their terms, edges indexed both ways so
-//! neighbours and node removal are cheap.
+//! `MemoryGraphStore`: each node with the edges at it (both ways, so neighbours and node removal are
+//! cheap) in one hash map, and an ordered index of their terms that walks them in id order.
 
 mod index;
 
