@@ -1,5 +1,5 @@
-//! Event store speed, memory against RocksDB: single appends, batches of 1,000, and kind queries over 1 M
-//! events, by one kind and by a prefix pattern over every kind.
+//! Event store speed, memory against RocksDB: single appends, batches of 1,000, kind queries over 1 M
+//! events, by one kind and by a prefix pattern over every kind, and reopening a RocksDB log of 1 M events.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -129,9 +129,35 @@ fn query_by_kind(c: &mut Criterion) {
     group.finish();
 }
 
+/// Opening (and closing) a RocksDB log of 1 M events: the kind catalogue and the last keys of the
+/// log and of `by_time` are read, no family through (`tests/rocks.rs` counts what opening reads).
+fn reopen(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    {
+        let store =
+            RocksEventStore::open(dir.path(), RocksOptions::default()).expect("open RocksDB");
+        for start in (0..LOG_LEN).step_by(10_000) {
+            store
+                .append_batch(batch(start, 10_000))
+                .expect("fill the log");
+        }
+    }
+    // The first reopen replays the write-ahead log into table files; the timed ones find none.
+    drop(RocksEventStore::open(dir.path(), RocksOptions::default()).expect("reopen"));
+    let mut group = c.benchmark_group("reopen_1m");
+    group.bench_function("rocksdb", |b| {
+        b.iter(|| {
+            let store = RocksEventStore::open(dir.path(), RocksOptions::default()).expect("reopen");
+            assert_eq!(store.len().expect("len"), LOG_LEN);
+            black_box(store)
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
-    targets = append, append_batch, query_by_kind
+    targets = append, append_batch, query_by_kind, reopen
 }
 criterion_main!(benches);

@@ -29,6 +29,12 @@ const READ_CHUNK: usize = 8192;
 /// Most ids a read may add to the block cache; longer reads leave it as it is.
 const CACHED_READ_MAX: usize = 1024;
 
+/// Widest average gap between the ids of a read that is walked in key order rather than looked up.
+const DENSE_GAP: u64 = 4;
+
+/// Most records a walk steps over to reach the next one it wants before it seeks instead.
+const MAX_STEPS: usize = 8;
+
 /// The first id a store hands out; ids then count up by one, as in the memory store.
 const FIRST_ID: u64 = 1;
 
@@ -220,27 +226,86 @@ impl RocksEventStore {
         )))
     }
 
-    /// The events `ids` (ascending) name, in one batched read: RocksDB looks the sorted keys up
-    /// together instead of searching every level once per key.
+    /// The events `ids` (ascending) name. Ids near each other (at most [`DENSE_GAP`] apart on average:
+    /// a prefix pattern over most kinds, a time range, a source that wrote most of a stretch of the
+    /// log) are read by one iterator walking the log in key order; sparser ones in one batched
+    /// lookup, where RocksDB finds the sorted keys together instead of searching every level once
+    /// per key. Over a 1 M event log of ten kinds: a page of 100 by a pattern over all ten took
+    /// 57 µs walked against 114 µs looked up, and over three of them 71 µs against 102 µs; the
+    /// whole of one kind (every tenth event) 205 ms walked against 170 ms looked up.
     fn read_events(&self, ids: &[EventId]) -> Result<Vec<Event>> {
-        let keys: Vec<[u8; 8]> = ids.iter().map(|&id| keys::event(id)).collect();
+        let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
+            return Ok(Vec::new());
+        };
         // A long read (a whole kind) passes through the block cache without filling it: it would
         // evict the blocks other reads keep using, for blocks it reads once, and the evicting is
-        // itself about a sixth of such a read.
+        // itself about a sixth of such a read. Nor does it verify block checksums, about 4% of
+        // its time: a damaged block whose records still decode would reach the caller of such a
+        // bulk read unnoticed, while `get`, every short read and `verify_indexes` keep checking.
         let mut read = ReadOptions::default();
-        read.fill_cache(ids.len() <= CACHED_READ_MAX);
+        let long = ids.len() > CACHED_READ_MAX;
+        read.fill_cache(!long);
+        read.set_verify_checksums(!long);
+        let span = last.0 - first.0 + 1;
+        if span <= DENSE_GAP * ids.len() as u64 {
+            self.walk_events(ids, read)
+        } else {
+            self.look_up_events(ids, &read)
+        }
+    }
+
+    /// [`Self::read_events`] by one iterator that steps from each wanted record to the next (ids
+    /// are dense in the log, so the next one is a few steps on).
+    fn walk_events(&self, ids: &[EventId], mut read: ReadOptions) -> Result<Vec<Event>> {
+        if let Some(end) = ids.last().and_then(|last| last.0.checked_add(1)) {
+            read.set_iterate_upper_bound(keys::event(EventId(end)));
+        }
+        let mut iter = self.db.raw_iterator_cf_opt(self.family(EVENTS)?, read);
+        let mut events = Vec::with_capacity(ids.len());
+        let mut sought = false;
+        for &id in ids {
+            let key = keys::event(id);
+            let mut steps = 0;
+            loop {
+                match iter.key() {
+                    Some(at) if at >= key.as_slice() => break,
+                    Some(_) if sought && steps < MAX_STEPS => {
+                        iter.next();
+                        steps += 1;
+                    }
+                    // Unpositioned, or too far behind: search for it instead.
+                    _ => {
+                        iter.seek(key);
+                        sought = true;
+                        break;
+                    }
+                }
+            }
+            match (iter.key(), iter.value()) {
+                (Some(at), Some(value)) if at == key => events.push(decode_record(at, value)?),
+                _ => {
+                    iter.status()
+                        .map_err(backend("cannot read events from RocksDB"))?;
+                    return Err(missing(id));
+                }
+            }
+        }
+        Ok(events)
+    }
+
+    /// [`Self::read_events`] by one batched lookup of every id.
+    fn look_up_events(&self, ids: &[EventId], read: &ReadOptions) -> Result<Vec<Event>> {
+        let keys: Vec<[u8; 8]> = ids.iter().map(|&id| keys::event(id)).collect();
         let values = self
             .db
-            .batched_multi_get_cf_opt(self.family(EVENTS)?, &keys, true, &read);
+            .batched_multi_get_cf_opt(self.family(EVENTS)?, &keys, true, read);
         ids.iter()
             .zip(&keys)
             .zip(values)
             .map(|((id, key), value)| {
                 match value.map_err(backend("cannot read events from RocksDB"))? {
                     Some(value) => decode_record(key, &value),
-                    None => Err(Error::Corrupt(format!(
-                        "an index names event {id}, which is not in the log"
-                    ))),
+                    None => Err(missing(*id)),
                 }
             })
             .collect()
@@ -265,6 +330,13 @@ impl RocksEventStore {
             .map_err(backend("cannot scan the RocksDB log"))?;
         Ok(found)
     }
+}
+
+/// An index names an event the log does not hold.
+fn missing(id: EventId) -> Error {
+    Error::Corrupt(format!(
+        "an index names event {id}, which is not in the log"
+    ))
 }
 
 /// Decodes the record stored under `key`, which must be the record's own id.

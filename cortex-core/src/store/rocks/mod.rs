@@ -71,6 +71,19 @@ fn open(path: &Path, options: &RocksOptions, families: &[&str]) -> Result<(DB, S
     let descriptors = families.iter().map(|name| {
         let mut cf_options = Options::default();
         cf_options.set_compression_type(compression);
+        // The log is read by key, a record at a time (`get`, and queries looking up the ids an
+        // index named). A bloom filter over the memtable's keys lets a lookup of a record already
+        // in a table file skip searching the memtable; 16 KiB blocks (4 KiB by default) make the
+        // table index a quarter as long to search, for a block read whole by every lookup. The
+        // whole of a kind holding every tenth event of 1 M: 163 -> 141 ms with both (and the
+        // unchecksummed long reads of `events.rs`); batches of 1,000 appends about 6% slower.
+        if *name == events::EVENTS {
+            cf_options.set_memtable_prefix_bloom_ratio(0.02);
+            cf_options.set_memtable_whole_key_filtering(true);
+            let mut table = rocksdb::BlockBasedOptions::default();
+            table.set_block_size(16 << 10);
+            cf_options.set_block_based_table_factory(&table);
+        }
         ColumnFamilyDescriptor::new(*name, cf_options)
     });
     let db =
