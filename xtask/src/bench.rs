@@ -11,8 +11,12 @@ use crate::flags;
 use crate::project::Context;
 use crate::runtime;
 
-/// Timed runs per scenario and target, after one untimed warm-up; the figure is their median.
+/// Timed runs per process (natively) or instance (wasm), after one untimed warm-up.
 pub const RUNS: u32 = 5;
+/// Processes or instances per scenario and target; the figure is the median of all their runs. On a
+/// shared machine one process's figures can sit far from the next one's (a heap laid out or a
+/// neighbour busy differently): several keep one from deciding the figure.
+pub const PROCESSES: u32 = 3;
 
 impl flags::Bench {
     pub fn run(self, cx: &Context) -> Result<()> {
@@ -41,12 +45,22 @@ impl flags::Bench {
             .into());
         }
         let module = suite::build_wasm(cx)?;
-        args.extend(["--runs".to_owned(), RUNS.to_string()]);
 
-        eprintln!("running the native suite");
-        let native_runs = parse("native", &suite::run_native(&native, &args)?)?;
-        eprintln!("running the wasm suite in the embedded runtime");
-        let wasm_runs = parse("wasm", &suite::run_wasm(&module, &args)?)?;
+        // Each scenario in processes (natively) and instances (wasm) of its own: run after another
+        // in one, it would start on that one's heap, and its figure would depend on the order.
+        let (mut native_out, mut wasm_out) = (String::new(), String::new());
+        for name in selected.lines() {
+            let mut args = args.clone();
+            args.extend(["--only".to_owned(), name.to_owned()]);
+            args.extend(["--runs".to_owned(), RUNS.to_string()]);
+            eprintln!("running {name} natively, then in the embedded runtime, {PROCESSES} times");
+            for _ in 0..PROCESSES {
+                native_out.push_str(&suite::run_native(&native, &args)?);
+                wasm_out.push_str(&suite::run_wasm(&module, &args)?);
+            }
+        }
+        let native_runs = parse("native", &native_out)?;
+        let wasm_runs = parse("wasm", &wasm_out)?;
         let rows = figures::rows(&native_runs, &wasm_runs).map_err(malformed)?;
 
         if self.json {
@@ -55,7 +69,9 @@ impl flags::Bench {
         } else {
             print!("{}", figures::table(&rows));
             println!(
-                "\nOperations per second, each the median of {RUNS} timed runs after an untimed warm-up."
+                "\nOperations per second, each the median of {} timed runs: {RUNS} after an untimed warm-up \
+                 in each of {PROCESSES} processes (native) or instances (wasm) per scenario.",
+                RUNS * PROCESSES
             );
             println!("{HOST_NOTE}");
         }

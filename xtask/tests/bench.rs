@@ -18,32 +18,47 @@ fn bench(args: &[&str]) -> Output {
 }
 
 #[test]
-fn json_gives_both_rates_and_their_ratio_for_the_scenario_filtered() {
-    let output = bench(&["--json", "--quick", "--filter", "traversal"]);
+fn json_gives_both_rates_and_their_ratio_for_each_scenario_filtered() {
+    // "query" is part of two names: both run, each in processes and instances of its own.
+    let output = bench(&["--json", "--quick", "--filter", "query"]);
     let stderr = common::stderr(&output);
     assert!(output.status.success(), "bench failed:\n{stderr}");
     let json: serde_json::Value = serde_json::from_str(&common::stdout(&output)).unwrap();
     let object = json.as_object().unwrap();
     assert_eq!(object.keys().collect::<Vec<_>>(), ["scenarios"]);
     let scenarios = json["scenarios"].as_array().unwrap();
-    assert_eq!(scenarios.len(), 1, "{json}");
-    let row = scenarios[0].as_object().unwrap();
-    let mut keys: Vec<&str> = row.keys().map(String::as_str).collect();
-    keys.sort_unstable();
-    assert_eq!(keys, ["name", "native_per_sec", "ratio", "wasm_per_sec"]);
-    assert_eq!(row["name"], "traversal");
-    let native = row["native_per_sec"].as_f64().unwrap();
-    let wasm = row["wasm_per_sec"].as_f64().unwrap();
-    let ratio = row["ratio"].as_f64().unwrap();
-    for figure in [native, wasm, ratio] {
-        assert!(figure.is_finite() && figure > 0.0, "{json}");
+    let names: Vec<&str> = scenarios
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["kind_query_page", "node_query_page"], "{json}");
+    for row in scenarios {
+        let row = row.as_object().unwrap();
+        let mut keys: Vec<&str> = row.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["name", "native_per_sec", "ratio", "wasm_per_sec"]);
+        let native = row["native_per_sec"].as_f64().unwrap();
+        let wasm = row["wasm_per_sec"].as_f64().unwrap();
+        let ratio = row["ratio"].as_f64().unwrap();
+        for figure in [native, wasm, ratio] {
+            assert!(figure.is_finite() && figure > 0.0, "{json}");
+        }
+        // The ratio from the two printed figures, computed here.
+        let expected = wasm / native;
+        assert!(
+            (ratio - expected).abs() <= expected * 1e-9,
+            "ratio {ratio}, wasm / native {expected}"
+        );
     }
-    // The ratio from the two printed figures, computed here.
-    let expected = wasm / native;
-    assert!(
-        (ratio - expected).abs() <= expected * 1e-9,
-        "ratio {ratio}, wasm / native {expected}"
-    );
+    // One line of progress per scenario: each ran on its own.
+    for name in names {
+        assert!(
+            stderr.contains(&format!(
+                "running {name} natively, then in the embedded runtime"
+            )),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]

@@ -1,11 +1,13 @@
 //! bench-suite: the scenarios of `cargo xtask bench`, each timed by the program itself with
 //! `std::time::Instant`, so the same code measures itself natively and on wasm32-wasip1.
 //!
-//! Usage: `bench-suite [--quick] [--runs N] [--filter TEXT]... [--list]`. Each scenario is set up,
-//! run once untimed (the warm-up), then timed `--runs` times (5 by default); every timed run prints
-//! one line `NAME OPS NANOS` on stdout, and nothing else goes there. `--quick` shrinks every size
-//! (for tests); `--filter` keeps the scenarios whose name contains one of the texts; `--list` prints
-//! the names of the scenarios selected, one a line, and runs nothing.
+//! Usage: `bench-suite [--quick] [--runs N] [--filter TEXT]... [--only NAME] [--list]`. Each
+//! scenario is set up, run once untimed (the warm-up), then timed `--runs` times (5 by default);
+//! every timed run prints one line `NAME OPS NANOS` on stdout, and nothing else goes there.
+//! `--quick` shrinks every size (for tests); `--filter` keeps the scenarios whose name contains one
+//! of the texts; `--only` keeps the one scenario of that exact name (`cargo xtask bench` runs each
+//! in a process of its own this way); `--list` prints the names of the scenarios selected, one a
+//! line, and runs nothing.
 
 mod scenarios;
 
@@ -18,6 +20,7 @@ struct Options {
     quick: bool,
     runs: u32,
     filters: Vec<String>,
+    only: Option<String>,
     list: bool,
 }
 
@@ -26,6 +29,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
         quick: false,
         runs: 5,
         filters: Vec::new(),
+        only: None,
         list: false,
     };
     while let Some(arg) = args.next() {
@@ -43,6 +47,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--filter" => options
                 .filters
                 .push(args.next().ok_or("--filter needs a name")?),
+            "--only" => options.only = Some(args.next().ok_or("--only needs a name")?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -62,13 +67,11 @@ fn main() -> ExitCode {
     } else {
         Sizes::FULL
     };
-    let selected: Vec<&Scenario> = scenarios::ALL
-        .iter()
-        .filter(|s| {
-            options.filters.is_empty()
-                || options.filters.iter().any(|f| s.name.contains(f.as_str()))
-        })
-        .collect();
+    let selected = select(&options);
+    if let (Some(only), true) = (&options.only, selected.is_empty()) {
+        eprintln!("bench-suite: no scenario is named `{only}`; `--list` names them");
+        return ExitCode::from(2);
+    }
     for scenario in selected {
         if options.list {
             println!("{}", scenario.name);
@@ -80,6 +83,19 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// The scenarios `options` name: those that any `--filter` text is part of, and only the one named
+/// exactly by `--only`.
+fn select(options: &Options) -> Vec<&'static Scenario> {
+    scenarios::ALL
+        .iter()
+        .filter(|s| {
+            options.filters.is_empty()
+                || options.filters.iter().any(|f| s.name.contains(f.as_str()))
+        })
+        .filter(|s| options.only.as_ref().is_none_or(|only| s.name == only))
+        .collect()
 }
 
 /// Sets `scenario` up, warms it up untimed, then prints one line per timed run.
@@ -94,4 +110,30 @@ fn measure(scenario: &Scenario, sizes: &Sizes, runs: u32) -> Result<(), String> 
         println!("{} {ops} {nanos}", scenario.name);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse, select};
+
+    fn names(args: &[&str]) -> Vec<&'static str> {
+        let options = parse(args.iter().map(|a| (*a).to_owned())).unwrap();
+        select(&options).iter().map(|s| s.name).collect()
+    }
+
+    #[test]
+    fn filters_take_parts_of_names_and_only_takes_one_whole_name() {
+        assert_eq!(
+            names(&["--filter", "query"]),
+            ["kind_query_page", "node_query_page"]
+        );
+        assert_eq!(names(&["--only", "kind_query_page"]), ["kind_query_page"]);
+        // A part of a name is no name.
+        assert_eq!(names(&["--only", "query"]), Vec::<&str>::new());
+        assert_eq!(
+            names(&["--filter", "query", "--only", "traversal"]),
+            Vec::<&str>::new()
+        );
+        assert!(parse(["--only".to_owned()].into_iter()).is_err());
+    }
 }
