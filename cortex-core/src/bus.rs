@@ -10,6 +10,7 @@
 //! neither could drop, replace or sample queued events per subscriber and count it. Needing only `sync` and `rt`, the bus runs on a current-thread
 //! runtime inside wasm as well as on the multi-threaded one natively.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::Notify;
@@ -99,7 +100,16 @@ struct Shared {
     state: Mutex<State>,
     /// Woken whenever a queue shrinks, a subscriber leaves, or the bus closes: blocked publishers retry.
     room: Notify,
+    /// `SATURATED` while every subscriber's queue is full under `DropNewest` and takes every event,
+    /// so that any publish is dropped by all of them: publishes then only count themselves here, in
+    /// the bits below it, without the lock (a never-read subscriber costs its publishers no lock).
+    /// Whoever takes the lock adds that count to the counters and ends the state (`Shared::lock`);
+    /// a publish sets it again if it still holds.
+    saturated: AtomicU64,
 }
+
+/// The flag bit of `Shared::saturated`; the bits below count the publishes dropped without the lock.
+const SATURATED: u64 = 1 << 63;
 
 #[derive(Debug, Default)]
 struct State {
@@ -121,6 +131,7 @@ impl EventBus {
             policy,
             state: Mutex::new(State::default()),
             room: Notify::new(),
+            saturated: AtomicU64::new(0),
         };
         EventBus {
             shared: Arc::new(shared),
@@ -142,14 +153,16 @@ impl EventBus {
     /// checks the rest of the kind rule).
     pub async fn publish(&self, event: NewEvent) -> Result<()> {
         refuse_star(&event.kind)?;
+        if self.shared.drop_unlocked() {
+            return Ok(());
+        }
         let mut event = Some(event);
         loop {
             // Registered before looking at the queues, so room made after the check still wakes us.
             let mut room = std::pin::pin!(self.shared.room.notified());
             room.as_mut().enable();
-            // The guard goes at the end of this statement: an event no queue kept is dropped unlocked.
-            let offer = self.shared.lock().offer(&mut event, self.shared.capacity)?;
-            if let Offer::Accepted = offer {
+            // An event no queue kept is dropped here, after the lock is released.
+            if let Offer::Accepted = self.shared.offer(&mut event, false)? {
                 return Ok(());
             }
             room.await;
@@ -159,17 +172,16 @@ impl EventBus {
     /// `publish` without waiting: a full matching queue under `Block` is `Error::Full`.
     pub fn try_publish(&self, event: NewEvent) -> Result<()> {
         refuse_star(&event.kind)?;
-        // Declared before the guard, so an event no queue kept is dropped after the lock is released.
+        if self.shared.drop_unlocked() {
+            return Ok(());
+        }
+        // An event no queue kept is dropped at the end, after the lock is released.
         let mut event = Some(event);
-        let mut state = self.shared.lock();
-        match state.offer(&mut event, self.shared.capacity)? {
+        match self.shared.offer(&mut event, true)? {
             Offer::Accepted => Ok(()),
-            Offer::MustWait => {
-                state.stats.rejected += 1;
-                Err(Error::Full {
-                    capacity: self.shared.capacity,
-                })
-            }
+            Offer::MustWait => Err(Error::Full {
+                capacity: self.shared.capacity,
+            }),
         }
     }
 
@@ -256,7 +268,74 @@ impl EventBus {
 }
 
 impl Shared {
+    /// The state, with the publishes dropped without the lock counted, and that state ended: whoever
+    /// holds the lock may change what made it so (a receiver takes an event, a subscriber comes…).
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        // Read before it is swapped: zero, it stays zero while the lock is held (only lock holders
+        // set it), and a plain load is cheaper than the swap on every other publish.
+        if self.saturated.load(Ordering::Acquire) != 0 {
+            let dropped = self.saturated.swap(0, Ordering::AcqRel) & !SATURATED;
+            if dropped > 0 {
+                state.count_unlocked_drops(dropped);
+            }
+        }
+        state
+    }
+
+    /// Offers `event` under the lock, counting a refused one as rejected if `count_rejection`. Before
+    /// unlocking, notes whether every queue now drops any new event, for the next publishes.
+    fn offer(&self, event: &mut Option<NewEvent>, count_rejection: bool) -> Result<Offer> {
+        let mut state = self.lock();
+        let offer = state.offer(event, self.capacity)?;
+        if count_rejection && matches!(offer, Offer::MustWait) {
+            state.stats.rejected += 1;
+        }
+        if state.drops_every_new_event(self.capacity) {
+            // Zero since `lock`: nobody counts while it is, and only lock holders set it.
+            self.saturated.store(SATURATED, Ordering::Release);
+        }
+        Ok(offer)
+    }
+
+    /// Counts one publish as dropped by every subscriber, without the lock, while they all drop any
+    /// new event (see `saturated`); false, counting nothing, otherwise.
+    fn drop_unlocked(&self) -> bool {
+        let mut current = self.saturated.load(Ordering::Acquire);
+        // A count that fills its bits waits for the lock, which empties them.
+        while current & SATURATED != 0 && current != u64::MAX {
+            match self.saturated.compare_exchange_weak(
+                current,
+                current + 1,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => return true,
+                Err(now) => current = now,
+            }
+        }
+        false
+    }
+}
+
+impl State {
+    /// Whether every subscriber (there is one at least) takes every event, has a full queue and
+    /// drops new events: then any publish only counts, and changes no queue.
+    fn drops_every_new_event(&self, capacity: usize) -> bool {
+        !self.closed
+            && !self.subscribers.is_empty()
+            && self
+                .subscribers
+                .iter()
+                .all(|slot| slot.drops_every_new_event(capacity))
+    }
+
+    /// Adds `dropped` publishes that every subscriber dropped to the counters, as `offer` would have.
+    fn count_unlocked_drops(&mut self, dropped: u64) {
+        self.stats.published += dropped;
+        self.stats.dropped_newest += dropped * self.subscribers.len() as u64;
+        for slot in &mut self.subscribers {
+            slot.stats.dropped_newest += dropped;
+        }
     }
 }

@@ -82,6 +82,15 @@ impl Slot {
         })
     }
 
+    /// Whether this subscriber drops any event published now: it takes every event, has no limit, and
+    /// its queue is full under `DropNewest`.
+    pub(super) fn drops_every_new_event(&self, capacity: usize) -> bool {
+        self.policy == BackpressurePolicy::DropNewest
+            && self.wants.is_none()
+            && self.route.takes_everything()
+            && self.queue.len() >= capacity
+    }
+
     /// Whether this subscriber's full queue stops a publish (`Block`, `Error`).
     pub(super) fn may_refuse(&self) -> bool {
         matches!(

@@ -32,6 +32,11 @@ impl Route {
         })
     }
 
+    /// Whether this route matches every event: every kind, from every source.
+    pub(super) fn takes_everything(&self) -> bool {
+        self.kinds.is_empty() && self.source.is_none()
+    }
+
     /// What `EventFilter::matches_kind_and_source` answers for the filter this route was taken from.
     /// The patterns being checked, a trailing `*` is the only one a pattern can hold.
     pub(super) fn matches(&self, kind: &str, source: &NodeId) -> bool {

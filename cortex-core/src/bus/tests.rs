@@ -6,6 +6,7 @@ mod model;
 mod patterns;
 mod route;
 mod sample;
+mod saturated;
 mod stream;
 
 use super::*;
