@@ -44,7 +44,7 @@ impl flags::Bench {
             )
             .into());
         }
-        let module = suite::build_wasm(cx)?;
+        let module = suite::load_wasm(&suite::build_wasm(cx)?)?;
 
         // Each scenario in processes (natively) and instances (wasm) of its own: run after another
         // in one, it would start on that one's heap, and its figure would depend on the order.

@@ -83,9 +83,14 @@ pub fn run_native(program: &Path, args: &[String]) -> anyhow::Result<String> {
     )
 }
 
-/// Runs the wasm suite with `args` in the embedded runtime and returns its stdout.
-pub fn run_wasm(module: &[u8], args: &[String]) -> anyhow::Result<String> {
-    let (code, stdout, stderr) = runtime::run_timed(CRATE, module, args)?;
+/// The wasm suite compiled for the embedded runtime, once for all the runs of `run_wasm`.
+pub fn load_wasm(module: &[u8]) -> anyhow::Result<runtime::TimedProgram> {
+    runtime::TimedProgram::new(CRATE, module)
+}
+
+/// Runs the wasm suite with `args` in a fresh instance and returns its stdout.
+pub fn run_wasm(suite: &runtime::TimedProgram, args: &[String]) -> anyhow::Result<String> {
+    let (code, stdout, stderr) = suite.run(args)?;
     finished("wasm", code, &stdout, &stderr)
 }
 

@@ -111,6 +111,17 @@ impl Runtime {
     /// A trap is returned as a [`Trapped`] error; every exit code, zero or not, is an `Ok`.
     pub fn run(&self, artifact: &str, wasm: &[u8], args: &[String], mode: Mode) -> Result<Exit> {
         let module = self.compile(artifact, wasm)?;
+        self.run_compiled(artifact, &module, args, mode)
+    }
+
+    /// [`Runtime::run`] on a module this runtime compiled already, for running it more than once.
+    pub fn run_compiled(
+        &self,
+        artifact: &str,
+        module: &Module,
+        args: &[String],
+        mode: Mode,
+    ) -> Result<Exit> {
         let argv = std::iter::once(artifact.to_owned())
             .chain(args.iter().cloned())
             .collect();
@@ -121,8 +132,8 @@ impl Runtime {
         };
         let mut store = Store::new(&self.engine, host);
         let instance = self
-            .linker(&module)?
-            .instantiate(&mut store, &module)
+            .linker(module)?
+            .instantiate(&mut store, module)
             .map_err(anyhow::Error::from)
             .with_context(|| format!("instantiate `{artifact}`"))?;
         let start = instance
