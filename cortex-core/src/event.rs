@@ -3,10 +3,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Quoted, Result};
 // The kind pattern rule lives with its matcher, the kind rule with the other input rules; these are their public names.
 pub use crate::kind_pattern::validate_kind_patterns;
 pub use crate::store::validate::validate_kind;
+// The clock stamps events; it has its own module for its wasm side.
+pub use crate::clock::now_millis;
 
 /// Longest accepted event kind, in bytes.
 pub const MAX_KIND_LEN: usize = 255;
@@ -91,7 +93,8 @@ impl FromStr for NodeId {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        let bad = || Error::InvalidInput(format!("node id must be 64 hex digits, got {s:?}"));
+        let bad =
+            || Error::InvalidInput(format!("node id must be 64 hex digits, got {}", Quoted(s)));
         if s.len() != 64 || !s.is_ascii() {
             return Err(bad());
         }
@@ -130,12 +133,4 @@ impl EventFilter {
         crate::kind_pattern::matches_any(&self.kinds, kind)
             && self.source.is_none_or(|s| s == *source)
     }
-}
-
-/// Milliseconds since the Unix epoch; on wasm32-wasip1 std reads the WASI clock.
-pub fn now_millis() -> Timestamp {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
 }

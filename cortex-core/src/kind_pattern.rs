@@ -5,7 +5,7 @@
 //! other pattern is a kind, compared whole. Kinds may not contain `*`, so a pattern never has to be
 //! told apart from a kind that happens to end in one.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Quoted, Result};
 
 /// What one entry of `EventFilter::kinds` selects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,8 +27,9 @@ impl<'a> KindPattern<'a> {
         };
         if head.bytes().any(|b| b == b'*') {
             return Err(Error::InvalidKind(format!(
-                "kind pattern {pattern:?} holds '*' before its end; \
-                 '*' may only end a pattern, as in \"sensor.*\""
+                "kind pattern {} holds '*' before its end; \
+                 '*' may only end a pattern, as in \"sensor.*\"",
+                Quoted(pattern)
             )));
         }
         Ok(match (wildcard, head.is_empty()) {

@@ -1,9 +1,11 @@
 //! cortex-core: an embeddable event log and property graph, on RocksDB natively and in memory in wasm.
 
 pub mod bus;
+mod clock;
 pub mod error;
 pub mod event;
 pub mod graph;
+mod hash_state;
 mod kind_pattern;
 pub mod store;
 

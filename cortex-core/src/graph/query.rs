@@ -2,7 +2,7 @@
 
 use super::words::{for_each_node_word, for_each_word, node_words};
 use super::Node;
-use crate::error::{Error, Result};
+use crate::error::{Error, Quoted, Result};
 use crate::event::{NodeId, Timestamp};
 
 /// Which nodes `find_nodes` returns; every set field must match. Results come in ascending `NodeId`
@@ -143,7 +143,8 @@ impl<'q> PreparedQuery<'q> {
             });
             if words == 0 {
                 return Err(Error::InvalidInput(format!(
-                    "query text {text:?} has no word in it; give letters or digits, or no text"
+                    "query text {} has no word in it; give letters or digits, or no text",
+                    Quoted(text)
                 )));
             }
         }

@@ -7,6 +7,7 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 use crate::error::{Error, Result};
 use crate::event::NodeId;
 use crate::graph::{Edge, Path};
+use crate::hash_state::MapState;
 #[cfg(test)]
 use crate::{graph::Direction, store::GraphStore};
 
@@ -77,7 +78,8 @@ pub(crate) fn traverse_successors(
     if !graph.has_node(start)? {
         return Err(Error::MissingNode(*start));
     }
-    let mut seen = HashSet::from([*start]);
+    let mut seen = HashSet::with_hasher(MapState::default());
+    seen.insert(*start);
     // The answer is the breadth-first queue itself, read from the front as it grows: no second
     // copy of it, and no `VecDeque` for each module to carry.
     let mut reached = vec![(*start, 0usize)];
@@ -120,7 +122,8 @@ pub(crate) fn shortest_path_successors(
     }
     // Each node reached: the cheapest cost known and the node it was reached from (one map rather
     // than two: each map type is code of its own in a wasm module).
-    let mut best: HashMap<NodeId, (f64, Option<NodeId>)> = HashMap::from([(*from, (0.0, None))]);
+    let mut best = HashMap::with_hasher(MapState::default());
+    best.insert(*from, (0.0, None));
     let mut frontier = BinaryHeap::from([Candidate {
         cost: 0.0,
         node: *from,
@@ -150,7 +153,7 @@ pub(crate) fn shortest_path_successors(
 }
 
 /// The path to `to` read back through each node's predecessor, up to the start (which has none).
-fn walk_back(best: &HashMap<NodeId, (f64, Option<NodeId>)>, to: NodeId) -> Vec<NodeId> {
+fn walk_back(best: &HashMap<NodeId, (f64, Option<NodeId>), MapState>, to: NodeId) -> Vec<NodeId> {
     let mut nodes = vec![to];
     let mut at = to;
     while let Some(&(_, Some(p))) = best.get(&at) {

@@ -1,6 +1,6 @@
 //! Input rules every backend enforces, so memory and RocksDB accept and reject exactly the same things.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Quoted, Result};
 use crate::event::{NewEvent, MAX_KIND_LEN};
 use crate::graph::{Edge, Node};
 use crate::store::StoreConfig;
@@ -25,7 +25,8 @@ pub fn validate_kind(kind: &str) -> Result<()> {
 pub(crate) fn refuse_wildcard(kind: &str) -> Result<()> {
     if kind.bytes().any(|b| b == b'*') {
         return Err(Error::InvalidKind(format!(
-            "kind {kind:?} holds '*', which is kept for kind patterns; name the kind without it"
+            "kind {} holds '*', which is kept for kind patterns; name the kind without it",
+            Quoted(kind)
         )));
     }
     Ok(())

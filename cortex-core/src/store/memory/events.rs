@@ -24,7 +24,7 @@ use crate::store::{EventStore, StoreConfig, Subscription};
 #[cfg(not(target_family = "wasm"))]
 type CatalogueHash = super::keyed_hash::KeyedState;
 #[cfg(target_family = "wasm")]
-type CatalogueHash = std::collections::hash_map::RandomState;
+type CatalogueHash = crate::hash_state::MapState;
 
 /// An event log held in memory. Event `n` (counting from 1) has id `n`, so lookups are O(1), and
 /// timestamps never decrease along the log, so a time range is a contiguous, binary-searchable slice.

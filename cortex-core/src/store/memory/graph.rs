@@ -11,6 +11,7 @@ use super::poisoned;
 use crate::error::{Error, Result};
 use crate::event::{now_millis, NodeId};
 use crate::graph::{Direction, Edge, Node, NodeQuery, Path, PreparedQuery};
+use crate::hash_state::MapState;
 use crate::store::algorithms::{self, Successors};
 use crate::store::validate::{validate_edge, validate_node};
 use crate::store::GraphStore;
@@ -30,7 +31,7 @@ type Adjacency = BTreeMap<(String, NodeId), f64>;
 struct Graph {
     /// Each node with the edges at it, by id, unordered: the index walks them in id order. One map
     /// for nodes and edges alike: an edge needs both its ends, and one lookup finds a node's edges.
-    nodes: HashMap<NodeId, Entry>,
+    nodes: HashMap<NodeId, Entry, MapState>,
     index: NodeIndex,
     edge_count: u64,
 }

@@ -2,10 +2,9 @@
 //!
 //! Each append looks up its kind and its source: with std's SipHash those two hashes were about 425
 //! of the ~965 instructions an append took. Here a word of input costs one multiply and a shift. The
-//! keys come from std's `RandomState`, fresh per map, so whoever chooses kinds or sources cannot know
+//! keys are random, fresh per map, so whoever chooses kinds or sources cannot know
 //! in advance which ones collide.
 
-use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 
 /// Builds [`KeyedHasher`]s that share this map's two random keys.
@@ -17,13 +16,11 @@ pub(crate) struct KeyedState {
 
 impl Default for KeyedState {
     fn default() -> Self {
-        let mut random = RandomState::new().build_hasher();
-        let start = random.finish();
-        random.write_u8(1);
+        let [start, multiplier] = crate::hash_state::random_words();
         KeyedState {
             start,
             // Odd, so that no multiplier maps every word to zero.
-            multiplier: random.finish() | 1,
+            multiplier: multiplier | 1,
         }
     }
 }
