@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::poisoned;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::event::{now_millis, Event, EventFilter, EventId, NewEvent, NodeId, Timestamp};
 use crate::kind_pattern::{any_kind, matches_any, validate_kind_patterns};
 use crate::store::subscription::Subscribers;
@@ -74,16 +74,25 @@ impl Record {
     }
 }
 
+/// A place in the log, as the kind and source lists keep it: 4 bytes where a `usize` takes 8
+/// natively. Each append writes one to each list, and fresh memory is most of what an append costs
+/// (about 17 ns of ~220 for each 8 bytes); [`MAX_EVENTS`] is the price.
+type Position = u32;
+
+/// The most events a memory store holds: every position fits a [`Position`]. At 100 bytes an event
+/// that is 400 GiB of memory, past what the store is for.
+const MAX_EVENTS: usize = Position::MAX as usize;
+
 #[derive(Debug)]
 struct Kind {
     name: String,
-    positions: Vec<usize>,
+    positions: Vec<Position>,
 }
 
 #[derive(Debug)]
 struct Source {
     id: NodeId,
-    positions: Vec<usize>,
+    positions: Vec<Position>,
 }
 
 impl MemoryEventStore {
@@ -110,6 +119,7 @@ impl MemoryEventStore {
     /// The clock is read once for the whole batch: its events share a timestamp, as if appended at once.
     fn commit(&self, events: Vec<NewEvent>) -> Result<Vec<Event>> {
         let mut log = self.write()?;
+        log.room_for(events.len())?;
         let now = now_millis();
         // A plain loop: an iterator chain here costs the wasm module a collect and an adapter of its own.
         let mut stored = Vec::with_capacity(events.len());
@@ -122,16 +132,32 @@ impl MemoryEventStore {
 }
 
 impl Log {
+    /// Refuses `more` events that would take the log past [`MAX_EVENTS`].
+    fn room_for(&self, more: usize) -> Result<()> {
+        match fits(self.records.len(), more) {
+            true => Ok(()),
+            false => Err(Error::Backend {
+                context: format!(
+                    "a memory event store holds at most {MAX_EVENTS} events; \
+                     keep a log this long in RocksDB"
+                ),
+                source: None,
+            }),
+        }
+    }
+
     /// Stores `new` stamped no earlier than `now`, and hands it back as an `Event` that owns the
     /// caller's kind and payload (the log keeps a copy of the payload bytes only).
     fn push(&mut self, new: NewEvent, now: Timestamp) -> Event {
         let position = self.records.len();
+        // `room_for` was asked first, so the position fits.
+        let at = position as Position;
         // A clock stepping backwards must not break the ordering the time-range search relies on.
         let timestamp = self.records.last().map_or(0, |r| r.timestamp).max(now);
         let kind = self.kind_number(&new.kind);
-        self.kinds[kind as usize].positions.push(position);
+        self.kinds[kind as usize].positions.push(at);
         let source = self.source_number(new.source);
-        self.sources[source as usize].positions.push(position);
+        self.sources[source as usize].positions.push(at);
         if let Some(parent) = new.parent {
             self.parents.push((position, parent));
         }
@@ -234,16 +260,18 @@ impl Log {
         if start >= end || limit == 0 {
             return Vec::new();
         }
-        let window = |positions: &'a [usize]| -> &'a [usize] {
-            let lo = positions.partition_point(|&p| p < start);
+        // Both ends are at most the log's length, which `room_for` keeps within a `Position`.
+        let (first, last) = (start as Position, end as Position);
+        let window = |positions: &'a [Position]| -> &'a [Position] {
+            let lo = positions.partition_point(|&p| p < first);
             // Without `until` the window runs to the end of the list: no second search.
             let hi = match end == self.records.len() {
                 true => positions.len(),
-                false => positions.partition_point(|&p| p < end),
+                false => positions.partition_point(|&p| p < last),
             };
             &positions[lo..hi]
         };
-        let empty: &[usize] = &[];
+        let empty: &[Position] = &[];
         let by_source = filter.source.map(|s| {
             window(
                 self.source_numbers
@@ -252,7 +280,7 @@ impl Log {
             )
         });
         let every_kind = any_kind(&filter.kinds);
-        let by_kind: Vec<&[usize]> = if every_kind {
+        let by_kind: Vec<&[Position]> = if every_kind {
             Vec::new()
         } else {
             self.matching_kinds(&filter.kinds)
@@ -268,7 +296,7 @@ impl Log {
         let dense_kinds = kind_total.saturating_mul(2) >= end - start;
         let positions: Box<dyn Iterator<Item = usize> + 'a> = match by_source {
             Some(source) if every_kind || source.len() <= kind_total => {
-                Box::new(source.iter().copied())
+                Box::new(source.iter().map(|&p| p as usize))
             }
             _ if !every_kind && !dense_kinds => Box::new(merged(by_kind)),
             _ => Box::new(start..end),
@@ -291,8 +319,8 @@ impl Log {
     /// matched by two patterns, is still one list. Exact kinds are looked up; with a prefix pattern the
     /// kinds are walked once (distinct kinds are few next to events, and a hash map keeps the wasm
     /// module smaller than an ordered map would).
-    fn matching_kinds(&self, patterns: &[String]) -> Vec<&[usize]> {
-        let empty: &[usize] = &[];
+    fn matching_kinds(&self, patterns: &[String]) -> Vec<&[Position]> {
+        let empty: &[Position] = &[];
         if patterns.iter().any(|p| p.ends_with('*')) {
             return self
                 .kinds
@@ -314,8 +342,13 @@ impl Log {
     }
 }
 
+/// True when a log of `len` events has room for `more` within [`MAX_EVENTS`].
+fn fits(len: usize, more: usize) -> bool {
+    len.saturating_add(more) <= MAX_EVENTS
+}
+
 /// Ascending union of ascending position lists (each kind's list is disjoint from the others).
-fn merged<'a>(mut lists: Vec<&'a [usize]>) -> impl Iterator<Item = usize> + 'a {
+fn merged<'a>(mut lists: Vec<&'a [Position]>) -> impl Iterator<Item = usize> + 'a {
     lists.retain(|l| !l.is_empty());
     let mut heads = vec![0usize; lists.len()];
     std::iter::from_fn(move || {
@@ -326,7 +359,7 @@ fn merged<'a>(mut lists: Vec<&'a [usize]>) -> impl Iterator<Item = usize> + 'a {
             .min_by_key(|(i, l)| l[heads[*i]])?;
         let position = lists[list][heads[list]];
         heads[list] += 1;
-        Some(position)
+        Some(position as usize)
     })
 }
 
@@ -334,6 +367,7 @@ impl EventStore for MemoryEventStore {
     fn append(&self, event: NewEvent) -> Result<Event> {
         validate_new_event(&event, &self.config)?;
         let mut log = self.write()?;
+        log.room_for(1)?;
         let event = log.push(event, now_millis());
         self.subscribers.publish(&event);
         Ok(event)
@@ -367,6 +401,18 @@ impl EventStore for MemoryEventStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A log of four billion events cannot be built in a test; the bound it is held to can. The
+    /// oracle is `u32::MAX`, the last position a `u32` names, plus one.
+    #[test]
+    fn the_log_stops_where_a_position_stops_fitting() {
+        let most = u32::MAX as usize;
+        assert!(fits(most - 1, 1));
+        assert!(fits(most, 0));
+        assert!(!fits(most, 1));
+        assert!(!fits(0, most + 1));
+        assert!(!fits(usize::MAX, 1));
+    }
 
     /// Payloads of every length, empty ones between, come back byte for byte from `get` and `query`:
     /// each record's range of the shared buffer starts where the one before it ends.
