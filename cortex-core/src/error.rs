@@ -44,10 +44,10 @@ pub enum Error {
     },
 }
 
-/// Shows caller input inside an error message: in double quotes, with quotes, backslashes and
-/// control characters escaped, so the message stays on one line and the input's ends are visible.
-/// `{:?}` would do the same, but its escaping of every non-printable Unicode character brings the
-/// Unicode printable tables into the wasm module (about 3 KB); a message needs only these.
+/// Shows caller input inside an error message: in double quotes, with quotes and backslashes
+/// escaped and control characters written as `\u{..}`, so the message stays on one line and the
+/// input's ends are visible. `{:?}` would do much the same, but its escaping of every non-printable
+/// Unicode character brings the Unicode printable tables into the wasm module (about 3 KB).
 pub(crate) struct Quoted<'a>(pub(crate) &'a str);
 
 impl std::fmt::Display for Quoted<'_> {
@@ -55,10 +55,20 @@ impl std::fmt::Display for Quoted<'_> {
         use std::fmt::Write;
         f.write_char('"')?;
         for c in self.0.chars() {
-            if c == '"' || c == '\\' || c.is_control() {
-                write!(f, "{}", c.escape_default())?;
-            } else {
-                f.write_char(c)?;
+            match c {
+                '"' | '\\' => {
+                    f.write_char('\\')?;
+                    f.write_char(c)?;
+                }
+                // Control characters all lie below U+00A0: two hex digits each.
+                c if c.is_control() => {
+                    let code = c as usize;
+                    f.write_str("\\u{")?;
+                    f.write_char(char::from(crate::event::HEX_DIGITS[code >> 4]))?;
+                    f.write_char(char::from(crate::event::HEX_DIGITS[code & 15]))?;
+                    f.write_char('}')?;
+                }
+                c => f.write_char(c)?,
             }
         }
         f.write_char('"')
@@ -75,8 +85,8 @@ mod tests {
         assert_eq!(Quoted("sensor.*").to_string(), r#""sensor.*""#);
         assert_eq!(Quoted("a\"b\\c").to_string(), r#""a\"b\\c""#);
         assert_eq!(
-            Quoted("line\nnext\t\u{1b}").to_string(),
-            r#""line\nnext\t\u{1b}""#
+            Quoted("line\nnext\t\u{1b}\u{9f}").to_string(),
+            r#""line\u{0a}next\u{09}\u{1b}\u{9f}""#
         );
         assert_eq!(Quoted("größe ✓").to_string(), "\"größe ✓\"");
     }

@@ -74,12 +74,19 @@ impl NodeId {
     }
 }
 
+/// Lowercase hexadecimal digits by value. Written out rather than `{:02x}`, whose integer formatting
+/// the wasm module would otherwise carry for this alone.
+pub(crate) const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 impl fmt::Display for NodeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for b in self.0 {
-            write!(f, "{b:02x}")?;
+        let mut text = [0u8; 64];
+        for (pair, byte) in text.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = HEX_DIGITS[usize::from(byte >> 4)];
+            pair[1] = HEX_DIGITS[usize::from(byte & 15)];
         }
-        Ok(())
+        // Hex digits are ASCII, so this is never the empty fallback.
+        f.write_str(std::str::from_utf8(&text).unwrap_or_default())
     }
 }
 

@@ -7,9 +7,7 @@
 //! events with a parent keep it beside the log: 24 bytes a record natively, where one holding the
 //! source's id and the parent took 72). Reads build their `Event`s from the records.
 
-use std::collections::HashMap;
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
-
+use super::lock::{Lock, ReadGuard, WriteGuard};
 use super::poisoned;
 use crate::error::{Error, Result};
 use crate::event::{now_millis, Event, EventFilter, EventId, NewEvent, NodeId, Timestamp};
@@ -17,6 +15,7 @@ use crate::kind_pattern::{any_kind, matches_any, validate_kind_patterns};
 use crate::store::subscription::Subscribers;
 use crate::store::validate::validate_new_event;
 use crate::store::{EventStore, StoreConfig, Subscription};
+use std::collections::HashMap;
 
 /// How the kind and source maps hash: natively with the keyed multiply-and-shift hash, about 18 ns an
 /// append faster than std's SipHash; in the wasm module with std's, which it holds anyway, where the
@@ -31,7 +30,7 @@ type CatalogueHash = crate::hash_state::MapState;
 #[derive(Debug, Default)]
 pub struct MemoryEventStore {
     config: StoreConfig,
-    log: RwLock<Log>,
+    log: Lock<Log>,
     subscribers: Subscribers,
 }
 
@@ -107,11 +106,11 @@ impl MemoryEventStore {
         }
     }
 
-    fn read(&self) -> Result<RwLockReadGuard<'_, Log>> {
+    fn read(&self) -> Result<ReadGuard<'_, Log>> {
         self.log.read().map_err(poisoned)
     }
 
-    fn write(&self) -> Result<RwLockWriteGuard<'_, Log>> {
+    fn write(&self) -> Result<WriteGuard<'_, Log>> {
         self.log.write().map_err(poisoned)
     }
 
@@ -344,7 +343,7 @@ impl Log {
 
 /// True when a log of `len` events has room for `more` within [`MAX_EVENTS`].
 fn fits(len: usize, more: usize) -> bool {
-    len.saturating_add(more) <= MAX_EVENTS
+    MAX_EVENTS.checked_sub(len).is_some_and(|room| more <= room)
 }
 
 /// Ascending union of ascending position lists (each kind's list is disjoint from the others).

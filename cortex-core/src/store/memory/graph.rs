@@ -5,8 +5,8 @@ mod index;
 
 use std::collections::{btree_map, BTreeMap, HashMap};
 use std::ops::Bound;
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use super::lock::{Lock, ReadGuard, WriteGuard};
 use super::poisoned;
 use crate::error::{Error, Result};
 use crate::event::{now_millis, NodeId};
@@ -20,7 +20,7 @@ use index::NodeIndex;
 /// A directed property graph held in memory.
 #[derive(Debug, Default)]
 pub struct MemoryGraphStore {
-    graph: RwLock<Graph>,
+    graph: Lock<Graph>,
 }
 
 /// Edges of one node keyed by (relation, other endpoint): iteration order is the order `neighbors`
@@ -65,11 +65,11 @@ impl MemoryGraphStore {
         Self::default()
     }
 
-    fn read(&self) -> Result<RwLockReadGuard<'_, Graph>> {
+    fn read(&self) -> Result<ReadGuard<'_, Graph>> {
         self.graph.read().map_err(poisoned)
     }
 
-    fn write(&self) -> Result<RwLockWriteGuard<'_, Graph>> {
+    fn write(&self) -> Result<WriteGuard<'_, Graph>> {
         self.graph.write().map_err(poisoned)
     }
 }

@@ -4,6 +4,7 @@ mod events;
 mod graph;
 #[cfg(not(target_family = "wasm"))]
 mod keyed_hash;
+mod lock;
 
 pub use events::MemoryEventStore;
 pub use graph::MemoryGraphStore;
