@@ -60,7 +60,9 @@ pub(crate) fn finish<T: Into<i64>>(outcome: Outcome<T>) -> i64 {
     match outcome {
         Ok(value) => value.into(),
         Err(failure) => {
-            LAST_ERROR.with(|slot| {
+            // `try_with`, not `with`: the slot always exists on the module's one thread, and `with`
+            // would carry a panic path (with its message and `Debug` output) for the case it cannot.
+            let _ = LAST_ERROR.try_with(|slot| {
                 if let Ok(mut last) = slot.try_borrow_mut() {
                     *last = failure.message;
                 }
@@ -77,8 +79,12 @@ pub(crate) fn finish_i32<T: Into<i64>>(outcome: Outcome<T>) -> i32 {
 
 /// Runs `f` with the last error message (empty if no call has failed yet).
 pub(crate) fn with_last_error<R>(f: impl FnOnce(&[u8]) -> R) -> R {
-    LAST_ERROR.with(|slot| match slot.try_borrow() {
-        Ok(last) => f(last.as_bytes()),
-        Err(_) => f(&[]),
-    })
+    let last = LAST_ERROR
+        .try_with(|slot| {
+            slot.try_borrow()
+                .map(|last| last.clone())
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    f(last.as_bytes())
 }

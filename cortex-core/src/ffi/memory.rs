@@ -168,7 +168,8 @@ pub(crate) fn alloc(len: i32) -> i32 {
     if len == 0 {
         return 0;
     }
-    LIVE.with(|live| {
+    // `try_with` rather than `with` (see `codes::finish`): no table, no block.
+    LIVE.try_with(|live| {
         let Ok(mut live) = live.try_borrow_mut() else {
             return 0;
         };
@@ -187,6 +188,7 @@ pub(crate) fn alloc(len: i32) -> i32 {
         }
         handle
     })
+    .unwrap_or(0)
 }
 
 /// Frees a block from [`alloc`]; an unknown (ptr, len) is refused rather than handed to the allocator.
@@ -199,10 +201,9 @@ pub(crate) fn free(ptr: i32, len: i32) -> Outcome<()> {
     };
     let start = ptr as u32 as usize;
     let len = usize::try_from(len).map_err(|_| unknown())?;
-    LIVE.with(|live| {
-        let mut live = live
-            .try_borrow_mut()
-            .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "allocation table busy"))?;
+    let busy = || Failure::new(CORTEX_E_INTERNAL, "allocation table busy");
+    LIVE.try_with(|live| {
+        let mut live = live.try_borrow_mut().map_err(|_| busy())?;
         // Starts are distinct, so this finds the block only when its length matches too.
         let Ok(at) = live.binary_search(&(start, len)) else {
             return Err(unknown());
@@ -214,4 +215,5 @@ pub(crate) fn free(ptr: i32, len: i32) -> Outcome<()> {
         unsafe { std::alloc::dealloc(host_ptr_mut(start), layout) };
         Ok(())
     })
+    .unwrap_or_else(|_| Err(busy()))
 }

@@ -37,6 +37,12 @@ fn busy() -> Failure {
     Failure::new(CORTEX_E_INTERNAL, "handle table busy")
 }
 
+/// Runs `f` on the handle table. `try_with` rather than `with` (see `codes::finish`); a table that
+/// cannot be reached is as busy as one that is borrowed.
+fn with_objects<R>(f: impl FnOnce(&RefCell<Vec<Option<Object>>>) -> Outcome<R>) -> Outcome<R> {
+    OBJECTS.try_with(f).unwrap_or_else(|_| Err(busy()))
+}
+
 fn unknown(handle: i32, kind: &str) -> Failure {
     Failure::new(
         CORTEX_E_BAD_HANDLE,
@@ -46,7 +52,7 @@ fn unknown(handle: i32, kind: &str) -> Failure {
 
 /// Registers `object` and returns its new handle (> 0).
 pub(crate) fn insert(object: Object) -> Outcome<i32> {
-    OBJECTS.with(|objects| {
+    with_objects(|objects| {
         let mut objects = objects.try_borrow_mut().map_err(|_| busy())?;
         let handle = i32::try_from(objects.len() + 1)
             .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "too many handles opened"))?;
@@ -67,7 +73,7 @@ pub(crate) fn open_store() -> Outcome<i32> {
 
 /// The object behind an open handle; the table is not borrowed while the caller uses it.
 fn get(handle: i32, kind: &str) -> Outcome<Object> {
-    OBJECTS.with(|objects| {
+    with_objects(|objects| {
         let objects = objects.try_borrow().map_err(|_| busy())?;
         slot_index(handle)
             .and_then(|i| objects.get(i))
@@ -102,7 +108,7 @@ pub(crate) fn feed(handle: i32, bus: bool) -> Outcome<Rc<RefCell<Feed>>> {
 /// Closes a handle whose object `is_kind` accepts; the object is dropped once no call uses it.
 /// Returns the object so the caller can finish it (a bus is closed for its clones too).
 pub(crate) fn close(handle: i32, kind: &str, is_kind: fn(&Object) -> bool) -> Outcome<Object> {
-    OBJECTS.with(|objects| {
+    with_objects(|objects| {
         let mut objects = objects.try_borrow_mut().map_err(|_| busy())?;
         let slot = slot_index(handle)
             .and_then(|i| objects.get_mut(i))

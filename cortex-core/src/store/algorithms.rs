@@ -2,7 +2,7 @@
 //! public methods, or a backend's own `Successors` view when it can walk its edges without copying them.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap};
 
 use crate::error::{Error, Result};
 use crate::event::NodeId;
@@ -10,6 +10,12 @@ use crate::graph::{Edge, Path};
 use crate::hash_state::MapState;
 #[cfg(test)]
 use crate::{graph::Direction, store::GraphStore};
+
+/// The one map type the algorithms keep: a node's place in a list of their own. The memory event
+/// store numbers its sources with the same type, so in a wasm module both share one copy of the
+/// hash-map code (each map type is a kilobyte or more of its own; `usize` places, though the same
+/// bytes on wasm32, came out 400 bytes larger).
+type Places = HashMap<NodeId, u32, MapState>;
 
 /// What the algorithms read from a graph.
 pub(crate) trait Successors {
@@ -78,8 +84,9 @@ pub(crate) fn traverse_successors(
     if !graph.has_node(start)? {
         return Err(Error::MissingNode(*start));
     }
-    let mut seen = HashSet::with_hasher(MapState::default());
-    seen.insert(*start);
+    // Each node reached. A set: the places are not read, and every one is 0.
+    let mut seen = Places::with_hasher(MapState::default());
+    seen.insert(*start, 0);
     // The answer is the breadth-first queue itself, read from the front as it grows: no second
     // copy of it, and no `VecDeque` for each module to carry.
     let mut reached = vec![(*start, 0usize)];
@@ -90,7 +97,8 @@ pub(crate) fn traverse_successors(
             continue;
         }
         graph.for_each_successor(&node, |to, _| {
-            if seen.insert(to) {
+            if let std::collections::hash_map::Entry::Vacant(entry) = seen.entry(to) {
+                entry.insert(0);
                 reached.push((to, depth + 1));
             }
         })?;
@@ -120,45 +128,77 @@ pub(crate) fn shortest_path_successors(
             return Err(Error::MissingNode(*end));
         }
     }
-    // Each node reached: the cheapest cost known and the node it was reached from (one map rather
-    // than two: each map type is code of its own in a wasm module).
-    let mut best = HashMap::with_hasher(MapState::default());
-    best.insert(*from, (0.0, None));
+    // Each node reached, by its place in `best`: the cheapest cost known and the place of the node
+    // it was reached from.
+    let mut places = Places::with_hasher(MapState::default());
+    let mut best: Vec<(NodeId, f64, Option<u32>)> = vec![(*from, 0.0, None)];
+    places.insert(*from, 0);
     let mut frontier = BinaryHeap::from([Candidate {
         cost: 0.0,
         node: *from,
     }]);
+    // Set when a place no longer fits a `u32`: four billion nodes reached, more than any store
+    // holds in memory, but an answer must not be built from places that wrapped.
+    let mut out_of_places = false;
     while let Some(Candidate { cost, node }) = frontier.pop() {
+        let Some(&at) = places.get(&node) else {
+            continue; // only reached nodes are pushed
+        };
         if node == *to {
             return Ok(Some(Path {
-                nodes: walk_back(&best, *to),
+                nodes: walk_back(&best, at),
                 cost,
             }));
         }
-        if best.get(&node).is_some_and(|&(known, _)| cost > known) {
+        if cost > best[at as usize].1 {
             continue; // a stale heap entry: a cheaper route to `node` was settled already
         }
         graph.for_each_successor(&node, |next, weight| {
             let through = cost + weight;
-            if best.get(&next).is_none_or(|&(known, _)| through < known) {
-                best.insert(next, (through, Some(node)));
+            let better = match places.get(&next) {
+                Some(&known) => {
+                    let slot = &mut best[known as usize];
+                    let better = through < slot.1;
+                    if better {
+                        (slot.1, slot.2) = (through, Some(at));
+                    }
+                    better
+                }
+                None => {
+                    let Ok(place) = u32::try_from(best.len()) else {
+                        out_of_places = true;
+                        return;
+                    };
+                    places.insert(next, place);
+                    best.push((next, through, Some(at)));
+                    true
+                }
+            };
+            if better {
                 frontier.push(Candidate {
                     cost: through,
                     node: next,
                 });
             }
         })?;
+        if out_of_places {
+            return Err(Error::Backend {
+                context: "a shortest-path search reached more than 4294967295 nodes".into(),
+                source: None,
+            });
+        }
     }
     Ok(None)
 }
 
-/// The path to `to` read back through each node's predecessor, up to the start (which has none).
-fn walk_back(best: &HashMap<NodeId, (f64, Option<NodeId>), MapState>, to: NodeId) -> Vec<NodeId> {
-    let mut nodes = vec![to];
+/// The path to the node at place `to` read back through each predecessor, up to the start (which
+/// has none).
+fn walk_back(best: &[(NodeId, f64, Option<u32>)], to: u32) -> Vec<NodeId> {
+    let mut nodes = vec![best[to as usize].0];
     let mut at = to;
-    while let Some(&(_, Some(p))) = best.get(&at) {
-        nodes.push(p);
-        at = p;
+    while let Some(previous) = best[at as usize].2 {
+        nodes.push(best[previous as usize].0);
+        at = previous;
     }
     nodes.reverse();
     nodes
