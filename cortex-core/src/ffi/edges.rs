@@ -128,7 +128,7 @@ fn traverse(
         .map_err(|_| Failure::new(CORTEX_E_INVALID, "max_depth must not be negative"))?;
     let out = Region::new(out_ptr, out_cap, "output buffer")?;
     let start = NodeId(start.read_id()?);
-    if store.graph.get_node(&start)?.is_none() {
+    if !store.graph.with_node(&start, |node| node.is_some())? {
         return Err(Error::MissingNode(start).into());
     }
     let visits = store.graph.traverse(&start, max_depth)?;

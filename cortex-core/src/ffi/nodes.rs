@@ -47,12 +47,15 @@ fn get_node(handle: i32, id_ptr: i32, out_ptr: i32, out_cap: i32) -> Outcome<i32
     let id = Region::fixed(id_ptr, 32, "node id")?;
     let out = Region::new(out_ptr, out_cap, "output buffer")?;
     let id = NodeId(id.read_id()?);
-    let node = store
-        .graph
-        .get_node(&id)?
-        .ok_or_else(|| Failure::new(CORTEX_E_NOT_FOUND, format!("no node {id}")))?;
-    let mut record = Vec::new();
-    wire::put_node(&mut record, &node);
+    // Encoded where the store keeps it: no copy of the node.
+    let record = store.graph.with_node(&id, |node| {
+        node.map(|node| {
+            let mut record = Vec::new();
+            wire::put_node(&mut record, node);
+            record
+        })
+    })?;
+    let record = record.ok_or_else(|| Failure::new(CORTEX_E_NOT_FOUND, format!("no node {id}")))?;
     out.answer(&record)
 }
 
@@ -110,8 +113,8 @@ fn find_nodes(
     let out = Region::new(out_ptr, out_cap, "output buffer")?;
     let query = wire::whole(&query.read(), "node query", |r| r.node_query())?;
     let mut records = Vec::new();
-    for node in store.graph.find_nodes(&query)? {
-        wire::put_node(&mut records, &node);
-    }
+    store
+        .graph
+        .for_each_found(&query, |node| wire::put_node(&mut records, node))?;
     out.answer(&records)
 }

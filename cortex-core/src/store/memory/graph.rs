@@ -65,6 +65,29 @@ impl MemoryGraphStore {
         Self::default()
     }
 
+    /// `f` of the node stored under `id`, read in place: the C ABI encodes it from here, where
+    /// `get_node` would copy it (and a module would carry the copying of its tags and properties).
+    pub(crate) fn with_node<R>(
+        &self,
+        id: &NodeId,
+        f: impl FnOnce(Option<&Node>) -> R,
+    ) -> Result<R> {
+        Ok(f(self.read()?.nodes.get(id).map(|entry| &entry.node)))
+    }
+
+    /// Calls `each` with every node `query` finds, in ascending id order, read in place: what
+    /// `find_nodes` answers, without a copy of each node.
+    pub(crate) fn for_each_found(&self, query: &NodeQuery, each: impl FnMut(&Node)) -> Result<()> {
+        let query = PreparedQuery::new(query)?;
+        let graph = self.read()?;
+        graph.index.find(
+            |id| graph.nodes.get(id).map(|entry| &entry.node),
+            &query,
+            each,
+        );
+        Ok(())
+    }
+
     fn read(&self) -> Result<ReadGuard<'_, Graph>> {
         self.graph.read().map_err(poisoned)
     }
@@ -133,7 +156,7 @@ impl GraphStore for MemoryGraphStore {
     }
 
     fn get_node(&self, id: &NodeId) -> Result<Option<Node>> {
-        Ok(self.read()?.nodes.get(id).map(|entry| entry.node.clone()))
+        self.with_node(id, |node| node.cloned())
     }
 
     fn remove_node(&self, id: &NodeId) -> Result<bool> {
@@ -274,11 +297,9 @@ impl GraphStore for MemoryGraphStore {
     }
 
     fn find_nodes(&self, query: &NodeQuery) -> Result<Vec<Node>> {
-        let query = PreparedQuery::new(query)?;
-        let graph = self.read()?;
-        Ok(graph
-            .index
-            .find(|id| graph.nodes.get(id).map(|entry| &entry.node), &query))
+        let mut found = Vec::new();
+        self.for_each_found(query, |node| found.push(node.clone()))?;
+        Ok(found)
     }
 
     fn node_count(&self) -> Result<u64> {

@@ -54,18 +54,19 @@ impl NodeIndex {
         }
     }
 
-    /// The nodes (`node` finds each by id) matching `query`, in id order. Candidates are the ids
-    /// every term set shares (its labels count as one set, their union); a query without terms
-    /// walks every node.
+    /// Calls `each` with the nodes (`node` finds each by id) matching `query`, in id order.
+    /// Candidates are the ids every term set shares (its labels count as one set, their union); a
+    /// query without terms walks every node.
     pub(super) fn find<'n>(
         &self,
         node: impl Fn(&NodeId) -> Option<&'n Node>,
         query: &PreparedQuery,
-    ) -> Vec<Node> {
+        mut each: impl FnMut(&'n Node),
+    ) {
         let limit = query.limit();
-        let mut found = Vec::new();
+        let mut found = 0;
         if limit == 0 {
-            return found;
+            return;
         }
         let mut after = query.query.after;
         let mut seeker = Seeker::new(self, query);
@@ -73,13 +74,13 @@ impl NodeIndex {
             after = Some(id);
             let Some(node) = node(&id) else { continue };
             if query.in_window(node) {
-                found.push(node.clone());
-                if found.len() == limit {
+                each(node);
+                found += 1;
+                if found == limit {
                     break;
                 }
             }
         }
-        found
     }
 }
 
