@@ -85,8 +85,13 @@ impl<'a> Reader<'a> {
     /// A count followed by that many strings.
     pub(crate) fn strs(&mut self, what: &str) -> Outcome<Vec<String>> {
         let count = self.u32(what)?;
-        // No preallocation from the count: a lying count must not reserve memory.
-        (0..count).map(|_| self.str(what)).collect()
+        // No preallocation from the count: a lying count must not reserve memory. A loop, not a
+        // `collect` into a `Result`, whose adapter is code of its own in the module.
+        let mut strs = Vec::new();
+        for _ in 0..count {
+            strs.push(self.str(what)?);
+        }
+        Ok(strs)
     }
 
     /// Fails unless every byte was read, so trailing garbage is refused rather than ignored.

@@ -279,14 +279,13 @@ impl Log {
             )
         });
         let every_kind = any_kind(&filter.kinds);
-        let by_kind: Vec<&[Position]> = if every_kind {
-            Vec::new()
-        } else {
-            self.matching_kinds(&filter.kinds)
-                .into_iter()
-                .map(window)
-                .collect()
-        };
+        let mut by_kind: Vec<&[Position]> = Vec::new();
+        if !every_kind {
+            by_kind = self.matching_kinds(&filter.kinds);
+            for list in &mut by_kind {
+                *list = window(list);
+            }
+        }
         let kind_total: usize = by_kind.iter().map(|l| l.len()).sum();
 
         // Walk the smallest index that covers the filter; `matches` checks whatever that index does not.
@@ -320,24 +319,26 @@ impl Log {
     /// module smaller than an ordered map would).
     fn matching_kinds(&self, patterns: &[String]) -> Vec<&[Position]> {
         let empty: &[Position] = &[];
+        // Loops rather than adapter chains, which the module carries as code of their own.
+        let mut lists = Vec::new();
         if patterns.iter().any(|p| p.ends_with('*')) {
-            return self
-                .kinds
-                .iter()
-                .filter(|kind| matches_any(patterns, &kind.name))
-                .map(|kind| kind.positions.as_slice())
-                .collect();
+            for kind in &self.kinds {
+                if matches_any(patterns, &kind.name) {
+                    lists.push(kind.positions.as_slice());
+                }
+            }
+            return lists;
         }
-        patterns
-            .iter()
-            .enumerate()
-            .filter(|(i, kind)| !patterns[..*i].contains(kind))
-            .map(|(_, k)| {
-                self.kind_numbers
-                    .get(k)
-                    .map_or(empty, |&n| &self.kinds[n as usize].positions)
-            })
-            .collect()
+        for (i, kind) in patterns.iter().enumerate() {
+            if !patterns[..i].contains(kind) {
+                lists.push(
+                    self.kind_numbers
+                        .get(kind)
+                        .map_or(empty, |&n| &self.kinds[n as usize].positions),
+                );
+            }
+        }
+        lists
     }
 }
 

@@ -103,8 +103,11 @@ impl Successors for Graph {
     }
 
     fn for_each_successor(&self, node: &NodeId, mut visit: impl FnMut(NodeId, f64)) -> Result<()> {
-        for ((_, to), weight) in self.outgoing(node).into_iter().flatten() {
-            visit(*to, *weight);
+        // `if let` rather than `into_iter().flatten()`, whose adapter is code of its own.
+        if let Some(outgoing) = self.outgoing(node) {
+            for ((_, to), weight) in outgoing {
+                visit(*to, *weight);
+            }
         }
         Ok(())
     }
@@ -115,12 +118,17 @@ fn range_of<'a>(
     adjacency: &'a Adjacency,
     relation: Option<&str>,
 ) -> btree_map::Range<'a, (String, NodeId), f64> {
+    // Bounds of one type for both cases, the type the index's cursors use too: each type of bounds
+    // is a copy of the B-tree's range search in the module.
     match relation {
-        None => adjacency.range::<(String, NodeId), _>(..),
+        None => adjacency.range::<(String, NodeId), (Bound<&(String, NodeId)>, _)>((
+            Bound::Unbounded,
+            Bound::Unbounded,
+        )),
         Some(rel) => {
             let lo = (rel.to_owned(), NodeId([0; 32]));
             let hi = (rel.to_owned(), NodeId([u8::MAX; 32]));
-            adjacency.range((Bound::Included(lo), Bound::Included(hi)))
+            adjacency.range((Bound::Included(&lo), Bound::Included(&hi)))
         }
     }
 }

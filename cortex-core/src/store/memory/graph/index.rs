@@ -8,6 +8,7 @@
 //! plan by. So a term is keyed as one string, its kind first (see [`key`]).
 
 use std::collections::btree_map::Range;
+use std::ops::Bound;
 
 use super::Adjacency;
 use crate::event::NodeId;
@@ -94,13 +95,20 @@ struct Seeker<'a> {
 
 impl<'a> Seeker<'a> {
     fn new(index: &'a NodeIndex, query: &PreparedQuery) -> Self {
-        let cursor = |term: &Term| Cursor::new(&index.entries, key(term.clone()));
-        let mut all_of: Vec<Cursor<'a>> = query.all_of.iter().map(cursor).collect();
+        // Loops rather than `map` and `collect`, whose adapters the module carries as code.
+        let cursors = |terms: &[Term]| {
+            let mut cursors = Vec::with_capacity(terms.len());
+            for term in terms {
+                cursors.push(Cursor::new(&index.entries, key(term.clone())));
+            }
+            cursors
+        };
+        let mut all_of = cursors(&query.all_of);
         if query.any_of.is_empty() && all_of.is_empty() {
             all_of.push(Cursor::new(&index.entries, EVERY_NODE));
         }
         Seeker {
-            any_of: query.any_of.iter().map(cursor).collect(),
+            any_of: cursors(&query.any_of),
             all_of,
         }
     }
@@ -158,7 +166,7 @@ impl<'a> Cursor<'a> {
         let probe = (key, NodeId([0; 32]));
         let mut cursor = Cursor {
             entries,
-            range: entries.range(&probe..=&last),
+            range: entries.range((Bound::Included(&probe), Bound::Included(&last))),
             probe,
             last,
             head: None,
@@ -181,7 +189,9 @@ impl<'a> Cursor<'a> {
         }
         if self.head.is_some_and(|id| id < target) {
             self.probe.1 = target;
-            self.range = self.entries.range(&self.probe..=&self.last);
+            self.range = self
+                .entries
+                .range((Bound::Included(&self.probe), Bound::Included(&self.last)));
             self.step();
         }
         self.head
