@@ -1,23 +1,23 @@
-//! `MapState`: how the hash maps hash their keys. Each map gets random keys, so whoever chooses
-//! the ids, kinds or sources a store holds cannot choose ones that collide.
+//! `MapState`: how the crate's hash maps hash their keys, natively and on wasm.
 //!
-//! Natively that is std's `RandomState`. On wasm32-wasip1 std draws its keys with WASI's
-//! `random_get` and, should the host fail the call, panics with the errno's `Debug`: that one
-//! `expect` brought the name and message of every WASI errno, `str`'s escaping and the Unicode
-//! printable tables into the module, about 6.5 KB. [`SeededState`] asks WASI itself and hashes with
-//! the same SipHash, keyed by a random prefix.
+//! Each append looks up its kind and its source, and every graph walk a node per step: with std's
+//! SipHash those two hashes were about 425 of the ~965 instructions an append took. Here a word of
+//! input costs one multiply and a shift. The keys are random and fresh per map, so whoever chooses
+//! the kinds, sources or node ids a store holds cannot know in advance which ones collide.
+//!
+//! On wasm32-wasip1 the random words come from WASI's `random_get`, asked directly: std's
+//! `RandomState` asks the same, but panics with the errno's `Debug` when the host fails the call,
+//! and that one `expect` brought the name and message of every WASI errno, `str`'s escaping and the
+//! Unicode printable tables into the module. SipHash itself is gone from the module too.
 
-/// The state the crate's hash maps are built with.
-#[cfg(not(all(target_os = "wasi", target_env = "p1")))]
-pub(crate) type MapState = std::hash::RandomState;
-/// The state the crate's hash maps are built with.
-#[cfg(all(target_os = "wasi", target_env = "p1"))]
-pub(crate) type MapState = SeededState;
+use std::hash::{BuildHasher, Hasher};
+
+/// The state every hash map of the crate is built with.
+pub(crate) type MapState = KeyedState;
 
 /// Two random words, fresh on every call.
 #[cfg(not(all(target_os = "wasi", target_env = "p1")))]
 pub(crate) fn random_words() -> [u64; 2] {
-    use std::hash::{BuildHasher, Hasher};
     // A new `RandomState` differs from the last one made on this thread, and its hasher's output is
     // unpredictable without its keys; two outputs of one hasher give the two words.
     let mut random = std::hash::RandomState::new().build_hasher();
@@ -53,43 +53,128 @@ pub(crate) fn random_words() -> [u64; 2] {
     words
 }
 
-/// std's SipHash with random keys prepended: every hasher built starts from a copy of one that has
-/// already taken the two random words, so equal keys hash alike within a map and unpredictably
-/// across maps.
-#[cfg(all(target_os = "wasi", target_env = "p1"))]
-#[derive(Clone, Debug)]
-pub(crate) struct SeededState(std::hash::DefaultHasher);
+/// Builds [`KeyedHasher`]s that share this map's two random keys.
+#[derive(Debug, Clone)]
+pub(crate) struct KeyedState {
+    start: u64,
+    multiplier: u64,
+}
 
-#[cfg(all(target_os = "wasi", target_env = "p1"))]
-impl Default for SeededState {
+impl Default for KeyedState {
     fn default() -> Self {
-        use std::hash::Hasher;
-        let mut seeded = std::hash::DefaultHasher::new();
-        for word in random_words() {
-            seeded.write_u64(word);
+        let [start, multiplier] = random_words();
+        KeyedState {
+            start,
+            // Odd, so that no multiplier maps every word to zero.
+            multiplier: multiplier | 1,
         }
-        SeededState(seeded)
     }
 }
 
-#[cfg(all(target_os = "wasi", target_env = "p1"))]
-impl std::hash::BuildHasher for SeededState {
-    type Hasher = std::hash::DefaultHasher;
+impl BuildHasher for KeyedState {
+    type Hasher = KeyedHasher;
 
-    fn build_hasher(&self) -> Self::Hasher {
-        self.0.clone()
+    fn build_hasher(&self) -> KeyedHasher {
+        KeyedHasher {
+            state: self.start,
+            multiplier: self.multiplier,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct KeyedHasher {
+    state: u64,
+    multiplier: u64,
+}
+
+impl KeyedHasher {
+    /// Mixes one word into the state: a multiply by the odd key, then the high half folded onto the
+    /// low one, which the product alone would leave depending on the low input bits only. 64-bit
+    /// arithmetic only: a 128-bit product is a library call on wasm32.
+    fn mix(&mut self, word: u64) {
+        let product = (self.state ^ word).wrapping_mul(self.multiplier);
+        self.state = product ^ (product >> 29);
+    }
+}
+
+impl Hasher for KeyedHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // One path for whole and partial words, each tagged with its length in the top byte, so
+        // "a" and "a\0" differ.
+        for chunk in bytes.chunks(8) {
+            let mut le = [0; 8];
+            le[..chunk.len()].copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(le) ^ ((chunk.len() as u64) << 56));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.mix(u64::from(byte));
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.mix(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // hashbrown picks buckets by the low bits and tags by the top ones: one more round spreads
+        // the last word's bits into both.
+        let product = self.state.wrapping_mul(self.multiplier);
+        product ^ (product >> 32)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::hash::BuildHasher;
+    use crate::event::NodeId;
+    use std::collections::HashSet;
 
-    /// Two maps must not share keys: the point of the state. The oracle is the key itself, hashed
-    /// by two states; the same state must agree with itself.
+    /// Names that differ only in their last byte, their length, or a byte past the first word hash
+    /// apart: among 100 k of them, a random 64-bit function collides with odds of about 3 in 10^10,
+    /// so even one collision, or fewer than 99% distinct buckets of a 2^17-bucket table beyond what
+    /// chance gives (about 68% filled at this load), means the mixing lost input.
     #[test]
-    fn each_map_hashes_with_keys_of_its_own() {
+    fn similar_names_hash_apart() {
+        let state = KeyedState::default();
+        let mut names: Vec<String> = (0..50_000).map(|i| format!("kind-{i}")).collect();
+        names.extend((0..50_000).map(|i| format!("sensor.reading.{i:08}\0")));
+        let hashes: HashSet<u64> = names.iter().map(|n| state.hash_one(n)).collect();
+        assert_eq!(hashes.len(), names.len(), "64-bit hashes collided");
+        let buckets: HashSet<u64> = hashes.iter().map(|h| h & ((1 << 17) - 1)).collect();
+        // Expected filled buckets for n balls in m bins: m (1 - e^(-n/m)).
+        let (n, m) = (names.len() as f64, (1u64 << 17) as f64);
+        let expected = m * (1.0 - (-n / m).exp());
+        assert!(
+            buckets.len() as f64 > 0.99 * expected,
+            "{} buckets filled, {expected:.0} expected",
+            buckets.len()
+        );
+    }
+
+    /// Node ids that differ in a single byte, anywhere in the 32, hash apart: the graph's maps
+    /// are keyed by them. The oracle is the count of distinct ids.
+    #[test]
+    fn ids_that_differ_in_one_byte_hash_apart() {
+        let state = MapState::default();
+        let mut ids = Vec::new();
+        for at in 0..32 {
+            for value in 1..=255u8 {
+                let mut id = [0u8; 32];
+                id[at] = value;
+                ids.push(NodeId(id));
+            }
+        }
+        ids.push(NodeId([0; 32]));
+        let hashes: HashSet<u64> = ids.iter().map(|id| state.hash_one(id)).collect();
+        assert_eq!(hashes.len(), ids.len(), "64-bit hashes collided");
+    }
+
+    /// Two maps get different keys, so a set of colliding keys found against one says nothing
+    /// about another.
+    #[test]
+    fn each_map_has_its_own_keys() {
         let (a, b) = (MapState::default(), MapState::default());
         assert_eq!(a.hash_one("kind-1"), a.hash_one("kind-1"));
         assert_ne!(a.hash_one("kind-1"), b.hash_one("kind-1"));

@@ -7,23 +7,17 @@
 //! events with a parent keep it beside the log: 24 bytes a record natively, where one holding the
 //! source's id and the parent took 72). Reads build their `Event`s from the records.
 
+use std::collections::HashMap;
+
 use super::lock::{Lock, ReadGuard, WriteGuard};
 use super::poisoned;
 use crate::error::{Error, Result};
 use crate::event::{now_millis, Event, EventFilter, EventId, NewEvent, NodeId, Timestamp};
+use crate::hash_state::MapState;
 use crate::kind_pattern::{any_kind, matches_any, validate_kind_patterns};
 use crate::store::subscription::Subscribers;
 use crate::store::validate::validate_new_event;
 use crate::store::{EventStore, StoreConfig, Subscription};
-use std::collections::HashMap;
-
-/// How the kind and source maps hash: natively with the keyed multiply-and-shift hash, about 18 ns an
-/// append faster than std's SipHash; in the wasm module with std's, which it holds anyway, where the
-/// other would add about 600 bytes.
-#[cfg(not(target_family = "wasm"))]
-type CatalogueHash = super::keyed_hash::KeyedState;
-#[cfg(target_family = "wasm")]
-type CatalogueHash = crate::hash_state::MapState;
 
 /// An event log held in memory. Event `n` (counting from 1) has id `n`, so lookups are O(1), and
 /// timestamps never decrease along the log, so a time range is a contiguous, binary-searchable slice.
@@ -42,11 +36,11 @@ struct Log {
     /// previous record's end.
     payloads: Vec<u8>,
     /// Each stored kind's number: its place in `kinds`.
-    kind_numbers: HashMap<String, u32, CatalogueHash>,
+    kind_numbers: HashMap<String, u32, MapState>,
     /// Each kind's name and the positions of its events, ascending.
     kinds: Vec<Kind>,
     /// Each source's number: its place in `sources`.
-    source_numbers: HashMap<NodeId, u32, CatalogueHash>,
+    source_numbers: HashMap<NodeId, u32, MapState>,
     /// Each source's id and the positions of its events, ascending.
     sources: Vec<Source>,
     /// The parent of each event that has one, by position, ascending; its record says it is here.

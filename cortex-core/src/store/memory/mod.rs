@@ -2,8 +2,6 @@
 
 mod events;
 mod graph;
-#[cfg(not(target_family = "wasm"))]
-mod keyed_hash;
 mod lock;
 
 pub use events::MemoryEventStore;
