@@ -17,8 +17,21 @@ pub const MAX_KIND_LEN: usize = 255;
 pub type Timestamp = u64;
 
 /// A 32-byte identifier of a node (an actor, an entity); hex in `Display`/`FromStr`.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct NodeId(pub [u8; 32]);
+
+/// Four words, not the array's length and bytes: an id is always 32 bytes, and a hasher takes a
+/// word in one step where bytes go through its general path (a store hashes an id on every append
+/// and every step of a graph walk).
+impl std::hash::Hash for NodeId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for word in self.0.chunks_exact(8) {
+            let mut bytes = [0; 8];
+            bytes.copy_from_slice(word);
+            state.write_u64(u64::from_le_bytes(bytes));
+        }
+    }
+}
 
 /// Position of an event in its store: unique, and increasing in append order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

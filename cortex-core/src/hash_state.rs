@@ -100,17 +100,29 @@ impl KeyedHasher {
 
 impl Hasher for KeyedHasher {
     fn write(&mut self, bytes: &[u8]) {
-        // One path for whole and partial words, each tagged with its length in the top byte, so
-        // "a" and "a\0" differ.
-        for chunk in bytes.chunks(8) {
+        // Whole words, then the partial one; each tagged with its length in the top byte, so "a"
+        // and "a\0" differ. Whole words are read as words: copying each into a buffer of its own
+        // length made every word a `memcpy` call on wasm.
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
             let mut le = [0; 8];
-            le[..chunk.len()].copy_from_slice(chunk);
-            self.mix(u64::from_le_bytes(le) ^ ((chunk.len() as u64) << 56));
+            le.copy_from_slice(word);
+            self.mix(u64::from_le_bytes(le) ^ (8 << 56));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut le = [0; 8];
+            le[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(le) ^ ((rest.len() as u64) << 56));
         }
     }
 
     fn write_u8(&mut self, byte: u8) {
         self.mix(u64::from(byte));
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.mix(word);
     }
 
     fn write_usize(&mut self, value: usize) {

@@ -33,10 +33,12 @@ fn policy_of(code: i32, arg: i32) -> Outcome<BackpressurePolicy> {
             return Err(Failure::new(
                 CORTEX_E_INVALID,
                 format!(
-                    "unknown backpressure policy {code}: 0 block, 1 drop oldest, 2 drop newest, \
-                     3 error, 4 coalesce, 5 sample"
+                    "unknown backpressure policy {}: 0 block, 1 drop oldest, 2 drop newest, \
+                     3 error, 4 coalesce, 5 sample",
+                    // Widened: the module already formats i64s, and an i32 would be another copy.
+                    i64::from(code)
                 ),
-            ))
+            ));
         }
     })
 }

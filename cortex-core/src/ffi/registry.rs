@@ -46,7 +46,8 @@ fn with_objects<R>(f: impl FnOnce(&RefCell<Vec<Option<Object>>>) -> Outcome<R>) 
 fn unknown(handle: i32, kind: &str) -> Failure {
     Failure::new(
         CORTEX_E_BAD_HANDLE,
-        format!("{handle} is not an open {kind} handle"),
+        // Widened: the module already formats i64s, and an i32 would be another copy.
+        format!("{} is not an open {kind} handle", i64::from(handle)),
     )
 }
 
