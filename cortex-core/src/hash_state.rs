@@ -109,11 +109,15 @@ impl Hasher for KeyedHasher {
             le.copy_from_slice(word);
             self.mix(u64::from_le_bytes(le) ^ (8 << 56));
         }
+        // The partial word byte by byte: a copy of a length known only at run time is a `memcpy`
+        // call, and on wasm a call out of the module's code.
         let rest = words.remainder();
         if !rest.is_empty() {
-            let mut le = [0; 8];
-            le[..rest.len()].copy_from_slice(rest);
-            self.mix(u64::from_le_bytes(le) ^ ((rest.len() as u64) << 56));
+            let mut word = (rest.len() as u64) << 56;
+            for (at, &byte) in rest.iter().enumerate() {
+                word ^= u64::from(byte) << (8 * at);
+            }
+            self.mix(word);
         }
     }
 
