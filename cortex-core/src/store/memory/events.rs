@@ -230,6 +230,15 @@ impl Log {
             && filter.matches_stamp(EventId(position as u64 + 1), record.timestamp)
     }
 
+    /// `matches` for a position whose kind is known to be selected.
+    fn matches_source_and_stamp(&self, filter: &EventFilter, position: usize) -> bool {
+        let record = &self.records[position];
+        filter
+            .source
+            .is_none_or(|s| s == self.sources[record.source()].id)
+            && filter.matches_stamp(EventId(position as u64 + 1), record.timestamp)
+    }
+
     fn get(&self, id: EventId) -> Option<Event> {
         let position = usize::try_from(id.0).ok()?.checked_sub(1)?;
         (position < self.records.len()).then(|| self.event(position))
@@ -286,19 +295,25 @@ impl Log {
         // Kinds that hold half the range or more (a broad pattern) are walked in the log itself: at
         // most twice the events, and no merging of their lists.
         let dense_kinds = kind_total.saturating_mul(2) >= end - start;
-        let positions: Box<dyn Iterator<Item = usize> + 'a> = match by_source {
+        // Each walk, and whether every position it gives already has a selected kind (the kind
+        // lists do: no kind is compared again per event, a `memcmp` that on wasm is a byte loop).
+        let (positions, kind_known): (Box<dyn Iterator<Item = usize> + 'a>, _) = match by_source {
             Some(source) if every_kind || source.len() <= kind_total => {
-                Box::new(source.iter().map(|&p| p as usize))
+                (Box::new(source.iter().map(|&p| p as usize)), every_kind)
             }
-            _ if !every_kind && !dense_kinds => Box::new(merged(by_kind)),
-            _ => Box::new(start..end),
+            _ if !every_kind && !dense_kinds => (Box::new(merged(by_kind)), true),
+            _ => (Box::new(start..end), every_kind),
         };
         let mut found = Vec::new();
         for position in positions {
             if found.len() == limit {
                 break;
             }
-            if self.matches(filter, position) {
+            let selected = match kind_known {
+                true => self.matches_source_and_stamp(filter, position),
+                false => self.matches(filter, position),
+            };
+            if selected {
                 found.push(self.event(position));
             }
         }
