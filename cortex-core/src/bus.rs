@@ -21,6 +21,7 @@ use tokio::sync::Notify;
 
 use crate::error::{Error, Result};
 use crate::event::{EventFilter, NewEvent};
+use crate::store::validate::refuse_wildcard;
 
 mod feed;
 mod offer;
@@ -31,7 +32,6 @@ mod tests;
 
 use offer::{Offer, Slot};
 pub use receiver::BusReceiver;
-use route::refuse_star;
 
 /// What `publish` does when a matching subscriber's queue already holds `capacity` events. The bus
 /// has one (the default of its subscribers); `EventBus::subscribe_with` gives a subscriber its own.
@@ -156,7 +156,7 @@ impl EventBus {
     /// the bus is closed, and with `Error::InvalidKind` for a kind holding `*` (the store it feeds
     /// checks the rest of the kind rule).
     pub async fn publish(&self, event: NewEvent) -> Result<()> {
-        refuse_star(&event.kind)?;
+        refuse_wildcard(&event.kind)?;
         if self.shared.drop_unlocked() {
             return Ok(());
         }
@@ -175,7 +175,7 @@ impl EventBus {
 
     /// `publish` without waiting: a full matching queue under `Block` is `Error::Full`.
     pub fn try_publish(&self, event: NewEvent) -> Result<()> {
-        refuse_star(&event.kind)?;
+        refuse_wildcard(&event.kind)?;
         if self.shared.drop_unlocked() {
             return Ok(());
         }
@@ -196,7 +196,7 @@ impl EventBus {
     pub fn publish_batch(&self, events: impl IntoIterator<Item = NewEvent>) -> Result<usize> {
         let events: Vec<NewEvent> = events.into_iter().collect();
         for event in &events {
-            refuse_star(&event.kind)?;
+            refuse_wildcard(&event.kind)?;
         }
         let mut state = self.shared.lock();
         if state.closed {

@@ -7,7 +7,6 @@
 use crate::error::Result;
 use crate::event::{EventFilter, NodeId};
 use crate::kind_pattern::{any_kind, validate_kind_patterns};
-use crate::store::validate::refuse_wildcard;
 
 /// The kind and source half of one `EventFilter`, the half an event not stamped yet can be matched by.
 #[derive(Debug)]
@@ -50,26 +49,4 @@ impl Route {
                         None => kind == pattern,
                     }))
     }
-}
-
-/// `refuse_wildcard`, the same error, with the search done eight bytes at a time: every publish pays
-/// it, and a byte-by-byte search of a typical kind costs about as much as the rest of routing it.
-pub(super) fn refuse_star(kind: &str) -> Result<()> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    const STARS: u64 = u64::from_ne_bytes([b'*'; 8]);
-    let mut words = kind.as_bytes().chunks_exact(8);
-    // A byte of the word equals '*' exactly when that byte of `x` is zero, which the classic
-    // "has a zero byte" test finds in the whole word at once.
-    let mut star = words.by_ref().any(|word| {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(word);
-        let x = u64::from_ne_bytes(bytes) ^ STARS;
-        x.wrapping_sub(ONES) & !x & HIGHS != 0
-    });
-    star |= words.remainder().contains(&b'*');
-    if star {
-        refuse_wildcard(kind)?;
-    }
-    Ok(())
 }

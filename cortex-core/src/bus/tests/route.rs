@@ -1,9 +1,7 @@
-//! A subscriber's filter read once (`Route`) against the filter itself, and the word-wise `*` search
-//! against a byte-wise one.
+//! A subscriber's filter read once (`Route`) against the filter itself.
 
-use super::super::route::{refuse_star, Route};
+use super::super::route::Route;
 use super::*;
-use crate::store::validate::refuse_wildcard;
 
 #[test]
 fn a_route_matches_exactly_what_its_filter_matches() {
@@ -62,29 +60,4 @@ fn a_route_matches_exactly_what_its_filter_matches() {
         ..EventFilter::default()
     };
     assert!(matches!(Route::new(bad), Err(Error::InvalidKind(_))));
-}
-
-#[test]
-fn the_star_search_finds_a_star_at_every_position_of_every_length() {
-    for len in 0..=40 {
-        let plain = "k".repeat(len);
-        assert!(refuse_star(&plain).is_ok(), "{plain:?}");
-        for at in 0..len {
-            let mut bytes = plain.clone().into_bytes();
-            bytes[at] = b'*';
-            let kind = String::from_utf8(bytes).unwrap();
-            let (got, want) = (refuse_star(&kind), refuse_wildcard(&kind));
-            assert!(got.is_err(), "{kind:?}");
-            assert_eq!(got.unwrap_err().to_string(), want.unwrap_err().to_string());
-        }
-    }
-    // Bytes that differ from '*' (0x2a) by one bit, and multi-byte characters, are not stars.
-    for kind in [
-        "++++++++++",
-        "\u{2a2a}\u{12a}x",
-        "jjjjjjjjjjjjjjjjj",
-        "\u{7f}\u{80}*",
-    ] {
-        assert_eq!(refuse_star(kind).is_ok(), !kind.contains('*'), "{kind:?}");
-    }
 }
