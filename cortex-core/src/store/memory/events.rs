@@ -360,18 +360,23 @@ fn fits(len: usize, more: usize) -> bool {
     MAX_EVENTS.checked_sub(len).is_some_and(|room| more <= room)
 }
 
-/// Ascending union of ascending position lists (each kind's list is disjoint from the others).
+/// Ascending union of ascending position lists (each kind's list is disjoint from the others): at
+/// each step the list with the smallest first position gives it up, and a list that runs out is
+/// dropped, so a step looks only at lists that still have positions.
 fn merged<'a>(mut lists: Vec<&'a [Position]>) -> impl Iterator<Item = usize> + 'a {
     lists.retain(|l| !l.is_empty());
-    let mut heads = vec![0usize; lists.len()];
     std::iter::from_fn(move || {
-        let (list, _) = lists
-            .iter()
-            .enumerate()
-            .filter(|(i, l)| heads[*i] < l.len())
-            .min_by_key(|(i, l)| l[heads[*i]])?;
-        let position = lists[list][heads[list]];
-        heads[list] += 1;
+        let mut smallest = 0;
+        for i in 1..lists.len() {
+            if lists[i][0] < lists[smallest][0] {
+                smallest = i;
+            }
+        }
+        let (&position, rest) = lists.get(smallest)?.split_first()?;
+        match rest.is_empty() {
+            true => drop(lists.swap_remove(smallest)),
+            false => lists[smallest] = rest,
+        }
         Some(position as usize)
     })
 }
