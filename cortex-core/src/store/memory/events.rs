@@ -301,10 +301,6 @@ impl Log {
             Some(source) if every_kind || source.len() <= kind_total => {
                 (Box::new(source.iter().map(|&p| p as usize)), every_kind)
             }
-            // One kind's list is in order already: walked as it is, with no merging step per event.
-            _ if by_kind.len() == 1 && !dense_kinds => {
-                (Box::new(by_kind[0].iter().map(|&p| p as usize)), true)
-            }
             _ if !every_kind && !dense_kinds => (Box::new(merged(by_kind)), true),
             _ => (Box::new(start..end), every_kind),
         };
