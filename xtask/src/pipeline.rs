@@ -2,6 +2,7 @@
 //! wasm-opt -Oz, and measure what comes out.
 
 pub mod build;
+pub mod exports;
 pub mod fingerprint;
 pub mod measure;
 pub mod optimise;
@@ -100,8 +101,13 @@ pub fn make(
     let (path, optimiser_ran) = match optimise {
         Optimise::Yes => {
             let out = cx.workspace.optimised_path(&artifact.name);
-            let ran = optimise::optimise_if_changed(&raw_path, &out, optimise::Names::Strip)
-                .with_context(|| format!("optimise {}", artifact.name))?;
+            let ran = optimise::optimise_if_changed(
+                &raw_path,
+                &out,
+                optimise::Names::Strip,
+                artifact.exports.as_deref(),
+            )
+            .with_context(|| format!("optimise {}", artifact.name))?;
             (out, ran)
         }
         Optimise::No => (raw_path.clone(), false),

@@ -31,8 +31,13 @@ pub fn named_copy(cx: &Context, artifact: &ArtifactBudget) -> Result<PathBuf> {
         .opt_dir
         .join("named")
         .join(format!("{}.wasm", artifact.name));
-    optimise::optimise_if_changed(&raw, &out, optimise::Names::Keep)
-        .with_context(|| format!("optimise {} with names kept", artifact.name))?;
+    optimise::optimise_if_changed(
+        &raw,
+        &out,
+        optimise::Names::Keep,
+        artifact.exports.as_deref(),
+    )
+    .with_context(|| format!("optimise {} with names kept", artifact.name))?;
     Ok(out)
 }
 

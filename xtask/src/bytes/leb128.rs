@@ -19,6 +19,19 @@ pub fn read_u32(data: &mut &[u8]) -> Option<u32> {
     None
 }
 
+/// Appends the shortest unsigned LEB128 encoding of `value` to `out`.
+pub fn write_u32(out: &mut Vec<u8>, mut value: u32) {
+    loop {
+        let low = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(low);
+            return;
+        }
+        out.push(low | 0x80);
+    }
+}
+
 /// How many bytes the shortest LEB128 encoding of `value` takes.
 pub fn encoded_len(value: u64) -> u64 {
     let bits = 64 - u64::from(value.max(1).leading_zeros());
@@ -51,6 +64,15 @@ mod tests {
             let mut data = bytes.as_slice();
             assert_eq!(read_u32(&mut data), Some(value), "{value}");
             assert_eq!(data, [0xaa], "{value}: the next byte is left");
+        }
+    }
+
+    #[test]
+    fn writes_what_the_reference_encoder_writes() {
+        for value in [0u32, 1, 127, 128, 300, 16_383, 16_384, u32::MAX] {
+            let mut out = vec![0xaa];
+            write_u32(&mut out, value);
+            assert_eq!(out[1..], encode(u64::from(value)), "{value}");
         }
     }
 

@@ -14,6 +14,7 @@ use wasm_opt::{FeatureBaseline, OptimizationOptions, Pass};
 use crate::files::atomic;
 use crate::files::stamp::Stamp;
 use crate::pipeline::build::KEPT_SECTION;
+use crate::pipeline::exports;
 use crate::pipeline::target_features::{self, binaryen_feature};
 
 /// Bumped when the options below change, so the content stamp never vouches for a stale output.
@@ -29,8 +30,15 @@ pub enum Names {
     Keep,
 }
 
-/// Optimises `module` (read from `input`) for size into `output`, written atomically.
-fn optimise_module(module: &[u8], input: &Path, output: &Path, names: Names) -> anyhow::Result<()> {
+/// Optimises `module` (read from `input`) for size into `output`, written atomically, with only the
+/// exports `exports` matches when it is given.
+fn optimise_module(
+    module: &[u8],
+    input: &Path,
+    output: &Path,
+    names: Names,
+    exports: Option<&[String]>,
+) -> anyhow::Result<()> {
     let section = target_features::read(module)
         .with_context(|| format!("read the {KEPT_SECTION} section of {}", input.display()))?;
     let Some(section) = section else {
@@ -68,6 +76,26 @@ fn optimise_module(module: &[u8], input: &Path, output: &Path, names: Names) -> 
         .suffix(".wasm")
         .tempfile_in(dir)
         .with_context(|| format!("create a temporary file in {}", dir.display()))?;
+    // Exports are narrowed first, so the optimiser sees which functions nothing outside calls.
+    let narrowed;
+    let input = match exports {
+        Some(patterns) => {
+            let module = exports::keep(module, patterns).with_context(|| {
+                format!(
+                    "keep only the exports size-budget.toml lists in {}",
+                    input.display()
+                )
+            })?;
+            narrowed = tempfile::Builder::new()
+                .suffix(".wasm")
+                .tempfile_in(dir)
+                .with_context(|| format!("create a temporary file in {}", dir.display()))?;
+            std::fs::write(narrowed.path(), module)
+                .with_context(|| format!("write {}", narrowed.path().display()))?;
+            narrowed.path()
+        }
+        None => input,
+    };
     reshape.run(input, reshaped.path()).with_context(|| {
         format!(
             "wasm-opt --merge-similar-functions --flatten --rereloop {}",
@@ -82,22 +110,36 @@ fn optimise_module(module: &[u8], input: &Path, output: &Path, names: Names) -> 
 }
 
 /// Optimises `input` for size into `output`, unless `input` is byte-identical to the last run's (with
-/// the same `names`). Returns whether wasm-opt ran.
-pub fn optimise_if_changed(input: &Path, output: &Path, names: Names) -> anyhow::Result<bool> {
+/// the same `names` and `exports`). Returns whether wasm-opt ran.
+pub fn optimise_if_changed(
+    input: &Path,
+    output: &Path,
+    names: Names,
+    exports: Option<&[String]>,
+) -> anyhow::Result<bool> {
     let module = std::fs::read(input).with_context(|| format!("read {}", input.display()))?;
     let names_tag: &[u8] = match names {
         Names::Strip => b"names stripped",
         Names::Keep => b"names kept",
     };
+    let exports_tag = match exports {
+        Some(patterns) => format!("exports {}", patterns.join(" ")),
+        None => "every export".to_owned(),
+    };
     let stamp = Stamp::new(
         output,
         "input-sha256",
-        &[OPTIONS_TAG.as_bytes(), names_tag, &module],
+        &[
+            OPTIONS_TAG.as_bytes(),
+            names_tag,
+            exports_tag.as_bytes(),
+            &module,
+        ],
     );
     if stamp.is_current(output) {
         return Ok(false);
     }
-    optimise_module(&module, input, output, names)?;
+    optimise_module(&module, input, output, names, exports)?;
     stamp.record()?;
     Ok(true)
 }
@@ -127,7 +169,7 @@ mod tests {
         let (input, output) = (dir.path().join("in.wasm"), dir.path().join("out.wasm"));
         std::fs::write(&input, &module).unwrap();
 
-        optimise_module(&module, &input, &output, Names::Strip).unwrap();
+        optimise_module(&module, &input, &output, Names::Strip, None).unwrap();
 
         let optimised = std::fs::read(&output).unwrap();
         let mut customs = Vec::new();
@@ -182,7 +224,7 @@ mod tests {
         let (input, output) = (dir.path().join("in.wasm"), dir.path().join("out.wasm"));
         std::fs::write(&input, &module).unwrap();
 
-        optimise_module(&module, &input, &output, Names::Strip).unwrap();
+        optimise_module(&module, &input, &output, Names::Strip, None).unwrap();
         let plain = dir.path().join("plain.wasm");
         OptimizationOptions::new_optimize_for_size_aggressively()
             .run(&input, &plain)

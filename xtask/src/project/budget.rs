@@ -1,6 +1,7 @@
 //! `size-budget.toml`: which artifacts to build, their size ceilings and regression tolerances, and
 //! the one way a name on the command line picks artifacts from it.
 
+pub mod export_patterns;
 mod parse;
 
 use std::collections::BTreeMap;
@@ -37,6 +38,9 @@ pub struct ArtifactBudget {
     /// Hard ceiling on the brotli size, when `brotli_budget` is set.
     pub brotli_budget_bytes: Option<u64>,
     pub tolerance: Tolerance,
+    /// The exports the module keeps (`exports`: names, or prefixes ending in `*`); the others are
+    /// dropped before it is optimised. `None`: every export stays.
+    pub exports: Option<Vec<String>>,
 }
 
 /// How much an artifact may grow over its baseline: the larger of the two limits given.
@@ -157,6 +161,7 @@ impl ArtifactBudget {
                 percent: Some(percent),
                 bytes: None,
             },
+            exports: None,
         }
     }
 }

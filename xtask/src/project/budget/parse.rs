@@ -6,6 +6,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::export_patterns as exports;
 use super::{ArtifactBudget, SizeBudget, Tolerance, DEFAULT_TOLERANCE};
 use crate::bytes::units::parse_size;
 use crate::failure::ConfigError;
@@ -29,6 +30,7 @@ struct RawArtifact {
     gzip_budget: Option<Spanned<toml::Value>>,
     brotli_budget: Option<Spanned<toml::Value>>,
     tolerance: Option<Spanned<RawTolerance>>,
+    exports: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -56,7 +58,7 @@ pub fn parse(
         ConfigError::new(
             format!("{file}:{line}: {message}"),
             "entries are `[artifact.NAME]` with `crate`, `target`, `budget`, `gzip_budget`, \
-             `brotli_budget` and `tolerance`; \
+             `brotli_budget`, `tolerance` and `exports`; \
              `[tolerance]` takes `percent` and `bytes`",
         )
     })?;
@@ -119,6 +121,26 @@ pub fn parse(
             Some(t) => tolerance(t, &at)?,
             None => default_tolerance,
         };
+        let exports = entry
+            .exports
+            .map(|patterns| {
+                patterns
+                    .into_iter()
+                    .map(|pattern| match exports::pattern_error(pattern.get_ref()) {
+                        Some(problem) => Err(at(
+                            pattern.span(),
+                            format!(
+                                "artifact `{name}`: export pattern \"{}\" {problem}",
+                                pattern.get_ref()
+                            ),
+                            "`exports` takes names and prefixes ending in `*`, \
+                             e.g. `exports = [\"cortex_*\", \"memory\"]`",
+                        )),
+                        None => Ok(pattern.into_inner()),
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
         artifacts.push(ArtifactBudget {
             name,
             krate,
@@ -127,6 +149,7 @@ pub fn parse(
             gzip_budget_bytes,
             brotli_budget_bytes,
             tolerance,
+            exports,
         });
     }
     Ok(SizeBudget { artifacts })

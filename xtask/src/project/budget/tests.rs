@@ -325,3 +325,33 @@ fn compressed_budgets_are_optional_sizes_and_a_bad_one_names_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn exports_are_read_in_order_and_absent_means_every_export() {
+    let budget = parse_ok(
+        "[artifact.cortex-core]\nbudget = \"1 MiB\"\nexports = [\"cortex_*\", \"memory\"]\n\
+         [artifact.wasm-demo]\nbudget = \"1 MiB\"\n",
+    );
+    assert_eq!(
+        budget.artifacts[0].exports.as_deref(),
+        Some(&["cortex_*".to_owned(), "memory".to_owned()][..])
+    );
+    assert_eq!(budget.artifacts[1].exports, None);
+}
+
+#[test]
+fn an_export_pattern_with_an_inner_star_names_its_line_and_the_fix() {
+    let err = parse_err("[artifact.cortex-core]\nbudget = \"1 MiB\"\nexports = [\n  \"memory\",\n  \"cor*tex\",\n]\n");
+    assert!(
+        err.starts_with(
+            "size-budget.toml:5: artifact `cortex-core`: export pattern \"cor*tex\" holds `*` before its end"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("fix: `exports` takes names and prefixes ending in `*`"),
+        "{err}"
+    );
+    let err = parse_err("[artifact.cortex-core]\nbudget = \"1 MiB\"\nexports = [\"\"]\n");
+    assert!(err.contains("export pattern \"\" is empty"), "{err}");
+}
