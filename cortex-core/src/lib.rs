@@ -6,6 +6,9 @@ pub mod error;
 pub mod event;
 pub mod graph;
 mod hash_state;
+#[cfg(any(test, all(target_arch = "wasm32", feature = "wasm-heap")))]
+#[allow(unsafe_code)]
+mod heap;
 mod kind_pattern;
 pub mod store;
 
