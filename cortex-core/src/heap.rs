@@ -58,7 +58,6 @@ impl<M: Memory> Heap<M> {
     }
 
     /// A block for `layout`, aligned to it; null when memory cannot grow enough.
-    #[inline]
     pub(crate) fn alloc(&mut self, layout: Layout) -> *mut u8 {
         match shift(layout) {
             small @ ..PAGE_SHIFT => self.small((small - MIN_SHIFT) as usize),
@@ -70,7 +69,6 @@ impl<M: Memory> Heap<M> {
     ///
     /// # Safety
     /// `block` came from this heap's `alloc` (or `realloc`) with `layout`, and is not used after.
-    #[inline]
     pub(crate) unsafe fn dealloc(&mut self, block: *mut u8, layout: Layout) {
         match shift(layout) {
             small @ ..PAGE_SHIFT => {
