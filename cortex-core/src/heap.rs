@@ -1,10 +1,10 @@
 //! The allocator of cortex's wasm modules (feature `wasm-heap`), in place of wasi-libc's `malloc`.
 //!
-//! wasi-libc's dlmalloc was about 10 KB of each module, and every allocation walked its bins. Here a
-//! request up to 32 KiB is rounded up to a power of two and served from one free list per size, whose
-//! blocks are carved from 64 KiB pages; a larger one is a run of 2^k pages from [`Pages`], a buddy
-//! allocator that joins a freed run with its free neighbour. Every block is aligned to its own size,
-//! so an alignment is just a size. Memory is never given back: wasm cannot shrink it.
+//! wasi-libc's dlmalloc was about 10 KB of each module, and every allocation searched and split its
+//! bins. Here a request up to 32 KiB is rounded up to one of 40 sizes (`sizes.rs`) and served from the
+//! free list of that size, whose blocks are carved from 64 KiB pages: an allocation is a pop, a free a
+//! push. A larger request takes whole pages from [`Pages`], a buddy allocator that joins a freed run
+//! with its free neighbour. Memory is never given back: wasm cannot shrink it.
 //!
 //! The logic is plain Rust over a [`Memory`], so the tests run it natively on an arena; `linear.rs`
 //! puts it on wasm32's linear memory as the global allocator and as wasi-libc's `malloc`.
@@ -13,55 +13,45 @@ use std::alloc::Layout;
 use std::ptr;
 
 mod pages;
+mod sizes;
 use pages::Pages;
 pub(crate) use pages::{Memory, PAGE_SHIFT};
+use sizes::{class, class_size, Block, CLASSES, MIN, SMALL_MAX};
 
 #[cfg(all(target_arch = "wasm32", feature = "wasm-heap"))]
 mod linear;
 #[cfg(test)]
 mod tests;
 
-/// The smallest block, 16 bytes: room for a free-list link, and the alignment C's `malloc` promises.
-const MIN_SHIFT: u32 = 4;
-/// One free list per power of two from 16 B to 32 KiB; anything larger takes whole pages.
-const SMALL_SIZES: usize = (PAGE_SHIFT - MIN_SHIFT) as usize;
-
 /// A free small block: the link to the next free block of its size.
 struct Free {
     next: *mut Free,
 }
 
-/// The block size for `layout` as a power of two: its shift, at least 4 (16 bytes). A shift past
-/// what [`Pages`] can give means no block (it refuses levels above its largest).
-#[inline]
-fn shift(layout: Layout) -> u32 {
-    let size = layout.size().max(layout.align());
-    if size <= 1 << MIN_SHIFT {
-        MIN_SHIFT
-    } else {
-        usize::BITS - (size - 1).leading_zeros()
-    }
-}
-
 /// The allocator's state: the small free lists and the pages behind them.
 pub(crate) struct Heap<M> {
-    small: [*mut Free; SMALL_SIZES],
+    small: [*mut Free; CLASSES],
     pages: Pages<M>,
 }
 
 impl<M: Memory> Heap<M> {
     pub(crate) const fn new(memory: M) -> Self {
         Heap {
-            small: [ptr::null_mut(); SMALL_SIZES],
+            small: [ptr::null_mut(); CLASSES],
             pages: Pages::new(memory),
         }
     }
 
     /// A block for `layout`, aligned to it; null when memory cannot grow enough.
     pub(crate) fn alloc(&mut self, layout: Layout) -> *mut u8 {
-        match shift(layout) {
-            small @ ..PAGE_SHIFT => self.small((small - MIN_SHIFT) as usize),
-            pages => self.pages.alloc(pages - PAGE_SHIFT),
+        // Most requests: a small block at most 16-byte aligned, its class from the size alone.
+        if layout.size() <= SMALL_MAX && layout.align() <= MIN {
+            return self.small(class(layout.size()));
+        }
+        match Block::of(layout) {
+            Block::Small(class) => self.small(class),
+            Block::Pages { count, level } => self.pages.alloc(count, level),
+            Block::Unavailable => ptr::null_mut(),
         }
     }
 
@@ -70,25 +60,29 @@ impl<M: Memory> Heap<M> {
     /// # Safety
     /// `block` came from this heap's `alloc` (or `realloc`) with `layout`, and is not used after.
     pub(crate) unsafe fn dealloc(&mut self, block: *mut u8, layout: Layout) {
-        match shift(layout) {
-            small @ ..PAGE_SHIFT => {
-                let index = (small - MIN_SHIFT) as usize;
-                let free = block.cast::<Free>();
-                // SAFETY: the block is ours again and at least 16 bytes, aligned to its size.
-                unsafe {
-                    free.write(Free {
-                        next: self.small[index],
-                    })
-                };
-                self.small[index] = free;
+        let class = if layout.size() <= SMALL_MAX && layout.align() <= MIN {
+            class(layout.size())
+        } else {
+            match Block::of(layout) {
+                Block::Small(class) => class,
+                // SAFETY: the caller's promise, passed on.
+                Block::Pages { count, .. } => return unsafe { self.pages.free(block, count) },
+                Block::Unavailable => return,
             }
-            // SAFETY: the caller's promise, passed on.
-            pages => unsafe { self.pages.free(block, pages - PAGE_SHIFT) },
-        }
+        };
+        let free = block.cast::<Free>();
+        // SAFETY: the block is ours again, at least 16 bytes and 16-byte aligned.
+        unsafe {
+            free.write(Free {
+                next: self.small[class],
+            })
+        };
+        self.small[class] = free;
     }
 
-    /// `block` with room for `size` bytes: the same block when the size keeps its class, else a new
-    /// one holding its bytes (and the old one freed); null, with `block` untouched, when out of memory.
+    /// `block` with room for `size` bytes: the same block when the size keeps its class or needs
+    /// fewer of its pages (the rest are freed), else a new one holding its bytes (and the old one
+    /// freed); null, with `block` untouched, when out of memory.
     ///
     /// # Safety
     /// As for [`Heap::dealloc`]; `size` with `layout`'s alignment is a valid layout.
@@ -100,8 +94,23 @@ impl<M: Memory> Heap<M> {
     ) -> *mut u8 {
         // SAFETY: the caller promises the new layout is valid.
         let wanted = unsafe { Layout::from_size_align_unchecked(size, layout.align()) };
-        if shift(wanted) == shift(layout) {
-            return block;
+        let small = |layout: Layout| layout.size() <= SMALL_MAX && layout.align() <= MIN;
+        if small(layout) && small(wanted) {
+            if class(layout.size()) == class(size) {
+                return block;
+            }
+        } else {
+            match (Block::of(layout), Block::of(wanted)) {
+                (old, new) if old == new => return block,
+                (Block::Pages { count: had, .. }, Block::Pages { count: keep, .. })
+                    if keep < had =>
+                {
+                    // SAFETY: the caller's promise: the pages past `keep` are ours to give back.
+                    unsafe { self.pages.trim(block, keep, had) };
+                    return block;
+                }
+                _ => {}
+            }
         }
         let fresh = self.alloc(wanted);
         if !fresh.is_null() {
@@ -114,28 +123,36 @@ impl<M: Memory> Heap<M> {
         fresh
     }
 
-    /// The first free block of a size, carving a new page into blocks of it when there is none.
-    fn small(&mut self, index: usize) -> *mut u8 {
-        if self.small[index].is_null() {
-            let page = self.pages.alloc(0);
-            if page.is_null() {
-                return page;
-            }
-            let size = 1usize << (index as u32 + MIN_SHIFT);
-            // Linked from the page's start, so blocks are handed out in address order.
-            let mut next = ptr::null_mut();
-            for at in (0..1usize << PAGE_SHIFT).step_by(size).rev() {
-                // SAFETY: `at` is inside the fresh page, at a multiple of the block size.
-                let free = unsafe { page.add(at) }.cast::<Free>();
-                // SAFETY: the page is ours and unused; the block is 16-byte aligned at least.
-                unsafe { free.write(Free { next }) };
-                next = free;
-            }
-            self.small[index] = next;
+    /// The first free block of a class, carving a new page into blocks of it when there is none.
+    fn small(&mut self, class: usize) -> *mut u8 {
+        let block = self.small[class];
+        if block.is_null() {
+            return self.carve(class);
         }
-        let block = self.small[index];
         // SAFETY: a block on a free list holds its link.
-        self.small[index] = unsafe { (*block).next };
+        self.small[class] = unsafe { (*block).next };
         block.cast()
+    }
+
+    /// Carves a fresh page into blocks of `class`, lists all but the first and returns that one.
+    #[cold]
+    fn carve(&mut self, class: usize) -> *mut u8 {
+        let page = self.pages.alloc(1, 0);
+        if page.is_null() {
+            return page;
+        }
+        let size = class_size(class);
+        // Linked from the page's start, so blocks are handed out in address order; a block at a
+        // multiple of its size is aligned to the largest power of two that divides it.
+        let mut next = ptr::null_mut();
+        for block in (1..(1usize << PAGE_SHIFT) / size).rev() {
+            // SAFETY: the block lies inside the fresh page.
+            let free = unsafe { page.add(block * size) }.cast::<Free>();
+            // SAFETY: the page is ours and unused; the block is 16-byte aligned at least.
+            unsafe { free.write(Free { next }) };
+            next = free;
+        }
+        self.small[class] = next;
+        page
     }
 }

@@ -1,5 +1,7 @@
-//! Runs of 2^level pages of 64 KiB: a binary buddy allocator over the memory's pages.
+//! Whole pages of 64 KiB for blocks over 32 KiB: a binary buddy allocator over the memory's pages.
 //!
+//! A block of n pages is the first n of a run of 2^k >= n; the rest of the run is freed at once, so
+//! a block wastes less than a page.
 //! A run of level k starts at a page number that is a multiple of 2^k, and its buddy is the run that
 //! number differs from in bit k alone. Freeing a run joins it with its buddy while that is free and
 //! of the same level, so the pages a grown-and-freed `Vec` leaves behind serve a larger block later.
@@ -49,33 +51,62 @@ impl<M: Memory> Pages<M> {
         }
     }
 
-    /// The address of a run of 2^level pages, aligned to its size; null when memory cannot grow.
-    pub(crate) fn alloc(&mut self, level: u32) -> *mut u8 {
+    /// The address of `count` pages at a page number that is a multiple of 2^level (`count` is at
+    /// most 2^level); null when memory cannot grow. The pages of the run past `count` stay free.
+    pub(crate) fn alloc(&mut self, count: usize, level: u32) -> *mut u8 {
         if level > MAX_LEVEL {
             return ptr::null_mut();
         }
         let Some(mut free) = (level..=MAX_LEVEL).find(|&l| self.heads[l as usize] != 0) else {
-            return match self.grow(level) {
+            return match self.grow(count, level) {
                 Some(page) => self.address(page),
                 None => ptr::null_mut(),
             };
         };
         let page = self.heads[free as usize];
         self.unlink(page, free);
-        // Keep the lower half, give the upper halves back, until the run is the size asked for.
+        // Keep the lower half, give the upper halves back, until the run is the size asked for;
+        // then give back what it holds past `count`.
         while free > level {
             free -= 1;
             self.push(page + (1 << free), free);
         }
+        self.release_range(page + count, page + (1 << level));
         self.address(page)
     }
 
-    /// Gives back a run from [`Pages::alloc`], joined with its free buddies.
+    /// Gives back `count` pages from [`Pages::alloc`], each joined with its free buddies.
     ///
     /// # Safety
-    /// `run` came from `alloc(level)` and is not used after.
-    pub(crate) unsafe fn free(&mut self, run: *mut u8, level: u32) {
-        self.release((run as usize - self.memory.base()) >> PAGE_SHIFT, level);
+    /// `run` came from `alloc(count, _)` (or was trimmed to `count` pages) and is not used after.
+    pub(crate) unsafe fn free(&mut self, run: *mut u8, count: usize) {
+        let page = self.page(run);
+        self.release_range(page, page + count);
+    }
+
+    /// Gives back the pages of `run` past its first `keep`, of the `had` it holds.
+    ///
+    /// # Safety
+    /// `run` holds `had` pages from [`Pages::alloc`], and those past `keep` are not used after.
+    pub(crate) unsafe fn trim(&mut self, run: *mut u8, keep: usize, had: usize) {
+        let page = self.page(run);
+        self.release_range(page + keep, page + had);
+    }
+
+    fn page(&self, run: *mut u8) -> usize {
+        (run.addr() - self.memory.base()) >> PAGE_SHIFT
+    }
+
+    /// Frees the pages from `page` to `end` as the largest aligned runs that fit.
+    fn release_range(&mut self, mut page: usize, end: usize) {
+        while page < end {
+            let mut level = page.trailing_zeros().min(MAX_LEVEL);
+            while page + (1 << level) > end {
+                level -= 1;
+            }
+            self.release(page, level);
+            page += 1 << level;
+        }
     }
 
     fn release(&mut self, mut page: usize, mut level: u32) {
@@ -91,23 +122,16 @@ impl<M: Memory> Pages<M> {
         self.push(page, level);
     }
 
-    /// A run of 2^level pages past the memory's end. The pages skipped to align it become free runs.
-    fn grow(&mut self, level: u32) -> Option<usize> {
+    /// `count` pages past the memory's end, from a page number that is a multiple of 2^level. The
+    /// pages skipped to align it become free runs.
+    fn grow(&mut self, count: usize, level: u32) -> Option<usize> {
         let top = self.memory.pages();
         let start = top.checked_next_multiple_of(1 << level)?;
-        let end = start + (1 << level);
+        let end = start + count;
         if end > MAX_PAGES || !self.memory.grow(end - top) {
             return None;
         }
-        let mut page = top;
-        while page < start {
-            let mut level = page.trailing_zeros().min(MAX_LEVEL);
-            while page + (1 << level) > start {
-                level -= 1;
-            }
-            self.release(page, level);
-            page += 1 << level;
-        }
+        self.release_range(top, start);
         Some(start)
     }
 
