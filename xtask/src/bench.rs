@@ -70,7 +70,9 @@ impl flags::Bench {
             print!("{}", figures::table(&rows));
             println!(
                 "\nOperations per second, each the median of {} timed runs: {RUNS} after an untimed warm-up \
-                 in each of {PROCESSES} processes (native) or instances (wasm) per scenario.",
+                 in each of {PROCESSES} processes (native) or instances (wasm) per scenario. Peak: the most \
+                 memory one of them held (natively the process's resident high-water mark; on wasm the \
+                 instance's linear memory, which never shrinks).",
                 RUNS * PROCESSES
             );
             println!("{HOST_NOTE}");
@@ -93,7 +95,8 @@ fn malformed(cause: String) -> anyhow::Error {
     GateFailure::from(FailedCheck {
         problem: format!("cannot read the bench suite's figures: {cause}"),
         fix: Some(
-            "keep examples/bench-suite printing one `NAME OPS NANOS` line per run on stdout, and nothing else there"
+            "keep examples/bench-suite printing one `NAME OPS NANOS` line per run and `NAME peak BYTES` \
+             lines on stdout, and nothing else there"
                 .to_owned(),
         ),
         details: String::new(),

@@ -36,7 +36,21 @@ fn json_gives_both_rates_and_their_ratio_for_each_scenario_filtered() {
         let row = row.as_object().unwrap();
         let mut keys: Vec<&str> = row.keys().map(String::as_str).collect();
         keys.sort_unstable();
-        assert_eq!(keys, ["name", "native_per_sec", "ratio", "wasm_per_sec"]);
+        assert_eq!(
+            keys,
+            [
+                "name",
+                "native_peak_bytes",
+                "native_per_sec",
+                "ratio",
+                "wasm_peak_bytes",
+                "wasm_per_sec"
+            ]
+        );
+        // Linear memory grows by whole 64 KiB pages; Linux reports the native high-water mark.
+        let wasm_peak = row["wasm_peak_bytes"].as_u64().unwrap();
+        assert!(wasm_peak > 0 && wasm_peak % 65536 == 0, "{json}");
+        assert!(row["native_peak_bytes"].as_u64().unwrap() > 0, "{json}");
         let native = row["native_per_sec"].as_f64().unwrap();
         let wasm = row["wasm_per_sec"].as_f64().unwrap();
         let ratio = row["ratio"].as_f64().unwrap();

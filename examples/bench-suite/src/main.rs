@@ -3,7 +3,10 @@
 //!
 //! Usage: `bench-suite [--quick] [--runs N] [--filter TEXT]... [--only NAME] [--list]`. Each
 //! scenario is set up, run once untimed (the warm-up), then timed `--runs` times (5 by default);
-//! every timed run prints one line `NAME OPS NANOS` on stdout, and nothing else goes there.
+//! every timed run prints one line `NAME OPS NANOS` on stdout, then the scenario one line
+//! `NAME peak BYTES`, the most memory the program has held so far (on wasm its linear memory, which
+//! never shrinks; natively the process's resident high-water mark, where Linux reports it); nothing
+//! else goes there.
 //! `--quick` shrinks every size (for tests); `--filter` keeps the scenarios whose name contains one
 //! of the texts; `--only` keeps the one scenario of that exact name (`cargo xtask bench` runs each
 //! in a process of its own this way); `--list` prints the names of the scenarios selected, one a
@@ -109,7 +112,25 @@ fn measure(scenario: &Scenario, sizes: &Sizes, runs: u32) -> Result<(), String> 
         let nanos = started.elapsed().as_nanos();
         println!("{} {ops} {nanos}", scenario.name);
     }
+    if let Some(bytes) = peak_memory() {
+        println!("{} peak {bytes}", scenario.name);
+    }
     Ok(())
+}
+
+/// The module's linear memory in bytes: all it ever held, since wasm memory only grows.
+#[cfg(target_arch = "wasm32")]
+fn peak_memory() -> Option<u64> {
+    Some(std::arch::wasm32::memory_size(0) as u64 * 65536)
+}
+
+/// The process's resident high-water mark (`VmHWM` in /proc/self/status), where Linux gives it.
+#[cfg(not(target_arch = "wasm32"))]
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 #[cfg(test)]

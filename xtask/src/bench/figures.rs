@@ -1,5 +1,6 @@
 //! What the suite prints, read back: one `NAME OPS NANOS` line per timed run, turned into the
-//! median operations per second of each scenario, and the two targets side by side.
+//! median operations per second of each scenario, and a `NAME peak BYTES` line per process, the
+//! most memory it held; then the two targets side by side.
 
 use std::collections::BTreeMap;
 
@@ -10,21 +11,36 @@ use serde::Serialize;
 pub struct Runs {
     pub order: Vec<String>,
     pub per_sec: BTreeMap<String, Vec<f64>>,
+    /// The memory each process (or instance) held at most, by scenario.
+    pub peak_bytes: BTreeMap<String, Vec<u64>>,
 }
 
-/// Reads the suite's stdout; a line that is not `NAME OPS NANOS` (with OPS and NANOS positive
-/// integers) is an error that quotes it.
+/// Reads the suite's stdout; a line that is neither `NAME OPS NANOS` (OPS and NANOS positive
+/// integers) nor `NAME peak BYTES` is an error that quotes it.
 pub fn parse(stdout: &str) -> Result<Runs, String> {
     let mut runs = Runs::default();
     for (at, line) in stdout.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let malformed = || format!("line {}: `{line}` is not `NAME OPS NANOS`", at + 1);
+        let malformed = || {
+            format!(
+                "line {}: `{line}` is not `NAME OPS NANOS` or `NAME peak BYTES`",
+                at + 1
+            )
+        };
         let fields: Vec<&str> = line.split_whitespace().collect();
         let [name, ops, nanos] = fields.as_slice() else {
             return Err(malformed());
         };
+        if *ops == "peak" {
+            let bytes: u64 = nanos.parse().map_err(|_| malformed())?;
+            runs.peak_bytes
+                .entry((*name).to_owned())
+                .or_default()
+                .push(bytes);
+            continue;
+        }
         let ops: u64 = ops.parse().map_err(|_| malformed())?;
         let nanos: u64 = nanos.parse().map_err(|_| malformed())?;
         if ops == 0 || nanos == 0 {
@@ -62,6 +78,11 @@ pub struct Row {
     pub wasm_per_sec: f64,
     /// wasm / native: 1.0 is as fast as native.
     pub ratio: f64,
+    /// The most memory a native process of the scenario held (its resident high-water mark), when
+    /// the system reports it.
+    pub native_peak_bytes: Option<u64>,
+    /// The most linear memory a wasm instance of the scenario held.
+    pub wasm_peak_bytes: Option<u64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -82,11 +103,18 @@ pub fn rows(native: &Runs, wasm: &Runs) -> Result<Vec<Row>, String> {
                 .get(name)
                 .and_then(|runs| median(runs))
                 .ok_or_else(|| format!("the wasm run printed no figure for `{name}`"))?;
+            let peak = |runs: &Runs| {
+                runs.peak_bytes
+                    .get(name)
+                    .and_then(|p| p.iter().max().copied())
+            };
             Ok(Row {
                 name: name.clone(),
                 native_per_sec,
                 wasm_per_sec,
                 ratio: wasm_per_sec / native_per_sec,
+                native_peak_bytes: peak(native),
+                wasm_peak_bytes: peak(wasm),
             })
         })
         .collect()
@@ -111,20 +139,29 @@ pub fn per_sec(value: f64) -> String {
     format!("{scaled:.decimals$}{unit}")
 }
 
+/// `22.0 MiB`, or `-` when there is no figure.
+pub fn mebibytes(bytes: Option<u64>) -> String {
+    bytes.map_or("-".to_owned(), |b| {
+        format!("{:.1} MiB", b as f64 / f64::from(1 << 20))
+    })
+}
+
 /// The table `cargo xtask bench` prints.
 pub fn table(rows: &[Row]) -> String {
     let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(0).max(8);
     let mut out = format!(
-        "{:width$}  {:>10}  {:>10}  {:>11}\n",
-        "scenario", "native/s", "wasm/s", "wasm/native"
+        "{:width$}  {:>10}  {:>10}  {:>11}  {:>11}  {:>11}\n",
+        "scenario", "native/s", "wasm/s", "wasm/native", "native peak", "wasm peak"
     );
     for row in rows {
         out += &format!(
-            "{:width$}  {:>10}  {:>10}  {:>11.2}\n",
+            "{:width$}  {:>10}  {:>10}  {:>11.2}  {:>11}  {:>11}\n",
             row.name,
             per_sec(row.native_per_sec),
             per_sec(row.wasm_per_sec),
-            row.ratio
+            row.ratio,
+            mebibytes(row.native_peak_bytes),
+            mebibytes(row.wasm_peak_bytes)
         );
     }
     out
@@ -148,6 +185,22 @@ mod tests {
         assert_eq!(runs.order, ["b", "a"]);
         assert_eq!(runs.per_sec["b"], [10.0, 20.0]);
         assert_eq!(runs.per_sec["a"], [3e6]);
+    }
+
+    #[test]
+    fn peak_lines_are_kept_apart_from_the_rates_and_the_largest_is_reported() {
+        let native = parse("a 3 1000\na peak 5000\na 3 1000\na peak 7000\n").unwrap();
+        assert_eq!(native.per_sec["a"], [3e6, 3e6]);
+        assert_eq!(native.peak_bytes["a"], [5000, 7000]);
+        let wasm = parse("a 1 1000\n").unwrap();
+        let rows = rows(&native, &wasm).unwrap();
+        assert_eq!(rows[0].native_peak_bytes, Some(7000));
+        assert_eq!(rows[0].wasm_peak_bytes, None);
+        assert_eq!(mebibytes(Some(22 << 20)), "22.0 MiB");
+        assert_eq!(mebibytes(None), "-");
+        assert!(parse("a peak lots\n")
+            .unwrap_err()
+            .starts_with("line 1: `a peak lots`"));
     }
 
     #[test]
