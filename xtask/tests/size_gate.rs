@@ -277,3 +277,36 @@ fn each_compressed_budget_fails_alone_naming_its_metric() {
         assert_eq!(row["status"], "over-budget");
     }
 }
+
+#[test]
+fn exports_keep_only_what_they_name_and_a_pattern_naming_nothing_fails_with_2() {
+    let fixture = TinyCrate::new(
+        "size-gate/exports",
+        &format!("{ROOMY_BUDGET}exports = [\"_start\", \"memory\"]\n"),
+    );
+    let output = fixture.xtask(&["size-check", "--update"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let optimised = fixture.target_dir.join("wasm-opt/tiny.wasm");
+    let mut exports = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(&std::fs::read(&optimised).unwrap()) {
+        if let wasmparser::Payload::ExportSection(reader) = payload.unwrap() {
+            exports.extend(reader.into_iter().map(|e| e.unwrap().name.to_owned()));
+        }
+    }
+    exports.sort();
+    assert_eq!(exports, ["_start", "memory"]);
+
+    fixture.write(
+        "size-budget.toml",
+        &format!("{ROOMY_BUDGET}exports = [\"_start\", \"tiny_*\"]\n"),
+    );
+    let output = fixture.xtask(&["size-check"]);
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("export pattern \"tiny_*\" matches nothing the module exports (")
+            && stderr.contains("_start"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("fix: list what the module exports"), "{stderr}");
+}

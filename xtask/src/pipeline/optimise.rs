@@ -8,9 +8,10 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Context};
+use anyhow::{anyhow, bail, Context};
 use wasm_opt::{FeatureBaseline, OptimizationOptions, Pass};
 
+use crate::failure::ConfigError;
 use crate::files::atomic;
 use crate::files::stamp::Stamp;
 use crate::pipeline::build::KEPT_SECTION;
@@ -80,11 +81,16 @@ fn optimise_module(
     let narrowed;
     let input = match exports {
         Some(patterns) => {
-            let module = exports::keep(module, patterns).with_context(|| {
-                format!(
-                    "keep only the exports size-budget.toml lists in {}",
-                    input.display()
-                )
+            let module = exports::keep(module, patterns).map_err(|err| {
+                match err {
+                // A pattern that names nothing is the budget file's mistake: exit 2, with the fix.
+                exports::ExportsError::Unmatched { .. } => anyhow::Error::new(ConfigError::new(
+                    format!("{}: {err}", input.display()),
+                    "list what the module exports in the artifact's `exports` in size-budget.toml, \
+                     or drop the key to keep every export",
+                )),
+                exports::ExportsError::Malformed(_) => anyhow!("{}: {err}", input.display()),
+            }
             })?;
             narrowed = tempfile::Builder::new()
                 .suffix(".wasm")
