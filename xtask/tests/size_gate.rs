@@ -308,5 +308,8 @@ fn exports_keep_only_what_they_name_and_a_pattern_naming_nothing_fails_with_2() 
             && stderr.contains("_start"),
         "{stderr}"
     );
-    assert!(stderr.contains("fix: list what the module exports"), "{stderr}");
+    assert!(
+        stderr.contains("fix: list what the module exports"),
+        "{stderr}"
+    );
 }
