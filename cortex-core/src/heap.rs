@@ -42,7 +42,8 @@ impl<M: Memory> Heap<M> {
         }
     }
 
-    /// A block for `layout`, aligned to it; null when memory cannot grow enough.
+    /// A block for `layout`, aligned to it; null when memory cannot grow enough. `layout` is not
+    /// zero-sized (`GlobalAlloc` never asks for one, and C's calls add their header).
     pub(crate) fn alloc(&mut self, layout: Layout) -> *mut u8 {
         // Most requests: a small block at most 16-byte aligned, its class from the size alone.
         if layout.size() <= SMALL_MAX && layout.align() <= MIN {

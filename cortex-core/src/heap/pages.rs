@@ -2,6 +2,7 @@
 //!
 //! A block of n pages is the first n of a run of 2^k >= n; the rest of the run is freed at once, so
 //! a block wastes less than a page.
+//!
 //! A run of level k starts at a page number that is a multiple of 2^k, and its buddy is the run that
 //! number differs from in bit k alone. Freeing a run joins it with its buddy while that is free and
 //! of the same level, so the pages a grown-and-freed `Vec` leaves behind serve a larger block later.
