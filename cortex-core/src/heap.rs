@@ -12,6 +12,7 @@
 use std::alloc::Layout;
 use std::ptr;
 
+mod c_api;
 mod pages;
 mod sizes;
 use pages::Pages;
