@@ -17,7 +17,7 @@ mod pages;
 mod sizes;
 use pages::Pages;
 pub(crate) use pages::{Memory, PAGE_SHIFT};
-use sizes::{class, class_size, Block, CLASSES, MIN, SMALL_MAX};
+use sizes::{class, class_size, plain_small, Block, CLASSES};
 
 #[cfg(all(target_arch = "wasm32", feature = "wasm-heap"))]
 mod linear;
@@ -46,8 +46,7 @@ impl<M: Memory> Heap<M> {
     /// A block for `layout`, aligned to it; null when memory cannot grow enough. `layout` is not
     /// zero-sized (`GlobalAlloc` never asks for one, and C's calls add their header).
     pub(crate) fn alloc(&mut self, layout: Layout) -> *mut u8 {
-        // Most requests: a small block at most 16-byte aligned, its class from the size alone.
-        if layout.size() <= SMALL_MAX && layout.align() <= MIN {
+        if plain_small(layout) {
             return self.small(class(layout.size()));
         }
         match Block::of(layout) {
@@ -62,7 +61,7 @@ impl<M: Memory> Heap<M> {
     /// # Safety
     /// `block` came from this heap's `alloc` (or `realloc`) with `layout`, and is not used after.
     pub(crate) unsafe fn dealloc(&mut self, block: *mut u8, layout: Layout) {
-        let class = if layout.size() <= SMALL_MAX && layout.align() <= MIN {
+        let class = if plain_small(layout) {
             class(layout.size())
         } else {
             match Block::of(layout) {
@@ -96,8 +95,7 @@ impl<M: Memory> Heap<M> {
     ) -> *mut u8 {
         // SAFETY: the caller promises the new layout is valid.
         let wanted = unsafe { Layout::from_size_align_unchecked(size, layout.align()) };
-        let small = |layout: Layout| layout.size() <= SMALL_MAX && layout.align() <= MIN;
-        if small(layout) && small(wanted) {
+        if plain_small(layout) && plain_small(wanted) {
             if class(layout.size()) == class(size) {
                 return block;
             }

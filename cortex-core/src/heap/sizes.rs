@@ -53,6 +53,13 @@ impl Block {
     }
 }
 
+/// Whether `layout` is the common case: a small block at most 16-byte aligned, whose class comes
+/// from its size alone ([`class`]) without [`Block::of`].
+#[inline(always)]
+pub(super) fn plain_small(layout: Layout) -> bool {
+    layout.size() <= SMALL_MAX && layout.align() <= MIN
+}
+
 /// The class of a block of `size` bytes (1 to `SMALL_MAX`: Rust never allocates 0 bytes from a
 /// global allocator, and C's calls ask for their header too): the smallest class that holds it.
 #[inline(always)]
