@@ -70,6 +70,11 @@ fn heap(capacity: usize) -> Box<Heap<Arena>> {
     Box::new(Heap::new(Arena::new(capacity)))
 }
 
+/// The page number of `block` in the heap's arena.
+fn page_of(heap: &Heap<Arena>, block: *mut u8) -> usize {
+    (block.addr() - heap.pages.memory.base()) / PAGE
+}
+
 fn layout(size: usize, align: usize) -> Layout {
     Layout::from_size_align(size, align).expect("a test layout")
 }
@@ -192,10 +197,11 @@ fn freed_neighbours_join_into_a_larger_run() {
     let mut heap = heap(64);
     let one = layout(PAGE, PAGE);
     let singles: Vec<_> = (0..8).map(|_| heap.alloc(one)).collect();
-    let base = heap.pages.memory.base();
-    let page_of = |block: *mut u8| (block.addr() - base) / PAGE;
     assert_eq!(
-        singles.iter().map(|&b| page_of(b)).collect::<Vec<_>>(),
+        singles
+            .iter()
+            .map(|&b| page_of(&heap, b))
+            .collect::<Vec<_>>(),
         (1..9).collect::<Vec<_>>()
     );
     for &block in &singles[3..7] {
@@ -204,7 +210,11 @@ fn freed_neighbours_join_into_a_larger_run() {
     }
     let grown = heap.pages.memory.pages;
     let four = heap.alloc(layout(4 * PAGE, PAGE));
-    assert_eq!(page_of(four), 4, "pages 4-7 were free and are buddies");
+    assert_eq!(
+        page_of(&heap, four),
+        4,
+        "pages 4-7 were free and are buddies"
+    );
     assert_eq!(
         heap.pages.memory.pages, grown,
         "the run came from freed pages, not new ones"
@@ -218,9 +228,8 @@ fn a_large_block_takes_only_its_pages() {
     let mut heap = heap(64);
     let three = layout(3 * PAGE, 8);
     let block = heap.alloc(three);
-    let base = heap.pages.memory.base();
     assert_eq!(
-        (block.addr() - base) / PAGE,
+        page_of(&heap, block),
         4,
         "runs of four pages start at multiples of four"
     );
@@ -230,7 +239,7 @@ fn a_large_block_takes_only_its_pages() {
     );
     let one = heap.alloc(layout(PAGE, 8));
     assert_eq!(
-        (one.addr() - base) / PAGE,
+        page_of(&heap, one),
         1,
         "a skipped page serves the next block"
     );
@@ -251,12 +260,8 @@ fn shrinking_a_large_block_frees_its_tail_in_place() {
     // SAFETY: live, allocated with `four`; a smaller size with the same alignment is valid.
     let shrunk = unsafe { heap.realloc(block, four, PAGE + 1) };
     assert_eq!(shrunk, block);
-    let base = heap.pages.memory.base();
     let next = heap.alloc(layout(2 * PAGE, 8));
-    assert_eq!(
-        (next.addr() - base) / PAGE,
-        (block.addr() - base) / PAGE + 2
-    );
+    assert_eq!(page_of(&heap, next), page_of(&heap, block) + 2);
     assert_eq!(
         heap.pages.memory.pages, grown,
         "the freed tail served the next block"
