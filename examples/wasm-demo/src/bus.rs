@@ -22,28 +22,27 @@ pub async fn feed(report: &mut Report, store: &Arc<MemoryEventStore>, script: &[
     };
     let mut live = report.ok("subscribe to a kind pattern", store.try_subscribe(links));
     let bus = EventBus::new(CAPACITY, BackpressurePolicy::Block);
+    // The feeder is a future joined with the publisher, not a spawned task: they take turns on the
+    // one thread, the publisher waiting whenever the queue is full until the feeder has drained it.
     let Some(feeder) = report.ok(
         "start the feeder",
-        bus.spawn_feeder(Arc::clone(store), EventFilter::default()),
+        bus.feed(Arc::clone(store), EventFilter::default()),
     ) else {
         return;
     };
-    for scripted in script {
-        if report
-            .ok("publish", bus.publish(scripted.event.clone()).await)
-            .is_none()
-        {
-            break;
+    let publisher = async {
+        for scripted in script {
+            if report
+                .ok("publish", bus.publish(scripted.event.clone()).await)
+                .is_none()
+            {
+                break;
+            }
         }
-    }
-    bus.close();
-    let appended = match feeder.await {
-        Ok(result) => report.ok("feed the store", result).unwrap_or(0),
-        Err(join) => {
-            report.check("feeder task", false, || join.to_string());
-            0
-        }
+        bus.close();
     };
+    let ((), fed) = tokio::join!(publisher, feeder);
+    let appended = report.ok("feed the store", fed).unwrap_or(0);
     let stats = bus.stats();
     let published = script.len() as u64;
     report.check(

@@ -6,6 +6,7 @@
 //! references computed here. Nothing printed depends on the clock or on hash order; the exit code is 1 if
 //! any check failed.
 
+mod block_on;
 mod bus;
 mod checksum;
 mod events;
@@ -14,29 +15,36 @@ mod recall;
 mod report;
 mod scenario;
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use cortex_core::{MemoryEventStore, MemoryGraphStore};
 
+use block_on::block_on;
 use report::Report;
 
 fn main() -> ExitCode {
-    // Current-thread: the only flavour tokio offers on wasm32-wasip1, so use it natively too.
-    let runtime = match tokio::runtime::Builder::new_current_thread().build() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("wasm-demo: cannot start the tokio runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    // Polled on this thread alone, natively as on wasm32-wasip1 (see `block_on` for why not a runtime).
+    let Ok(report) = block_on(run()) else {
+        return fail("the scenario stalled: a future waited with nothing left to wake it");
     };
-    let report = runtime.block_on(run());
-    print!("{}", report.render());
+    // Written rather than `print!`ed: `print!` panics on a failed write, and its message formats the
+    // OS error with wasi-libc's table of error texts (3 KB in the module).
+    if let Err(e) = std::io::stdout().write_all(report.render().as_bytes()) {
+        return fail(&format!("cannot write the summary to stdout: {}", e.kind()));
+    }
     if report.passed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Says why the run failed, on stderr (if even that fails, the exit code still does).
+fn fail(why: &str) -> ExitCode {
+    let _ = std::io::stderr().write_all(format!("wasm-demo: {why}\n").as_bytes());
+    ExitCode::FAILURE
 }
 
 async fn run() -> Report {

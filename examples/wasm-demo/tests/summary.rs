@@ -130,3 +130,22 @@ fn passes_its_checks_and_reports_the_scenario_counts() {
 fn prints_the_same_summary_every_run() {
     assert_eq!(run_demo(), run_demo());
 }
+
+/// A summary that cannot be written fails the run with the reason, where `print!` would panic.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_summary_it_cannot_write_fails_the_run_and_says_why() {
+    let full = std::fs::File::create("/dev/full").expect("open /dev/full");
+    let output = Command::new(env!("CARGO_BIN_EXE_wasm-demo"))
+        .stdout(full)
+        .output()
+        .expect("run wasm-demo");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // ENOSPC, in the standard library's words for `io::ErrorKind::StorageFull`.
+    let expected = format!(
+        "wasm-demo: cannot write the summary to stdout: {}\n",
+        std::io::ErrorKind::StorageFull
+    );
+    assert_eq!(stderr, expected);
+}
