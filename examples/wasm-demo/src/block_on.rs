@@ -3,9 +3,8 @@
 //! cortex-core's futures (a publish waiting for room on a `Block` bus, a receiver waiting for an event,
 //! the store feeder) wait on tokio's sync primitives, and those wake whichever task polls them: none
 //! needs tokio's scheduler, timers or I/O driver. The demo therefore joins its futures and polls them
-//! here. A current-thread tokio runtime around the same scenario was about a quarter of the module
-//! (47 KB of 180 KB before `exports` pruning), and a wasm host that embeds cortex-core pays for it
-//! only if it wants a runtime of its own.
+//! here. A current-thread tokio runtime around the same scenario was a quarter of the module (46 of
+//! its 178 KB), and a wasm host that embeds cortex-core pays for one only if it wants one.
 
 use std::future::Future;
 use std::pin::pin;
