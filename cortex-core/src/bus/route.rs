@@ -39,7 +39,8 @@ impl Route {
     /// What `EventFilter::matches_kind_and_source` answers for the filter this route was taken from.
     /// The patterns being checked, a trailing `*` is the only one a pattern can hold.
     pub(super) fn matches(&self, kind: &str, source: &NodeId) -> bool {
-        self.source.is_none_or(|s| s == *source)
+        // By reference, as `EventFilter::matches_kind_and_source` does: no 33-byte copy per event.
+        self.source.as_ref().is_none_or(|s| s == source)
             && (self.kinds.is_empty()
                 || self
                     .kinds

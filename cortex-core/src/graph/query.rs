@@ -182,7 +182,7 @@ impl<'q> PreparedQuery<'q> {
         } else {
             Default::default()
         };
-        q.after.is_none_or(|after| node.id > after)
+        q.after.as_ref().is_none_or(|after| node.id > *after)
             && self.in_window(node)
             && (q.labels.is_empty() || q.labels.contains(&node.label))
             && self.all_of.iter().all(|term| match term {

@@ -187,7 +187,7 @@ impl<'a> Cursor<'a> {
                 head => return head,
             }
         }
-        if self.head.is_some_and(|id| id < target) {
+        if self.head.as_ref().is_some_and(|id| *id < target) {
             self.probe.1 = target;
             self.range = self
                 .entries
