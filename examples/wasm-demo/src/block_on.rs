@@ -16,7 +16,7 @@ use std::task::{Context, Poll, Wake, Waker};
 #[derive(Debug, PartialEq, Eq)]
 pub struct Stalled;
 
-/// Set by the waker; cleared before each poll.
+/// Set by the waker; read and cleared after each poll that left the future pending.
 struct Woken(AtomicBool);
 
 impl Wake for Woken {
@@ -90,7 +90,7 @@ mod tests {
 
     #[test]
     fn a_blocked_publisher_and_the_feeder_take_turns() {
-        // Capacity 1: every second publish waits until the feeder has taken the event before it.
+        // Capacity 1: each publish after the first waits until the feeder has taken the one queued.
         let bus = EventBus::new(1, BackpressurePolicy::Block);
         let store = Arc::new(MemoryEventStore::new());
         let feeder = bus
