@@ -1,21 +1,23 @@
 //! Live subscriptions to a store: each subscriber gets its own channel of the events appended after it subscribed.
 //!
-//! One unbounded `tokio::sync::mpsc` channel per subscriber, filled by the store right after a successful
-//! write. Unbounded because a store write must never wait for, or fail because of, a slow reader, and the
+//! One unbounded queue per subscriber (`queue.rs`), filled by the store right after a successful write.
+//! Unbounded because a store write must never wait for, or fail because of, a slow reader, and the
 //! filter runs on the writing side so a subscriber only ever holds events it asked for. A `broadcast`
 //! channel would instead clone every event into one ring shared by all readers and silently skip events
 //! for a reader that falls behind; here nothing is lost, and a reader that stops reading should drop its
 //! `Subscription`, which unregisters it on the next write.
 
+use std::future::poll_fn;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::task::{Context, Poll};
 
-use tokio::sync::mpsc;
-
 use crate::event::{Event, EventFilter};
 use crate::kind_pattern::validate_kind_patterns;
+
+mod queue;
+use queue::{queue, Receiver, Sender};
 
 /// Matching events appended to a store after `subscribe` returned, in append order.
 ///
@@ -24,7 +26,7 @@ use crate::kind_pattern::validate_kind_patterns;
 /// `futures_core::Stream` of the same events, so `StreamExt` combinators apply.
 #[derive(Debug)]
 pub struct Subscription {
-    events: mpsc::UnboundedReceiver<Event>,
+    events: Receiver,
     remaining: Option<usize>,
 }
 
@@ -34,7 +36,7 @@ impl Subscription {
         if self.remaining == Some(0) {
             return None;
         }
-        let event = self.events.recv().await?;
+        let event = poll_fn(|cx| self.events.poll_recv(Some(cx))).await?;
         Some(self.count(event))
     }
 
@@ -43,8 +45,10 @@ impl Subscription {
         if self.remaining == Some(0) {
             return None;
         }
-        let event = self.events.try_recv().ok()?;
-        Some(self.count(event))
+        match self.events.poll_recv(None) {
+            Poll::Ready(Some(event)) => Some(self.count(event)),
+            Poll::Ready(None) | Poll::Pending => None,
+        }
     }
 
     /// `recv` as a poll, shared by the `Stream` impl.
@@ -53,7 +57,7 @@ impl Subscription {
             return Poll::Ready(None);
         }
         self.events
-            .poll_recv(cx)
+            .poll_recv(Some(cx))
             .map(|event| event.map(|e| self.count(e)))
     }
 
@@ -92,14 +96,14 @@ pub(crate) struct Subscribers {
 #[derive(Debug)]
 struct Subscriber {
     filter: EventFilter,
-    sender: mpsc::UnboundedSender<Event>,
+    sender: Sender,
 }
 
 impl Subscribers {
     /// Registers `filter`; one with a malformed kind pattern selects nothing, so its subscription ends at
     /// once (`EventStore::try_subscribe` reports it instead).
     pub(crate) fn subscribe(&self, filter: EventFilter) -> Subscription {
-        let (sender, events) = mpsc::unbounded_channel();
+        let (sender, events) = queue();
         let remaining = match validate_kind_patterns(&filter.kinds) {
             Ok(()) => filter.limit,
             Err(_) => Some(0),
@@ -128,7 +132,7 @@ impl Subscribers {
                 if s.sender.is_closed() {
                     return false;
                 }
-                !s.filter.matches(event) || s.sender.send(event.clone()).is_ok()
+                !s.filter.matches(event) || s.sender.send(event.clone())
             });
         }
         if list.is_empty() {
