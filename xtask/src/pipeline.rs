@@ -6,6 +6,7 @@ pub mod exports;
 pub mod fingerprint;
 pub mod measure;
 pub mod optimise;
+pub mod panic_trap;
 pub mod target_features;
 
 use std::path::PathBuf;
@@ -16,7 +17,7 @@ use serde::Serialize;
 
 use crate::bytes::units::human;
 use crate::failure::ConfigError;
-use crate::project::{ArtifactBudget, BuildKind, Context};
+use crate::project::{ArtifactBudget, BuildKind, Context, PanicMode};
 
 /// The sizes of one artifact after the build and optimisation; one row of the size report.
 #[derive(Debug, Clone, Serialize)]
@@ -68,6 +69,12 @@ pub fn make(
     let raw_path = match step {
         Step::Build => {
             cx.ensure_wasm_target()?;
+            // std's panic handler is found by its name, so such a module is linked with names;
+            // they leave it with the handler's body, before wasm-opt.
+            let _names = (artifact.panic == PanicMode::Trap).then(|| {
+                cx.sh
+                    .push_env("CARGO_PROFILE_WASM_RELEASE_STRIP", "debuginfo")
+            });
             build::build(
                 cx,
                 &artifact.name,
@@ -106,6 +113,7 @@ pub fn make(
                 &out,
                 optimise::Names::Strip,
                 artifact.exports.as_deref(),
+                artifact.panic,
             )
             .with_context(|| format!("optimise {}", artifact.name))?;
             (out, ran)
@@ -116,9 +124,13 @@ pub fn make(
 
     let optimised = std::fs::read(&path).with_context(|| format!("read {}", path.display()))?;
     let raw = std::fs::read(&raw_path).with_context(|| format!("read {}", raw_path.display()))?;
-    // Raw is what the profile alone produces: without the section kept for the optimiser.
+    // Raw is what the profile alone produces: without the section kept for the optimiser, nor (when
+    // the panic handler is found by name) the names and the producers section a build with names
+    // keeps, which the profile strips.
     let section = target_features::read(&raw)?;
-    let kept = section.as_ref().map_or(0, |s| s.section_bytes);
+    let kept = section.as_ref().map_or(0, |s| s.section_bytes)
+        + panic_trap::custom_section_bytes(&raw, "name")
+        + panic_trap::custom_section_bytes(&raw, "producers");
     let (gzip_bytes, brotli_bytes) = measure::compressed_lens(&path, &optimised)?;
     Ok(Measurement {
         name: artifact.name.clone(),

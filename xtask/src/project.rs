@@ -14,7 +14,7 @@ pub mod python_host;
 pub mod toolchain;
 pub mod workspace;
 
-pub use budget::{ArtifactBudget, SizeBudget, Tolerance};
+pub use budget::{ArtifactBudget, PanicMode, SizeBudget, Tolerance};
 pub use context::Context;
 pub use workspace::{
     BuildKind, WasmCrate, WasmKind, WasmTarget, Workspace, WASM_PROFILE, WASM_TARGET,

@@ -36,6 +36,7 @@ pub fn named_copy(cx: &Context, artifact: &ArtifactBudget) -> Result<PathBuf> {
         &out,
         optimise::Names::Keep,
         artifact.exports.as_deref(),
+        artifact.panic,
     )
     .with_context(|| format!("optimise {} with names kept", artifact.name))?;
     Ok(out)

@@ -64,8 +64,14 @@ pub fn build_wasm(cx: &Context) -> anyhow::Result<Vec<u8>> {
     let raw = build::build(cx, CRATE, CRATE, &target, BuildKind::Shipped)
         .with_context(|| format!("build {CRATE} for wasm"))?;
     let optimised = cx.workspace.optimised_path(CRATE);
-    optimise::optimise_if_changed(&raw, &optimised, optimise::Names::Strip, None)
-        .with_context(|| format!("optimise {CRATE}"))?;
+    optimise::optimise_if_changed(
+        &raw,
+        &optimised,
+        optimise::Names::Strip,
+        None,
+        crate::project::PanicMode::Print,
+    )
+    .with_context(|| format!("optimise {CRATE}"))?;
     std::fs::read(&optimised).with_context(|| format!("read {}", optimised.display()))
 }
 

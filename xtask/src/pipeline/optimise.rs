@@ -4,7 +4,8 @@
 //! rebuilt from scratch (`--merge-similar-functions --flatten --rereloop`), then `-Oz` shrinks that
 //! further than it shrinks rustc's own shapes: 2.8 KB less on cortex-core, 1.6 KB on the demo, for
 //! about 0.3 s more per module. (The crate runs added passes after its -Oz pipeline, never before,
-//! hence two runs rather than one.)
+//! hence two runs rather than one.) Before them, an artifact with `panic = "trap"` has std's panic
+//! handler replaced by a trap (`panic_trap.rs`), and one with `exports` keeps only those.
 
 use std::path::Path;
 
@@ -16,7 +17,9 @@ use crate::files::atomic;
 use crate::files::stamp::Stamp;
 use crate::pipeline::build::KEPT_SECTION;
 use crate::pipeline::exports;
+use crate::pipeline::panic_trap::{self, KeepNames};
 use crate::pipeline::target_features::{self, binaryen_feature};
+use crate::project::PanicMode;
 
 /// Bumped when the options below change, so the content stamp never vouches for a stale output.
 pub const OPTIONS_TAG: &str = "wasm-opt 0.116 merge-similar-functions flatten rereloop, then -Oz \
@@ -32,13 +35,14 @@ pub enum Names {
 }
 
 /// Optimises `module` (read from `input`) for size into `output`, written atomically, with only the
-/// exports `exports` matches when it is given.
+/// exports `exports` matches when it is given, and panics as `panic` says.
 fn optimise_module(
     module: &[u8],
     input: &Path,
     output: &Path,
     names: Names,
     exports: Option<&[String]>,
+    panic: PanicMode,
 ) -> anyhow::Result<()> {
     let section = target_features::read(module)
         .with_context(|| format!("read the {KEPT_SECTION} section of {}", input.display()))?;
@@ -77,30 +81,43 @@ fn optimise_module(
         .suffix(".wasm")
         .tempfile_in(dir)
         .with_context(|| format!("create a temporary file in {}", dir.display()))?;
-    // Exports are narrowed first, so the optimiser sees which functions nothing outside calls.
-    let narrowed;
-    let input = match exports {
-        Some(patterns) => {
-            let module = exports::keep(module, patterns).map_err(|err| {
-                match err {
-                // A pattern that names nothing is the budget file's mistake: exit 2, with the fix.
-                exports::ExportsError::Unmatched { .. } => anyhow::Error::new(ConfigError::new(
+    // The panic handler goes first, while its name is still there to find it by.
+    let trapping;
+    let module = match panic {
+        PanicMode::Print => module,
+        PanicMode::Trap => {
+            let keep_names = match names {
+                Names::Strip => KeepNames::No,
+                Names::Keep => KeepNames::Yes,
+            };
+            trapping = panic_trap::apply(module, keep_names).map_err(|err| match err {
+                panic_trap::PanicTrapError::Malformed(_) => anyhow!("{}: {err}", input.display()),
+                _ => anyhow::Error::new(ConfigError::new(
                     format!("{}: {err}", input.display()),
-                    "list what the module exports in the artifact's `exports` in size-budget.toml, \
-                     or drop the key to keep every export",
+                    "`panic = \"trap\"` works on a Rust module with std, built with names \
+                     (as `cargo xtask wasm` builds it); drop the key to keep std's panic handler",
                 )),
-                exports::ExportsError::Malformed(_) => anyhow!("{}: {err}", input.display()),
-            }
             })?;
-            narrowed = tempfile::Builder::new()
+            &trapping[..]
+        }
+    };
+    // Exports are narrowed next, so the optimiser sees which functions nothing outside calls.
+    let rewritten;
+    let input = match (exports, panic) {
+        (None, PanicMode::Print) => input,
+        (exports, _) => {
+            let module = match exports {
+                None => module.to_vec(),
+                Some(patterns) => keep_exports(module, patterns, input)?,
+            };
+            rewritten = tempfile::Builder::new()
                 .suffix(".wasm")
                 .tempfile_in(dir)
                 .with_context(|| format!("create a temporary file in {}", dir.display()))?;
-            std::fs::write(narrowed.path(), module)
-                .with_context(|| format!("write {}", narrowed.path().display()))?;
-            narrowed.path()
+            std::fs::write(rewritten.path(), module)
+                .with_context(|| format!("write {}", rewritten.path().display()))?;
+            rewritten.path()
         }
-        None => input,
     };
     reshape.run(input, reshaped.path()).with_context(|| {
         format!(
@@ -115,13 +132,27 @@ fn optimise_module(
     })
 }
 
+/// `module` (read from `input`) with only the exports `patterns` match.
+fn keep_exports(module: &[u8], patterns: &[String], input: &Path) -> anyhow::Result<Vec<u8>> {
+    exports::keep(module, patterns).map_err(|err| match err {
+        // A pattern that names nothing is the budget file's mistake: exit 2, with the fix.
+        exports::ExportsError::Unmatched { .. } => anyhow::Error::new(ConfigError::new(
+            format!("{}: {err}", input.display()),
+            "list what the module exports in the artifact's `exports` in size-budget.toml, \
+             or drop the key to keep every export",
+        )),
+        exports::ExportsError::Malformed(_) => anyhow!("{}: {err}", input.display()),
+    })
+}
+
 /// Optimises `input` for size into `output`, unless `input` is byte-identical to the last run's (with
-/// the same `names` and `exports`). Returns whether wasm-opt ran.
+/// the same `names`, `exports` and `panic`). Returns whether wasm-opt ran.
 pub fn optimise_if_changed(
     input: &Path,
     output: &Path,
     names: Names,
     exports: Option<&[String]>,
+    panic: PanicMode,
 ) -> anyhow::Result<bool> {
     let module = std::fs::read(input).with_context(|| format!("read {}", input.display()))?;
     let names_tag: &[u8] = match names {
@@ -132,6 +163,10 @@ pub fn optimise_if_changed(
         Some(patterns) => format!("exports {}", patterns.join(" ")),
         None => "every export".to_owned(),
     };
+    let panic_tag: &[u8] = match panic {
+        PanicMode::Print => b"panics print",
+        PanicMode::Trap => b"panics trap",
+    };
     let stamp = Stamp::new(
         output,
         "input-sha256",
@@ -139,13 +174,14 @@ pub fn optimise_if_changed(
             OPTIONS_TAG.as_bytes(),
             names_tag,
             exports_tag.as_bytes(),
+            panic_tag,
             &module,
         ],
     );
     if stamp.is_current(output) {
         return Ok(false);
     }
-    optimise_module(&module, input, output, names, exports)?;
+    optimise_module(&module, input, output, names, exports, panic)?;
     stamp.record()?;
     Ok(true)
 }
@@ -175,7 +211,15 @@ mod tests {
         let (input, output) = (dir.path().join("in.wasm"), dir.path().join("out.wasm"));
         std::fs::write(&input, &module).unwrap();
 
-        optimise_module(&module, &input, &output, Names::Strip, None).unwrap();
+        optimise_module(
+            &module,
+            &input,
+            &output,
+            Names::Strip,
+            None,
+            PanicMode::Print,
+        )
+        .unwrap();
 
         let optimised = std::fs::read(&output).unwrap();
         let mut customs = Vec::new();
@@ -230,7 +274,15 @@ mod tests {
         let (input, output) = (dir.path().join("in.wasm"), dir.path().join("out.wasm"));
         std::fs::write(&input, &module).unwrap();
 
-        optimise_module(&module, &input, &output, Names::Strip, None).unwrap();
+        optimise_module(
+            &module,
+            &input,
+            &output,
+            Names::Strip,
+            None,
+            PanicMode::Print,
+        )
+        .unwrap();
         let plain = dir.path().join("plain.wasm");
         OptimizationOptions::new_optimize_for_size_aggressively()
             .run(&input, &plain)

@@ -41,6 +41,19 @@ pub struct ArtifactBudget {
     /// The exports the module keeps (`exports`: names, or prefixes ending in `*`); the others are
     /// dropped before it is optimised. `None`: every export stays.
     pub exports: Option<Vec<String>>,
+    /// What a panic does in the optimised module (`panic`).
+    pub panic: PanicMode,
+}
+
+/// What a panic does in an optimised module: `panic = "print"` (the default) or `"trap"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PanicMode {
+    /// std's panic handler prints the message and its location to stderr, then the module traps.
+    #[default]
+    Print,
+    /// The module traps at once: std's panic handler and its allocation-failure report are
+    /// replaced by a trap before wasm-opt runs, and what only they reached is dropped.
+    Trap,
 }
 
 /// How much an artifact may grow over its baseline: the larger of the two limits given.
@@ -162,6 +175,7 @@ impl ArtifactBudget {
                 bytes: None,
             },
             exports: None,
+            panic: PanicMode::Print,
         }
     }
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::export_patterns as exports;
-use super::{ArtifactBudget, SizeBudget, Tolerance, DEFAULT_TOLERANCE};
+use super::{ArtifactBudget, PanicMode, SizeBudget, Tolerance, DEFAULT_TOLERANCE};
 use crate::bytes::units::parse_size;
 use crate::failure::ConfigError;
 use crate::project::workspace::{WasmCrate, WasmTarget};
@@ -31,6 +31,7 @@ struct RawArtifact {
     brotli_budget: Option<Spanned<toml::Value>>,
     tolerance: Option<Spanned<RawTolerance>>,
     exports: Option<Vec<Spanned<String>>>,
+    panic: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -58,7 +59,7 @@ pub fn parse(
         ConfigError::new(
             format!("{file}:{line}: {message}"),
             "entries are `[artifact.NAME]` with `crate`, `target`, `budget`, `gzip_budget`, \
-             `brotli_budget`, `tolerance` and `exports`; \
+             `brotli_budget`, `tolerance`, `exports` and `panic`; \
              `[tolerance]` takes `percent` and `bytes`",
         )
     })?;
@@ -141,6 +142,21 @@ pub fn parse(
                     .collect::<Result<Vec<_>, _>>()
             })
             .transpose()?;
+        let panic = match entry.panic {
+            None => PanicMode::Print,
+            Some(mode) => match mode.get_ref().as_str() {
+                "print" => PanicMode::Print,
+                "trap" => PanicMode::Trap,
+                other => {
+                    return Err(at(
+                        mode.span(),
+                        format!("artifact `{name}`: panic \"{other}\" is not a panic mode"),
+                        "`panic` is \"print\" (std's handler prints the message, the default) \
+                         or \"trap\" (the module traps at once, without std's handler)",
+                    ))
+                }
+            },
+        };
         artifacts.push(ArtifactBudget {
             name,
             krate,
@@ -150,6 +166,7 @@ pub fn parse(
             brotli_budget_bytes,
             tolerance,
             exports,
+            panic,
         });
     }
     Ok(SizeBudget { artifacts })

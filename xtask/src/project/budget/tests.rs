@@ -355,3 +355,24 @@ fn an_export_pattern_with_an_inner_star_names_its_line_and_the_fix() {
     let err = parse_err("[artifact.cortex-core]\nbudget = \"1 MiB\"\nexports = [\"\"]\n");
     assert!(err.contains("export pattern \"\" is empty"), "{err}");
 }
+
+#[test]
+fn panic_is_print_unless_set_to_trap_and_anything_else_names_its_line() {
+    let budget = parse_ok(
+        "[artifact.cortex-core]\nbudget = \"1 MiB\"\npanic = \"trap\"\n\
+         [artifact.wasm-demo]\nbudget = \"1 MiB\"\n",
+    );
+    assert_eq!(budget.artifacts[0].panic, super::PanicMode::Trap);
+    assert_eq!(budget.artifacts[1].panic, super::PanicMode::Print);
+    let budget = parse_ok("[artifact.cortex-core]\nbudget = \"1 MiB\"\npanic = \"print\"\n");
+    assert_eq!(budget.artifacts[0].panic, super::PanicMode::Print);
+
+    let err = parse_err("[artifact.cortex-core]\nbudget = \"1 MiB\"\n\npanic = \"abort\"\n");
+    assert!(
+        err.starts_with(
+            "size-budget.toml:4: artifact `cortex-core`: panic \"abort\" is not a panic mode"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("fix: `panic` is \"print\""), "{err}");
+}
