@@ -14,7 +14,6 @@ use std::collections::BTreeMap;
 
 use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
 
-use crate::attribution::demangle;
 use crate::bytes::leb128;
 
 /// std's `#[panic_handler]`, by the symbol of its toolchain: `__rustc::rust_begin_unwind` since
@@ -123,6 +122,15 @@ pub fn custom_section_bytes(module: &[u8], name: &str) -> u64 {
     total
 }
 
+/// A symbol demangled without its hash (`__rustc::rust_begin_unwind`), or as it is when it is not
+/// a Rust one.
+fn symbol(raw: &str) -> String {
+    match rustc_demangle::try_demangle(raw) {
+        Ok(symbol) => format!("{symbol:#}"),
+        Err(_) => raw.to_owned(),
+    }
+}
+
 /// The indexes in the code section (not counting imported functions) of the bodies to replace.
 fn targets(module: &[u8]) -> Result<Vec<u32>, PanicTrapError> {
     let mut imported = 0;
@@ -147,7 +155,7 @@ fn targets(module: &[u8]) -> Result<Vec<u32>, PanicTrapError> {
                             named = true;
                             for naming in map {
                                 let naming = naming.map_err(|_| malformed("a function name"))?;
-                                names.insert(naming.index, demangle(naming.name));
+                                names.insert(naming.index, symbol(naming.name));
                             }
                         }
                     }
