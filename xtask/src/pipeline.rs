@@ -69,9 +69,11 @@ pub fn make(
     let raw_path = match step {
         Step::Build => {
             cx.ensure_wasm_target()?;
-            // std's panic handler is found by its name, so such a module is linked with names;
-            // they leave it with the handler's body, before wasm-opt.
-            let _names = (artifact.panic == PanicMode::Trap).then(|| {
+            // std's panic handler is found by its name, so a module whose panics the optimiser is
+            // to make traps is linked with names; they leave it with the handler's body, before
+            // wasm-opt. Unoptimised, it is built as the profile says.
+            let trap = artifact.panic == PanicMode::Trap && optimise == Optimise::Yes;
+            let _names = trap.then(|| {
                 cx.sh
                     .push_env("CARGO_PROFILE_WASM_RELEASE_STRIP", "debuginfo")
             });

@@ -48,3 +48,21 @@ fn a_trapping_module_panics_without_std_s_message_and_is_smaller() {
         "{trapping} bytes trapping, {printing} printing"
     );
 }
+
+/// `--no-opt` builds the module as the profile says, without the names the trap is found by; a
+/// check that reuses that build says so and how to rebuild, with exit 2, instead of measuring a
+/// module whose panics still print.
+#[test]
+fn a_module_built_without_names_is_refused_with_the_fix() {
+    let fixture = TinyCrate::new(
+        "panic-trap/unnamed",
+        "[artifact.tiny]\nbudget = \"1 MiB\"\npanic = \"trap\"\n",
+    );
+    let built = fixture.xtask(&["wasm", "--no-opt"]);
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    let reused = fixture.xtask(&["size-check", "--no-build", "--update"]);
+    assert_eq!(reused.status.code(), Some(2), "{}", stderr(&reused));
+    let said = stderr(&reused);
+    assert!(said.contains("the module has no function names"), "{said}");
+    assert!(said.contains("without --no-build"), "{said}");
+}

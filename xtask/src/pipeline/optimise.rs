@@ -90,13 +90,22 @@ fn optimise_module(
                 Names::Strip => KeepNames::No,
                 Names::Keep => KeepNames::Yes,
             };
-            trapping = panic_trap::apply(module, keep_names).map_err(|err| match err {
-                panic_trap::PanicTrapError::Malformed(_) => anyhow!("{}: {err}", input.display()),
-                _ => anyhow::Error::new(ConfigError::new(
-                    format!("{}: {err}", input.display()),
-                    "`panic = \"trap\"` works on a Rust module with std, built with names \
-                     (as `cargo xtask wasm` builds it); drop the key to keep std's panic handler",
-                )),
+            trapping = panic_trap::apply(module, keep_names).map_err(|err| {
+                let fix = match err {
+                    panic_trap::PanicTrapError::Malformed(_) => {
+                        return anyhow!("{}: {err}", input.display())
+                    }
+                    // Built by `cargo xtask wasm --no-opt`, which links it as the profile says.
+                    panic_trap::PanicTrapError::NoNames => {
+                        "build it again for the optimiser: `cargo xtask size-check` without \
+                         --no-build, or `cargo xtask wasm` without --no-opt, links it with names"
+                    }
+                    panic_trap::PanicTrapError::NoHandler => {
+                        "`panic = \"trap\"` is for a Rust module built with std; drop the key \
+                         from the artifact in size-budget.toml"
+                    }
+                };
+                anyhow::Error::new(ConfigError::new(format!("{}: {err}", input.display()), fix))
             })?;
             &trapping[..]
         }
