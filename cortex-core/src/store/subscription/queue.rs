@@ -4,8 +4,8 @@
 //! An unbounded `VecDeque` behind a std `Mutex`, with the waker of a receiver waiting on it parked
 //! beside, as the bus keeps its subscribers (`bus::receiver`). A tokio `mpsc` channel did this before;
 //! its lock-free block list, and the thread parking its `try_recv` falls back to while a send is half
-//! done, were about 2 KB of every wasm module, for a queue whose every push the store makes while it
-//! holds its own write lock anyway.
+//! done, were 4.0 KB of cortex-core's wasm module and 2.5 KB of the demo's, for a queue whose every
+//! push the store makes while it holds its own write lock anyway.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
