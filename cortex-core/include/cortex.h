@@ -11,7 +11,9 @@
  * then holds a one-line message. No call traps on bad input: a null, negative, overflowing or
  * out-of-bounds (pointer, length) gives CORTEX_E_BAD_POINTER, an unknown or closed handle (or a
  * handle of another kind) CORTEX_E_BAD_HANDLE. Arguments are checked in order, handle first; a
- * call that fails writes nothing to its output buffer.
+ * call that fails writes nothing to its output buffer. A panic, which would be a bug of the module,
+ * traps: the optimised module (panic = "trap" in size-budget.toml) prints nothing before it, a
+ * module from a plain cargo build prints std's message to stderr first.
  *
  * Records (integers little-endian; str and bytes = u32 length, then the bytes; id = 32 bytes;
  * strs = u32 count, then that many str):
