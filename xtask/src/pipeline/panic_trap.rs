@@ -5,10 +5,10 @@
 //! and its location, looks up `RUST_BACKTRACE` in the environment and writes to stderr through std's
 //! locked writer, several KB that no `#[panic_handler]` of the crate's own can replace (std defines
 //! the one handler a program may have). With `panic = "abort"` a panic ends in a trap all the same;
-//! this only drops what it printed first. It is the trade nightly's `panic_immediate_abort` makes,
-//! and that wasm-snip's `--snip-rust-panicking-code` made on a linked module: here the functions are
-//! found by their symbols, so the module must be built with names (the pipeline keeps them for
-//! such an artifact, and the name section goes with this rewrite unless asked to stay).
+//! this only drops what it printed first: the trade nightly's `panic_immediate_abort` makes, here
+//! on the linked module. The functions are found by their symbols, so the module must be built
+//! with names (the pipeline keeps them for such an artifact, and the name section goes with this
+//! rewrite unless asked to stay).
 
 use std::collections::BTreeMap;
 
@@ -16,8 +16,8 @@ use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
 
 use crate::bytes::leb128;
 
-/// std's `#[panic_handler]`, by the symbol of its toolchain: `__rustc::rust_begin_unwind` since
-/// Rust 1.88 (v0 mangling), plain `rust_begin_unwind` before.
+/// std's `#[panic_handler]`, by its symbol: `__rustc::rust_begin_unwind` as today's toolchains
+/// mangle it, plain `rust_begin_unwind` as older ones left it.
 const PANIC_HANDLERS: [&str; 2] = ["__rustc::rust_begin_unwind", "rust_begin_unwind"];
 /// Reports a failed allocation (`memory allocation of N bytes failed`) through the same writer.
 const ALLOC_ERROR_HOOK: &str = "std::alloc::default_alloc_error_hook";
