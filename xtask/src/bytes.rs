@@ -1,4 +1,6 @@
-//! Byte-level basics: sizes in human units and the LEB128 integers of the wasm format.
+//! Byte-level basics: sizes in human units, the LEB128 integers of the wasm format and a module's
+//! sections as raw bytes.
 
 pub mod leb128;
+pub mod sections;
 pub mod units;

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use serde::Serialize;
 
+use crate::bytes::sections;
 use crate::bytes::units::human;
 use crate::failure::ConfigError;
 use crate::project::{ArtifactBudget, BuildKind, Context, PanicMode};
@@ -131,8 +132,8 @@ pub fn make(
     // keeps, which the profile strips.
     let section = target_features::read(&raw)?;
     let kept = section.as_ref().map_or(0, |s| s.section_bytes)
-        + panic_trap::custom_section_bytes(&raw, "name")
-        + panic_trap::custom_section_bytes(&raw, "producers");
+        + sections::custom_bytes(&raw, "name")
+        + sections::custom_bytes(&raw, "producers");
     let (gzip_bytes, brotli_bytes) = measure::compressed_lens(&path, &optimised)?;
     Ok(Measurement {
         name: artifact.name.clone(),

@@ -7,7 +7,7 @@
 //! exported, those functions would be part of the module's interface. Without the export a function
 //! stays for whoever calls it inside the module, and wasm-opt drops it when nobody does.
 
-use crate::bytes::leb128;
+use crate::bytes::{leb128, sections};
 use crate::project::budget::export_patterns::matches;
 
 /// Why a module's exports could not be narrowed.
@@ -45,31 +45,17 @@ impl std::error::Error for ExportsError {}
 /// pattern that names nothing (a typo, a renamed function) is an error rather than a module that
 /// quietly exports less than it should.
 pub fn keep(module: &[u8], patterns: &[String]) -> Result<Vec<u8>, ExportsError> {
-    const HEADER: usize = 8;
-    if module.len() < HEADER || &module[..4] != b"\0asm" {
-        return Err(ExportsError::Malformed("no `\\0asm` header"));
-    }
-    let mut out = module[..HEADER].to_vec();
-    let mut rest = &module[HEADER..];
+    let sections = sections::split(module).map_err(ExportsError::Malformed)?;
+    let mut out = module[..sections::HEADER].to_vec();
     let mut names = Vec::new();
-    while let Some((&id, after_id)) = rest.split_first() {
-        let mut data = after_id;
-        let size = leb128::read_u32(&mut data).ok_or(ExportsError::Malformed("a section size"))?;
-        let content = data
-            .get(..size as usize)
-            .ok_or(ExportsError::Malformed("a section runs past the end"))?;
-        let next = &data[size as usize..];
-        const EXPORT: u8 = 7;
-        if id == EXPORT {
-            let (kept, all) = narrow(content, patterns)?;
+    for section in sections {
+        if section.id == sections::EXPORT {
+            let (kept, all) = narrow(section.content, patterns)?;
             names = all;
-            out.push(id);
-            leb128::write_u32(&mut out, kept.len() as u32);
-            out.extend(kept);
+            sections::write(&mut out, section.id, &kept);
         } else {
-            out.extend_from_slice(&rest[..rest.len() - next.len()]);
+            out.extend_from_slice(section.whole);
         }
-        rest = next;
     }
     if let Some(pattern) = patterns
         .iter()

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
 
-use crate::bytes::leb128;
+use crate::bytes::{leb128, sections};
 
 /// std's `#[panic_handler]`, by its symbol: `__rustc::rust_begin_unwind` as today's toolchains
 /// mangle it, plain `rust_begin_unwind` as older ones left it.
@@ -63,28 +63,16 @@ pub enum KeepNames {
 /// every other byte of its code as it was.
 pub fn apply(module: &[u8], keep_names: KeepNames) -> Result<Vec<u8>, PanicTrapError> {
     let targets = targets(module)?;
-    const HEADER: usize = 8;
-    let mut out = module[..HEADER].to_vec();
-    let mut rest = &module[HEADER..];
-    while let Some((&id, after_id)) = rest.split_first() {
-        let mut data = after_id;
-        let size = leb128::read_u32(&mut data).ok_or_else(|| malformed("a section size"))?;
-        let content = data
-            .get(..size as usize)
-            .ok_or_else(|| malformed("a section runs past the end"))?;
-        let whole = &rest[..1 + (after_id.len() - data.len()) + size as usize];
-        rest = &data[size as usize..];
-        const CUSTOM: u8 = 0;
-        const CODE: u8 = 10;
-        match id {
-            CODE => {
-                let code = code_section(content, &targets)?;
-                out.push(CODE);
-                leb128::write_u32(&mut out, code.len() as u32);
-                out.extend(code);
+    let sections = sections::split(module).map_err(malformed)?;
+    let mut out = module[..sections::HEADER].to_vec();
+    for section in sections {
+        match section.id {
+            sections::CODE => {
+                let code = code_section(section.content, &targets)?;
+                sections::write(&mut out, section.id, &code);
             }
-            CUSTOM if keep_names == KeepNames::No && custom_name(content) == Some("name") => {}
-            _ => out.extend_from_slice(whole),
+            _ if keep_names == KeepNames::No && section.custom_name() == Some("name") => {}
+            _ => out.extend_from_slice(section.whole),
         }
     }
     Ok(out)
@@ -92,34 +80,6 @@ pub fn apply(module: &[u8], keep_names: KeepNames) -> Result<Vec<u8>, PanicTrapE
 
 fn malformed(what: &str) -> PanicTrapError {
     PanicTrapError::Malformed(what.to_owned())
-}
-
-/// The name of a custom section, from its content.
-fn custom_name(content: &[u8]) -> Option<&str> {
-    let mut data = content;
-    let len = leb128::read_u32(&mut data)? as usize;
-    std::str::from_utf8(data.get(..len)?).ok()
-}
-
-/// The bytes of the custom section `name` (id, size and content), or 0 when it has none: what a
-/// module built with names carries over the one built without.
-pub fn custom_section_bytes(module: &[u8], name: &str) -> u64 {
-    let mut rest = module.get(8..).unwrap_or_default();
-    let mut total = 0;
-    while let Some((&id, after_id)) = rest.split_first() {
-        let mut data = after_id;
-        let Some(size) = leb128::read_u32(&mut data) else {
-            break;
-        };
-        let Some(content) = data.get(..size as usize) else {
-            break;
-        };
-        if id == 0 && custom_name(content) == Some(name) {
-            total += (1 + (after_id.len() - data.len()) + size as usize) as u64;
-        }
-        rest = &data[size as usize..];
-    }
-    total
 }
 
 /// A symbol demangled without its hash (`__rustc::rust_begin_unwind`), or as it is when it is not

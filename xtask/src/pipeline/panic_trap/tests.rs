@@ -102,10 +102,10 @@ fn the_name_section_is_measured_whole() {
     let unnamed = apply(&module, KeepNames::No).unwrap();
     let named = apply(&module, KeepNames::Yes).unwrap();
     assert_eq!(
-        custom_section_bytes(&named, "name"),
+        sections::custom_bytes(&named, "name"),
         (named.len() - unnamed.len()) as u64
     );
-    assert_eq!(custom_section_bytes(&unnamed, "name"), 0);
+    assert_eq!(sections::custom_bytes(&unnamed, "name"), 0);
 }
 
 #[test]
