@@ -67,13 +67,13 @@ pub fn make(
     optimise: Optimise,
 ) -> anyhow::Result<Measurement> {
     let started = Instant::now();
+    // std's panic handler is found by its name, so a module whose panics the optimiser is to make
+    // traps is linked with names; they leave it with the handler's body, before wasm-opt.
+    // Unoptimised, it is built as the profile says.
+    let trap = artifact.panic == PanicMode::Trap && optimise == Optimise::Yes;
     let raw_path = match step {
         Step::Build => {
             cx.ensure_wasm_target()?;
-            // std's panic handler is found by its name, so a module whose panics the optimiser is
-            // to make traps is linked with names; they leave it with the handler's body, before
-            // wasm-opt. Unoptimised, it is built as the profile says.
-            let trap = artifact.panic == PanicMode::Trap && optimise == Optimise::Yes;
             let _names = trap.then(|| {
                 cx.sh
                     .push_env("CARGO_PROFILE_WASM_RELEASE_STRIP", "debuginfo")
@@ -131,9 +131,10 @@ pub fn make(
     // the panic handler is found by name) the names and the producers section a build with names
     // keeps, which the profile strips.
     let section = target_features::read(&raw)?;
-    let kept = section.as_ref().map_or(0, |s| s.section_bytes)
-        + sections::custom_bytes(&raw, "name")
-        + sections::custom_bytes(&raw, "producers");
+    let mut kept = section.as_ref().map_or(0, |s| s.section_bytes);
+    if trap {
+        kept += sections::custom_bytes(&raw, "name") + sections::custom_bytes(&raw, "producers");
+    }
     let (gzip_bytes, brotli_bytes) = measure::compressed_lens(&path, &optimised)?;
     Ok(Measurement {
         name: artifact.name.clone(),
