@@ -33,11 +33,7 @@ pub struct Subscription {
 impl Subscription {
     /// Waits for the next matching event; `None` once the subscription has ended.
     pub async fn recv(&mut self) -> Option<Event> {
-        if self.remaining == Some(0) {
-            return None;
-        }
-        let event = poll_fn(|cx| self.events.poll_recv(Some(cx))).await?;
-        Some(self.count(event))
+        poll_fn(|cx| self.poll_recv(cx)).await
     }
 
     /// The next matching event if one is already waiting, without blocking.
@@ -128,11 +124,11 @@ impl Subscribers {
         }
         let mut list = self.list.lock().unwrap_or_else(PoisonError::into_inner);
         for event in events {
-            list.retain(|s| {
-                if s.sender.is_closed() {
-                    return false;
-                }
-                !s.filter.matches(event) || s.sender.send(event.clone())
+            // One look at each queue: a send finds a closed one itself (and the clone it was
+            // given goes, once); an event the filter refuses still forgets a closed one.
+            list.retain(|s| match s.filter.matches(event) {
+                true => s.sender.send(event.clone()),
+                false => !s.sender.is_closed(),
             });
         }
         if list.is_empty() {
