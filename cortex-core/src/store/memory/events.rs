@@ -497,7 +497,16 @@ mod tests {
             let event = log.get(EventId(n as u64 + 1)).expect("stored");
             assert_eq!((event.timestamp, event.payload), (stamp, vec![n as u8; n]));
         }
-        let bounds = [0, 5, 6, 10 * day, 60 * day + 1, 61 * day, 1_790_000_000_000, u64::MAX];
+        let bounds = [
+            0,
+            5,
+            6,
+            10 * day,
+            60 * day + 1,
+            61 * day,
+            1_790_000_000_000,
+            u64::MAX,
+        ];
         for &since in &bounds {
             for &until in &bounds {
                 let filter = EventFilter {
