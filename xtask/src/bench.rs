@@ -84,7 +84,8 @@ impl flags::Bench {
 /// What every wasm figure includes besides cortex-core's own work.
 pub const HOST_NOTE: &str =
     "The wasm figures include the embedded runtime's cost of each WASI call \
-(a clock read on every append, for one); clock_read measures that call alone.";
+(a clock read on every append, for one); clock_read measures that call alone, and \
+build_event_only the events bus_publish publishes, built with nothing published.";
 
 fn parse(target: &str, stdout: &str) -> Result<figures::Runs> {
     figures::parse(stdout)

@@ -119,8 +119,8 @@ pub struct Bench {
     /// "wasm_per_sec", "ratio"}]}.
     #[arg(long)]
     pub json: bool,
-    /// Only the scenarios whose name contains NAME (repeatable): bus_publish, memory_append,
-    /// memory_batch_append, kind_query_page, node_query_page, traversal, clock_read.
+    /// Only the scenarios whose name contains NAME (repeatable): bus_publish, build_event_only,
+    /// memory_append, memory_batch_append, kind_query_page, node_query_page, traversal, clock_read.
     #[arg(long = "filter", value_name = "NAME")]
     pub filters: Vec<String>,
     /// Tiny sizes, to check that everything runs; the figures mean little.

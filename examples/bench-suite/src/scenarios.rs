@@ -65,6 +65,10 @@ pub const ALL: &[Scenario] = &[
         setup: BusPublish::setup,
     },
     Scenario {
+        name: "build_event_only",
+        setup: |sizes| Ok(Box::new(BuildOnly(sizes.bus_events))),
+    },
+    Scenario {
         name: "memory_append",
         setup: |sizes| Ok(Box::new(Append::new(sizes.appends, 1))),
     },
@@ -331,6 +335,19 @@ impl Workload for Traversal {
             black_box(self.graph.traverse(&node_id(0), 4).map_err(err)?);
         }
         Ok(self.traversals)
+    }
+}
+
+/// The events of `bus_publish` built and dropped, nothing published: the floor under it, and on each
+/// target the part of its figure that is the loop's own `format!` and allocations, not the bus.
+struct BuildOnly(u64);
+
+impl Workload for BuildOnly {
+    fn run(&mut self) -> Result<u64, String> {
+        for i in 0..self.0 {
+            black_box(event("bench.event", i));
+        }
+        Ok(self.0)
     }
 }
 
