@@ -53,13 +53,13 @@ fn append(c: &mut Criterion) {
     // The two other parts of the floor under a memory append, each alone. The clock read that
     // stamps an event:
     group.bench_function("clock_only", |b| b.iter(|| black_box(event::now_millis())));
-    // and the fresh memory an append leaves behind: this bench's event takes 88 bytes of it (its
-    // 64-byte payload, a 16-byte record, a place in its kind's list and one in its source's), which
+    // and the fresh memory an append leaves behind: this bench's event takes 96 bytes of it (its
+    // 64-byte payload, a 24-byte record, a place in its kind's list and one in its source's), which
     // the machine must map and zero the first time they are written. Each sample writes to a buffer
     // reserved for it and never touched before, as the store's buffers grow into theirs.
     group.bench_function("fresh_memory_only", |b| {
         b.iter_custom(|iters| {
-            const LEFT_BEHIND: [u8; 88] = [7; 88];
+            const LEFT_BEHIND: [u8; 96] = [7; 96];
             let mut grown = Vec::with_capacity(LEFT_BEHIND.len() * iters as usize);
             let start = Instant::now();
             for _ in 0..iters {

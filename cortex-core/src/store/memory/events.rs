@@ -4,13 +4,11 @@
 //! An append moves the caller's kind and payload into the `Event` it returns and copies only the payload
 //! bytes into the log: no allocation per event beyond the buffers' amortised growth, and each kind's name
 //! and each source's id is held once, however many events carry it (a record names them by number; the few
-//! events with a parent keep it beside the log, and the timestamp and payload end are offsets above
-//! bases kept beside it too: 16 bytes a record, where one holding the source's id and the parent took
-//! 72). Reads build their `Event`s from the records.
+//! events with a parent keep it beside the log: 24 bytes a record natively, where one holding the
+//! source's id and the parent took 72). Reads build their `Event`s from the records.
 
 use std::collections::HashMap;
 
-use super::bases::Bases;
 use super::lock::{Lock, ReadGuard, WriteGuard};
 use super::poisoned;
 use crate::error::{Error, Result};
@@ -47,19 +45,13 @@ struct Log {
     sources: Vec<Source>,
     /// The parent of each event that has one, by position, ascending; its record says it is here.
     parents: Vec<(usize, EventId)>,
-    /// What each record's `time` and `payload_end` are offsets above.
-    times: Bases,
-    payload_ends: Bases,
-    /// The last record's timestamp (0 before the first): no event is stamped earlier.
-    newest: Timestamp,
 }
 
-/// An event as the log keeps it: the kind by number, the payload as a range of `Log::payloads`, the
-/// timestamp and payload end above their [`Bases`].
+/// An event as the log keeps it: the kind by number, the payload as a range of `Log::payloads`.
 #[derive(Debug)]
 struct Record {
-    time: u32,
-    payload_end: u32,
+    timestamp: Timestamp,
+    payload_end: usize,
     kind: u32,
     /// The source's number, shifted left by one; the low bit is set when the event has a parent.
     source_and_parent: u32,
@@ -78,7 +70,7 @@ impl Record {
 /// A place in the log, as the kind and source lists keep it: 4 bytes where a `usize` takes 8
 /// natively. Each append writes one to each list, and fresh memory is most of what an append costs
 /// (about 17 ns of ~220 for each 8 bytes); [`MAX_EVENTS`] is the price.
-pub(super) type Position = u32;
+type Position = u32;
 
 /// The most events a memory store holds: every position fits a [`Position`]. At 100 bytes an event
 /// that is 400 GiB of memory, past what the store is for.
@@ -154,8 +146,7 @@ impl Log {
         // `room_for` was asked first, so the position fits.
         let at = position as Position;
         // A clock stepping backwards must not break the ordering the time-range search relies on.
-        let timestamp = self.newest.max(now);
-        self.newest = timestamp;
+        let timestamp = self.records.last().map_or(0, |r| r.timestamp).max(now);
         let kind = self.kind_number(&new.kind);
         self.kinds[kind as usize].positions.push(at);
         let source = self.source_number(new.source);
@@ -165,8 +156,8 @@ impl Log {
         }
         self.payloads.extend_from_slice(&new.payload);
         self.records.push(Record {
-            time: self.times.offset(at, timestamp),
-            payload_end: self.payload_ends.offset(at, self.payloads.len() as u64),
+            timestamp,
+            payload_end: self.payloads.len(),
             kind,
             source_and_parent: (source << 1) | u32::from(new.parent.is_some()),
         });
@@ -209,28 +200,18 @@ impl Log {
         number
     }
 
-    /// The timestamp of the event at `position`.
-    fn timestamp(&self, position: usize) -> Timestamp {
-        self.times.value(position, self.records[position].time)
-    }
-
-    /// Where the payload of the event at `position` ends in `payloads`.
-    fn payload_end(&self, position: usize) -> usize {
-        // Every end is at most `payloads.len()`, a `usize`.
-        self.payload_ends
-            .value(position, self.records[position].payload_end) as usize
-    }
-
     /// The event at `position`, rebuilt from its record.
     fn event(&self, position: usize) -> Event {
         let record = &self.records[position];
-        let start = position.checked_sub(1).map_or(0, |p| self.payload_end(p));
+        let start = position
+            .checked_sub(1)
+            .map_or(0, |p| self.records[p].payload_end);
         Event {
             id: EventId(position as u64 + 1),
-            timestamp: self.timestamp(position),
+            timestamp: record.timestamp,
             source: self.sources[record.source()].id,
             kind: self.kinds[record.kind as usize].name.clone(),
-            payload: self.payloads[start..self.payload_end(position)].to_vec(),
+            payload: self.payloads[start..record.payload_end].to_vec(),
             parent: record.has_parent().then(|| self.parent(position)),
         }
     }
@@ -246,7 +227,7 @@ impl Log {
         let record = &self.records[position];
         let source = &self.sources[record.source()].id;
         filter.matches_kind_and_source(&self.kinds[record.kind as usize].name, source)
-            && filter.matches_stamp(EventId(position as u64 + 1), self.timestamp(position))
+            && filter.matches_stamp(EventId(position as u64 + 1), record.timestamp)
     }
 
     /// `matches` for a position whose kind is known to be selected.
@@ -256,7 +237,7 @@ impl Log {
             .source
             .as_ref() // not a 33-byte copy per event (see `EventFilter::matches_kind_and_source`)
             .is_none_or(|s| *s == self.sources[record.source()].id)
-            && filter.matches_stamp(EventId(position as u64 + 1), self.timestamp(position))
+            && filter.matches_stamp(EventId(position as u64 + 1), record.timestamp)
     }
 
     fn get(&self, id: EventId) -> Option<Event> {
@@ -264,17 +245,9 @@ impl Log {
         (position < self.records.len()).then(|| self.event(position))
     }
 
-    /// First position whose timestamp is at least `t`: timestamps never decrease along the log.
+    /// First position whose timestamp is at least `t`.
     fn first_at_or_after(&self, t: Timestamp) -> usize {
-        let (mut low, mut high) = (0, self.records.len());
-        while low < high {
-            let middle = low + (high - low) / 2;
-            match self.timestamp(middle) < t {
-                true => low = middle + 1,
-                false => high = middle,
-            }
-        }
-        low
+        self.records.partition_point(|r| r.timestamp < t)
     }
 
     fn query<'a>(&'a self, filter: &EventFilter) -> Vec<Event> {
@@ -465,64 +438,6 @@ mod tests {
         assert!(!fits(most, 1));
         assert!(!fits(0, most + 1));
         assert!(!fits(usize::MAX, 1));
-    }
-
-    /// Stamps further apart than a record's 4-byte offset reaches (`u32::MAX` ms, 49 days) come back
-    /// whole, with their payloads, and every time range finds exactly its events. The oracle is the
-    /// list of stamps handed to the log and the filter's documented bounds (since inclusive, until
-    /// exclusive), checked by hand.
-    #[test]
-    fn stamps_beyond_one_base_come_back_whole_and_in_their_ranges() {
-        let day = 86_400_000;
-        let stamps = [
-            5,
-            5,
-            10 * day,
-            60 * day,
-            60 * day + 1,
-            200 * day,
-            1_790_000_000_000,
-        ];
-        let mut log = Log::default();
-        for (n, &now) in stamps.iter().enumerate() {
-            let new = NewEvent {
-                source: NodeId::from_name("s"),
-                kind: "k".into(),
-                payload: vec![n as u8; n],
-                parent: None,
-            };
-            log.push(new, now);
-        }
-        for (n, &stamp) in stamps.iter().enumerate() {
-            let event = log.get(EventId(n as u64 + 1)).expect("stored");
-            assert_eq!((event.timestamp, event.payload), (stamp, vec![n as u8; n]));
-        }
-        let bounds = [
-            0,
-            5,
-            6,
-            10 * day,
-            60 * day + 1,
-            61 * day,
-            1_790_000_000_000,
-            u64::MAX,
-        ];
-        for &since in &bounds {
-            for &until in &bounds {
-                let filter = EventFilter {
-                    since: Some(since),
-                    until: Some(until),
-                    ..Default::default()
-                };
-                let found: Vec<u64> = log.query(&filter).iter().map(|e| e.id.0).collect();
-                let expected: Vec<u64> = (1..)
-                    .zip(stamps)
-                    .filter(|&(_, t)| since <= t && t < until)
-                    .map(|(id, _)| id)
-                    .collect();
-                assert_eq!(found, expected, "since {since}, until {until}");
-            }
-        }
     }
 
     /// Payloads of every length, empty ones between, come back byte for byte from `get` and `query`:

@@ -1,6 +1,5 @@
 //! In-memory stores: the only backend on wasm32, and a fast one for tests and short-lived embedders.
 
-mod bases;
 mod events;
 mod graph;
 mod lock;
