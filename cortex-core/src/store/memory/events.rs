@@ -440,6 +440,64 @@ mod tests {
         assert!(!fits(usize::MAX, 1));
     }
 
+    /// Stamps from the epoch's first milliseconds to today's, some equal and some far apart, come
+    /// back whole with their payloads, and every time range finds exactly its events (the binary
+    /// search over the log at each end). The oracle is the list of stamps handed to the log and the
+    /// filter's documented bounds (since inclusive, until exclusive), checked by hand.
+    #[test]
+    fn stamps_come_back_whole_and_every_time_range_finds_its_events() {
+        let day = 86_400_000;
+        let stamps = [
+            5,
+            5,
+            10 * day,
+            60 * day,
+            60 * day + 1,
+            200 * day,
+            1_790_000_000_000,
+        ];
+        let mut log = Log::default();
+        for (n, &now) in stamps.iter().enumerate() {
+            let new = NewEvent {
+                source: NodeId::from_name("s"),
+                kind: "k".into(),
+                payload: vec![n as u8; n],
+                parent: None,
+            };
+            log.push(new, now);
+        }
+        for (n, &stamp) in stamps.iter().enumerate() {
+            let event = log.get(EventId(n as u64 + 1)).expect("stored");
+            assert_eq!((event.timestamp, event.payload), (stamp, vec![n as u8; n]));
+        }
+        let bounds = [
+            0,
+            5,
+            6,
+            10 * day,
+            60 * day + 1,
+            61 * day,
+            1_790_000_000_000,
+            u64::MAX,
+        ];
+        for &since in &bounds {
+            for &until in &bounds {
+                let filter = EventFilter {
+                    since: Some(since),
+                    until: Some(until),
+                    ..Default::default()
+                };
+                let found: Vec<u64> = log.query(&filter).iter().map(|e| e.id.0).collect();
+                let expected: Vec<u64> = (1..)
+                    .zip(stamps)
+                    .filter(|&(_, t)| since <= t && t < until)
+                    .map(|(id, _)| id)
+                    .collect();
+                assert_eq!(found, expected, "since {since}, until {until}");
+            }
+        }
+    }
+
     /// Payloads of every length, empty ones between, come back byte for byte from `get` and `query`:
     /// each record's range of the shared buffer starts where the one before it ends.
     #[test]
