@@ -81,7 +81,8 @@ impl flags::Bench {
     }
 }
 
-/// What every wasm figure includes besides cortex-core's own work.
+/// What every wasm figure includes besides cortex-core's own work, and the two scenarios that
+/// measure a part of the others.
 pub const HOST_NOTE: &str =
     "The wasm figures include the embedded runtime's cost of each WASI call \
 (a clock read on every append, for one); clock_read measures that call alone, and \
