@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::core_module::optimised_path;
-use xtask::project::python_host;
+use xtask::test::setup::python_host;
 
 /// The workspace's target directory, where `cargo xtask test` makes the host.
 fn target_dir() -> &'static Path {

@@ -31,8 +31,8 @@ pub struct Browser {
 impl Browser {
     /// Starts the browser with a fresh profile and opens one page of `width`×`height` CSS pixels.
     pub fn launch(width: u32, height: u32) -> Browser {
-        let chromium = xtask::project::chromium::find()
-            .unwrap_or_else(|| panic!("{}", xtask::project::chromium::missing_message()));
+        let chromium = xtask::test::setup::chromium::find()
+            .unwrap_or_else(|| panic!("{}", xtask::test::setup::chromium::missing_message()));
         let profile = tempfile::tempdir().unwrap();
         let log = std::fs::File::create(profile.path().join("chromium.log")).unwrap();
         // The protocol runs on fds 3 (to the browser) and 4 (from it): a shell puts our pipes there.

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use xshell::Shell;
 
+use super::echo::Echo;
+use super::{apt, executables};
 use crate::failure::ConfigError;
-use crate::project::echo::Echo;
-use crate::project::{apt, executables};
 
 /// The Debian package of the browser; Ubuntu's `chromium` is a snap shim, where Google Chrome serves.
 pub const DEBIAN_PACKAGE: &str = "chromium";

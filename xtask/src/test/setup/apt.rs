@@ -4,8 +4,8 @@
 use anyhow::Context as _;
 use xshell::{cmd, Cmd, Shell};
 
+use super::echo::Echo;
 use crate::failure::ConfigError;
-use crate::project::echo::Echo;
 
 /// Whether this machine manages its packages with dpkg and apt (Debian, Ubuntu and their kin).
 pub fn is_available(sh: &Shell) -> bool {

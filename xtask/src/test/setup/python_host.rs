@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use xshell::{cmd, Shell};
 
+use super::apt;
+use super::echo::Echo;
 use crate::failure::ConfigError;
-use crate::project::apt;
-use crate::project::echo::Echo;
 
 /// The wasmtime release the host is tested with; pinned so a new release cannot change the test.
 pub const WASMTIME: &str = "wasmtime==50.0.1";

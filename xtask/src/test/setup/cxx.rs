@@ -1,6 +1,6 @@
 //! The C++ compiler RocksDB's build script finds when `cargo xtask test` builds the tests: clang++
-//! where it is installed or can be. RocksDB's C++ is most of a fresh clone's test build; unoptimised
-//! (the test profile), clang++ 14 compiles it in about 60% of the CPU time g++ 12 takes.
+//! where it is installed or can be, since RocksDB's C++ is most of a fresh clone's test build and
+//! clang++ compiles it unoptimised in clearly less CPU time than g++.
 //!
 //! It reaches the build as the `c++` first on `PATH` (a link in a directory of the target dir), not
 //! through `CXX`: cargo reruns a build script when a `CXX` variable it reads changes, so setting one
@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use xshell::{cmd, Shell};
 
-use crate::project::echo::Echo;
-use crate::project::{apt, executables};
+use super::echo::Echo;
+use super::{apt, executables};
 
 /// The Debian/Ubuntu package whose `clang++` is used.
 pub const DEBIAN_PACKAGE: &str = "clang";
