@@ -2,10 +2,10 @@
 //!
 //! Two runs: first functions that differ only in constants are merged and the control flow is
 //! rebuilt from scratch (`--merge-similar-functions --flatten --rereloop`), then `-Oz` shrinks that
-//! further than it shrinks rustc's own shapes: 2.8 KB less on cortex-core, 1.6 KB on the demo, for
-//! about 0.3 s more per module. (The crate runs added passes after its -Oz pipeline, never before,
-//! hence two runs rather than one.) Before them, an artifact with `panic = "trap"` has std's panic
-//! handler replaced by a trap (`panic_trap.rs`), and one with `exports` keeps only those.
+//! further than it shrinks rustc's own shapes, for a fraction of a second more per module. Two runs
+//! rather than one, since the crate runs added passes after its -Oz pipeline, never before. Before
+//! them, an artifact with `panic = "trap"` has std's panic handler replaced by a trap
+//! (`panic_trap.rs`), and one with `exports` keeps only those.
 
 use std::path::Path;
 
