@@ -1,7 +1,7 @@
 //! The embedded WASI preview1 runtime (wasmtime), so running an artifact needs nothing installed,
 //! and what runs on it: `cargo xtask run`, the behaviour check after wasm-opt, and the scripted
-//! session through the cortex-core C ABI. Built only with the xtask's `runtime` feature; without
-//! it, `no_runtime` answers the same calls.
+//! session through the cortex-core C ABI, whose typed client is [`cortex_abi`]. Built only with the
+//! xtask's `runtime` feature; without it, `no_runtime` answers the same calls.
 
 pub mod abi_session;
 pub mod behaviour;
