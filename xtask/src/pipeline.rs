@@ -74,23 +74,23 @@ pub fn make(
     let raw_path = match step {
         Step::Build => {
             cx.ensure_wasm_target()?;
-            let _names = trap.then(|| {
-                cx.sh
-                    .push_env("CARGO_PROFILE_WASM_RELEASE_STRIP", "debuginfo")
-            });
+            let names = if trap {
+                build::Names::Kept
+            } else {
+                build::Names::AsProfile
+            };
             build::build(
                 cx,
                 &artifact.name,
                 &artifact.krate,
                 &artifact.target,
                 BuildKind::Shipped,
+                names,
             )
             .with_context(|| format!("build {}", artifact.name))?
         }
         Step::Reuse => {
-            let path = cx
-                .workspace
-                .raw_path(&artifact.name, &artifact.target, BuildKind::Shipped);
+            let path = cx.workspace.raw_path(&artifact.name, BuildKind::Shipped);
             if !path.exists() {
                 return Err(ConfigError::new(
                     format!(
@@ -197,8 +197,12 @@ impl Measurement {
         Self {
             name: name.into(),
             krate: name.into(),
-            path: PathBuf::from(format!("/target/wasm-opt/{name}.wasm")),
-            raw_path: PathBuf::from(format!("/target/wasm32-wasip1/wasm-release/{name}.wasm")),
+            path: PathBuf::from(format!(
+                "/target/wasm-gate/ws-0123456789abcdef/opt/{name}.wasm"
+            )),
+            raw_path: PathBuf::from(format!(
+                "/target/wasm-gate/ws-0123456789abcdef/modules/{name}/shipped.wasm"
+            )),
             raw_bytes: opt_bytes * 2,
             opt_bytes,
             gzip_bytes: opt_bytes / 3,

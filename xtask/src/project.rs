@@ -2,6 +2,7 @@
 //! context every command starts from.
 
 pub mod budget;
+pub mod build_dirs;
 pub mod context;
 pub mod git;
 pub mod toolchain;

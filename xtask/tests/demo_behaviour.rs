@@ -13,12 +13,9 @@ use xtask::runtime;
 
 #[test]
 fn optimised_demo_prints_what_the_unoptimised_one_prints() {
-    let target = common::build_with_xtask("wasm-demo", "optimised module prints the same");
-    let raw = std::fs::read(
-        target.join("wasm-gate/wasm-demo/shipped/wasm32-wasip1/wasm-release/wasm-demo.wasm"),
-    )
-    .unwrap();
-    let optimised = std::fs::read(target.join("wasm-opt/wasm-demo.wasm")).unwrap();
+    let gate = common::build_with_xtask("wasm-demo", "optimised module prints the same");
+    let raw = std::fs::read(gate.join("modules/wasm-demo/shipped.wasm")).unwrap();
+    let optimised = std::fs::read(gate.join("opt/wasm-demo.wasm")).unwrap();
     assert_ne!(
         raw, optimised,
         "wasm-opt changed nothing; the comparison would prove nothing"
@@ -94,8 +91,8 @@ fn native_demo_stdout() -> Vec<u8> {
 
 #[test]
 fn the_optimised_wasm_demo_prints_what_the_native_one_prints() {
-    let target = common::build_with_xtask("wasm-demo", "optimised module prints the same");
-    let optimised = std::fs::read(target.join("wasm-opt/wasm-demo.wasm")).unwrap();
+    let gate = common::build_with_xtask("wasm-demo", "optimised module prints the same");
+    let optimised = std::fs::read(gate.join("opt/wasm-demo.wasm")).unwrap();
     let runtime = runtime::Runtime::new().unwrap();
     let mode = runtime::Mode::Capture {
         limit: Duration::from_secs(120),

@@ -28,7 +28,7 @@ fn run_with_a_word(target: &str, panic: &str) -> (u64, String) {
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let size = report["artifacts"][0]["opt_bytes"].as_u64().unwrap();
 
-    let module = fixture.target_dir.join("wasm-opt/tiny.wasm");
+    let module = fixture.gate_dir().join("opt/tiny.wasm");
     let number = fixture.xtask(&["run", module.to_str().unwrap(), "--", "21"]);
     assert_eq!(number.status.code(), Some(0), "{}", stderr(&number));
     assert_eq!(String::from_utf8_lossy(&number.stdout), "42\n");

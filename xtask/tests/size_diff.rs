@@ -101,7 +101,7 @@ fn size_diff_shows_added_and_removed_functions_with_deltas_that_add_up() {
     assert_eq!(report["base"]["ref"], "HEAD~1");
     let parent = report["base"]["commit"].as_str().unwrap().to_owned();
     assert_eq!(parent.len(), 40);
-    let named = fixture.target_dir.join("wasm-opt/named/tiny.wasm");
+    let named = fixture.gate_dir().join("opt/named/tiny.wasm");
     let bytes = body_bytes(&named, "checksum_of_words");
     let added = function(&report, "tiny::checksum_of_words");
     assert_eq!(
@@ -116,7 +116,7 @@ fn size_diff_shows_added_and_removed_functions_with_deltas_that_add_up() {
     let base_module = fixture
         .target_dir
         .join(format!("size-diff/{parent}/wasm-opt/tiny.wasm"));
-    let head_module = fixture.target_dir.join("wasm-opt/tiny.wasm");
+    let head_module = fixture.gate_dir().join("opt/tiny.wasm");
     assert_adds_up(&report, &base_module, &head_module);
     let markdown = std::fs::read_to_string(&summary).unwrap();
     assert!(markdown.contains("### Size diff: tiny"), "{markdown}");

@@ -38,10 +38,8 @@ fn fails_closed_without_a_baseline_then_update_records_one_and_passes() {
         "{err}"
     );
 
-    let optimised = fixture.target_dir.join("wasm-opt/tiny.wasm");
-    let raw = fixture
-        .target_dir
-        .join("wasm-gate/tiny/shipped/wasm32-wasip1/wasm-release/tiny.wasm");
+    let optimised = fixture.gate_dir().join("opt/tiny.wasm");
+    let raw = fixture.gate_dir().join("modules/tiny/shipped.wasm");
     let (opt_len, raw_len) = (
         optimised.metadata().unwrap().len(),
         raw.metadata().unwrap().len(),
@@ -286,7 +284,7 @@ fn exports_keep_only_what_they_name_and_a_pattern_naming_nothing_fails_with_2() 
     );
     let output = fixture.xtask(&["size-check", "--update"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let optimised = fixture.target_dir.join("wasm-opt/tiny.wasm");
+    let optimised = fixture.gate_dir().join("opt/tiny.wasm");
     let mut exports = Vec::new();
     for payload in wasmparser::Parser::new(0).parse_all(&std::fs::read(&optimised).unwrap()) {
         if let wasmparser::Payload::ExportSection(reader) = payload.unwrap() {

@@ -111,10 +111,11 @@ fn the_report_of_cortex_core_holds_every_function_and_answers_search_zoom_and_ke
             (name.to_owned(), (bytes, count))
         })
         .collect();
-    let shipped = std::fs::metadata(target_dir().join("wasm-opt/cortex-core.wasm"))
+    let gate = common::gate_dir_of(common::workspace_root(), target_dir());
+    let shipped = std::fs::metadata(gate.join("opt/cortex-core.wasm"))
         .unwrap()
         .len();
-    let named = std::fs::read(target_dir().join("wasm-opt/named/cortex-core.wasm")).unwrap();
+    let named = std::fs::read(gate.join("opt/named/cortex-core.wasm")).unwrap();
     let attribution = xtask::attribution::attribute(&named, "cortex_core").unwrap();
 
     let mut browser = Browser::launch(1280, 800);

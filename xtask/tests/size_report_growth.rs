@@ -134,10 +134,10 @@ fn a_report_made_with_base_shows_a_function_added_since_then_as_grown_by_its_bod
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     // The oracles: the function's body read from the named module, and the two shipped files.
     let bytes = body_bytes(
-        &fixture.target_dir.join("wasm-opt/named/tiny.wasm"),
+        &fixture.gate_dir().join("opt/named/tiny.wasm"),
         "checksum_of_words",
     );
-    let head_len = std::fs::metadata(fixture.target_dir.join("wasm-opt/tiny.wasm"))
+    let head_len = std::fs::metadata(fixture.gate_dir().join("opt/tiny.wasm"))
         .unwrap()
         .len() as i64;
     let base_len = std::fs::metadata(

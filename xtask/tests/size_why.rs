@@ -21,7 +21,7 @@ fn size_why_lists_functions_and_sections_that_sum_to_the_named_file() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let named = std::fs::metadata(fixture.target_dir.join("wasm-opt/named/tiny.wasm"))
+    let named = std::fs::metadata(fixture.gate_dir().join("opt/named/tiny.wasm"))
         .unwrap()
         .len();
     assert!(

@@ -9,13 +9,9 @@ use super::{attribute, Attribution};
 use crate::pipeline::{build, optimise};
 use crate::project::{ArtifactBudget, BuildKind, Context};
 
-/// Builds the named copy of `artifact` (in a target dir of its own, so neither build evicts the
-/// other's cache) and returns the path of its optimised module.
+/// Builds the named copy of `artifact` (beside the shipped build, sharing its dependencies) and
+/// returns the path of its optimised module.
 pub fn named_copy(cx: &Context, artifact: &ArtifactBudget) -> Result<PathBuf> {
-    // The profile strips names from what ships; this copy keeps them, and only them.
-    let _strip = cx
-        .sh
-        .push_env("CARGO_PROFILE_WASM_RELEASE_STRIP", "debuginfo");
     eprintln!("{}: building a copy with names kept", artifact.name);
     cx.ensure_wasm_target()?;
     let raw = build::build(
@@ -24,6 +20,7 @@ pub fn named_copy(cx: &Context, artifact: &ArtifactBudget) -> Result<PathBuf> {
         &artifact.krate,
         &artifact.target,
         BuildKind::Named,
+        build::Names::Kept,
     )
     .with_context(|| format!("build {} with names kept", artifact.name))?;
     let out = cx

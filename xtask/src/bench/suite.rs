@@ -61,8 +61,15 @@ pub fn build_native(cx: &Context) -> anyhow::Result<PathBuf> {
 pub fn build_wasm(cx: &Context) -> anyhow::Result<Vec<u8>> {
     let target = wasm_target(cx)?;
     cx.ensure_wasm_target()?;
-    let raw = build::build(cx, CRATE, CRATE, &target, BuildKind::Shipped)
-        .with_context(|| format!("build {CRATE} for wasm"))?;
+    let raw = build::build(
+        cx,
+        CRATE,
+        CRATE,
+        &target,
+        BuildKind::Shipped,
+        build::Names::AsProfile,
+    )
+    .with_context(|| format!("build {CRATE} for wasm"))?;
     let optimised = cx.workspace.optimised_path(CRATE);
     optimise::optimise_if_changed(
         &raw,

@@ -76,7 +76,9 @@ pub fn sides(
 /// The base checked out in a worktree at `<dir>/checkout`, as a context whose builds go to the
 /// working tree's target directory: into one build directory all bases share (so dependencies
 /// compile once for all of them), apart from the working tree's own (which the workspace's crates of
-/// another commit would otherwise displace), with optimised modules of its own.
+/// another commit would otherwise displace), with modules of its own. Sharing is sound because each
+/// base is checked out afresh before it builds: its sources are newer than any other base's build,
+/// so cargo never takes another commit's unit for fresh.
 fn checkout(cx: &Context, base: &BaseRef, dir: &std::path::Path) -> anyhow::Result<Context> {
     let checkout: PathBuf = dir.join("checkout");
     eprintln!(
@@ -98,6 +100,7 @@ fn checkout(cx: &Context, base: &BaseRef, dir: &std::path::Path) -> anyhow::Resu
     base_cx.workspace.target_dir = target_dir.clone();
     base_cx.workspace.gate_dir = target_dir.join("size-diff").join("wasm-gate");
     base_cx.workspace.opt_dir = dir.join("wasm-opt");
+    base_cx.workspace.module_dir = dir.join("modules");
     Ok(base_cx)
 }
 

@@ -242,8 +242,8 @@ mod tests {
                 {
                   "name": "cortex-core",
                   "crate": "cortex-core",
-                  "path": "/target/wasm-opt/cortex-core.wasm",
-                  "raw_path": "/target/wasm32-wasip1/wasm-release/cortex-core.wasm",
+                  "path": "/target/wasm-gate/ws-0123456789abcdef/opt/cortex-core.wasm",
+                  "raw_path": "/target/wasm-gate/ws-0123456789abcdef/modules/cortex-core/shipped.wasm",
                   "raw_bytes": 602468,
                   "opt_bytes": 301234,
                   "gzip_bytes": 100411,
@@ -259,8 +259,8 @@ mod tests {
                 {
                   "name": "wasm-demo",
                   "crate": "wasm-demo",
-                  "path": "/target/wasm-opt/wasm-demo.wasm",
-                  "raw_path": "/target/wasm32-wasip1/wasm-release/wasm-demo.wasm",
+                  "path": "/target/wasm-gate/ws-0123456789abcdef/opt/wasm-demo.wasm",
+                  "raw_path": "/target/wasm-gate/ws-0123456789abcdef/modules/wasm-demo/shipped.wasm",
                   "raw_bytes": 2200000,
                   "opt_bytes": 1100000,
                   "gzip_bytes": 366666,
@@ -276,8 +276,8 @@ mod tests {
                 {
                   "name": "tiny",
                   "crate": "tiny",
-                  "path": "/target/wasm-opt/tiny.wasm",
-                  "raw_path": "/target/wasm32-wasip1/wasm-release/tiny.wasm",
+                  "path": "/target/wasm-gate/ws-0123456789abcdef/opt/tiny.wasm",
+                  "raw_path": "/target/wasm-gate/ws-0123456789abcdef/modules/tiny/shipped.wasm",
                   "raw_bytes": 1800,
                   "opt_bytes": 900,
                   "gzip_bytes": 300,

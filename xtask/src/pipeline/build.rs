@@ -1,47 +1,79 @@
-//! One cargo invocation per artifact, run in its crate's own directory.
+//! One cargo invocation per artifact, run in its crate's own directory; the module it reports is
+//! copied where this workspace keeps it.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context as _};
+use anyhow::Context as _;
 use xshell::cmd;
 
+use crate::files::atomic;
 use crate::project::{BuildKind, Context, WasmTarget, WASM_PROFILE, WASM_TARGET};
 
 /// The wasm-release profile strips every custom section, but wasm-opt needs this one to know which
 /// features to enable; it is kept through the link, then dropped by the optimiser.
 pub const KEPT_SECTION: &str = "target_features";
 
-/// Builds `target` of crate `krate` for wasm32-wasip1 as the artifact `name` and returns the module
-/// cargo wrote. Run in the crate's directory, so other members' features never unify into it, and
-/// in the artifact's own target directory; `cargo rustc` passes the linker flag to the final
-/// artifact alone, so dependencies are not rebuilt.
+/// Whether the module keeps its function names (the name section) through the link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Names {
+    /// As the profile says.
+    AsProfile,
+    /// Kept, whatever the profile strips: for attribution, and for finding std's panic handler.
+    Kept,
+}
+
+/// Builds `target` of crate `krate` for wasm32-wasip1 as the `kind` build of artifact `name`, copies
+/// the module cargo reported to [`Workspace::raw_path`](crate::project::Workspace::raw_path) and
+/// returns that path. Run in the crate's directory, so other members' features never unify into
+/// it. `cargo rustc` passes its flags (the kept section, and names when kept) to the final unit
+/// alone, so both builds of an artifact, and the artifacts that share a target dir, share every
+/// dependency's build.
 pub fn build(
     cx: &Context,
     name: &str,
     krate: &str,
     target: &WasmTarget,
     kind: BuildKind,
+    names: Names,
 ) -> anyhow::Result<PathBuf> {
     let sh = &cx.sh;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let package = krate;
-    let krate = &cx.workspace.crates[package];
-    let _dir = sh.push_dir(&krate.manifest_dir);
+    let manifest_dir = &cx.workspace.crates[package].manifest_dir;
+    let _dir = sh.push_dir(manifest_dir);
     let _target = sh.push_env(
         "CARGO_TARGET_DIR",
-        cx.workspace.artifact_target_dir(name, kind),
+        cx.workspace.artifact_target_dir(name, package),
     );
-    eprintln!("building {name} in {}", krate.manifest_dir.display());
+    eprintln!("building {name} in {}", manifest_dir.display());
     let selector = target.cargo_selector();
     let remap = remap_config(&cargo_home());
+    // A later `-C strip` wins over the profile's; stripping debug info alone keeps the names.
+    let keep_names: &[&str] = match names {
+        Names::AsProfile => &[],
+        Names::Kept => &["-C", "strip=debuginfo"],
+    };
     let stdout = cmd!(
         sh,
         "{cargo} rustc --package {package} {selector...} --target {WASM_TARGET} --profile {WASM_PROFILE}
          --config {remap} --message-format=json-render-diagnostics
-         -- -C link-arg=--keep-section={KEPT_SECTION}"
+         -- -C link-arg=--keep-section={KEPT_SECTION} {keep_names...}"
     )
     .read()?;
-    let expected = target.file_name();
+    let built = reported_module(&stdout, &target.file_name())?.with_context(|| {
+        format!(
+            "cargo built {package} but reported no {}",
+            target.file_name()
+        )
+    })?;
+    let kept = cx.workspace.raw_path(name, kind);
+    let bytes = std::fs::read(&built).with_context(|| format!("read {}", built.display()))?;
+    atomic::write(&kept, &bytes)?;
+    Ok(kept)
+}
+
+/// The module named `file_name` among the artifacts cargo's JSON messages report.
+fn reported_module(stdout: &str, file_name: &str) -> anyhow::Result<Option<PathBuf>> {
     for message in cargo_metadata::Message::parse_stream(stdout.as_bytes()) {
         if let cargo_metadata::Message::CompilerArtifact(built) =
             message.context("parse cargo's output")?
@@ -49,13 +81,13 @@ pub fn build(
             if let Some(file) = built
                 .filenames
                 .iter()
-                .find(|f| f.file_name() == Some(expected.as_str()))
+                .find(|f| f.file_name() == Some(file_name))
             {
-                return Ok(file.clone().into());
+                return Ok(Some(file.clone().into()));
             }
         }
     }
-    bail!("cargo built {package} but reported no {expected}")
+    Ok(None)
 }
 
 /// What the cargo home is called in the modules: panic messages name source files by path, and a

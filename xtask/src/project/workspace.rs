@@ -1,11 +1,12 @@
 //! What cargo knows about the workspace: its root, target directory and the wasm targets of each crate.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use cargo_metadata::{CrateType, MetadataCommand, TargetKind};
+use cargo_metadata::{CrateType, DependencyKind, MetadataCommand, TargetKind};
 
+use super::build_dirs::{self, Member};
 use crate::failure::ConfigError;
 
 pub const WASM_TARGET: &str = "wasm32-wasip1";
@@ -16,11 +17,18 @@ pub struct Workspace {
     pub root: PathBuf,
     /// Honours `CARGO_TARGET_DIR` and `build.target-dir`, because cargo computed it.
     pub target_dir: PathBuf,
-    /// Where optimised modules go: `<target-dir>/wasm-opt`, unless a base of `size-diff` keeps its own.
+    /// Where optimised modules go: `<gate_dir>/opt`, unless a base of `size-diff` keeps its own.
     pub opt_dir: PathBuf,
-    /// Where the artifacts are built: `<target-dir>/wasm-gate`; the bases of `size-diff` share another.
+    /// Where this workspace's artifacts are built and kept: `<target-dir>/wasm-gate/<root key>`,
+    /// apart from every other checkout that shares the target dir; the bases of `size-diff` share
+    /// another.
     pub gate_dir: PathBuf,
+    /// Where the unoptimised modules are kept once built: `<gate_dir>/modules`, unless a base of
+    /// `size-diff` keeps its own.
+    pub module_dir: PathBuf,
     pub crates: BTreeMap<String, WasmCrate>,
+    /// The members that build in a cargo target dir of their own rather than the shared one.
+    pub own_dir_crates: BTreeSet<String>,
 }
 
 /// A workspace member and the targets of it that compile to a `.wasm` module.
@@ -77,6 +85,7 @@ impl Workspace {
             )
         })?;
         let mut crates = BTreeMap::new();
+        let mut members = Vec::new();
         for package in metadata.workspace_packages() {
             let manifest_dir = package
                 .manifest_path
@@ -99,6 +108,20 @@ impl Workspace {
                     })
                 })
                 .collect();
+            members.push(Member {
+                name: package.name.to_string(),
+                manifest_dir: manifest_dir.as_std_path().to_path_buf(),
+                unhashed_lib: package.targets.iter().any(|target| {
+                    target.crate_types.contains(&CrateType::CDyLib)
+                        || target.crate_types.contains(&CrateType::DyLib)
+                }),
+                path_dependencies: package
+                    .dependencies
+                    .iter()
+                    .filter(|dep| dep.kind != DependencyKind::Development)
+                    .filter_map(|dep| dep.path.as_ref().map(|p| p.as_std_path().to_path_buf()))
+                    .collect(),
+            });
             crates.insert(
                 package.name.to_string(),
                 WasmCrate {
@@ -108,32 +131,38 @@ impl Workspace {
             );
         }
         let target_dir: PathBuf = metadata.target_directory.into();
+        let root: PathBuf = metadata.workspace_root.into();
+        let gate_dir = target_dir
+            .join("wasm-gate")
+            .join(build_dirs::root_key(&root));
         Ok(Workspace {
-            root: metadata.workspace_root.into(),
-            opt_dir: target_dir.join("wasm-opt"),
-            gate_dir: target_dir.join("wasm-gate"),
+            opt_dir: gate_dir.join("opt"),
+            module_dir: gate_dir.join("modules"),
+            gate_dir,
+            root,
             target_dir,
             crates,
+            own_dir_crates: build_dirs::members_needing_own_dir(&members),
         })
     }
 
-    /// The target directory of artifact `name`'s own builds. Each artifact has one, because a crate
-    /// that is both an artifact and another artifact's dependency is built with other features in
-    /// each role, and one shared directory would rebuild it from scratch on every run.
-    pub fn artifact_target_dir(&self, name: &str, build: BuildKind) -> PathBuf {
-        let kind = match build {
-            BuildKind::Shipped => "shipped",
-            BuildKind::Named => "named",
-        };
-        self.gate_dir.join(name).join(kind)
+    /// The cargo target directory artifact `name` of crate `krate` builds in: the one its workspace's
+    /// artifacts share, or one of its own (see [`build_dirs::members_needing_own_dir`]). Both builds
+    /// of an artifact use it; they differ in the final unit's flags alone, so they share every
+    /// dependency.
+    pub fn artifact_target_dir(&self, name: &str, krate: &str) -> PathBuf {
+        if self.own_dir_crates.contains(krate) {
+            self.gate_dir.join("own").join(name)
+        } else {
+            self.gate_dir.join("shared")
+        }
     }
 
-    /// Where cargo puts the unoptimised module of artifact `name`, built from `target`.
-    pub fn raw_path(&self, name: &str, target: &WasmTarget, build: BuildKind) -> PathBuf {
-        self.artifact_target_dir(name, build)
-            .join(WASM_TARGET)
-            .join(WASM_PROFILE)
-            .join(target.file_name())
+    /// Where the unoptimised module of artifact `name` is kept once built: a copy of the file cargo
+    /// reported for this workspace's build, which another artifact's build in the same target dir
+    /// cannot replace.
+    pub fn raw_path(&self, name: &str, build: BuildKind) -> PathBuf {
+        self.module_dir.join(name).join(build.file_name())
     }
 
     /// Where the optimised module of artifact `name` goes.
@@ -147,4 +176,13 @@ impl Workspace {
 pub enum BuildKind {
     Shipped,
     Named,
+}
+
+impl BuildKind {
+    fn file_name(self) -> &'static str {
+        match self {
+            BuildKind::Shipped => "shipped.wasm",
+            BuildKind::Named => "named.wasm",
+        }
+    }
 }

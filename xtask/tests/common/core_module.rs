@@ -11,11 +11,11 @@ use xtask::runtime::cortex_abi::CortexAbi;
 pub fn optimised_path() -> &'static Path {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
-        let target = super::build_with_xtask(
+        let gate = super::build_with_xtask(
             "cortex-core",
             "optimised module passes the cortex-core ABI session",
         );
-        target.join("wasm-opt").join("cortex-core.wasm")
+        gate.join("opt").join("cortex-core.wasm")
     })
 }
 

@@ -63,6 +63,12 @@ impl TinyCrate {
         tiny
     }
 
+    /// Where the xtask keeps this copy's modules under the target dir: cargo's output is copied to
+    /// `modules/<artifact>/shipped.wasm`, the optimised module written to `opt/<artifact>.wasm`.
+    pub fn gate_dir(&self) -> PathBuf {
+        gate_dir_of(self.dir.path(), &self.target_dir)
+    }
+
     pub fn path(&self, file: &str) -> PathBuf {
         self.dir.path().join(file)
     }
@@ -95,6 +101,13 @@ pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// Where the xtask keeps the modules of the workspace at `root` under `target_dir`.
+pub fn gate_dir_of(root: &Path, target_dir: &Path) -> PathBuf {
+    target_dir
+        .join("wasm-gate")
+        .join(xtask::project::build_dirs::root_key(root))
+}
+
 /// The workspace's root directory.
 pub fn workspace_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
@@ -122,13 +135,14 @@ pub const NATIVE_DEMO_BUILD: &[&str] = &["test", "--workspace", "--no-run", "--t
 
 /// Runs `xtask wasm -p <package>` from the workspace root into the workspace's own target dir, asserts
 /// it succeeded and that the xtask verified the optimised module itself (`verified` is the line it
-/// prints for that), and returns that target dir.
+/// prints for that), and returns the directory where the xtask keeps the workspace's modules
+/// (`modules/<artifact>/shipped.wasm`, `opt/<artifact>.wasm`).
 ///
 /// The modules are those `cargo xtask size-check` builds, in the same directories, so a fresh clone
 /// compiles them once whichever of the two runs first. Tests that run at once share them safely:
 /// cargo's lock on each artifact's target dir lets one build at a time (the others then find it
-/// fresh, and cargo leaves a fresh module's file in place), and the xtask replaces the optimised
-/// module and its stamps atomically, with the same bytes.
+/// fresh), and the xtask replaces its copy of the module, the optimised module and their stamps
+/// atomically, with the same bytes.
 pub fn build_with_xtask(package: &str, verified: &str) -> &'static Path {
     let target = workspace_target_dir();
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -150,5 +164,6 @@ pub fn build_with_xtask(package: &str, verified: &str) -> &'static Path {
         stderr.contains(&format!("{package}: {verified}")) || stderr.contains(&skipped),
         "the xtask checks it itself (or did for these very modules):\n{stderr}"
     );
-    target
+    static GATE: OnceLock<PathBuf> = OnceLock::new();
+    GATE.get_or_init(|| gate_dir_of(workspace_root(), target))
 }
