@@ -12,7 +12,8 @@ pub struct Xtask {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build each artifact in size-budget.toml for wasm32-wasip1 and optimise it with wasm-opt -Oz.
+    /// Build each artifact in size-budget.toml for wasm32-wasip1 and optimise it with wasm-opt -Oz;
+    /// prints each module's sizes and where it is.
     Wasm(Wasm),
     /// Build and optimise the artifacts, then compare them with their budgets and size-baseline.json.
     SizeCheck(SizeCheck),

@@ -15,6 +15,7 @@ impl flags::Wasm {
         for artifact in cx.budget.select(&self.packages)? {
             let measurement = pipeline::make(cx, artifact, Step::Build, optimise)?;
             println!("{}", measurement.summary_line());
+            println!("{}: {}", artifact.name, measurement.path.display());
             runtime::verify(artifact, &measurement)?;
         }
         Ok(())
