@@ -1,0 +1,146 @@
+//! The preview1 functions this host serves for real: arguments, environment, clocks, output,
+//! timers, randomness and exit.
+
+use wasmtime::{Caller, Linker};
+
+use crate::errno::{errno, EBADF, EFAULT, EINVAL, SUCCESS};
+use crate::memory::{get_u32, memory, put_u32, put_u64, region};
+use crate::{poll, Exited, Host, MODULE};
+
+/// The preview1 functions served for real; [`crate::link`] stubs every other one a module imports.
+pub(crate) const NAMES: &[&str] = &[
+    "args_sizes_get",
+    "args_get",
+    "environ_sizes_get",
+    "environ_get",
+    "clock_res_get",
+    "clock_time_get",
+    "fd_write",
+    "poll_oneoff",
+    "random_get",
+    "sched_yield",
+    "proc_exit",
+];
+
+/// Links every function of [`NAMES`].
+pub(crate) fn add(linker: &mut Linker<Host>) -> wasmtime::Result<()> {
+    linker.func_wrap(
+        MODULE,
+        "args_sizes_get",
+        |mut caller: Caller<'_, Host>, count: i32, size: i32| {
+            errno(memory(&mut caller).and_then(|(memory, host)| {
+                let bytes: usize = host.args.iter().map(|arg| arg.len() + 1).sum();
+                put_u32(memory, count, host.args.len() as u32)?;
+                put_u32(memory, size, bytes as u32)
+            }))
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "args_get",
+        |mut caller: Caller<'_, Host>, argv: i32, buf: i32| {
+            errno(memory(&mut caller).and_then(|(memory, host)| {
+                let mut at = buf as u32;
+                for (i, arg) in host.args.iter().enumerate() {
+                    put_u32(memory, argv.wrapping_add(4 * i as i32), at)?;
+                    let slot = region(memory, at as i32, arg.len() + 1)?;
+                    slot[..arg.len()].copy_from_slice(arg);
+                    slot[arg.len()] = 0;
+                    at = at.checked_add(arg.len() as u32 + 1).ok_or(EFAULT)?;
+                }
+                Ok(())
+            }))
+        },
+    )?;
+    // No environment: an artifact's behaviour must not depend on the machine that checks it.
+    linker.func_wrap(
+        MODULE,
+        "environ_sizes_get",
+        |mut caller: Caller<'_, Host>, count: i32, size: i32| {
+            errno(memory(&mut caller).and_then(|(memory, _)| {
+                put_u32(memory, count, 0)?;
+                put_u32(memory, size, 0)
+            }))
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "environ_get",
+        |_: Caller<'_, Host>, _: i32, _: i32| SUCCESS,
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "clock_res_get",
+        |mut caller: Caller<'_, Host>, id: i32, res: i32| {
+            errno(memory(&mut caller).and_then(|(memory, _)| match id {
+                0..=3 => put_u64(memory, res, 1),
+                _ => Err(EINVAL),
+            }))
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "clock_time_get",
+        |mut caller: Caller<'_, Host>, id: i32, _precision: i64, time: i32| {
+            errno(memory(&mut caller).and_then(|(memory, host)| {
+                let now = host.now(id).ok_or(EINVAL)?;
+                put_u64(memory, time, now)
+            }))
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_write",
+        |mut caller: Caller<'_, Host>, fd: i32, iovs: i32, count: i32, written: i32| {
+            errno(memory(&mut caller).and_then(|(memory, host)| {
+                // Only stdout and stderr exist here; say so before touching any iovec.
+                if !(1..=2).contains(&fd) {
+                    return Err(EBADF);
+                }
+                let mut total: u32 = 0;
+                for i in 0..count.max(0) {
+                    let iov = iovs.wrapping_add(8 * i);
+                    let (ptr, len) = (get_u32(memory, iov)?, get_u32(memory, iov.wrapping_add(4))?);
+                    let bytes = region(memory, ptr as i32, len as usize)?;
+                    host.write(fd, bytes)?;
+                    total = total.wrapping_add(len);
+                }
+                put_u32(memory, written, total)
+            }))
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "poll_oneoff",
+        |mut caller: Caller<'_, Host>, subs: i32, events: i32, count: i32, ready: i32| {
+            errno(
+                memory(&mut caller).and_then(|(memory, host)| {
+                    poll::poll(memory, host, subs, events, count, ready)
+                }),
+            )
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "random_get",
+        |mut caller: Caller<'_, Host>, buf: i32, len: i32| {
+            errno(memory(&mut caller).and_then(|(memory, host)| {
+                let target = region(memory, buf, len as u32 as usize)?;
+                for chunk in target.chunks_mut(8) {
+                    let word = host.next_random().to_le_bytes();
+                    chunk.copy_from_slice(&word[..chunk.len()]);
+                }
+                Ok(())
+            }))
+        },
+    )?;
+    linker.func_wrap(MODULE, "sched_yield", |_: Caller<'_, Host>| SUCCESS)?;
+    linker.func_wrap(
+        MODULE,
+        "proc_exit",
+        |_: Caller<'_, Host>, code: i32| -> wasmtime::Result<()> {
+            Err(wasmtime::Error::new(Exited(code)))
+        },
+    )?;
+    Ok(())
+}
