@@ -21,7 +21,7 @@ use tokio::sync::Notify;
 
 use crate::error::{Error, Result};
 use crate::event::{EventFilter, NewEvent};
-use crate::store::validate::refuse_wildcard;
+use crate::input::refuse_wildcard;
 
 mod feed;
 mod offer;

@@ -16,7 +16,7 @@ pub enum Error {
     PayloadTooLarge { size: usize, limit: usize },
     /// An edge referred to a node that does not exist.
     #[error("node {0} does not exist; put the node before connecting it")]
-    MissingNode(crate::event::NodeId),
+    MissingNode(crate::id::NodeId),
     /// A label, relation or property was not acceptable.
     #[error("invalid input: {0}")]
     InvalidInput(String),
@@ -64,8 +64,8 @@ impl std::fmt::Display for Quoted<'_> {
                 c if c.is_control() => {
                     let code = c as usize;
                     f.write_str("\\u{")?;
-                    f.write_char(char::from(crate::event::HEX_DIGITS[code >> 4]))?;
-                    f.write_char(char::from(crate::event::HEX_DIGITS[code & 15]))?;
+                    f.write_char(char::from(crate::id::HEX_DIGITS[code >> 4]))?;
+                    f.write_char(char::from(crate::id::HEX_DIGITS[code & 15]))?;
                     f.write_char('}')?;
                 }
                 c => f.write_char(c)?,

@@ -1,41 +1,17 @@
 //! The event model: node ids, event ids, events and the filter that selects them.
 
-use std::fmt;
 use std::str::FromStr;
 
-use crate::error::{Error, Quoted, Result};
-// The kind pattern rule lives with its matcher, the kind rule with the other input rules; these are their public names.
-pub use crate::kind_pattern::validate_kind_patterns;
-pub use crate::store::validate::validate_kind;
-// The clock stamps events; it has its own module for its wasm side.
+// The ids, the clock and the input rules sit below the model, each in its own module; these are
+// their public names.
 pub use crate::clock::now_millis;
-
-/// Longest accepted event kind, in bytes.
-pub const MAX_KIND_LEN: usize = 255;
+use crate::error::{Error, Quoted, Result};
+pub use crate::id::{EventId, NodeId};
+pub use crate::input::{validate_kind, MAX_KIND_LEN};
+pub use crate::kind_pattern::validate_kind_patterns;
 
 /// Milliseconds since the Unix epoch (system clock natively, WASI clock on wasm32).
 pub type Timestamp = u64;
-
-/// A 32-byte identifier of a node (an actor, an entity); hex in `Display`/`FromStr`.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct NodeId(pub [u8; 32]);
-
-/// Four words, not the array's length and bytes: an id is always 32 bytes, and a hasher takes a
-/// word in one step where bytes go through its general path (a store hashes an id on every append
-/// and every step of a graph walk).
-impl std::hash::Hash for NodeId {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        for word in self.0.chunks_exact(8) {
-            let mut bytes = [0; 8];
-            bytes.copy_from_slice(word);
-            state.write_u64(u64::from_le_bytes(bytes));
-        }
-    }
-}
-
-/// Position of an event in its store: unique, and increasing in append order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct EventId(pub u64);
 
 /// An event as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,39 +52,8 @@ pub struct EventFilter {
     pub limit: Option<usize>,
 }
 
-impl NodeId {
-    /// Builds an id from a short name, for examples and tests (the name's bytes, zero-padded).
-    pub fn from_name(name: &str) -> Self {
-        let mut id = [0u8; 32];
-        let bytes = name.as_bytes();
-        let n = bytes.len().min(32);
-        id[..n].copy_from_slice(&bytes[..n]);
-        NodeId(id)
-    }
-}
-
-/// Lowercase hexadecimal digits by value. Written out rather than `{:02x}`, whose integer formatting
-/// the wasm module would otherwise carry for this alone.
-pub(crate) const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
-
-impl fmt::Display for NodeId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut text = [0u8; 64];
-        for (pair, byte) in text.chunks_exact_mut(2).zip(self.0) {
-            pair[0] = HEX_DIGITS[usize::from(byte >> 4)];
-            pair[1] = HEX_DIGITS[usize::from(byte & 15)];
-        }
-        // Hex digits are ASCII, so this is never the empty fallback.
-        f.write_str(std::str::from_utf8(&text).unwrap_or_default())
-    }
-}
-
-impl fmt::Debug for NodeId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "NodeId({self})")
-    }
-}
-
+/// Parsing sits with the model rather than with the id: its error is the crate's `Error`, which
+/// itself names a `NodeId`.
 impl FromStr for NodeId {
     type Err = Error;
 
@@ -123,12 +68,6 @@ impl FromStr for NodeId {
             *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
         }
         Ok(NodeId(id))
-    }
-}
-
-impl fmt::Display for EventId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
     }
 }
 

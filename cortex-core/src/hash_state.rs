@@ -144,7 +144,6 @@ impl Hasher for KeyedHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::NodeId;
     use std::collections::HashSet;
 
     /// Names that differ only in their last byte, their length, or a byte past the first word hash
@@ -167,24 +166,6 @@ mod tests {
             "{} buckets filled, {expected:.0} expected",
             buckets.len()
         );
-    }
-
-    /// Node ids that differ in a single byte, anywhere in the 32, hash apart: the graph's maps
-    /// are keyed by them. The oracle is the count of distinct ids.
-    #[test]
-    fn ids_that_differ_in_one_byte_hash_apart() {
-        let state = MapState::default();
-        let mut ids = Vec::new();
-        for at in 0..32 {
-            for value in 1..=255u8 {
-                let mut id = [0u8; 32];
-                id[at] = value;
-                ids.push(NodeId(id));
-            }
-        }
-        ids.push(NodeId([0; 32]));
-        let hashes: HashSet<u64> = ids.iter().map(|id| state.hash_one(id)).collect();
-        assert_eq!(hashes.len(), ids.len(), "64-bit hashes collided");
     }
 
     /// Two maps get different keys, so a set of colliding keys found against one says nothing

@@ -9,6 +9,8 @@ mod hash_state;
 #[cfg(any(test, all(target_arch = "wasm32", feature = "wasm-heap")))]
 #[allow(unsafe_code)]
 mod heap;
+mod id;
+mod input;
 mod kind_pattern;
 pub mod store;
 

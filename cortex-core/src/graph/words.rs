@@ -64,7 +64,7 @@ mod tests {
 
     #[test]
     fn a_node_is_found_by_its_label_tags_and_values_but_not_its_keys() {
-        let node = Node::new(crate::NodeId::from_name("n"), "Blue Car")
+        let node = Node::new(crate::event::NodeId::from_name("n"), "Blue Car")
             .with_tag("fast")
             .with_property("colour", "Deep-Blue");
         let expected = ["blue", "car", "deep", "fast"];
