@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::keys;
 use crate::error::{Error, Result};
 use crate::event::{Event, EventId, NodeId};
 use crate::graph::Node;
@@ -53,6 +54,18 @@ pub(super) fn decode_event(bytes: &[u8]) -> Result<Event> {
         },
     };
     r.finish()?;
+    Ok(event)
+}
+
+/// Decodes the record stored under `key`, which must be the record's own id.
+pub(super) fn decode_record(key: &[u8], value: &[u8]) -> Result<Event> {
+    let event = decode_event(value)?;
+    if keys::trailing_id(key) != Some(event.id) || key.len() != 8 {
+        return Err(Error::Corrupt(format!(
+            "event {} is stored under the key {key:02x?}",
+            event.id
+        )));
+    }
     Ok(event)
 }
 

@@ -5,6 +5,7 @@ mod find;
 pub(super) mod index;
 #[cfg(test)]
 mod tests;
+mod verify;
 mod walk;
 
 use std::collections::BTreeSet;
@@ -15,17 +16,14 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use rocksdb::{ColumnFamily, ReadOptions, WriteBatch, DB};
 
 use super::encoding::{decode_node, encode_node};
-use super::verify::{self, IndexReport};
-use super::{backend, family, keys, write_options, RocksOptions, RocksStatistics, Statistics};
+use super::keys::{self, IN, NODES, OUT};
+use super::verify::IndexReport;
+use super::{backend, family, write_options, RocksOptions, RocksStatistics, Statistics};
 use crate::error::{Error, Result};
 use crate::event::{now_millis, NodeId};
 use crate::graph::{Direction, Edge, Node, NodeQuery, Path, PreparedQuery};
 use crate::store::validate::{validate_edge, validate_node};
 use crate::store::{algorithms, GraphStore};
-
-pub(super) const NODES: &str = "nodes";
-pub(super) const OUT: &str = "out";
-pub(super) const IN: &str = "in";
 
 /// A directed property graph persisted in RocksDB. Each write (a node with its index entries, a node's
 /// removal with all its edges and entries, or one edge in both directions) is one atomic batch; writes

@@ -1,6 +1,19 @@
-//! Key layouts of the RocksDB column families; integers are big-endian so byte order is numeric order.
+//! Names and key layouts of the RocksDB column families; integers are big-endian so byte order is
+//! numeric order. The node index families of the graph are named and laid out in `graph/index.rs`.
 
 use crate::event::{EventId, NodeId, Timestamp};
+
+/// The event log's records, by id.
+pub(super) const EVENTS: &str = "events";
+pub(super) const BY_KIND: &str = "by_kind";
+pub(super) const BY_SOURCE: &str = "by_source";
+pub(super) const BY_TIME: &str = "by_time";
+/// The kind catalogue: one empty-valued entry per distinct kind of the log (see `kinds.rs`).
+pub(super) const KINDS: &str = "kinds";
+/// The graph's node records, by id.
+pub(super) const NODES: &str = "nodes";
+pub(super) const OUT: &str = "out";
+pub(super) const IN: &str = "in";
 
 /// Separates a variable-length name (kind, relation) from the fixed-size part that follows it.
 const SEP: u8 = 0;

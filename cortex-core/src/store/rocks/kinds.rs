@@ -12,12 +12,10 @@ use std::sync::{PoisonError, RwLock};
 
 use rocksdb::{WriteBatch, DB};
 
-use super::events::BY_KIND;
-use super::{backend, family, keys};
+use super::keys::{self, BY_KIND, KINDS};
+use super::{backend, family};
 use crate::error::{Error, Result};
 use crate::kind_pattern::KindPattern;
-
-pub(super) const KINDS: &str = "kinds";
 
 /// The kinds of a log, held in memory and mirrored in the `kinds` column family.
 #[derive(Debug, Default)]

@@ -77,7 +77,7 @@ fn open(path: &Path, options: &RocksOptions, families: &[&str]) -> Result<(DB, S
         // table index a quarter as long to search, for a block read whole by every lookup. The
         // whole of a kind holding every tenth event of 1 M: 163 -> 141 ms with both (and the
         // unchecksummed long reads of `events.rs`); batches of 1,000 appends about 6% slower.
-        if *name == events::EVENTS {
+        if *name == keys::EVENTS {
             cf_options.set_memtable_prefix_bloom_ratio(0.02);
             cf_options.set_memtable_whole_key_filtering(true);
             let mut table = rocksdb::BlockBasedOptions::default();

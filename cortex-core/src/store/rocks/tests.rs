@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::graph::index;
-use super::{events, graph, keys, kinds, RocksEventStore, RocksGraphStore, RocksOptions};
+use super::{keys, RocksEventStore, RocksGraphStore, RocksOptions};
 use crate::error::Error;
 use crate::event::{EventFilter, EventId, NewEvent, NodeId};
 use crate::graph::{Direction, Edge, Node};
@@ -33,16 +33,16 @@ fn delete(path: &Path, families: &[&str], family: &str, key: &[u8]) {
 }
 
 const EVENT_FAMILIES: [&str; 5] = [
-    events::EVENTS,
-    events::BY_KIND,
-    events::BY_SOURCE,
-    events::BY_TIME,
-    kinds::KINDS,
+    keys::EVENTS,
+    keys::BY_KIND,
+    keys::BY_SOURCE,
+    keys::BY_TIME,
+    keys::KINDS,
 ];
 const GRAPH_FAMILIES: [&str; 8] = [
-    graph::NODES,
-    graph::OUT,
-    graph::IN,
+    keys::NODES,
+    keys::OUT,
+    keys::IN,
     index::BY_LABEL,
     index::BY_TAG,
     index::BY_PROPERTY,
@@ -68,25 +68,20 @@ fn verify_indexes_names_each_missing_stale_and_mismatched_event_entry() {
     let families = EVENT_FAMILIES;
     let path = dir.path();
     // Event 2 loses its kind entry and gains one under a kind it does not have.
-    delete(
-        path,
-        &families,
-        events::BY_KIND,
-        &keys::by_kind("b", second),
-    );
+    delete(path, &families, keys::BY_KIND, &keys::by_kind("b", second));
     overwrite(
         path,
         &families,
-        events::BY_KIND,
+        keys::BY_KIND,
         &keys::by_kind("a", second),
         b"",
     );
     // An entry naming an event the log does not hold.
     let ghost = keys::by_source(&source, EventId(9));
-    overwrite(path, &families, events::BY_SOURCE, &ghost, b"");
+    overwrite(path, &families, keys::BY_SOURCE, &ghost, b"");
     // The right key with a value no index entry has.
     let first_time = keys::by_time(stored[0].timestamp, EventId(1));
-    overwrite(path, &families, events::BY_TIME, &first_time, b"x");
+    overwrite(path, &families, keys::BY_TIME, &first_time, b"x");
 
     let store = RocksEventStore::open(path, RocksOptions::default()).unwrap();
     // A query re-checks every candidate against its record, so it hides the stale entry.
@@ -144,28 +139,28 @@ fn verify_indexes_names_dangling_unmirrored_and_mismatched_edges() {
 
     let (families, path) = (GRAPH_FAMILIES, dir.path());
     // a -> b loses its mirror; b -> c's mirror carries another weight.
-    delete(path, &families, graph::IN, &keys::adjacency(&b, "r", &a));
+    delete(path, &families, keys::IN, &keys::adjacency(&b, "r", &a));
     overwrite(
         path,
         &families,
-        graph::IN,
+        keys::IN,
         &keys::adjacency(&c, "r", &b),
         &keys::weight(9.0),
     );
     // An edge to a node that is not stored, with its mirror: both are left over.
     let dangling = keys::adjacency(&a, "r", &gone);
     let dangling_mirror = keys::adjacency(&gone, "r", &a);
-    overwrite(path, &families, graph::OUT, &dangling, &keys::weight(1.0));
+    overwrite(path, &families, keys::OUT, &dangling, &keys::weight(1.0));
     overwrite(
         path,
         &families,
-        graph::IN,
+        keys::IN,
         &dangling_mirror,
         &keys::weight(1.0),
     );
     // A mirror of no edge at all.
     let orphan = keys::adjacency(&a, "q", &c);
-    overwrite(path, &families, graph::IN, &orphan, &keys::weight(1.0));
+    overwrite(path, &families, keys::IN, &orphan, &keys::weight(1.0));
 
     let store = RocksGraphStore::open(path, RocksOptions::default()).unwrap();
     let report = store.verify_indexes().unwrap();
@@ -194,7 +189,7 @@ fn a_garbled_event_record_is_reported_as_corrupt() {
     overwrite(
         dir.path(),
         &families,
-        events::EVENTS,
+        keys::EVENTS,
         &2u64.to_be_bytes(),
         b"\x01\xff",
     );
@@ -220,7 +215,7 @@ fn a_garbled_event_record_is_reported_as_corrupt() {
     overwrite(
         dir.path(),
         &families,
-        events::EVENTS,
+        keys::EVENTS,
         &3u64.to_be_bytes(),
         &moved,
     );
@@ -248,11 +243,11 @@ fn garbled_graph_records_are_reported_as_corrupt() {
         .unwrap();
     drop(store);
     let families = GRAPH_FAMILIES;
-    overwrite(dir.path(), &families, graph::NODES, &a.0, b"\x01\x07");
+    overwrite(dir.path(), &families, keys::NODES, &a.0, b"\x01\x07");
     overwrite(
         dir.path(),
         &families,
-        graph::OUT,
+        keys::OUT,
         &super::keys::adjacency(&a, "r", &b),
         b"short",
     );
@@ -377,7 +372,7 @@ fn an_index_entry_for_a_missing_record_is_reported_as_corrupt() {
     delete(
         dir.path(),
         &EVENT_FAMILIES,
-        events::EVENTS,
+        keys::EVENTS,
         &3u64.to_be_bytes(),
     );
     let store = RocksEventStore::open(dir.path(), RocksOptions::default()).unwrap();

@@ -1,20 +1,16 @@
-//! The index check behind `verify_indexes`: every index entry is recomputed from the records and compared,
-//! key and value, with what the index column family holds, like an fsck after a crash.
+//! The index check behind `verify_indexes`: each store recomputes every index entry from its records
+//! (`events/verify.rs`, `graph/verify.rs`), and this compares them, key and value, with what the index
+//! column family holds, like an fsck after a crash.
 //!
 //! Queries cannot show a bad index: they re-check each candidate against its record, so a stale entry is
 //! filtered out and a missing one silently drops a result. This reads the column families themselves.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use rocksdb::{Snapshot, DB};
 
-use super::encoding::decode_node;
-use super::events::{decode_record, BY_KIND, BY_SOURCE, BY_TIME, EVENTS};
-use super::graph::{index, IN, NODES, OUT};
-use super::kinds::KINDS;
-use super::{backend, family, keys};
-use crate::error::{Error, Result};
+use super::{backend, family};
+use crate::error::Result;
 
 /// How one index column family compares with the entries its records call for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,95 +52,8 @@ impl IndexReport {
     }
 }
 
-/// Recomputes the `by_kind`, `by_source` and `by_time` entries of every event, and the `kinds` catalogue
-/// (one entry per distinct kind), and compares each index.
-/// A record that cannot be decoded is an `Error::Corrupt`: what it should be indexed under is unknown.
-pub(super) fn event_indexes(db: &DB) -> Result<IndexReport> {
-    let snapshot = db.snapshot();
-    // One pass over the log; the expected keys take about the room the indexes take on disk.
-    let (mut by_kind, mut by_source, mut by_time) = (Vec::new(), Vec::new(), Vec::new());
-    let mut kinds = BTreeSet::new();
-    scan(db, &snapshot, EVENTS, |key, value| {
-        let event = decode_record(key, value)?;
-        if !kinds.contains(&event.kind) {
-            kinds.insert(event.kind.clone());
-        }
-        by_kind.push((keys::by_kind(&event.kind, event.id), Vec::new()));
-        by_source.push((keys::by_source(&event.source, event.id), Vec::new()));
-        by_time.push((
-            keys::by_time(event.timestamp, event.id).to_vec(),
-            Vec::new(),
-        ));
-        Ok(())
-    })?;
-    Ok(IndexReport {
-        records: by_kind.len() as u64,
-        indexes: vec![
-            compare(db, &snapshot, BY_KIND, by_kind)?,
-            compare(db, &snapshot, BY_SOURCE, by_source)?,
-            compare(db, &snapshot, BY_TIME, by_time)?,
-            compare(
-                db,
-                &snapshot,
-                KINDS,
-                kinds
-                    .into_iter()
-                    .map(|k| (k.into_bytes(), Vec::new()))
-                    .collect(),
-            )?,
-        ],
-    })
-}
-
-/// Checks `out` and `in`, then the node indexes: an `out` entry is an edge when it parses and both its
-/// ends are nodes, and every such edge must have its mirror in `in`, carrying the same weight; each
-/// node index must hold exactly the entries the node records call for. A node record that cannot be decoded, or that is
-/// stored under another id than its own, is an `Error::Corrupt`.
-pub(super) fn graph_indexes(db: &DB) -> Result<IndexReport> {
-    let snapshot = db.snapshot();
-    let mut nodes = BTreeSet::new();
-    let mut expected: Vec<Vec<(Vec<u8>, Vec<u8>)>> = vec![Vec::new(); index::FAMILIES.len()];
-    scan(db, &snapshot, NODES, |key, value| {
-        let node = decode_node(value)?;
-        if key != node.id.0 {
-            return Err(Error::Corrupt(format!(
-                "node {} stored under the key {key:02x?}",
-                node.id
-            )));
-        }
-        for (family, key) in index::entries(&node) {
-            let at = index::FAMILIES.iter().position(|f| *f == family);
-            expected[at.unwrap_or_default()].push((key, Vec::new()));
-        }
-        nodes.insert(node.id);
-        Ok(())
-    })?;
-
-    let (mut edges, mut mirrors) = (Vec::new(), Vec::new());
-    scan(db, &snapshot, OUT, |key, value| {
-        if let (Some((from, relation, to)), Some(_)) =
-            (keys::split_adjacency(key), keys::parse_weight(value))
-        {
-            if nodes.contains(&from) && nodes.contains(&to) {
-                mirrors.push((keys::adjacency(&to, relation, &from), value.to_vec()));
-                edges.push((key.to_vec(), value.to_vec()));
-            }
-        }
-        Ok(())
-    })?;
-    let records = (nodes.len() + edges.len()) as u64;
-    let mut indexes = vec![
-        compare(db, &snapshot, OUT, edges)?,
-        compare(db, &snapshot, IN, mirrors)?,
-    ];
-    for (family, entries) in index::FAMILIES.into_iter().zip(expected) {
-        indexes.push(compare(db, &snapshot, family, entries)?);
-    }
-    Ok(IndexReport { records, indexes })
-}
-
 /// Calls `each` with every entry of `name`, in key order, as of `snapshot`.
-fn scan(
+pub(super) fn scan(
     db: &DB,
     snapshot: &Snapshot<'_>,
     name: &str,
@@ -161,7 +70,7 @@ fn scan(
 }
 
 /// Walks `index` in key order beside the `expected` entries and files every difference.
-fn compare(
+pub(super) fn compare(
     db: &DB,
     snapshot: &Snapshot<'_>,
     index: &'static str,
