@@ -10,7 +10,8 @@
 //!    behaviour check;
 //! 3. the artifact [`pipeline`]: build, optimise, measure, the toolchain fingerprint;
 //! 4. the [`project`]: cargo's view of the workspace, `size-budget.toml`, git, the context;
-//! 5. the basics: [`bytes`], [`files`], and the typed [`failure`]s with their exit codes.
+//! 5. the basics: [`bytes`], [`files`], the typed [`failure`]s with their exit codes, and the
+//!    number of cases the property tests run ([`fuzz`]).
 
 pub mod flags;
 
@@ -40,3 +41,4 @@ pub mod project;
 pub mod bytes;
 pub mod failure;
 pub mod files;
+pub mod fuzz;

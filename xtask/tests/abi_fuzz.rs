@@ -8,8 +8,8 @@
 //! (cortex-core/src/ffi/mod.rs) leaves writes into memory the module itself uses to the host's care.
 //! Refused outputs end far past memory, not just past it: the ignored test below shows why.
 //!
-//! The property runs 256 sequences in the normal suite. `CORTEX_FUZZ_CASES=N` runs N instead:
-//! `CORTEX_FUZZ_CASES=2000 cargo nextest run -p xtask --test abi_fuzz`.
+//! The property runs as many sequences as `xtask::fuzz::cases` says, each on a fresh instance;
+//! `CORTEX_FUZZ_CASES=N` runs N: `CORTEX_FUZZ_CASES=2000 cargo nextest run -p xtask --test abi_fuzz`.
 #![cfg(feature = "runtime")]
 #![allow(clippy::unwrap_used)]
 
@@ -28,21 +28,12 @@ use xtask::runtime::cortex_abi::{decode_events, decode_reached, E_BAD_POINTER};
 
 use abi_sequence::{call, ensure, Session};
 
-/// Sequences in the normal suite: each one instantiates the module afresh.
-const DEFAULT_CASES: u32 = 256;
-
+/// [`xtask::fuzz::cases`] sequences; a failure prints its shrunk sequence and writes nothing into
+/// the source tree.
 fn config() -> ProptestConfig {
-    let cases = match std::env::var("CORTEX_FUZZ_CASES") {
-        Ok(n) => n
-            .parse()
-            .unwrap_or_else(|_| panic!("CORTEX_FUZZ_CASES={n:?} is not a number of cases")),
-        Err(_) => DEFAULT_CASES,
-    };
-    // A failure prints its shrunk sequence; nothing is written into the source tree.
     ProptestConfig {
-        cases,
         failure_persistence: None,
-        ..ProptestConfig::default()
+        ..ProptestConfig::with_cases(xtask::fuzz::cases())
     }
 }
 

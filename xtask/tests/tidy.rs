@@ -26,6 +26,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("bytes", 0),
     ("files", 0),
     ("failure", 0),
+    ("fuzz", 0),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

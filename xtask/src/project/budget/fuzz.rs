@@ -3,9 +3,8 @@
 //! comes back, or a `ConfigError` whose cause is one line naming the file and a line of it, with a
 //! fix — what the xtask prints before it exits with code 2.
 //!
-//! The property runs 256 cases in the normal suite. `CORTEX_FUZZ_CASES=N` runs N cases instead:
-//! `CORTEX_FUZZ_CASES=20000 cargo test -p xtask --lib fuzz`. The `size-baseline.json` fuzz test
-//! reads the same variable through [`config`].
+//! The property runs as many cases as [`crate::fuzz::cases`] says; `CORTEX_FUZZ_CASES=N` runs N:
+//! `CORTEX_FUZZ_CASES=20000 cargo test -p xtask --lib fuzz`.
 
 pub(crate) mod text;
 
@@ -21,23 +20,8 @@ use super::*;
 use crate::failure::{exit_code, render};
 use text::{mutate, mutations, Vocabulary};
 
-const DEFAULT_CASES: u32 = 256;
-
-/// Proptest's configuration with the number of cases `CORTEX_FUZZ_CASES` asks for.
-pub(crate) fn config() -> ProptestConfig {
-    let cases = match std::env::var("CORTEX_FUZZ_CASES") {
-        Ok(n) => n
-            .parse()
-            .unwrap_or_else(|_| panic!("CORTEX_FUZZ_CASES={n:?} is not a number of cases")),
-        Err(_) => DEFAULT_CASES,
-    };
-    // A failure prints its shrunk input; nothing is written into the source tree.
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
+// The `size-baseline.json` fuzz test takes its configuration from here too.
+pub(crate) use crate::fuzz::config;
 
 /// Valid budgets using every key the format has, and the repository's own. Shrinking prefers
 /// the first, so a failure is shown on the smallest seed that shows it.
