@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 pub use generic::generic_key;
-pub use side::{Side, Sizes};
+pub use side::{Attributed, Side, Sizes};
 
 /// One name's bytes before and after; 0 on a side where it does not exist.
 #[derive(Debug, Clone, PartialEq, Eq)]

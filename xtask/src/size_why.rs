@@ -5,13 +5,11 @@ mod growth;
 pub mod html;
 mod listing;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
-use crate::attribution::{attribute, named_attribution};
-use crate::diff::{self, Side};
+use crate::diff::{self, Attributed};
 use crate::failure::ConfigError;
 use crate::flags;
-use crate::pipeline::{self, Optimise, Step};
 use crate::project::Context;
 
 use growth::Growth;
@@ -31,12 +29,7 @@ impl flags::SizeWhy {
             .into());
         }
         let artifact = cx.budget.find(&self.artifact)?;
-        let measurement = pipeline::make(cx, artifact, Step::Build, Optimise::Yes)?;
-        let module = std::fs::read(&measurement.path)
-            .with_context(|| format!("read {}", measurement.path.display()))?;
-        let shipped = attribute(&module, &artifact.crate_path_name())
-            .with_context(|| format!("read the sections of {}", measurement.path.display()))?;
-        let named = named_attribution(cx, artifact)?;
+        let built = Attributed::build(cx, artifact)?;
         if let Some(path) = self.html {
             let path = path.unwrap_or_else(|| {
                 cx.workspace
@@ -45,25 +38,17 @@ impl flags::SizeWhy {
                     .join(format!("{}.html", artifact.name))
             });
             let sizes = html::Sizes {
-                opt_bytes: measurement.opt_bytes,
-                gzip_bytes: measurement.gzip_bytes,
-                brotli_bytes: measurement.brotli_bytes,
+                opt_bytes: built.sizes.opt_bytes,
+                gzip_bytes: built.sizes.gzip_bytes,
+                brotli_bytes: built.sizes.brotli_bytes,
                 budget_bytes: artifact.budget_bytes,
             };
-            let mut data = html::ReportData::new(&artifact.name, sizes, &named, &shipped);
+            let mut data =
+                html::ReportData::new(&artifact.name, sizes, &built.named, &built.shipped);
             if let Some(reference) = &self.base {
                 let (base, before) = diff::base::sides(cx, reference, &[artifact])?;
                 let before = before.into_iter().next().flatten().unwrap_or_default();
-                let after = Side::of(
-                    diff::Sizes {
-                        opt_bytes: measurement.opt_bytes,
-                        gzip_bytes: measurement.gzip_bytes,
-                        brotli_bytes: measurement.brotli_bytes,
-                    },
-                    &shipped,
-                    &named,
-                );
-                let growth = Growth::between(&named, &before, &after);
+                let growth = Growth::between(&built.named, &before, &built.side());
                 let base = html::Base {
                     label: base.reference,
                     opt_bytes: before.sizes.opt_bytes,
@@ -75,12 +60,12 @@ impl flags::SizeWhy {
             return Ok(());
         }
         let shipped = Shipped {
-            file: shipped.file,
-            code: shipped.code,
+            file: built.shipped.file,
+            code: built.shipped.code,
         };
         print!(
             "{}",
-            render(&artifact.name, &named, shipped, self.top, self.by)
+            render(&artifact.name, &built.named, shipped, self.top, self.by)
         );
         Ok(())
     }

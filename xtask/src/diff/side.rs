@@ -28,9 +28,18 @@ pub struct Side {
     pub sections: Vec<(String, i64)>,
 }
 
-impl Side {
-    /// Builds (or reuses) the artifact in `cx`, shipped and named, and measures it.
-    pub fn measure(cx: &Context, artifact: &ArtifactBudget) -> anyhow::Result<Side> {
+/// An artifact as built: its shipped sizes, and where the bytes of the shipped module and of its
+/// named copy go. A [`Side`] is made from it, and `size-why` reports it whole.
+#[derive(Debug, Clone)]
+pub struct Attributed {
+    pub sizes: Sizes,
+    pub shipped: Attribution,
+    pub named: Attribution,
+}
+
+impl Attributed {
+    /// Builds (or reuses) the artifact in `cx`, shipped and named, and attributes the bytes of both.
+    pub fn build(cx: &Context, artifact: &ArtifactBudget) -> anyhow::Result<Self> {
         let measurement = pipeline::make(cx, artifact, Step::Build, Optimise::Yes)?;
         let module = std::fs::read(&measurement.path)
             .with_context(|| format!("read {}", measurement.path.display()))?;
@@ -42,7 +51,22 @@ impl Side {
             gzip_bytes: measurement.gzip_bytes,
             brotli_bytes: measurement.brotli_bytes,
         };
-        Ok(Side::of(sizes, &shipped, &named))
+        Ok(Attributed {
+            sizes,
+            shipped,
+            named,
+        })
+    }
+
+    pub fn side(&self) -> Side {
+        Side::of(self.sizes, &self.shipped, &self.named)
+    }
+}
+
+impl Side {
+    /// Builds (or reuses) the artifact in `cx`, shipped and named, and measures it.
+    pub fn measure(cx: &Context, artifact: &ArtifactBudget) -> anyhow::Result<Side> {
+        Ok(Attributed::build(cx, artifact)?.side())
     }
 
     /// The side of a module whose shipped form is `shipped` and named copy is `named`.
