@@ -40,13 +40,13 @@ fn put_edge(
     weight: f64,
 ) -> Outcome<i32> {
     let store = registry::store(handle)?;
-    let from = Region::fixed(from_ptr, 32, "from node id")?;
-    let to = Region::fixed(to_ptr, 32, "to node id")?;
+    let from = Region::read_node_id(from_ptr, "from node id")?;
+    let to = Region::read_node_id(to_ptr, "to node id")?;
     let relation = Region::new(rel_ptr, rel_len, "relation")?;
     // The store validates the weight (CORTEX_E_INVALID) before it looks for the nodes.
     store.graph.put_edge(Edge {
-        from: NodeId(from.read_id()?),
-        to: NodeId(to.read_id()?),
+        from,
+        to,
         relation: relation.read_str("relation")?,
         weight,
     })?;
@@ -84,10 +84,9 @@ fn neighbors(
     out_cap: i32,
 ) -> Outcome<i32> {
     let store = registry::store(handle)?;
-    let node = Region::fixed(node_ptr, 32, "node id")?;
+    let node = Region::read_node_id(node_ptr, "node id")?;
     let direction = direction_of(direction)?;
     let out = Region::new(out_ptr, out_cap, "output buffer")?;
-    let node = NodeId(node.read_id()?);
     let edges = store.graph.neighbors(&node, direction, None)?;
     let mut ids = Vec::with_capacity(edges.len().saturating_mul(32));
     for edge in &edges {
@@ -123,11 +122,10 @@ fn traverse(
     out_cap: i32,
 ) -> Outcome<i32> {
     let store = registry::store(handle)?;
-    let start = Region::fixed(start_ptr, 32, "start node id")?;
+    let start = Region::read_node_id(start_ptr, "start node id")?;
     let max_depth = usize::try_from(max_depth)
         .map_err(|_| Failure::new(CORTEX_E_INVALID, "max_depth must not be negative"))?;
     let out = Region::new(out_ptr, out_cap, "output buffer")?;
-    let start = NodeId(start.read_id()?);
     if !store.graph.with_node(&start, |node| node.is_some())? {
         return Err(Error::MissingNode(start).into());
     }
@@ -174,11 +172,7 @@ fn get_edge(
     let store = registry::store(handle)?;
     let (from, relation, to) = edge_key(from_ptr, rel, to_ptr)?;
     let out = Region::new(out_ptr, out_cap, "output buffer")?;
-    let (from, relation, to) = (
-        NodeId(from.read_id()?),
-        relation.read_str("relation")?,
-        NodeId(to.read_id()?),
-    );
+    let relation = relation.read_str("relation")?;
     let edge = store
         .graph
         .get_edge(&from, &relation, &to)?
@@ -193,12 +187,12 @@ fn get_edge(
     out.answer(&record)
 }
 
-/// The regions of an edge's (from, relation, to), checked in argument order.
-fn edge_key(from_ptr: i32, rel: (i32, i32), to_ptr: i32) -> Outcome<(Region, Region, Region)> {
+/// An edge's (from, relation region, to), checked in argument order.
+fn edge_key(from_ptr: i32, rel: (i32, i32), to_ptr: i32) -> Outcome<(NodeId, Region, NodeId)> {
     Ok((
-        Region::fixed(from_ptr, 32, "from node id")?,
+        Region::read_node_id(from_ptr, "from node id")?,
         Region::new(rel.0, rel.1, "relation")?,
-        Region::fixed(to_ptr, 32, "to node id")?,
+        Region::read_node_id(to_ptr, "to node id")?,
     ))
 }
 
@@ -216,11 +210,7 @@ pub extern "C" fn cortex_remove_edge(
 fn remove_edge(handle: i32, from_ptr: i32, rel: (i32, i32), to_ptr: i32) -> Outcome<i32> {
     let store = registry::store(handle)?;
     let (from, relation, to) = edge_key(from_ptr, rel, to_ptr)?;
-    let (from, relation, to) = (
-        NodeId(from.read_id()?),
-        relation.read_str("relation")?,
-        NodeId(to.read_id()?),
-    );
+    let relation = relation.read_str("relation")?;
     Ok(i32::from(store.graph.remove_edge(&from, &relation, &to)?))
 }
 
@@ -253,11 +243,10 @@ fn edges(
     out_cap: i32,
 ) -> Outcome<i32> {
     let store = registry::store(handle)?;
-    let node = Region::fixed(node_ptr, 32, "node id")?;
+    let node = Region::read_node_id(node_ptr, "node id")?;
     let direction = direction_of(direction)?;
     let relation = Region::new(rel.0, rel.1, "relation")?;
     let out = Region::new(out_ptr, out_cap, "output buffer")?;
-    let node = NodeId(node.read_id()?);
     // A zero-length relation means every relation (an empty one is never valid).
     let relation = if relation.len() == 0 {
         None
@@ -293,10 +282,9 @@ fn shortest_path(
     out_cap: i32,
 ) -> Outcome<i32> {
     let store = registry::store(handle)?;
-    let from = Region::fixed(from_ptr, 32, "from node id")?;
-    let to = Region::fixed(to_ptr, 32, "to node id")?;
+    let from = Region::read_node_id(from_ptr, "from node id")?;
+    let to = Region::read_node_id(to_ptr, "to node id")?;
     let out = Region::new(out_ptr, out_cap, "output buffer")?;
-    let (from, to) = (NodeId(from.read_id()?), NodeId(to.read_id()?));
     let Some(path) = store.graph.shortest_path(&from, &to)? else {
         return Ok(0);
     };

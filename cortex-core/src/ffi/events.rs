@@ -32,7 +32,7 @@ pub extern "C" fn cortex_append(
 
 fn append(handle: i32, source_ptr: i32, kind: (i32, i32), payload: (i32, i32)) -> Outcome<i64> {
     let store = registry::store(handle)?;
-    let source = Region::fixed(source_ptr, 32, "source")?;
+    let source = Region::read_node_id(source_ptr, "source")?;
     let kind = Region::new(kind.0, kind.1, "kind")?;
     let payload = Region::new(payload.0, payload.1, "payload")?;
     let limit = store.config.max_payload_bytes;
@@ -45,7 +45,7 @@ fn append(handle: i32, source_ptr: i32, kind: (i32, i32), payload: (i32, i32)) -
         .into());
     }
     let event = NewEvent {
-        source: crate::event::NodeId(source.read_id()?),
+        source,
         kind: kind.read_str("kind")?,
         payload: payload.read(),
         parent: None,

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use super::codes::{
     Failure, Outcome, CORTEX_E_BAD_POINTER, CORTEX_E_BUFFER_SMALL, CORTEX_E_INTERNAL,
 };
+use crate::event::NodeId;
 
 /// Size of linear memory right now, in bytes (it only ever grows).
 fn memory_len() -> u64 {
@@ -88,6 +89,12 @@ impl Region {
     pub(crate) fn read_id(&self) -> Outcome<[u8; 32]> {
         <[u8; 32]>::try_from(self.read().as_slice())
             .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "a node id region is not 32 bytes"))
+    }
+
+    /// Checks the 32 bytes of a node id the host passed at `ptr`, and reads them.
+    pub(crate) fn read_node_id(ptr: i32, what: &str) -> Outcome<NodeId> {
+        let region = Region::fixed(ptr, 32, what)?;
+        Ok(NodeId(region.read_id()?))
     }
 
     /// Reads UTF-8 text, rejecting invalid sequences.

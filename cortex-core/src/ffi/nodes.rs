@@ -5,7 +5,6 @@ use super::codes::{finish, finish_i32, Failure, Outcome, CORTEX_E_INTERNAL, CORT
 use super::memory::Region;
 use super::registry;
 use super::wire;
-use crate::event::NodeId;
 use crate::graph::Node;
 use crate::store::GraphStore;
 
@@ -16,11 +15,11 @@ pub extern "C" fn cortex_put_node(handle: i32, id_ptr: i32, label_ptr: i32, labe
 
 fn put_node(handle: i32, id_ptr: i32, label_ptr: i32, label_len: i32) -> Outcome<i32> {
     let store = registry::store(handle)?;
-    let id = Region::fixed(id_ptr, 32, "node id")?;
+    let id = Region::read_node_id(id_ptr, "node id")?;
     let label = Region::new(label_ptr, label_len, "label")?;
     store
         .graph
-        .put_node(Node::new(NodeId(id.read_id()?), label.read_str("label")?))?;
+        .put_node(Node::new(id, label.read_str("label")?))?;
     Ok(0)
 }
 
@@ -44,9 +43,8 @@ pub extern "C" fn cortex_get_node(handle: i32, id_ptr: i32, out_ptr: i32, out_ca
 
 fn get_node(handle: i32, id_ptr: i32, out_ptr: i32, out_cap: i32) -> Outcome<i32> {
     let store = registry::store(handle)?;
-    let id = Region::fixed(id_ptr, 32, "node id")?;
+    let id = Region::read_node_id(id_ptr, "node id")?;
     let out = Region::new(out_ptr, out_cap, "output buffer")?;
-    let id = NodeId(id.read_id()?);
     // Encoded where the store keeps it: no copy of the node.
     let record = store.graph.with_node(&id, |node| {
         node.map(|node| {
@@ -66,8 +64,8 @@ pub extern "C" fn cortex_remove_node(handle: i32, id_ptr: i32) -> i32 {
 
 fn remove_node(handle: i32, id_ptr: i32) -> Outcome<i32> {
     let store = registry::store(handle)?;
-    let id = Region::fixed(id_ptr, 32, "node id")?;
-    let existed = store.graph.remove_node(&NodeId(id.read_id()?))?;
+    let id = Region::read_node_id(id_ptr, "node id")?;
+    let existed = store.graph.remove_node(&id)?;
     Ok(i32::from(existed))
 }
 
