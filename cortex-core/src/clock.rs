@@ -1,9 +1,9 @@
 //! The wall clock the stores stamp with: milliseconds since the Unix epoch.
 //!
 //! On wasm32-wasip1 it reads WASI's `clock_time_get` itself. `SystemTime::now` reads the same clock,
-//! but it unwraps an `io::Error` when the host fails the call, and that error's `Debug` brings the
-//! name and message of every WASI errno, `str`'s escaping and the Unicode printable tables into the
-//! module; this one call is where all of them came from. On unix it calls `clock_gettime` for speed.
+//! but it unwraps an `io::Error` when the host fails the call, and that error's `Debug` would bring
+//! the name and message of every WASI errno, `str`'s escaping and the Unicode printable tables into
+//! the module. On unix it calls `clock_gettime` directly, since every append reads the clock.
 
 /// Milliseconds since the Unix epoch, or 0 when the host has no clock to give.
 #[cfg(all(target_os = "wasi", target_env = "p1"))]
@@ -34,8 +34,8 @@ pub(crate) fn now_nanos() -> u64 {
 
 /// Milliseconds since the Unix epoch, or 0 for a clock set before it.
 ///
-/// `clock_gettime` itself: each append reads the clock, and `SystemTime::now` with its
-/// `duration_since` took about 35 ns here where the call alone takes 25.
+/// `clock_gettime` itself: each append reads the clock, and `SystemTime::now` makes this same call
+/// and adds a `duration_since` on top.
 #[cfg(unix)]
 pub fn now_millis() -> u64 {
     let mut now = libc::timespec {

@@ -1,14 +1,14 @@
 //! `MapState`: how the crate's hash maps hash their keys, natively and on wasm.
 //!
-//! Each append looks up its kind and its source, and every graph walk a node per step: with std's
-//! SipHash those two hashes were about 425 of the ~965 instructions an append took. Here a word of
-//! input costs one multiply and a shift. The keys are random and fresh per map, so whoever chooses
-//! the kinds, sources or node ids a store holds cannot know in advance which ones collide.
+//! Each append looks up its kind and its source, and every graph walk a node per step, so hashing
+//! is on every hot path: here a word of input costs one multiply and a shift, where std's SipHash
+//! runs several rounds. The keys are random and fresh per map, so whoever chooses the kinds, sources
+//! or node ids a store holds cannot know in advance which ones collide.
 //!
 //! On wasm32-wasip1 the random words come from WASI's `random_get`, asked directly: std's
 //! `RandomState` asks the same, but panics with the errno's `Debug` when the host fails the call,
-//! and that one `expect` brought the name and message of every WASI errno, `str`'s escaping and the
-//! Unicode printable tables into the module. SipHash itself is gone from the module too.
+//! and that `expect` would bring the name and message of every WASI errno, `str`'s escaping and the
+//! Unicode printable tables into the module.
 
 use std::hash::{BuildHasher, Hasher};
 

@@ -1,6 +1,6 @@
 //! The allocator of cortex's wasm modules (feature `wasm-heap`), in place of wasi-libc's `malloc`.
 //!
-//! wasi-libc's dlmalloc was about 10 KB of each module, and every allocation searched and split its
+//! wasi-libc's dlmalloc is several KB of each module, and every allocation searches and splits its
 //! bins. Here a request up to 32 KiB is rounded up to one of 40 sizes (`sizes.rs`) and served from the
 //! free list of that size, whose blocks are carved from 64 KiB pages: an allocation is a pop, a free a
 //! push. A larger request takes whole pages from [`Pages`], a buddy allocator that joins a freed run

@@ -39,7 +39,7 @@ pub struct RocksOptions {
     pub compress: bool,
     /// Have RocksDB count what the store does, read back with `statistics()` on the store
     /// (see [`RocksStatistics`]). Off by default: RocksDB then counts on every read as well, which
-    /// slowed indexed queries by about a fifth when measured.
+    /// slows indexed queries.
     pub statistics: bool,
 }
 
@@ -74,9 +74,8 @@ fn open(path: &Path, options: &RocksOptions, families: &[&str]) -> Result<(DB, S
         // The log is read by key, a record at a time (`get`, and queries looking up the ids an
         // index named). A bloom filter over the memtable's keys lets a lookup of a record already
         // in a table file skip searching the memtable; 16 KiB blocks (4 KiB by default) make the
-        // table index a quarter as long to search, for a block read whole by every lookup. The
-        // whole of a kind holding every tenth event of 1 M: 163 -> 141 ms with both (and the
-        // unchecksummed long reads of `events.rs`); batches of 1,000 appends about 6% slower.
+        // table index a quarter as long to search, for a block read whole by every lookup. Large
+        // batches of appends pay a little for both.
         if *name == keys::EVENTS {
             cf_options.set_memtable_prefix_bloom_ratio(0.02);
             cf_options.set_memtable_whole_key_filtering(true);

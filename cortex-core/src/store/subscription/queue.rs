@@ -2,10 +2,10 @@
 //! end ([`Sender`]) and the subscriber's ([`Receiver`]).
 //!
 //! An unbounded `VecDeque` behind a std `Mutex`, with the waker of a receiver waiting on it parked
-//! beside, as the bus keeps its subscribers (`bus::receiver`). A tokio `mpsc` channel did this before;
-//! its lock-free block list, and the thread parking its `try_recv` falls back to while a send is half
-//! done, were 4.0 KB of cortex-core's wasm module and 2.5 KB of the demo's, for a queue whose every
-//! push the store makes while it holds its own write lock anyway.
+//! beside, as the bus keeps its subscribers (`bus::receiver`). Not a tokio `mpsc` channel: its
+//! lock-free block list, and the thread parking its `try_recv` falls back to while a send is half
+//! done, would add KBs to every wasm module, for a queue whose every push the store makes while it
+//! holds its own write lock anyway.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

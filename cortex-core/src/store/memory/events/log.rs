@@ -47,8 +47,8 @@ impl Record {
 }
 
 /// A place in the log, as the kind and source lists keep it: 4 bytes where a `usize` takes 8
-/// natively. Each append writes one to each list, and fresh memory is most of what an append costs
-/// (about 17 ns of ~220 for each 8 bytes); [`MAX_EVENTS`] is the price.
+/// natively. Each append writes one to each list, and fresh memory is most of what an append costs;
+/// [`MAX_EVENTS`] is the price.
 pub(super) type Position = u32;
 
 /// The most events a memory store holds: every position fits a [`Position`]. At 100 bytes an event

@@ -87,9 +87,8 @@ impl Log {
         // On wasm, room for a page from the start (up to 256 events), so its events are not copied
         // again each time the list doubles: there each copy is a call into the runtime, and
         // cortex-core's allocator hands out a block of any size from a free list. Natively the list
-        // grows instead: glibc serves a block that large (100 events are 6-9 KB) by first merging
-        // every small block freed since, and that merging cost more than the copies (kind pages at
-        // 160 k/s against 250 k/s).
+        // grows instead: glibc serves a block that large (a page of 100 events is several KB) by
+        // first merging every small block freed since, which costs more than the copies.
         let presized = if cfg!(target_family = "wasm") {
             limit.min(end - start).min(256)
         } else {

@@ -4,8 +4,8 @@
 //!
 //! One ordered collection rather than a map of id sets, and of the very type that holds a node's
 //! edges (`Adjacency`, its weights unused here): each distinct B-tree type is several KB of every
-//! wasm module (sharing this one took 7.9 KB off cortex-core's), and seeking needs no set sizes to
-//! plan by. So a term is keyed as one string, its kind first (see [`key`]).
+//! wasm module, and seeking needs no set sizes to plan by. So a term is keyed as one string, its kind
+//! first (see [`key`]).
 
 use std::collections::btree_map::Range;
 use std::ops::Bound;

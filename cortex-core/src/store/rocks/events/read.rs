@@ -86,18 +86,16 @@ impl RocksEventStore {
     /// a prefix pattern over most kinds, a time range, a source that wrote most of a stretch of the
     /// log) are read by one iterator walking the log in key order; sparser ones in one batched
     /// lookup, where RocksDB finds the sorted keys together instead of searching every level once
-    /// per key. Over a 1 M event log of ten kinds: a page of 100 by a pattern over all ten took
-    /// 57 µs walked against 114 µs looked up, and over three of them 71 µs against 102 µs; the
-    /// whole of one kind (every tenth event) 205 ms walked against 170 ms looked up.
+    /// per key.
     pub(super) fn read_events(&self, ids: &[EventId]) -> Result<Vec<Event>> {
         let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
             return Ok(Vec::new());
         };
         // A long read (a whole kind) passes through the block cache without filling it: it would
-        // evict the blocks other reads keep using, for blocks it reads once, and the evicting is
-        // itself about a sixth of such a read. Nor does it verify block checksums, about 4% of
-        // its time: a damaged block whose records still decode would reach the caller of such a
-        // bulk read unnoticed, while `get`, every short read and `verify_indexes` keep checking.
+        // evict the blocks other reads keep using, for blocks it reads once, and the evicting would
+        // itself slow such a read. Nor does it verify block checksums: a damaged block whose
+        // records still decode would reach the caller of such a bulk read unnoticed, while `get`,
+        // every short read and `verify_indexes` keep checking.
         let mut read = ReadOptions::default();
         let long = ids.len() > CACHED_READ_MAX;
         read.fill_cache(!long);
