@@ -93,11 +93,27 @@ impl fmt::Display for Delegated {
 
 impl std::error::Error for Delegated {}
 
+/// Failures the command has printed itself, line by line: exit with `code` and add nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlreadyReported {
+    pub code: u8,
+}
+
+impl fmt::Display for AlreadyReported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "failed (reported above), exit {}", self.code)
+    }
+}
+
+impl std::error::Error for AlreadyReported {}
+
 /// 2 when a [`ConfigError`] is anywhere in the chain, the handed-over code of a [`Delegated`]
-/// failure, 1 for everything else.
+/// failure or the code of an [`AlreadyReported`] one, 1 for everything else.
 pub fn exit_code(err: &anyhow::Error) -> ExitCode {
     if let Some(delegated) = err.downcast_ref::<Delegated>() {
         ExitCode::from(delegated.code)
+    } else if let Some(reported) = err.downcast_ref::<AlreadyReported>() {
+        ExitCode::from(reported.code)
     } else if err.chain().any(|cause| cause.is::<ConfigError>()) {
         ExitCode::from(2)
     } else {
@@ -107,7 +123,7 @@ pub fn exit_code(err: &anyhow::Error) -> ExitCode {
 
 /// The text of a failed command, for stderr: the one place failures become `error:` lines.
 pub fn render(err: &anyhow::Error) -> String {
-    if err.is::<Delegated>() {
+    if err.is::<Delegated>() || err.is::<AlreadyReported>() {
         return String::new();
     }
     let Some(gate) = err.downcast_ref::<GateFailure>() else {

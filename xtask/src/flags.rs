@@ -48,11 +48,47 @@ pub struct SizeCheck {
     #[arg(long)]
     pub json: bool,
     /// Accept the measured sizes: rewrite size-baseline.json (budgets still apply).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "shard")]
     pub update: bool,
     /// Measure the artifacts already built instead of building them again.
     #[arg(long)]
     pub no_build: bool,
+    /// How many artifacts to optimise, measure and check at once (builds run one after another,
+    /// each using every core); the machine's cores by default.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Check only part I of N of the artifacts (every Nth in size-budget.toml, from the Ith) and
+    /// print it as a shard file for `--merge`, e.g. `--shard 2/4`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
+    /// Judge and report the shard files of one run (`--shard I/N` output) as one unsharded run
+    /// would: same table, JSON, step summary and exit code. Builds nothing.
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with_all = ["update", "no_build", "shard", "jobs"])]
+    pub merge: Vec<std::path::PathBuf>,
+}
+
+/// Part `index` (from 1) of `count` parts of the artifacts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let usage = || format!("`{text}` is not I/N with 1 <= I <= N (e.g. `--shard 2/4`)");
+        let (index, count) = text.split_once('/').ok_or_else(usage)?;
+        let (index, count): (usize, usize) = (
+            index.trim().parse().map_err(|_| usage())?,
+            count.trim().parse().map_err(|_| usage())?,
+        );
+        if index == 0 || index > count {
+            return Err(usage());
+        }
+        Ok(Shard { index, count })
+    }
 }
 
 #[derive(Debug, Args)]

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::bytes::sections;
 use crate::bytes::units::human;
@@ -21,7 +21,7 @@ use crate::failure::ConfigError;
 use crate::project::{ArtifactBudget, BuildKind, Context, PanicMode};
 
 /// The sizes of one artifact after the build and optimisation; one row of the size report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Measurement {
     pub name: String,
     #[serde(rename = "crate")]
@@ -66,6 +66,28 @@ pub fn make(
     step: Step,
     optimise: Optimise,
 ) -> anyhow::Result<Measurement> {
+    built(cx, artifact, step, optimise)?.finish(artifact)
+}
+
+/// An artifact's unoptimised module, built (or found) for the rest of the pipeline, which needs
+/// no context and so can run on any thread.
+#[derive(Debug, Clone)]
+pub struct Built {
+    raw_path: PathBuf,
+    /// Where the optimised module goes; `None` when optimisation is skipped.
+    optimised_path: Option<PathBuf>,
+    /// The module was linked with names so that std's panic handler can be found and made a trap.
+    trap: bool,
+    build_time: Duration,
+}
+
+/// Runs cargo for one artifact (or checks its module is there, with [`Step::Reuse`]).
+pub fn built(
+    cx: &Context,
+    artifact: &ArtifactBudget,
+    step: Step,
+    optimise: Optimise,
+) -> anyhow::Result<Built> {
     let started = Instant::now();
     // std's panic handler is found by its name, so a module whose panics the optimiser is to make
     // traps is linked with names; they leave it with the handler's body, before wasm-opt.
@@ -105,51 +127,69 @@ pub fn make(
             path
         }
     };
-    let build_time = started.elapsed();
-
-    let started = Instant::now();
-    let (path, optimiser_ran) = match optimise {
-        Optimise::Yes => {
-            let out = cx.workspace.optimised_path(&artifact.name);
-            let ran = optimise::optimise_if_changed(
-                &raw_path,
-                &out,
-                optimise::Names::Strip,
-                artifact.exports.as_deref(),
-                artifact.panic,
-            )
-            .with_context(|| format!("optimise {}", artifact.name))?;
-            (out, ran)
-        }
-        Optimise::No => (raw_path.clone(), false),
-    };
-    let opt_time = started.elapsed();
-
-    let optimised = std::fs::read(&path).with_context(|| format!("read {}", path.display()))?;
-    let raw = std::fs::read(&raw_path).with_context(|| format!("read {}", raw_path.display()))?;
-    // Raw is what the profile alone produces: without the section kept for the optimiser, nor (when
-    // the panic handler is found by name) the names and the producers section a build with names
-    // keeps, which the profile strips.
-    let section = target_features::read(&raw)?;
-    let mut kept = section.as_ref().map_or(0, |s| s.section_bytes);
-    if trap {
-        kept += sections::custom_bytes(&raw, "name") + sections::custom_bytes(&raw, "producers");
-    }
-    let (gzip_bytes, brotli_bytes) = measure::compressed_lens(&path, &optimised)?;
-    Ok(Measurement {
-        name: artifact.name.clone(),
-        krate: artifact.krate.clone(),
-        path,
+    Ok(Built {
         raw_path,
-        raw_bytes: raw.len() as u64 - kept,
-        opt_bytes: optimised.len() as u64,
-        gzip_bytes,
-        brotli_bytes,
-        features: section.map(|s| s.features).unwrap_or_default(),
-        build_time,
-        opt_time,
-        optimiser_ran,
+        optimised_path: (optimise == Optimise::Yes)
+            .then(|| cx.workspace.optimised_path(&artifact.name)),
+        trap,
+        build_time: started.elapsed(),
     })
+}
+
+impl Built {
+    /// Optimises the module when asked, and measures it.
+    pub fn finish(self, artifact: &ArtifactBudget) -> anyhow::Result<Measurement> {
+        let Built {
+            raw_path,
+            optimised_path,
+            trap,
+            build_time,
+        } = self;
+        let started = Instant::now();
+        let (path, optimiser_ran) = match optimised_path {
+            Some(out) => {
+                let ran = optimise::optimise_if_changed(
+                    &raw_path,
+                    &out,
+                    optimise::Names::Strip,
+                    artifact.exports.as_deref(),
+                    artifact.panic,
+                )
+                .with_context(|| format!("optimise {}", artifact.name))?;
+                (out, ran)
+            }
+            None => (raw_path.clone(), false),
+        };
+        let opt_time = started.elapsed();
+
+        let optimised = std::fs::read(&path).with_context(|| format!("read {}", path.display()))?;
+        let raw =
+            std::fs::read(&raw_path).with_context(|| format!("read {}", raw_path.display()))?;
+        // Raw is what the profile alone produces: without the section kept for the optimiser, nor
+        // (when the panic handler is found by name) the names and the producers section a build
+        // with names keeps, which the profile strips.
+        let section = target_features::read(&raw)?;
+        let mut kept = section.as_ref().map_or(0, |s| s.section_bytes);
+        if trap {
+            kept +=
+                sections::custom_bytes(&raw, "name") + sections::custom_bytes(&raw, "producers");
+        }
+        let (gzip_bytes, brotli_bytes) = measure::compressed_lens(&path, &optimised)?;
+        Ok(Measurement {
+            name: artifact.name.clone(),
+            krate: artifact.krate.clone(),
+            path,
+            raw_path,
+            raw_bytes: raw.len() as u64 - kept,
+            opt_bytes: optimised.len() as u64,
+            gzip_bytes,
+            brotli_bytes,
+            features: section.map(|s| s.features).unwrap_or_default(),
+            build_time,
+            opt_time,
+            optimiser_ran,
+        })
+    }
 }
 
 impl Measurement {

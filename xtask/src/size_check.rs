@@ -1,20 +1,30 @@
-//! `cargo xtask size-check`: measure every artifact, judge it against budget and baseline, report.
+//! `cargo xtask size-check`: measure every artifact (or a shard of them), judge each against budget
+//! and baseline, report; or judge the shards of one run together (`--merge`).
 
-use crate::failure::GateFailure;
-use crate::files::summary::append_step_summary;
+mod measure;
+mod merge;
+mod outcome;
+mod shard;
+
+use crate::failure::{ConfigError, FailedCheck};
 use crate::flags;
 use crate::gate::baseline::{self, Baseline, BaselineEntry};
+use crate::gate::growth;
 use crate::gate::verdict::{self, Breach, Mode, Row};
-use crate::gate::{growth, report};
 use crate::pipeline::fingerprint::Toolchain;
-use crate::pipeline::{self, Optimise, Step};
+use crate::pipeline::Step;
 use crate::project::{budget, Context};
-use crate::runtime;
+
+use outcome::{sort_failure, Outcome};
 
 impl flags::SizeCheck {
     pub fn run(self, cx: &Context) -> anyhow::Result<()> {
         let baseline_path = cx.root_file(baseline::FILE_NAME);
         let old_baseline = Baseline::load(&baseline_path)?;
+        if !self.merge.is_empty() {
+            let outcomes = merge::outcomes(cx, &self.merge, old_baseline.as_ref())?;
+            return outcome::conclude(&outcomes, Mode::Check, self.json);
+        }
         let mode = if self.update {
             Mode::Update
         } else {
@@ -25,65 +35,114 @@ impl flags::SizeCheck {
         } else {
             Step::Build
         };
+        let selected = match self.shard {
+            Some(part) => shard::select(&cx.budget.artifacts, part),
+            None => cx.budget.artifacts.iter().collect(),
+        };
+        let jobs = self.jobs.map_or_else(measure::default_jobs, usize::from);
 
+        let measured = measure::all(cx, &selected, step, jobs);
         let mut rows = Vec::new();
-        for artifact in &cx.budget.artifacts {
-            let measurement = pipeline::make(cx, artifact, step, Optimise::Yes)?;
-            eprintln!("{}", measurement.summary_line());
-            runtime::verify(artifact, &measurement)?;
-            rows.push(verdict::judge(measurement, artifact, old_baseline.as_ref()));
+        let mut failures = Vec::new();
+        for (artifact, measured) in selected.iter().zip(measured) {
+            if let Some(measurement) = measured.measurement {
+                eprintln!("{}", measurement.summary_line());
+                rows.push(verdict::judge(measurement, artifact, old_baseline.as_ref()));
+            }
+            failures.push(measured.failure);
         }
-        let toolchain = self::toolchain(cx, &mut rows, old_baseline.as_ref())?;
-        for stale in stale_entries(cx, old_baseline.as_ref()) {
-            let then = match mode {
-                Mode::Update => "dropping it",
-                Mode::Check => "`cargo xtask size-check --update` drops it",
-            };
-            eprintln!(
-                "note: {} has an entry for `{stale}`, which {} no longer lists; {then}",
-                baseline::FILE_NAME,
-                budget::FILE_NAME
-            );
-        }
-
-        if self.json {
-            print!("{}", report::json(&rows, mode)?);
+        let toolchain = if rows.is_empty() {
+            None
         } else {
-            print!("{}", report::table(&rows));
+            Some(self::toolchain(cx, &mut rows, old_baseline.as_ref())?)
+        };
+        if self.shard.is_none() {
+            for stale in stale_entries(cx, old_baseline.as_ref()) {
+                let then = match mode {
+                    Mode::Update => "dropping it",
+                    Mode::Check => "`cargo xtask size-check --update` drops it",
+                };
+                eprintln!(
+                    "note: {} has an entry for `{stale}`, which {} no longer lists; {then}",
+                    baseline::FILE_NAME,
+                    budget::FILE_NAME
+                );
+            }
         }
-        append_step_summary(&report::markdown(&rows))?;
 
+        // Each artifact's outcome, in the budget's order: its behaviour check first, then its sizes.
+        let mut rows = rows.into_iter().peekable();
+        let mut outcomes = Vec::new();
+        for (artifact, failure) in selected.iter().zip(failures) {
+            let row = rows.next_if(|row| row.artifact.name == artifact.name);
+            let (mut checks, mut errors) = (Vec::new(), Vec::new());
+            if let Some(err) = failure {
+                sort_failure(err, &mut checks, &mut errors);
+            }
+            if let Some(row) = &row {
+                checks.extend(breaches(cx, row, old_baseline.as_ref(), step, mode));
+            }
+            outcomes.push(Outcome {
+                name: artifact.name.clone(),
+                row,
+                checks,
+                errors,
+            });
+        }
+
+        if let Some(part) = self.shard {
+            let file = shard::ShardFile::new(cx, part, &outcomes)?;
+            print!("{}", serde_json::to_string_pretty(&file)? + "\n");
+            return Ok(());
+        }
         if self.update {
+            if outcomes.iter().any(|o| o.row.is_none()) {
+                // What could not be measured keeps no entry; the baseline is left as it was.
+                return outcome::conclude(&outcomes, mode, self.json);
+            }
+            let rows: Vec<Row> = outcomes.iter().filter_map(|o| o.row.clone()).collect();
+            let toolchain = toolchain.ok_or_else(|| {
+                ConfigError::new(
+                    format!("{} lists no artifacts to record", budget::FILE_NAME),
+                    "add an `[artifact.NAME]` table",
+                )
+            })?;
             accepted(cx, &rows, step, toolchain)?.write(&baseline_path)?;
             eprintln!("updated {}", baseline_path.display());
         }
-
-        // With --update, growth and first records are accepted; the budget is a ceiling either way.
-        let mut checks = Vec::new();
-        for row in &rows {
-            let failing: Vec<Breach> = row.failing(mode).collect();
-            let Some((last, first)) = failing.split_last() else {
-                continue;
-            };
-            let name = &row.artifact.name;
-            let drift = row.toolchain_drift;
-            checks.extend(first.iter().map(|breach| breach.to_check(name, drift)));
-            let mut last = last.to_check(name, drift);
-            // What grew is said once, under the artifact's last failed check.
-            if failing
-                .iter()
-                .any(|b| !matches!(b, Breach::NoBaseline { .. }))
-            {
-                let entry = old_baseline.as_ref().and_then(|b| b.artifacts.get(name));
-                last.details = growth::explain(cx, &row.artifact, entry, step);
-            }
-            checks.push(last);
-        }
-        if !checks.is_empty() {
-            return Err(GateFailure { checks }.into());
-        }
-        Ok(())
+        outcome::conclude(&outcomes, mode, self.json)
     }
+}
+
+/// The checks `row` fails in `mode`, what grew said once under the last of them.
+fn breaches(
+    cx: &Context,
+    row: &Row,
+    baseline: Option<&Baseline>,
+    step: Step,
+    mode: Mode,
+) -> Vec<FailedCheck> {
+    // With --update, growth and first records are accepted; the budget is a ceiling either way.
+    let failing: Vec<Breach> = row.failing(mode).collect();
+    let Some((last, first)) = failing.split_last() else {
+        return Vec::new();
+    };
+    let name = &row.artifact.name;
+    let drift = row.toolchain_drift;
+    let mut checks: Vec<FailedCheck> = first
+        .iter()
+        .map(|breach| breach.to_check(name, drift))
+        .collect();
+    let mut last = last.to_check(name, drift);
+    if failing
+        .iter()
+        .any(|b| !matches!(b, Breach::NoBaseline { .. }))
+    {
+        let entry = baseline.and_then(|b| b.artifacts.get(name));
+        last.details = growth::explain(cx, &row.artifact, entry, step);
+    }
+    checks.push(last);
+    checks
 }
 
 /// Today's toolchain fingerprint; when it differs from the baseline's, says so (naming old and new
