@@ -1,5 +1,7 @@
-//! Provisioning a machine for `cargo xtask test`: one `ensure` per dependency the tests have beyond
-//! the wasm target, each finding it, installing it where the machine allows, or saying how to get it.
+//! Provisioning a machine for `cargo xtask test`, one file per dependency beyond the wasm target:
+//! [`libclang`], [`chromium`] and [`python_host`] each `ensure` theirs (found, installed where the
+//! machine allows, or an error saying how to get it); [`cxx`] prefers clang++ and falls back to the
+//! system's `c++`. [`apt`], [`echo`] and [`executables`] are what they share.
 
 pub mod apt;
 pub mod chromium;
