@@ -32,6 +32,14 @@ pub enum Error {
     /// The bus was full and its policy is `BackpressurePolicy::Error`.
     #[error("bus is full ({capacity} events); consume faster or pick another backpressure policy")]
     Full { capacity: usize },
+    /// A file-backed store's directory or one of its files cannot be opened as a store: `path`
+    /// names it, `problem` says what is wrong. Nothing in the directory was changed.
+    #[cfg(feature = "fs")]
+    #[error("{}: {problem}", path.display())]
+    StoreFile {
+        path: std::path::PathBuf,
+        problem: FileProblem,
+    },
     /// The storage backend failed (I/O, locking, corruption detected by the engine).
     #[error("storage backend: {context}")]
     Backend {
@@ -42,6 +50,29 @@ pub enum Error {
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
+}
+
+/// What makes a file-backed store's directory or file unusable ([`Error::StoreFile`]).
+#[cfg(feature = "fs")]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FileProblem {
+    /// The store's path exists and is not a directory.
+    #[error("not a directory; open a store on a directory")]
+    NotADirectory,
+    /// The store's path does not exist and `create_if_missing` is off.
+    #[error("no such directory; create it or set create_if_missing")]
+    Missing,
+    /// The file does not start with a cortex log header of the kind expected there.
+    #[error("not a cortex {expected} log; move it away or open the store on another directory")]
+    NotALog { expected: &'static str },
+    /// The log was written by a newer format version than this build reads.
+    #[error("log format version {found}, newer than this build reads ({supported}); upgrade cortex-core")]
+    NewerVersion { found: u8, supported: u8 },
+    /// Damage before the log's last frame, which a torn write cannot cause: the records after it
+    /// are not dropped silently.
+    #[error("damaged at byte offset {offset}: {what}; restore the file from a copy")]
+    Corrupt { offset: u64, what: &'static str },
 }
 
 /// Shows caller input inside an error message: in double quotes, with quotes and backslashes

@@ -17,6 +17,8 @@ pub mod store;
 #[cfg(all(target_family = "wasm", feature = "wasm"))]
 pub mod ffi;
 
+#[cfg(feature = "fs")]
+pub use error::FileProblem;
 pub use error::{Error, Result};
 pub use event::{Event, EventFilter, EventId, NewEvent, NodeId, Timestamp};
 pub use graph::{Direction, Edge, Node, NodeQuery, Path};
@@ -28,3 +30,6 @@ pub use store::{
 pub use store::rocks::{
     IndexCheck, IndexReport, RocksEventStore, RocksGraphStore, RocksOptions, RocksStatistics,
 };
+
+#[cfg(feature = "fs")]
+pub use store::file::{FileEventStore, FileGraphStore, FileOptions};

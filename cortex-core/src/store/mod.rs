@@ -9,6 +9,8 @@ mod memory;
 mod subscription;
 pub(crate) mod validate;
 
+#[cfg(feature = "fs")]
+pub mod file;
 #[cfg(all(not(target_family = "wasm"), feature = "native"))]
 pub mod rocks;
 

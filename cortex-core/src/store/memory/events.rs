@@ -15,7 +15,7 @@ mod tests;
 use super::lock::{Lock, ReadGuard, WriteGuard};
 use super::poisoned;
 use crate::error::Result;
-use crate::event::{now_millis, Event, EventFilter, EventId, NewEvent};
+use crate::event::{now_millis, Event, EventFilter, EventId, NewEvent, Timestamp};
 use crate::kind_pattern::validate_kind_patterns;
 use crate::store::subscription::Subscribers;
 use crate::store::validate::validate_new_event;
@@ -52,11 +52,12 @@ impl MemoryEventStore {
     }
 
     /// Stamps and stores already-validated events under one lock, so ids follow append order exactly.
-    /// The clock is read once for the whole batch: its events share a timestamp, as if appended at once.
-    fn commit(&self, events: Vec<NewEvent>) -> Result<Vec<Event>> {
+    /// The clock is read once for the whole batch, by the caller: its events share a timestamp, no
+    /// earlier than the last one stored, as if appended at once. The file store passes the timestamp
+    /// its log holds, so a replay stamps each event as it was first stamped.
+    pub(crate) fn commit(&self, events: Vec<NewEvent>, now: Timestamp) -> Result<Vec<Event>> {
         let mut log = self.write()?;
         log.room_for(events.len())?;
-        let now = now_millis();
         // A plain loop: an iterator chain here costs the wasm module a collect and an adapter of its own.
         let mut stored = Vec::with_capacity(events.len());
         for new in events {
@@ -81,7 +82,7 @@ impl EventStore for MemoryEventStore {
         for event in &events {
             validate_new_event(event, &self.config)?;
         }
-        self.commit(events)
+        self.commit(events, now_millis())
     }
 
     fn get(&self, id: EventId) -> Result<Option<Event>> {

@@ -9,7 +9,7 @@ use std::ops::Bound;
 use super::lock::{Lock, ReadGuard, WriteGuard};
 use super::poisoned;
 use crate::error::{Error, Result};
-use crate::event::{now_millis, NodeId};
+use crate::event::{now_millis, NodeId, Timestamp};
 use crate::graph::{Direction, Edge, Node, NodeQuery, Path, PreparedQuery};
 use crate::hash_state::MapState;
 use crate::store::algorithms::{self, Successors};
@@ -88,6 +88,35 @@ impl MemoryGraphStore {
         Ok(())
     }
 
+    /// Puts a validated node as of `now`: `put_node` at the current time, and the file store at
+    /// the time its log holds, so a replay stamps the node as it was first stamped.
+    pub(crate) fn put_valid_node(&self, mut node: Node, now: Timestamp) -> Result<()> {
+        let mut graph = self.write()?;
+        let graph = &mut *graph;
+        node.created_at = now;
+        let old = graph.nodes.get_mut(&node.id);
+        if let Some(old) = &old {
+            graph.index.remove(&old.node);
+            node.created_at = old.node.created_at;
+        }
+        // A clock set back must not make a node updated before it was created.
+        node.updated_at = now.max(node.created_at);
+        graph.index.insert(&node);
+        match old {
+            // Its edges stay.
+            Some(old) => old.node = node,
+            None => {
+                let entry = Entry {
+                    node,
+                    outgoing: Adjacency::new(),
+                    incoming: Adjacency::new(),
+                };
+                graph.nodes.insert(entry.node.id, entry);
+            }
+        }
+        Ok(())
+    }
+
     fn read(&self) -> Result<ReadGuard<'_, Graph>> {
         self.graph.read().map_err(poisoned)
     }
@@ -134,33 +163,9 @@ fn range_of<'a>(
 }
 
 impl GraphStore for MemoryGraphStore {
-    fn put_node(&self, mut node: Node) -> Result<()> {
+    fn put_node(&self, node: Node) -> Result<()> {
         validate_node(&node)?;
-        let now = now_millis();
-        let mut graph = self.write()?;
-        let graph = &mut *graph;
-        node.created_at = now;
-        let old = graph.nodes.get_mut(&node.id);
-        if let Some(old) = &old {
-            graph.index.remove(&old.node);
-            node.created_at = old.node.created_at;
-        }
-        // A clock set back must not make a node updated before it was created.
-        node.updated_at = now.max(node.created_at);
-        graph.index.insert(&node);
-        match old {
-            // Its edges stay.
-            Some(old) => old.node = node,
-            None => {
-                let entry = Entry {
-                    node,
-                    outgoing: Adjacency::new(),
-                    incoming: Adjacency::new(),
-                };
-                graph.nodes.insert(entry.node.id, entry);
-            }
-        }
-        Ok(())
+        self.put_valid_node(node, now_millis())
     }
 
     fn get_node(&self, id: &NodeId) -> Result<Option<Node>> {
