@@ -23,6 +23,17 @@ fn program(word: &str) -> String {
     format!("//! One of the fixture's programs.\n\nfn main() {{\n    println!(\"{word}\");\n}}\n")
 }
 
+/// The artifacts a `size-check --json` report lists, in its order.
+fn reported_names(json: &[u8]) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_slice(json).unwrap();
+    report["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// What a run says failed: its stderr from the first `error:` line on, which ends it.
 fn failure_report(text: &str) -> &str {
     text.find("error:").map_or("", |start| &text[start..])
@@ -42,14 +53,10 @@ fn four_shards_merged_report_what_one_run_reports() {
     fixture.write("src/main.rs", WITH_CHECKSUM);
     let whole = fixture.xtask(&["size-check", "--json"]);
     assert_eq!(whole.status.code(), Some(1), "{}", stderr(&whole));
-    let report: serde_json::Value = serde_json::from_slice(&whole.stdout).unwrap();
-    let names: Vec<&str> = report["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["tiny", "one", "two", "three", "four"]);
+    assert_eq!(
+        reported_names(&whole.stdout),
+        ["tiny", "one", "two", "three", "four"]
+    );
     assert!(
         stderr(&whole).contains("error: tiny: grew beyond its tolerance"),
         "{}",
@@ -155,15 +162,8 @@ fn an_artifact_that_does_not_build_leaves_the_others_reported() {
     fixture.write("src/bin/broken.rs", "fn main() { let x: u8 = \"text\"; }\n");
     let output = fixture.xtask(&["size-check", "--json", "-j", "2"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let names: Vec<&str> = report["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["name"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        names,
+        reported_names(&output.stdout),
         ["tiny", "one"],
         "both built artifacts are measured, in order"
     );

@@ -4,8 +4,8 @@
 //! fix. A baseline that loads writes back to a file that loads the same, and the gate can judge
 //! measurements against it and render its reports.
 //!
-//! The property runs 256 cases in the normal suite. `CORTEX_FUZZ_CASES=N` runs N cases instead:
-//! `CORTEX_FUZZ_CASES=20000 cargo test -p xtask --lib baseline::fuzz`.
+//! The property runs [`crate::fuzz::DEFAULT_CASES`] cases in the normal suite; `CORTEX_FUZZ_CASES=N`
+//! runs N instead: `CORTEX_FUZZ_CASES=20000 cargo test -p xtask --lib baseline::fuzz`.
 
 use std::cell::Cell;
 use std::path::Path;
@@ -16,12 +16,13 @@ use proptest::test_runner::TestRunner;
 
 use super::*;
 use crate::failure::{exit_code, render};
+use crate::fuzz::config;
 use crate::gate::growth::{self, Breakdown};
 use crate::gate::report;
 use crate::gate::verdict::{judge, Mode};
 use crate::pipeline::Measurement;
+use crate::project::budget::fuzz::names_a_line_of;
 use crate::project::budget::fuzz::text::{mutate, mutations, Vocabulary};
-use crate::project::budget::fuzz::{config, names_a_line_of};
 use crate::project::ArtifactBudget;
 
 /// Valid baselines with and without the optional maps, and the repository's own. Shrinking

@@ -18,10 +18,8 @@ use proptest::test_runner::TestRunner;
 
 use super::*;
 use crate::failure::{exit_code, render};
+use crate::fuzz::config;
 use text::{mutate, mutations, Vocabulary};
-
-// The `size-baseline.json` fuzz test takes its configuration from here too.
-pub(crate) use crate::fuzz::config;
 
 /// Valid budgets using every key the format has, and the repository's own. Shrinking prefers
 /// the first, so a failure is shown on the smallest seed that shows it.
