@@ -30,6 +30,10 @@ pub enum Command {
     Bench(Bench),
     /// Install what the tests need (wasm target, libclang), then run the whole suite with cargo-nextest.
     Test(Test),
+    /// How the size gate scales: for each N, a generated workspace of N wasm crates using serde_json
+    /// (under <target-dir>/bench-gate/N/), timed through a cold `size-check --update` and a warm
+    /// `size-check`.
+    BenchGate(BenchGate),
 }
 
 #[derive(Debug, Args)]
@@ -173,6 +177,18 @@ pub struct Test {
     /// Passed on to the test runner, after `--` (`cargo xtask test -- -p cortex-core`).
     #[arg(last = true)]
     pub args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchGate {
+    /// How many artifacts the generated workspace holds (repeatable: one workspace and one row
+    /// each, e.g. `--artifacts 1 --artifacts 4`).
+    #[arg(long = "artifacts", value_name = "N", required = true)]
+    pub artifacts: Vec<usize>,
+    /// Print one JSON object instead of the table: {"runs": [{"artifacts", "cold_seconds",
+    /// "warm_seconds", "serde_json_compilations"}]}.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// What `size-why` groups the code bytes by.

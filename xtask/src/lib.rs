@@ -16,6 +16,7 @@
 pub mod flags;
 
 pub mod bench;
+pub mod bench_gate;
 pub mod run;
 pub mod size_check;
 pub mod size_diff;

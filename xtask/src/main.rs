@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::SizeHistory(cmd) => cmd.run(&cx),
         Command::Bench(cmd) => cmd.run(&cx),
         Command::Test(cmd) => cmd.run(&cx),
+        Command::BenchGate(cmd) => cmd.run(&cx),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -14,6 +14,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("size_why", 6),
     ("size_history", 6),
     ("bench", 6),
+    ("bench_gate", 6),
     ("test", 6),
     ("gate", 5),
     ("diff", 4),
