@@ -9,13 +9,12 @@
 pub(crate) mod text;
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::TestRunner;
 
+use super::tests::{crates, WITH_TOLERANCES};
 use super::*;
 use crate::failure::{exit_code, render};
 use crate::fuzz::config;
@@ -24,19 +23,7 @@ use text::{mutate, mutations, Vocabulary};
 /// Valid budgets using every key the format has, and the repository's own. Shrinking prefers
 /// the first, so a failure is shown on the smallest seed that shows it.
 const SEEDS: &[&str] = &[
-    r#"
-[tolerance]
-percent = 2
-bytes = "1 KiB"
-
-[artifact.wasm-demo]
-budget = "1 MiB"
-tolerance = { bytes = 100 }
-
-[artifact.core]
-crate = "cortex-core"
-budget = 787456
-"#,
+    WITH_TOLERANCES,
     r#"[artifact.b]
 crate = "two-bins"
 target = "b"
@@ -72,33 +59,6 @@ const TOML: Vocabulary = Vocabulary {
         "target = \"a\"", "target = \"zzz\"", "artifact = 3", "= 1", "ü = \"☃\"", "#", "",
     ],
 };
-
-/// The crates of a workspace: a cdylib, a bin, a crate with two bins and one with no wasm target.
-fn crates() -> BTreeMap<String, WasmCrate> {
-    let krate = |targets: Vec<WasmTarget>| WasmCrate {
-        manifest_dir: PathBuf::from("/ws/x"),
-        targets,
-    };
-    let target = |name: &str, kind| WasmTarget {
-        name: name.into(),
-        kind,
-    };
-    BTreeMap::from([
-        (
-            "cortex-core".to_owned(),
-            krate(vec![target("cortex_core", WasmKind::Cdylib)]),
-        ),
-        (
-            "wasm-demo".to_owned(),
-            krate(vec![target("wasm-demo", WasmKind::Bin)]),
-        ),
-        (
-            "two-bins".to_owned(),
-            krate(vec![target("a", WasmKind::Bin), target("b", WasmKind::Bin)]),
-        ),
-        ("only-rlib".to_owned(), krate(vec![])),
-    ])
-}
 
 /// `message` reads `<file>:<line>: <cause>`, with a cause and a line that is in `text` (the line
 /// after a final newline counts: it is where a text that ends too soon fails).

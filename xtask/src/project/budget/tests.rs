@@ -6,43 +6,35 @@ use std::path::PathBuf;
 use super::*;
 use crate::project::workspace::WasmKind;
 
-fn crates() -> BTreeMap<String, WasmCrate> {
+/// The crates of a workspace: a cdylib, a bin, a crate with two bins and one with no wasm target.
+pub(super) fn crates() -> BTreeMap<String, WasmCrate> {
     let krate = |targets: Vec<WasmTarget>| WasmCrate {
         manifest_dir: PathBuf::from("/ws/x"),
         targets,
     };
-    let bin = |name: &str| WasmTarget {
+    let target = |name: &str, kind| WasmTarget {
         name: name.into(),
-        kind: WasmKind::Bin,
+        kind,
     };
     BTreeMap::from([
         (
             "cortex-core".to_owned(),
-            krate(vec![WasmTarget {
-                name: "cortex_core".into(),
-                kind: WasmKind::Cdylib,
-            }]),
+            krate(vec![target("cortex_core", WasmKind::Cdylib)]),
         ),
-        ("wasm-demo".to_owned(), krate(vec![bin("wasm-demo")])),
-        ("two-bins".to_owned(), krate(vec![bin("a"), bin("b")])),
+        (
+            "wasm-demo".to_owned(),
+            krate(vec![target("wasm-demo", WasmKind::Bin)]),
+        ),
+        (
+            "two-bins".to_owned(),
+            krate(vec![target("a", WasmKind::Bin), target("b", WasmKind::Bin)]),
+        ),
         ("only-rlib".to_owned(), krate(vec![])),
     ])
 }
 
-fn parse_ok(text: &str) -> SizeBudget {
-    parse("size-budget.toml", text, &crates()).unwrap()
-}
-
-fn parse_err(text: &str) -> String {
-    parse("size-budget.toml", text, &crates())
-        .unwrap_err()
-        .to_string()
-}
-
-#[test]
-fn reads_entries_in_file_order_with_default_and_overridden_tolerance() {
-    let budget = parse_ok(
-        r#"
+/// A budget with a default tolerance, an artifact overriding it and one naming its crate.
+pub(super) const WITH_TOLERANCES: &str = r#"
 [tolerance]
 percent = 2
 bytes = "1 KiB"
@@ -54,8 +46,31 @@ tolerance = { bytes = 100 }
 [artifact.core]
 crate = "cortex-core"
 budget = 787456
-"#,
-    );
+"#;
+
+fn parse_ok(text: &str) -> SizeBudget {
+    parse("size-budget.toml", text, &crates()).unwrap()
+}
+
+fn parse_err(text: &str) -> String {
+    parse("size-budget.toml", text, &crates())
+        .unwrap_err()
+        .to_string()
+}
+
+/// Parses `text`, which must fail with a message that begins with `start` (the file, the line and
+/// the cause) and holds each of `parts`.
+fn assert_refused(text: &str, start: &str, parts: &[&str]) {
+    let err = parse_err(text);
+    assert!(err.starts_with(start), "{err}");
+    for part in parts {
+        assert!(err.contains(part), "{err}");
+    }
+}
+
+#[test]
+fn reads_entries_in_file_order_with_default_and_overridden_tolerance() {
+    let budget = parse_ok(WITH_TOLERANCES);
     let [demo, core] = budget.artifacts.as_slice() else {
         panic!("{budget:?}")
     };
@@ -93,75 +108,53 @@ fn default_tolerance_applies_without_a_tolerance_table() {
 
 #[test]
 fn allowed_growth_is_the_larger_limit() {
-    let both = Tolerance {
-        percent: Some(1.0),
-        bytes: Some(500),
-    };
-    assert_eq!(both.allowed_growth(10_000), 500);
-    assert_eq!(both.allowed_growth(100_000), 1_000);
-    assert_eq!(
-        Tolerance {
-            percent: Some(0.5),
-            bytes: None
-        }
-        .allowed_growth(1_001),
-        5
-    );
-    assert_eq!(
-        Tolerance {
-            percent: None,
-            bytes: Some(64)
-        }
-        .allowed_growth(1 << 20),
-        64
-    );
-    assert_eq!(
-        Tolerance {
-            percent: Some(0.0),
-            bytes: None
-        }
-        .allowed_growth(1 << 20),
-        0
-    );
+    // (percent, bytes, baseline, allowed growth)
+    let cases = [
+        (Some(1.0), Some(500), 10_000, 500),
+        (Some(1.0), Some(500), 100_000, 1_000),
+        (Some(0.5), None, 1_001, 5),
+        (None, Some(64), 1 << 20, 64),
+        (Some(0.0), None, 1 << 20, 0),
+    ];
+    for (percent, bytes, baseline, allowed) in cases {
+        let tolerance = Tolerance { percent, bytes };
+        assert_eq!(
+            tolerance.allowed_growth(baseline),
+            allowed,
+            "{tolerance:?} of {baseline}"
+        );
+    }
 }
 
 #[test]
 fn unknown_key_names_file_line_and_fields() {
-    let err = parse_err("[artifact.wasm-demo]\nbudget = \"1 MiB\"\nbugdet = 3\n");
-    assert!(
-        err.starts_with("size-budget.toml:3: unknown field `bugdet`"),
-        "{err}"
+    assert_refused(
+        "[artifact.wasm-demo]\nbudget = \"1 MiB\"\nbugdet = 3\n",
+        "size-budget.toml:3: unknown field `bugdet`",
+        &["fix:"],
     );
-    assert!(err.contains("fix:"), "{err}");
 }
 
 #[test]
 fn unparsable_size_names_line_and_example() {
-    let err = parse_err("[artifact.wasm-demo]\n\nbudget = \"1 MB-ish\"\n");
-    assert!(
-        err.starts_with(
-            "size-budget.toml:3: artifact `wasm-demo`: budget `1 MB-ish` is not a size"
-        ),
-        "{err}"
+    assert_refused(
+        "[artifact.wasm-demo]\n\nbudget = \"1 MB-ish\"\n",
+        "size-budget.toml:3: artifact `wasm-demo`: budget `1 MB-ish` is not a size",
+        &["fix: e.g. `budget = \"769 KiB\"`"],
     );
-    assert!(err.contains("fix: e.g. `budget = \"769 KiB\"`"), "{err}");
-    let err = parse_err("[artifact.wasm-demo]\nbudget = -5\n");
-    assert!(
-        err.starts_with("size-budget.toml:2:") && err.contains("negative"),
-        "{err}"
+    assert_refused(
+        "[artifact.wasm-demo]\nbudget = -5\n",
+        "size-budget.toml:2:",
+        &["negative"],
     );
 }
 
 #[test]
 fn crate_outside_the_workspace_lists_the_members() {
-    let err = parse_err("[artifact.x]\ncrate = \"cortex-cor\"\nbudget = 1\n");
-    assert!(
-        err.starts_with("size-budget.toml:2: artifact `x`: crate `cortex-cor` is not a member"),
-        "{err}"
-    );
-    assert!(
-        err.contains("cortex-core, only-rlib, two-bins, wasm-demo"),
-        "{err}"
+    assert_refused(
+        "[artifact.x]\ncrate = \"cortex-cor\"\nbudget = 1\n",
+        "size-budget.toml:2: artifact `x`: crate `cortex-cor` is not a member",
+        &["cortex-core, only-rlib, two-bins, wasm-demo"],
     );
 }
 
@@ -189,10 +182,10 @@ fn several_targets_need_an_explicit_choice() {
     );
     let budget = parse_ok("[artifact.two-bins]\nbudget = 1\ntarget = \"b\"\n");
     assert_eq!(budget.artifacts[0].target.name, "b");
-    let err = parse_err("[artifact.two-bins]\nbudget = 1\ntarget = \"c\"\n");
-    assert!(
-        err.starts_with("size-budget.toml:3:") && err.contains("no bin or cdylib target `c`"),
-        "{err}"
+    assert_refused(
+        "[artifact.two-bins]\nbudget = 1\ntarget = \"c\"\n",
+        "size-budget.toml:3:",
+        &["no bin or cdylib target `c`"],
     );
 }
 
@@ -204,17 +197,17 @@ fn missing_budget_and_empty_file_are_errors() {
 
 #[test]
 fn bad_tolerances_are_errors() {
-    let err = parse_err("[tolerance]\npercent = -1\n[artifact.wasm-demo]\nbudget = 1\n");
-    assert!(
-        err.starts_with("size-budget.toml:2:") && err.contains("negative"),
-        "{err}"
+    assert_refused(
+        "[tolerance]\npercent = -1\n[artifact.wasm-demo]\nbudget = 1\n",
+        "size-budget.toml:2:",
+        &["negative"],
     );
     let err = parse_err("[tolerance]\n[artifact.wasm-demo]\nbudget = 1\n");
     assert!(err.contains("neither `percent` nor `bytes`"), "{err}");
-    let err = parse_err("[tolerance]\nbytes = \"lots\"\n[artifact.wasm-demo]\nbudget = 1\n");
-    assert!(
-        err.starts_with("size-budget.toml:2: tolerance bytes `lots` is not a size"),
-        "{err}"
+    assert_refused(
+        "[tolerance]\nbytes = \"lots\"\n[artifact.wasm-demo]\nbudget = 1\n",
+        "size-budget.toml:2: tolerance bytes `lots` is not a size",
+        &[],
     );
 }
 
@@ -317,12 +310,10 @@ fn compressed_budgets_are_optional_sizes_and_a_bad_one_names_its_line() {
         ),
         (None, None)
     );
-    let err = parse_err("[artifact.wasm-demo]\nbudget = \"1 MiB\"\n\nbrotli_budget = \"lots\"\n");
-    assert!(
-        err.starts_with(
-            "size-budget.toml:4: artifact `wasm-demo`: brotli_budget `lots` is not a size"
-        ),
-        "{err}"
+    assert_refused(
+        "[artifact.wasm-demo]\nbudget = \"1 MiB\"\n\nbrotli_budget = \"lots\"\n",
+        "size-budget.toml:4: artifact `wasm-demo`: brotli_budget `lots` is not a size",
+        &[],
     );
 }
 
@@ -341,16 +332,10 @@ fn exports_are_read_in_order_and_absent_means_every_export() {
 
 #[test]
 fn an_export_pattern_with_an_inner_star_names_its_line_and_the_fix() {
-    let err = parse_err("[artifact.cortex-core]\nbudget = \"1 MiB\"\nexports = [\n  \"memory\",\n  \"cor*tex\",\n]\n");
-    assert!(
-        err.starts_with(
-            "size-budget.toml:5: artifact `cortex-core`: export pattern \"cor*tex\" holds `*` before its end"
-        ),
-        "{err}"
-    );
-    assert!(
-        err.contains("fix: `exports` takes names and prefixes ending in `*`"),
-        "{err}"
+    assert_refused(
+        "[artifact.cortex-core]\nbudget = \"1 MiB\"\nexports = [\n  \"memory\",\n  \"cor*tex\",\n]\n",
+        "size-budget.toml:5: artifact `cortex-core`: export pattern \"cor*tex\" holds `*` before its end",
+        &["fix: `exports` takes names and prefixes ending in `*`"],
     );
     let err = parse_err("[artifact.cortex-core]\nbudget = \"1 MiB\"\nexports = [\"\"]\n");
     assert!(err.contains("export pattern \"\" is empty"), "{err}");
@@ -367,12 +352,28 @@ fn panic_is_print_unless_set_to_trap_and_anything_else_names_its_line() {
     let budget = parse_ok("[artifact.cortex-core]\nbudget = \"1 MiB\"\npanic = \"print\"\n");
     assert_eq!(budget.artifacts[0].panic, super::PanicMode::Print);
 
-    let err = parse_err("[artifact.cortex-core]\nbudget = \"1 MiB\"\n\npanic = \"abort\"\n");
-    assert!(
-        err.starts_with(
-            "size-budget.toml:4: artifact `cortex-core`: panic \"abort\" is not a panic mode"
-        ),
-        "{err}"
+    assert_refused(
+        "[artifact.cortex-core]\nbudget = \"1 MiB\"\n\npanic = \"abort\"\n",
+        "size-budget.toml:4: artifact `cortex-core`: panic \"abort\" is not a panic mode",
+        &["fix: `panic` is \"print\""],
     );
-    assert!(err.contains("fix: `panic` is \"print\""), "{err}");
+}
+
+#[test]
+fn triple_defaults_to_wasip1_and_takes_the_browser_target() {
+    let budget = parse_ok(
+        "[artifact.wasm-demo]\nbudget = 1\n\n\
+         [artifact.core]\ncrate = \"cortex-core\"\ntriple = \"wasm32-unknown-unknown\"\nbudget = 1\n",
+    );
+    let triples: Vec<_> = budget.artifacts.iter().map(|a| a.triple).collect();
+    assert_eq!(triples, [Triple::Wasip1, Triple::Unknown]);
+}
+
+#[test]
+fn an_unsupported_triple_names_its_line_and_the_supported_ones() {
+    assert_refused(
+        "[artifact.wasm-demo]\nbudget = 1\ntriple = \"wasm32-wasip2\"\n",
+        "size-budget.toml:3: artifact `wasm-demo`: triple \"wasm32-wasip2\" is not a supported wasm target",
+        &["fix: set `triple` to one of: \"wasm32-wasip1\", \"wasm32-unknown-unknown\""],
+    );
 }
