@@ -20,6 +20,7 @@ use crate::flags;
 use crate::project::Context;
 
 use setup::echo::Echo;
+use setup::executables::runs_cleanly;
 use setup::{chromium, cxx, libclang, python_host};
 
 impl flags::Test {
@@ -185,12 +186,7 @@ fn ready_to_run(built: ExitStatus, setup: Setup) -> anyhow::Result<()> {
 }
 
 fn has_nextest(sh: &Shell, cargo: &str) -> bool {
-    cmd!(sh, "{cargo} nextest --version")
-        .quiet()
-        .ignore_stdout()
-        .ignore_stderr()
-        .run()
-        .is_ok()
+    runs_cleanly(cmd!(sh, "{cargo} nextest --version"))
 }
 
 #[cfg(test)]

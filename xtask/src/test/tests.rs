@@ -24,53 +24,29 @@ fn failed() -> Setup {
     }
 }
 
-fn strings(args: &[&str]) -> Vec<String> {
-    args.iter().map(|&arg| arg.to_owned()).collect()
+/// The arguments of a command line, split at its spaces.
+fn words(line: &str) -> Vec<String> {
+    line.split_whitespace().map(str::to_owned).collect()
 }
 
 #[test]
 fn the_build_step_builds_what_the_run_step_runs_and_keeps_arguments_after_the_separator() {
-    let user = strings(&["-p", "xtask", "--", "--nocapture"]);
+    let user = words("-p xtask -- --nocapture");
     assert_eq!(
         Runner::Nextest.args(Step::Build, &user),
-        strings(&[
-            "nextest",
-            "run",
-            "--workspace",
-            "--no-run",
-            "-p",
-            "xtask",
-            "--",
-            "--nocapture"
-        ])
+        words("nextest run --workspace --no-run -p xtask -- --nocapture")
     );
     assert_eq!(
         Runner::Nextest.args(Step::Run, &user),
-        strings(&[
-            "nextest",
-            "run",
-            "--workspace",
-            "-p",
-            "xtask",
-            "--",
-            "--nocapture"
-        ])
+        words("nextest run --workspace -p xtask -- --nocapture")
     );
     assert_eq!(
         Runner::CargoTest.args(Step::Build, &user),
-        strings(&[
-            "test",
-            "--workspace",
-            "--no-run",
-            "-p",
-            "xtask",
-            "--",
-            "--nocapture"
-        ])
+        words("test --workspace --no-run -p xtask -- --nocapture")
     );
     assert_eq!(
         Runner::CargoTest.args(Step::Run, &[]),
-        strings(&["test", "--workspace"])
+        words("test --workspace")
     );
 }
 

@@ -5,22 +5,12 @@ use anyhow::Context as _;
 use xshell::{cmd, Cmd, Shell};
 
 use super::echo::Echo;
+use super::executables::runs_cleanly;
 use crate::failure::ConfigError;
 
 /// Whether this machine manages its packages with dpkg and apt (Debian, Ubuntu and their kin).
 pub fn is_available(sh: &Shell) -> bool {
-    cmd!(sh, "dpkg-query --version")
-        .quiet()
-        .ignore_stdout()
-        .ignore_stderr()
-        .run()
-        .is_ok()
-        && cmd!(sh, "apt-get --version")
-            .quiet()
-            .ignore_stdout()
-            .ignore_stderr()
-            .run()
-            .is_ok()
+    runs_cleanly(cmd!(sh, "dpkg-query --version")) && runs_cleanly(cmd!(sh, "apt-get --version"))
 }
 
 /// Whether dpkg lists `package` as installed.
@@ -46,13 +36,7 @@ impl Privilege {
         let uid = cmd!(sh, "id -u").quiet().ignore_stderr().read();
         if uid.is_ok_and(|uid| uid.trim() == "0") {
             Privilege::Root
-        } else if cmd!(sh, "sudo -n true")
-            .quiet()
-            .ignore_stdout()
-            .ignore_stderr()
-            .run()
-            .is_ok()
-        {
+        } else if runs_cleanly(cmd!(sh, "sudo -n true")) {
             Privilege::Sudo
         } else {
             Privilege::None

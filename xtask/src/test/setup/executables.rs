@@ -1,7 +1,14 @@
 //! Finding a program on `PATH` as a shell would: the first of several names, in order, that is an
-//! executable file in any of the directories.
+//! executable file in any of the directories; and whether a command runs cleanly.
 
 use std::path::{Path, PathBuf};
+
+use xshell::Cmd;
+
+/// Whether `cmd` runs and exits with 0, its output and echo discarded.
+pub fn runs_cleanly(cmd: Cmd<'_>) -> bool {
+    cmd.quiet().ignore_stdout().ignore_stderr().run().is_ok()
+}
 
 /// The first of `names` that is an executable file in a directory of `PATH`.
 pub fn on_path(names: &[&str]) -> Option<PathBuf> {

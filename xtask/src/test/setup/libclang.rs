@@ -76,52 +76,38 @@ fn search_dirs(llvm_libdir: Option<&Path>) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = llvm_libdir.map(Path::to_path_buf).into_iter().collect();
     // Versioned LLVM installs (Debian's /usr/lib/llvm-14/lib), newest first.
     for parent in ["/usr/lib", "/usr/lib64", "/usr/local/lib"] {
-        let mut versioned: Vec<PathBuf> = std::fs::read_dir(parent)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|entry| entry.path())
-            .filter(|path| {
-                path.file_name()
-                    .and_then(|name| name.to_str())
-                    .is_some_and(|name| name.starts_with("llvm"))
-            })
-            .map(|path| path.join("lib"))
-            .collect();
+        let mut versioned: Vec<PathBuf> =
+            entries_named(Path::new(parent), |name| name.starts_with("llvm"))
+                .map(|path| path.join("lib"))
+                .collect();
         versioned.sort_by(|a, b| b.cmp(a));
         dirs.extend(versioned);
     }
     // Multiarch directories (x86_64-linux-gnu, aarch64-linux-gnu, …) and the plain ones.
-    dirs.extend(
-        std::fs::read_dir("/usr/lib")
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|entry| entry.path())
-            .filter(|path| {
-                path.file_name()
-                    .and_then(|name| name.to_str())
-                    .is_some_and(|name| name.ends_with("-linux-gnu"))
-            }),
-    );
+    dirs.extend(entries_named(Path::new("/usr/lib"), |name| {
+        name.ends_with("-linux-gnu")
+    }));
     dirs.extend(["/usr/lib", "/usr/lib64", "/usr/local/lib"].map(PathBuf::from));
     dirs
 }
 
 /// The first `libclang.so`, `libclang.so.N` or `libclang-N.so…` (or `.dylib`) in `dir`.
 pub fn library_in(dir: &Path) -> Option<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .ok()?
+    entries_named(dir, is_libclang).min()
+}
+
+/// The paths in `dir` whose file names `keep` accepts; none when `dir` cannot be read.
+fn entries_named(dir: &Path, keep: impl Fn(&str) -> bool) -> impl Iterator<Item = PathBuf> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
         .flatten()
         .map(|entry| entry.path())
-        .filter(|path| {
+        .filter(move |path| {
             path.file_name()
                 .and_then(|name| name.to_str())
-                .is_some_and(is_libclang)
+                .is_some_and(&keep)
         })
-        .collect();
-    found.sort();
-    found.into_iter().next()
 }
 
 fn is_libclang(file_name: &str) -> bool {

@@ -8,6 +8,7 @@ use xshell::{cmd, Shell};
 
 use super::apt;
 use super::echo::Echo;
+use super::executables::runs_cleanly;
 use crate::failure::ConfigError;
 
 /// The wasmtime release the host is tested with; pinned so a new release cannot change the test.
@@ -46,13 +47,7 @@ pub fn is_ready(sh: &Shell, target_dir: &Path) -> bool {
         "import importlib.metadata as m; import wasmtime; \
          assert m.version('wasmtime') == '{version}'"
     );
-    python.is_file()
-        && cmd!(sh, "{python} -c {check}")
-            .quiet()
-            .ignore_stdout()
-            .ignore_stderr()
-            .run()
-            .is_ok()
+    python.is_file() && runs_cleanly(cmd!(sh, "{python} -c {check}"))
 }
 
 /// Makes the virtualenv with the pinned wasmtime unless it is there, saying on stderr what it
@@ -110,12 +105,7 @@ pub fn ensure(sh: &Shell, target_dir: &Path, echo: Echo<'_>) -> anyhow::Result<(
 /// Whether `python3 -m venv` can work: Debian ships `ensurepip` separately, in python3-venv.
 fn has_venv_module(sh: &Shell) -> bool {
     let code = "import venv, ensurepip";
-    cmd!(sh, "python3 -c {code}")
-        .quiet()
-        .ignore_stdout()
-        .ignore_stderr()
-        .run()
-        .is_ok()
+    runs_cleanly(cmd!(sh, "python3 -c {code}"))
 }
 
 #[cfg(test)]
