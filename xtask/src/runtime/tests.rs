@@ -78,6 +78,15 @@ fn a_library_without_start_is_not_a_command() {
     assert!(runtime.instantiate("lib", &module).is_ok());
 }
 
+/// The difference at `line`, as the line reads before and after (`None`: there is no such line).
+fn differs(line: usize, before: Option<&str>, after: Option<&str>) -> Option<LineDifference> {
+    Some(LineDifference {
+        line,
+        before: before.map(str::to_owned),
+        after: after.map(str::to_owned),
+    })
+}
+
 #[test]
 fn identical_outputs_have_no_difference() {
     assert_eq!(first_difference(b"a\nb\n", b"a\nb\n"), None);
@@ -85,62 +94,45 @@ fn identical_outputs_have_no_difference() {
 
 #[test]
 fn reports_the_first_differing_line_with_both_versions() {
-    let diff = first_difference(b"same\nsum 41\ntail\n", b"same\nsum 42\ntail\n").unwrap();
     assert_eq!(
-        diff,
-        LineDifference {
-            line: 2,
-            before: Some("sum 41".into()),
-            after: Some("sum 42".into())
-        }
+        first_difference(b"same\nsum 41\ntail\n", b"same\nsum 42\ntail\n"),
+        differs(2, Some("sum 41"), Some("sum 42"))
     );
 }
 
 #[test]
 fn a_missing_line_or_newline_counts_as_a_difference() {
-    let diff = first_difference(b"a\nb\n", b"a\n").unwrap();
     assert_eq!(
-        diff,
-        LineDifference {
-            line: 2,
-            before: Some("b".into()),
-            after: None
-        }
+        first_difference(b"a\nb\n", b"a\n"),
+        differs(2, Some("b"), None)
     );
-    let diff = first_difference(b"a\n", b"a").unwrap();
     assert_eq!(
-        diff,
-        LineDifference {
-            line: 1,
-            before: Some("a\n".into()),
-            after: Some("a".into())
-        }
+        first_difference(b"a\n", b"a"),
+        differs(1, Some("a\n"), Some("a"))
     );
+}
+
+/// The behaviour check of the artifact `demo`, its unoptimised module `before`, optimised `after`.
+fn check_demo(before: &[u8], after: &[u8]) -> anyhow::Result<i32> {
+    check_command(&Runtime::new().unwrap(), "demo", before, after)
 }
 
 #[test]
 fn same_output_and_exit_passes() {
-    let runtime = Runtime::new().unwrap();
-    let code = check_command(
-        &runtime,
-        "demo",
-        &command("a\nb\n", Some(0)),
-        &command("a\nb\n", None),
-    );
+    let code = check_demo(&command("a\nb\n", Some(0)), &command("a\nb\n", None));
     assert_eq!(code.unwrap(), 0, "returning from _start is exit 0");
 }
 
 #[test]
 fn a_program_that_fails_before_wasm_opt_fails_even_when_the_optimised_one_agrees() {
-    let runtime = Runtime::new().unwrap();
     let failing = command("partial\n", Some(4));
-    let error = check_command(&runtime, "demo", &failing, &failing).unwrap_err();
+    let error = check_demo(&failing, &failing).unwrap_err();
     assert!(error.is::<GateFailure>(), "exit 1: {error:#}");
     assert_eq!(
         error.to_string(),
         "`demo` fails before wasm-opt: the unoptimised module exits with 4"
     );
-    let error = check_command(&runtime, "demo", &trapping(), &trapping()).unwrap_err();
+    let error = check_demo(&trapping(), &trapping()).unwrap_err();
     assert!(error.is::<GateFailure>(), "exit 1: {error:#}");
     assert!(
         error
@@ -152,12 +144,11 @@ fn a_program_that_fails_before_wasm_opt_fails_even_when_the_optimised_one_agrees
 
 #[test]
 fn a_different_line_fails_naming_the_artifact_and_the_line() {
-    let runtime = Runtime::new().unwrap();
     let (before, after) = (
         command("count 3\nsum 41\n", None),
         command("count 3\nsum 42\n", None),
     );
-    let error = check_command(&runtime, "demo", &before, &after).unwrap_err();
+    let error = check_demo(&before, &after).unwrap_err();
     assert!(
         error.is::<GateFailure>(),
         "a behaviour difference fails the gate (exit 1)"
@@ -171,21 +162,14 @@ fn a_different_line_fails_naming_the_artifact_and_the_line() {
 
 #[test]
 fn a_different_exit_code_or_a_new_trap_fails() {
-    let runtime = Runtime::new().unwrap();
-    let error = check_command(
-        &runtime,
-        "demo",
-        &command("x\n", Some(0)),
-        &command("x\n", Some(1)),
-    )
-    .unwrap_err();
+    let error = check_demo(&command("x\n", Some(0)), &command("x\n", Some(1))).unwrap_err();
     assert!(
         error
             .to_string()
             .contains("exits with 0, the optimised one with 1"),
         "{error}"
     );
-    let error = check_command(&runtime, "demo", &command("x\n", Some(0)), &trapping()).unwrap_err();
+    let error = check_demo(&command("x\n", Some(0)), &trapping()).unwrap_err();
     assert!(
         error
             .to_string()

@@ -16,6 +16,35 @@ pub(super) fn put_strs(out: &mut Vec<u8>, strs: &[String]) {
     }
 }
 
+/// Appends a u32 count, then each pair's key and value as [`put_bytes`] does.
+pub(super) fn put_pairs(out: &mut Vec<u8>, pairs: &[(String, String)]) {
+    out.extend_from_slice(&(pairs.len() as u32).to_le_bytes());
+    for (key, value) in pairs {
+        put_bytes(out, key.as_bytes());
+        put_bytes(out, value.as_bytes());
+    }
+}
+
+/// The flags word of a record: bit `i` set when `on[i]` is.
+pub(super) fn flags(on: &[bool]) -> u32 {
+    on.iter()
+        .enumerate()
+        .fold(0, |flags, (bit, &on)| flags | (u32::from(on) << bit))
+}
+
+/// Records laid end to end in `bytes`, each read with `read`, until none is left.
+pub(super) fn records<T>(
+    bytes: &[u8],
+    mut read: impl FnMut(&mut Fields<'_>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut fields = Fields::new(bytes);
+    let mut records = Vec::new();
+    while !fields.is_empty() {
+        records.push(read(&mut fields)?);
+    }
+    Ok(records)
+}
+
 /// Reads record fields in order, failing on a record cut short.
 pub(super) struct Fields<'a>(&'a [u8]);
 

@@ -2,7 +2,7 @@
 
 use anyhow::{ensure, Result};
 
-use super::fields::{put_bytes, put_strs, Fields};
+use super::fields::{flags, put_bytes, put_pairs, put_strs, records, Fields};
 
 /// One event record as the queries, `cortex_get_event` and `cortex_poll` write it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,26 +17,23 @@ pub struct EventRecord {
 
 /// Splits event-record output (queries, `cortex_get_event`, `cortex_poll`) into its records.
 pub fn decode_events(bytes: &[u8]) -> Result<Vec<EventRecord>> {
-    let mut r = Fields::new(bytes);
-    let mut records = Vec::new();
-    while !r.is_empty() {
+    records(bytes, |r| {
         let (id, timestamp) = (r.u64()?, r.u64()?);
         let NewEventRecord {
             source,
             parent,
             kind,
             payload,
-        } = NewEventRecord::read(&mut r)?;
-        records.push(EventRecord {
+        } = NewEventRecord::read(r)?;
+        Ok(EventRecord {
             id,
             timestamp,
             source,
             parent,
             kind,
             payload,
-        });
-    }
-    Ok(records)
+        })
+    })
 }
 
 /// A new event as the bus carries it (`cortex_bus_publish` input, `cortex_bus_poll` output).
@@ -87,12 +84,7 @@ pub fn encode_new_events(events: &[NewEventRecord]) -> Vec<u8> {
 }
 
 pub fn decode_new_events(bytes: &[u8]) -> Result<Vec<NewEventRecord>> {
-    let mut r = Fields::new(bytes);
-    let mut records = Vec::new();
-    while !r.is_empty() {
-        records.push(NewEventRecord::read(&mut r)?);
-    }
-    Ok(records)
+    records(bytes, NewEventRecord::read)
 }
 
 /// An event filter; `None` fields are left out through the record's flags.
@@ -115,16 +107,13 @@ impl Filter {
     }
 
     pub fn encode(&self) -> Vec<u8> {
-        let flags = [
+        let flags = flags(&[
             self.source.is_some(),
             self.since.is_some(),
             self.until.is_some(),
             self.after.is_some(),
             self.limit.is_some(),
-        ]
-        .iter()
-        .enumerate()
-        .fold(0u32, |flags, (bit, on)| flags | (u32::from(*on) << bit));
+        ]);
         let mut out = flags.to_le_bytes().to_vec();
         out.extend_from_slice(&self.source.unwrap_or_default());
         for n in [self.since, self.until, self.after] {
@@ -152,11 +141,7 @@ impl NodeRecord {
     pub fn encode(&self) -> Vec<u8> {
         let mut out = self.id.to_vec();
         put_bytes(&mut out, self.label.as_bytes());
-        out.extend_from_slice(&(self.properties.len() as u32).to_le_bytes());
-        for (key, value) in &self.properties {
-            put_bytes(&mut out, key.as_bytes());
-            put_bytes(&mut out, value.as_bytes());
-        }
+        put_pairs(&mut out, &self.properties);
         put_strs(&mut out, &self.tags);
         out
     }
@@ -202,17 +187,13 @@ pub struct NodeQueryRecord {
 
 impl NodeQueryRecord {
     pub fn encode(&self) -> Vec<u8> {
-        let on = [
+        let flags = flags(&[
             self.since.is_some(),
             self.until.is_some(),
             self.after.is_some(),
             self.limit.is_some(),
             self.text.is_some(),
-        ];
-        let flags = on
-            .iter()
-            .enumerate()
-            .fold(0u32, |flags, (bit, on)| flags | (u32::from(*on) << bit));
+        ]);
         let mut out = flags.to_le_bytes().to_vec();
         out.extend_from_slice(&self.since.unwrap_or(0).to_le_bytes());
         out.extend_from_slice(&self.until.unwrap_or(0).to_le_bytes());
@@ -220,11 +201,7 @@ impl NodeQueryRecord {
         out.extend_from_slice(&self.limit.unwrap_or(0).to_le_bytes());
         put_strs(&mut out, &self.labels);
         put_strs(&mut out, &self.tags);
-        out.extend_from_slice(&(self.properties.len() as u32).to_le_bytes());
-        for (key, value) in &self.properties {
-            put_bytes(&mut out, key.as_bytes());
-            put_bytes(&mut out, value.as_bytes());
-        }
+        put_pairs(&mut out, &self.properties);
         put_bytes(&mut out, self.text.as_deref().unwrap_or("").as_bytes());
         out
     }
@@ -232,26 +209,18 @@ impl NodeQueryRecord {
 
 /// Splits `cortex_find_nodes` output into node records.
 pub fn decode_nodes(bytes: &[u8]) -> Result<Vec<NodeRecord>> {
-    let mut r = Fields::new(bytes);
-    let mut nodes = Vec::new();
-    while !r.is_empty() {
-        nodes.push(NodeRecord::read(&mut r)?);
-    }
-    Ok(nodes)
+    records(bytes, NodeRecord::read)
 }
 
 /// An edge record: (from, to, weight, relation).
 pub type EdgeRecord = ([u8; 32], [u8; 32], f64, String);
 
 pub fn decode_edges(bytes: &[u8]) -> Result<Vec<EdgeRecord>> {
-    let mut r = Fields::new(bytes);
-    let mut edges = Vec::new();
-    while !r.is_empty() {
+    records(bytes, |r| {
         let (from, to) = (r.id()?, r.id()?);
         let weight = f64::from_bits(r.u64()?);
-        edges.push((from, to, weight, r.str()?));
-    }
-    Ok(edges)
+        Ok((from, to, weight, r.str()?))
+    })
 }
 
 /// Consecutive little-endian u64s (batch ids, bus counters).
