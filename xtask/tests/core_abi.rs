@@ -205,123 +205,116 @@ fn every_export_answers_good_input() {
     f.assert_still_works("closing another store");
 }
 
+/// A call with one argument, named after the call, given a bad region `(ptr, len)`; it returns the
+/// call's code.
+type WithBadRegion = (&'static str, fn(&mut Fixture, i32, i32) -> i64);
+
+/// The calls that take a 32-byte id, each given a bad one.
+const BAD_IDS: &[WithBadRegion] = &[
+    ("append with a source", |f, ptr, _| {
+        f.abi
+            .append(f.handle, ptr, (f.kind, 4), (f.payload, 7))
+            .unwrap()
+    }),
+    ("put_node with an id", |f, ptr, _| {
+        f.abi.put_node(f.handle, ptr, (f.rel, 4)).unwrap().into()
+    }),
+    ("put_edge with a `to`", |f, ptr, _| {
+        let (from, rel) = (f.nodes[0], f.rel);
+        f.abi
+            .put_edge(f.handle, from, ptr, (rel, 4), 1.0)
+            .unwrap()
+            .into()
+    }),
+    ("put_edge with a `from`", |f, ptr, _| {
+        let (to, rel) = (f.nodes[1], f.rel);
+        f.abi
+            .put_edge(f.handle, ptr, to, (rel, 4), 1.0)
+            .unwrap()
+            .into()
+    }),
+    ("neighbors of a node", |f, ptr, _| {
+        f.abi
+            .neighbors(f.handle, ptr, 0, (f.out, OUT_CAP))
+            .unwrap()
+            .into()
+    }),
+    ("traverse from a node", |f, ptr, _| {
+        f.abi
+            .traverse(f.handle, ptr, 3, (f.out, OUT_CAP))
+            .unwrap()
+            .into()
+    }),
+];
+
+/// The calls that take a string or a buffer, each given a bad one.
+const BAD_REGIONS: &[WithBadRegion] = &[
+    ("append with a kind", |f, ptr, len| {
+        f.abi
+            .append(f.handle, f.source, (ptr, len), (f.payload, 7))
+            .unwrap()
+    }),
+    ("append with a payload", |f, ptr, len| {
+        f.abi
+            .append(f.handle, f.source, (f.kind, 4), (ptr, len))
+            .unwrap()
+    }),
+    ("query_kind with a kind", |f, ptr, len| {
+        f.abi
+            .query_kind(f.handle, (ptr, len), (f.out, OUT_CAP))
+            .unwrap()
+            .into()
+    }),
+    ("query_kind into a buffer", |f, ptr, len| {
+        f.abi
+            .query_kind(f.handle, (f.kind, 4), (ptr, len))
+            .unwrap()
+            .into()
+    }),
+    ("put_node with a label", |f, ptr, len| {
+        f.abi
+            .put_node(f.handle, f.nodes[0], (ptr, len))
+            .unwrap()
+            .into()
+    }),
+    ("put_edge with a relation", |f, ptr, len| {
+        let [from, to, _] = f.nodes;
+        f.abi
+            .put_edge(f.handle, from, to, (ptr, len), 1.0)
+            .unwrap()
+            .into()
+    }),
+    ("neighbors into a buffer", |f, ptr, len| {
+        f.abi
+            .neighbors(f.handle, f.nodes[0], 0, (ptr, len))
+            .unwrap()
+            .into()
+    }),
+    ("traverse into a buffer", |f, ptr, len| {
+        f.abi
+            .traverse(f.handle, f.nodes[0], 3, (ptr, len))
+            .unwrap()
+            .into()
+    }),
+    ("last_error into a buffer", |f, ptr, len| {
+        f.abi.last_error(ptr, len).unwrap().into()
+    }),
+];
+
 #[test]
 fn bad_pointers_give_bad_pointer_not_traps() {
     let mut f = fixture();
-    let (h, src, kind, payload, [a, b, _], rel, out) =
-        (f.handle, f.source, f.kind, f.payload, f.nodes, f.rel, f.out);
-    for i in 0..bad_regions(&f.abi, 32).len() {
-        // Memory grows as the store does: each region is made against memory as it is now.
-        let (why, ptr, _) = bad_regions(&f.abi, 32)[i];
-        let code = f.abi.append(h, ptr, (kind, 4), (payload, 7)).unwrap();
-        f.assert_error(code, E_BAD_POINTER, &format!("append with a source {why}"));
-        // Memory grows as the store does: each region is made against memory as it is now.
-        let (why, ptr, _) = bad_regions(&f.abi, 32)[i];
-        let code = f.abi.put_node(h, ptr, (rel, 4)).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_POINTER,
-            &format!("put_node with an id {why}"),
-        );
-        // Memory grows as the store does: each region is made against memory as it is now.
-        let (why, ptr, _) = bad_regions(&f.abi, 32)[i];
-        let code = f.abi.put_edge(h, a, ptr, (rel, 4), 1.0).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_POINTER,
-            &format!("put_edge with a `to` {why}"),
-        );
-        // Memory grows as the store does: each region is made against memory as it is now.
-        let (why, ptr, _) = bad_regions(&f.abi, 32)[i];
-        let code = f.abi.put_edge(h, ptr, b, (rel, 4), 1.0).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_POINTER,
-            &format!("put_edge with a `from` {why}"),
-        );
-        // Memory grows as the store does: each region is made against memory as it is now.
-        let (why, ptr, _) = bad_regions(&f.abi, 32)[i];
-        let code = f.abi.neighbors(h, ptr, 0, (out, OUT_CAP)).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_POINTER,
-            &format!("neighbors of a node {why}"),
-        );
-        // Memory grows as the store does: each region is made against memory as it is now.
-        let (why, ptr, _) = bad_regions(&f.abi, 32)[i];
-        let code = f.abi.traverse(h, ptr, 3, (out, OUT_CAP)).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_POINTER,
-            &format!("traverse from a node {why}"),
-        );
+    for (size, calls) in [(32, BAD_IDS), (8, BAD_REGIONS)] {
+        for i in 0..bad_regions(&f.abi, size).len() {
+            for (what, call) in calls {
+                // Memory grows as the store does: each region is made against memory as it is now.
+                let (why, ptr, len) = bad_regions(&f.abi, size)[i];
+                let code = call(&mut f, ptr, len);
+                f.assert_error(code, E_BAD_POINTER, &format!("{what} {why}"));
+            }
+        }
     }
-    for i in 0..bad_regions(&f.abi, 8).len() {
-        // Memory grows as the store does: each region is made against memory as it is now.
-        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
-        let code = f.abi.append(h, src, (ptr, len), (payload, 7)).unwrap();
-        f.assert_error(code, E_BAD_POINTER, &format!("append with a kind {why}"));
-        // Memory grows as the store does: each region is made against memory as it is now.
-        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
-        let code = f.abi.append(h, src, (kind, 4), (ptr, len)).unwrap();
-        f.assert_error(code, E_BAD_POINTER, &format!("append with a payload {why}"));
-        // Memory grows as the store does: each region is made against memory as it is now.
-        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
-        let code = f.abi.query_kind(h, (ptr, len), (out, OUT_CAP)).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_POINTER,
-            &format!("query_kind with a kind {why}"),
-        );
-        // Memory grows as the store does: each region is made against memory as it is now.
-        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
-        let code = f.abi.query_kind(h, (kind, 4), (ptr, len)).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_POINTER,
-            &format!("query_kind into a buffer {why}"),
-        );
-        // Memory grows as the store does: each region is made against memory as it is now.
-        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
-        let code = f.abi.put_node(h, a, (ptr, len)).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_POINTER,
-            &format!("put_node with a label {why}"),
-        );
-        // Memory grows as the store does: each region is made against memory as it is now.
-        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
-        let code = f.abi.put_edge(h, a, b, (ptr, len), 1.0).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_POINTER,
-            &format!("put_edge with a relation {why}"),
-        );
-        // Memory grows as the store does: each region is made against memory as it is now.
-        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
-        let code = f.abi.neighbors(h, a, 0, (ptr, len)).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_POINTER,
-            &format!("neighbors into a buffer {why}"),
-        );
-        // Memory grows as the store does: each region is made against memory as it is now.
-        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
-        let code = f.abi.traverse(h, a, 3, (ptr, len)).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_POINTER,
-            &format!("traverse into a buffer {why}"),
-        );
-        // Memory grows as the store does: each region is made against memory as it is now.
-        let (why, ptr, len) = bad_regions(&f.abi, 8)[i];
-        let code = f.abi.last_error(ptr, len).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_POINTER,
-            &format!("last_error into a buffer {why}"),
-        );
-    }
+    let (h, src, kind, payload, out) = (f.handle, f.source, f.kind, f.payload, f.out);
     let code = f.abi.append(h, src, (kind, -1), (payload, 7)).unwrap();
     f.assert_error(code, E_BAD_POINTER, "append with a negative kind length");
     let code = f.abi.query_kind(h, (kind, 4), (out, -5)).unwrap();
@@ -332,52 +325,56 @@ fn bad_pointers_give_bad_pointer_not_traps() {
     );
 }
 
+/// A call, named with what its handle is to it, given a bad handle; it returns the call's code.
+type WithBadHandle = (&'static str, fn(&mut Fixture, i32) -> i64);
+
+const BAD_HANDLES: &[WithBadHandle] = &[
+    ("append to handle", |f, h| {
+        f.abi
+            .append(h, f.source, (f.kind, 4), (f.payload, 7))
+            .unwrap()
+    }),
+    ("event_count of handle", |f, h| {
+        f.abi.event_count(h).unwrap()
+    }),
+    ("query_kind on handle", |f, h| {
+        f.abi
+            .query_kind(h, (f.kind, 4), (f.out, OUT_CAP))
+            .unwrap()
+            .into()
+    }),
+    ("put_node on handle", |f, h| {
+        f.abi.put_node(h, f.nodes[0], (f.rel, 4)).unwrap().into()
+    }),
+    ("put_edge on handle", |f, h| {
+        let [from, to, _] = f.nodes;
+        f.abi.put_edge(h, from, to, (f.rel, 4), 1.0).unwrap().into()
+    }),
+    ("neighbors on handle", |f, h| {
+        f.abi
+            .neighbors(h, f.nodes[0], 2, (f.out, OUT_CAP))
+            .unwrap()
+            .into()
+    }),
+    ("traverse on handle", |f, h| {
+        f.abi
+            .traverse(h, f.nodes[0], 2, (f.out, OUT_CAP))
+            .unwrap()
+            .into()
+    }),
+    ("store_close of handle", |f, h| {
+        f.abi.store_close(h).unwrap().into()
+    }),
+];
+
 #[test]
 fn bad_handles_give_bad_handle() {
     let mut f = fixture();
-    let (src, kind, payload, [a, b, _], rel, out) =
-        (f.source, f.kind, f.payload, f.nodes, f.rel, f.out);
     for h in [0, -1, 999, i32::MAX, i32::MIN] {
-        let code = f.abi.append(h, src, (kind, 4), (payload, 7)).unwrap();
-        f.assert_error(code, E_BAD_HANDLE, &format!("append to handle {h}"));
-        let code = f.abi.event_count(h).unwrap();
-        f.assert_error(code, E_BAD_HANDLE, &format!("event_count of handle {h}"));
-        let code = f.abi.query_kind(h, (kind, 4), (out, OUT_CAP)).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_HANDLE,
-            &format!("query_kind on handle {h}"),
-        );
-        let code = f.abi.put_node(h, a, (rel, 4)).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_HANDLE,
-            &format!("put_node on handle {h}"),
-        );
-        let code = f.abi.put_edge(h, a, b, (rel, 4), 1.0).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_HANDLE,
-            &format!("put_edge on handle {h}"),
-        );
-        let code = f.abi.neighbors(h, a, 2, (out, OUT_CAP)).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_HANDLE,
-            &format!("neighbors on handle {h}"),
-        );
-        let code = f.abi.traverse(h, a, 2, (out, OUT_CAP)).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_HANDLE,
-            &format!("traverse on handle {h}"),
-        );
-        let code = f.abi.store_close(h).unwrap();
-        f.assert_error(
-            code.into(),
-            E_BAD_HANDLE,
-            &format!("store_close of handle {h}"),
-        );
+        for (what, call) in BAD_HANDLES {
+            let code = call(&mut f, h);
+            f.assert_error(code, E_BAD_HANDLE, &format!("{what} {h}"));
+        }
     }
     // The handle is checked before anything else, even a bad pointer.
     let code = f.abi.append(999, 0, (0, 5), (0, 5)).unwrap();

@@ -2,7 +2,7 @@
 #![cfg(feature = "runtime")]
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 /// Prints its first argument and a newline to stdout, "bye" to stderr, then exits with 7.
@@ -30,12 +30,6 @@ const ECHO: &str = r#"(module
         (call $write (i32.const 2) (i32.const 33) (i32.const 3))
         (call $proc_exit (i32.const 7))))"#;
 
-fn fixture(dir: &Path, name: &str, wat: &str) -> PathBuf {
-    let path = dir.join(format!("{name}.wasm"));
-    std::fs::write(&path, wat::parse_str(wat).unwrap()).unwrap();
-    path
-}
-
 fn xtask(args: &[&str]) -> Output {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -45,11 +39,25 @@ fn xtask(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `xtask run` on the program `wat`, written to `<name>.wasm`, with `args` after its path.
+fn run_program(name: &str, wat: &str, args: &[&str]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("{name}.wasm"));
+    std::fs::write(&path, wat::parse_str(wat).unwrap()).unwrap();
+    xtask(&[&["run", path.to_str().unwrap()], args].concat())
+}
+
+/// The stderr of `xtask run ARTIFACT`, which must be refused as a usage error (exit 2).
+fn usage_error(artifact: &str) -> String {
+    let output = xtask(&["run", artifact]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    stderr
+}
+
 #[test]
 fn passes_arguments_streams_output_and_exits_with_the_programs_code() {
-    let dir = tempfile::tempdir().unwrap();
-    let echo = fixture(dir.path(), "echo", ECHO);
-    let output = xtask(&["run", echo.to_str().unwrap(), "--", "hello, world"]);
+    let output = run_program("echo", ECHO, &["--", "hello, world"]);
     assert_eq!(String::from_utf8_lossy(&output.stdout), "hello, world\n");
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("bye"),
@@ -60,13 +68,11 @@ fn passes_arguments_streams_output_and_exits_with_the_programs_code() {
 
 #[test]
 fn a_program_returning_from_start_exits_with_zero() {
-    let dir = tempfile::tempdir().unwrap();
-    let quiet = fixture(
-        dir.path(),
+    let output = run_program(
         "quiet",
         r#"(module (memory (export "memory") 1) (func (export "_start")))"#,
+        &[],
     );
-    let output = xtask(&["run", quiet.to_str().unwrap()]);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -78,13 +84,11 @@ fn a_program_returning_from_start_exits_with_zero() {
 
 #[test]
 fn a_trap_names_the_artifact_and_fails() {
-    let dir = tempfile::tempdir().unwrap();
-    let crash = fixture(
-        dir.path(),
+    let output = run_program(
         "crasher",
         r#"(module (func (export "_start") unreachable))"#,
+        &[],
     );
-    let output = xtask(&["run", crash.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("`crasher` trapped") && stderr.contains("unreachable"),
@@ -95,8 +99,7 @@ fn a_trap_names_the_artifact_and_fails() {
 
 #[test]
 fn a_missing_artifact_is_a_usage_error() {
-    let output = xtask(&["run", "no-such-artifact"]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = usage_error("no-such-artifact");
     assert!(
         stderr.contains("no artifact `no-such-artifact` in size-budget.toml"),
         "{stderr}"
@@ -105,22 +108,18 @@ fn a_missing_artifact_is_a_usage_error() {
         stderr.contains("wasm-demo"),
         "the error lists the artifacts there are: {stderr}"
     );
-    assert_eq!(output.status.code(), Some(2));
-
-    let output = xtask(&["run", "/nonexistent/missing.wasm"]);
+    let stderr = usage_error("/nonexistent/missing.wasm");
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("cannot read /nonexistent/missing.wasm")
+        stderr.contains("cannot read /nonexistent/missing.wasm"),
+        "{stderr}"
     );
-    assert_eq!(output.status.code(), Some(2));
 }
 
 #[test]
 fn a_library_artifact_is_not_runnable() {
-    let output = xtask(&["run", "cortex-core"]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = usage_error("cortex-core");
     assert!(
         stderr.contains("`cortex-core` is a library module"),
         "{stderr}"
     );
-    assert_eq!(output.status.code(), Some(2));
 }

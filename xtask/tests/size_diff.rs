@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::function_body::body_bytes;
-use common::git::git;
+use common::git::{git, init_repository};
 use common::{stderr, stdout, TinyCrate, WITH_CHECKSUM};
 
 const BUDGET: &str = "[artifact.tiny]\nbudget = \"1 MiB\"\n";
@@ -65,19 +65,11 @@ fn size_diff_shows_added_and_removed_functions_with_deltas_that_add_up() {
     let fixture = TinyCrate::new("size-diff", BUDGET);
     let dir = fixture.dir.path();
     let original = fixture.read("src/main.rs");
-    std::fs::write(dir.join(".gitignore"), "Cargo.lock\n").unwrap();
-    git(dir, &["init", "-q"]);
-    git(
+    init_repository(
         dir,
-        &[
-            "add",
-            ".gitignore",
-            "Cargo.toml",
-            "src",
-            "rust-toolchain.toml",
-        ],
+        &["Cargo.toml", "src", "rust-toolchain.toml"],
+        "before the size gate",
     );
-    git(dir, &["commit", "-qm", "before the size gate"]);
     git(dir, &["tag", "no-gate"]);
     git(dir, &["add", "size-budget.toml"]);
     git(dir, &["commit", "-qm", "size gate"]);

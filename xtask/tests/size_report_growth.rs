@@ -10,7 +10,7 @@ use std::process::Command;
 
 use browser::Browser;
 use common::function_body::body_bytes;
-use common::git::git;
+use common::git::{git, init_repository};
 use common::{stderr, TinyCrate, WITH_CHECKSUM};
 
 /// `(red, green, blue)` of a CSS `rgb(…)` colour.
@@ -25,6 +25,19 @@ fn rgb(css: &serde_json::Value) -> (u8, u8, u8) {
         .map(|p| p.trim().parse().unwrap())
         .collect();
     (parts[0], parts[1], parts[2])
+}
+
+/// The text of the page's element `id`.
+fn text_of(browser: &mut Browser, id: &str) -> String {
+    let text = browser.eval(&format!("document.getElementById('{id}').textContent"));
+    text.as_str().unwrap().to_owned()
+}
+
+/// The background colour of the tile of the function `name`.
+fn tile_colour(browser: &mut Browser, name: &str) -> (u8, u8, u8) {
+    rgb(&browser.eval(&format!(
+        "getComputedStyle(document.querySelector('.node[data-name=\"{name}\"]')).backgroundColor"
+    )))
 }
 
 #[test]
@@ -64,26 +77,15 @@ fn a_report_compared_with_a_base_colours_growth_and_says_what_the_colours_mean()
 
     let mut browser = Browser::launch(1280, 800);
     browser.open(&page);
-    let legend = browser.eval("document.getElementById('legend').textContent");
-    assert!(
-        legend.as_str().unwrap().contains("grew since main"),
-        "{legend}"
-    );
-    let header = browser.eval("document.getElementById('sizes').textContent");
-    assert!(
-        header.as_str().unwrap().contains("since main+80 B"),
-        "{header}"
-    );
-    let colour = |browser: &mut Browser, name: &str| {
-        rgb(&browser.eval(&format!(
-            "getComputedStyle(document.querySelector('.node[data-name=\"{name}\"]')).backgroundColor"
-        )))
-    };
-    let (r, g, b) = colour(&mut browser, "cortex_core::store::grew");
+    let legend = text_of(&mut browser, "legend");
+    assert!(legend.contains("grew since main"), "{legend}");
+    let header = text_of(&mut browser, "sizes");
+    assert!(header.contains("since main+80 B"), "{header}");
+    let (r, g, b) = tile_colour(&mut browser, "cortex_core::store::grew");
     assert!(r > g + 40 && r > b + 40, "grown is red: {:?}", (r, g, b));
-    let (r, g, b) = colour(&mut browser, "cortex_core::store::shrank");
+    let (r, g, b) = tile_colour(&mut browser, "cortex_core::store::shrank");
     assert!(g > r + 40 && g > b + 20, "shrunk is green: {:?}", (r, g, b));
-    let (r, g, b) = colour(&mut browser, "core::fmt::same");
+    let (r, g, b) = tile_colour(&mut browser, "core::fmt::same");
     assert!(
         r.abs_diff(g) < 20 && g.abs_diff(b) < 20,
         "unchanged is grey: {:?}",
@@ -91,28 +93,24 @@ fn a_report_compared_with_a_base_colours_growth_and_says_what_the_colours_mean()
     );
     let (x, y) = browser.centre_of(".node[data-name=\"cortex_core::store::grew\"]");
     browser.hover(x, y);
-    let tip = browser.eval("document.getElementById('tip').textContent");
-    assert!(tip.as_str().unwrap().contains("+120 B since main"), "{tip}");
+    let tip = text_of(&mut browser, "tip");
+    assert!(tip.contains("+120 B since main"), "{tip}");
 }
 
 #[test]
 fn a_report_made_with_base_shows_a_function_added_since_then_as_grown_by_its_body() {
     let fixture = TinyCrate::new("size-report-base", "[artifact.tiny]\nbudget = \"1 MiB\"\n");
     let dir = fixture.dir.path();
-    std::fs::write(dir.join(".gitignore"), "Cargo.lock\n").unwrap();
-    git(dir, &["init", "-q"]);
-    git(
+    init_repository(
         dir,
         &[
-            "add",
-            ".gitignore",
             "Cargo.toml",
             "src",
             "rust-toolchain.toml",
             "size-budget.toml",
         ],
+        "the program",
     );
-    git(dir, &["commit", "-qm", "the program"]);
     fixture.write("src/main.rs", WITH_CHECKSUM);
     git(dir, &["commit", "-qam", "a checksum"]);
     let parent = Command::new("git")
@@ -150,35 +148,26 @@ fn a_report_made_with_base_shows_a_function_added_since_then_as_grown_by_its_bod
 
     let mut browser = Browser::launch(1280, 800);
     browser.open(&page);
-    let legend = browser.eval("document.getElementById('legend').textContent");
-    assert!(
-        legend.as_str().unwrap().contains("grew since HEAD~1"),
-        "{legend}"
-    );
-    let header = browser.eval("document.getElementById('sizes').textContent");
+    let legend = text_of(&mut browser, "legend");
+    assert!(legend.contains("grew since HEAD~1"), "{legend}");
+    let header = text_of(&mut browser, "sizes");
     // The page writes thousands with commas and a minus sign for loss; a new function grows it.
     assert!(
         head_len > base_len && head_len - base_len < 1000,
         "{base_len} → {head_len}"
     );
     let file_delta = format!("since HEAD~1+{} B", head_len - base_len);
-    assert!(
-        header.as_str().unwrap().contains(&file_delta),
-        "{header} lacks {file_delta}"
+    assert!(header.contains(&file_delta), "{header} lacks {file_delta}");
+    let node = browser.eval(
+        "(e => [e.dataset.bytes, e.dataset.delta])\
+         (document.querySelector('.node[data-name=\"tiny::checksum_of_words\"]'))",
     );
-    let added = ".node[data-name=\"tiny::checksum_of_words\"]";
-    let node = browser.eval(&format!(
-        "(e => [e.dataset.bytes, e.dataset.delta])(document.querySelector('{added}'))"
-    ));
     assert_eq!(
         node,
         serde_json::json!([bytes.to_string(), bytes.to_string()]),
         "a new function grew by its whole body"
     );
-    let colour = browser.eval(&format!(
-        "getComputedStyle(document.querySelector('{added}')).backgroundColor"
-    ));
-    let (r, g, b) = rgb(&colour);
+    let (r, g, b) = tile_colour(&mut browser, "tiny::checksum_of_words");
     assert!(r > g + 40 && r > b + 40, "grown is red: {:?}", (r, g, b));
 
     // `--base` without the page, and a ref git does not know: exit 2 with the fix.

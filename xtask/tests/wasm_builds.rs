@@ -8,11 +8,11 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// A command of the README's "Building for wasm" section: the directory it runs in, its arguments,
-/// and the module it writes (relative to the target directory).
+/// A command of the README's "Building for wasm" section: the directory it runs in, what follows
+/// `cargo` as the README gives it, and the module it writes (relative to the target directory).
 struct BuildCommand {
     dir: &'static str,
-    args: &'static [&'static str],
+    args: &'static str,
     module: &'static str,
     exports_abi: bool,
     /// Whether README.md gives it, word for word.
@@ -22,57 +22,35 @@ struct BuildCommand {
 const COMMANDS: &[BuildCommand] = &[
     BuildCommand {
         dir: ".",
-        args: &["build", "--target", "wasm32-wasip1", "-p", "cortex-core"],
+        args: "build --target wasm32-wasip1 -p cortex-core",
         module: "wasm32-wasip1/debug/cortex_core.wasm",
         exports_abi: true,
         in_readme: true,
     },
     BuildCommand {
         dir: ".",
-        args: &[
-            "build",
-            "--target",
-            "wasm32-wasip1",
-            "-p",
-            "cortex-core",
-            "--release",
-        ],
+        args: "build --target wasm32-wasip1 -p cortex-core --release",
         module: "wasm32-wasip1/release/cortex_core.wasm",
         exports_abi: true,
         in_readme: true,
     },
     BuildCommand {
         dir: ".",
-        args: &[
-            "build",
-            "--target",
-            "wasm32-wasip1",
-            "-p",
-            "cortex-core",
-            "--profile",
-            "wasm-release",
-        ],
+        args: "build --target wasm32-wasip1 -p cortex-core --profile wasm-release",
         module: "wasm32-wasip1/wasm-release/cortex_core.wasm",
         exports_abi: true,
         in_readme: true,
     },
     BuildCommand {
         dir: "examples/wasm-demo",
-        args: &["build", "--target", "wasm32-wasip1", "--release"],
+        args: "build --target wasm32-wasip1 --release",
         module: "wasm32-wasip1/release/wasm-demo.wasm",
         exports_abi: false,
         in_readme: true,
     },
     BuildCommand {
         dir: "cortex-core",
-        args: &[
-            "build",
-            "--target",
-            "wasm32-wasip1",
-            "--no-default-features",
-            "--features",
-            "wasm",
-        ],
+        args: "build --target wasm32-wasip1 --no-default-features --features wasm",
         module: "wasm32-wasip1/debug/cortex_core.wasm",
         exports_abi: true,
         in_readme: true,
@@ -80,12 +58,7 @@ const COMMANDS: &[BuildCommand] = &[
     // Not in the README: the same crate without the feature, so the feature is shown to matter.
     BuildCommand {
         dir: "cortex-core",
-        args: &[
-            "build",
-            "--target",
-            "wasm32-wasip1",
-            "--no-default-features",
-        ],
+        args: "build --target wasm32-wasip1 --no-default-features",
         module: "wasm32-wasip1/debug/cortex_core.wasm",
         exports_abi: false,
         in_readme: false,
@@ -112,15 +85,15 @@ fn the_readme_build_commands_work_and_the_wasm_feature_exports_the_abi() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     for command in COMMANDS {
         let typed = match command.dir {
-            "." => format!("cargo {}", command.args.join(" ")),
-            dir => format!("cd {dir} && cargo {}", command.args.join(" ")),
+            "." => format!("cargo {}", command.args),
+            dir => format!("cd {dir} && cargo {}", command.args),
         };
         assert!(
             readme.contains(&typed) || !command.in_readme,
             "README.md no longer gives `{typed}`; keep the two in step"
         );
         let output = Command::new(&cargo)
-            .args(command.args)
+            .args(command.args.split(' '))
             .current_dir(root.join(command.dir))
             .env("CARGO_TARGET_DIR", &target)
             .output()

@@ -22,3 +22,12 @@ pub fn git(dir: &Path, args: &[&str]) {
         .unwrap();
     assert!(output.status.success(), "git {args:?}: {}", stderr(&output));
 }
+
+/// Makes `dir` a git repository whose first commit, `message`, holds `files` and a `.gitignore`
+/// that keeps `Cargo.lock` out.
+pub fn init_repository(dir: &Path, files: &[&str], message: &str) {
+    std::fs::write(dir.join(".gitignore"), "Cargo.lock\n").unwrap();
+    git(dir, &["init", "-q"]);
+    git(dir, &[&["add", ".gitignore"], files].concat());
+    git(dir, &["commit", "-qm", message]);
+}
