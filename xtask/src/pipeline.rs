@@ -1,9 +1,11 @@
 //! The artifact pipeline: build a crate for wasm32-wasip1 from its own directory, optimise it with
 //! wasm-opt -Oz, and measure what comes out.
 
+pub mod bindgen;
 pub mod build;
 pub mod exports;
 pub mod fingerprint;
+pub mod glue_check;
 pub mod measure;
 pub mod optimise;
 pub mod panic_trap;
@@ -18,7 +20,8 @@ use serde::{Deserialize, Serialize};
 use crate::bytes::sections;
 use crate::bytes::units::human;
 use crate::failure::ConfigError;
-use crate::project::{ArtifactBudget, BuildKind, Context, PanicMode};
+use crate::files::atomic;
+use crate::project::{ArtifactBudget, BuildKind, Context, PanicMode, WASM_TARGET};
 
 /// The sizes of one artifact after the build and optimisation; one row of the size report.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -26,6 +29,9 @@ pub struct Measurement {
     pub name: String,
     #[serde(rename = "crate")]
     pub krate: String,
+    /// The wasm target it was built for.
+    #[serde(default = "default_target")]
+    pub target: String,
     /// The optimised module (the unoptimised one when optimisation was skipped).
     pub path: PathBuf,
     pub raw_path: PathBuf,
@@ -33,6 +39,9 @@ pub struct Measurement {
     pub opt_bytes: u64,
     pub gzip_bytes: u64,
     pub brotli_bytes: u64,
+    /// wasm-bindgen's JS glue, which ships with the module, for an artifact built through it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub glue: Option<Glue>,
     /// The wasm features the module was compiled with, which wasm-opt enables.
     #[serde(skip)]
     pub features: Vec<String>,
@@ -43,6 +52,19 @@ pub struct Measurement {
     /// False when the content stamp matched and the previous output was reused.
     #[serde(skip)]
     pub optimiser_ran: bool,
+}
+
+/// The JS glue wasm-bindgen writes for a module: where it is and its sizes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Glue {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub gzip_bytes: u64,
+    pub brotli_bytes: u64,
+}
+
+fn default_target() -> String {
+    WASM_TARGET.to_owned()
 }
 
 /// Whether to run cargo or measure what is already on disk.
@@ -78,6 +100,9 @@ pub struct Built {
     optimised_path: Option<PathBuf>,
     /// The module was linked with names so that std's panic handler can be found and made a trap.
     trap: bool,
+    /// wasm-bindgen's JS glue, when the module went through it.
+    glue: Option<PathBuf>,
+    target: &'static str,
     build_time: Duration,
 }
 
@@ -93,23 +118,21 @@ pub fn built(
     // traps is linked with names; they leave it with the handler's body, before wasm-opt.
     // Unoptimised, it is built as the profile says.
     let trap = artifact.panic == PanicMode::Trap && optimise == Optimise::Yes;
+    let bindgen_cli = match (step, artifact.bindgen) {
+        // Found (or installed) before the long part, the build.
+        (Step::Build, Some(_)) => Some(cx.bindgen_cli()?),
+        _ => None,
+    };
     let raw_path = match step {
         Step::Build => {
-            cx.ensure_wasm_target()?;
+            cx.ensure_target(artifact.triple)?;
             let names = if trap {
                 build::Names::Kept
             } else {
                 build::Names::AsProfile
             };
-            build::build(
-                cx,
-                &artifact.name,
-                &artifact.krate,
-                &artifact.target,
-                BuildKind::Shipped,
-                names,
-            )
-            .with_context(|| format!("build {}", artifact.name))?
+            build::build(cx, artifact.unit(), BuildKind::Shipped, names)
+                .with_context(|| format!("build {}", artifact.name))?
         }
         Step::Reuse => {
             let path = cx.workspace.raw_path(&artifact.name, BuildKind::Shipped);
@@ -127,11 +150,30 @@ pub fn built(
             path
         }
     };
+    let stem = artifact.target.file_stem();
+    let (raw_path, glue, optimised_path) = match artifact.bindgen {
+        None => (raw_path, None, cx.workspace.optimised_path(&artifact.name)),
+        Some(target) => {
+            let dir = cx.workspace.bindgen_dir(&artifact.name, BuildKind::Shipped);
+            let bound = match &bindgen_cli {
+                Some(cli) => {
+                    bindgen::bind(&cx.sh, cli, &raw_path, &dir, &stem, target)
+                        .with_context(|| format!("run wasm-bindgen on {}", artifact.name))?
+                        .0
+                }
+                None => bindgen::Bound::in_dir(&dir, &stem),
+            };
+            let package = cx.workspace.optimised_package(&artifact.name);
+            let optimised = package.join(bound.wasm.file_name().unwrap_or_default());
+            (bound.wasm, Some(bound.glue), optimised)
+        }
+    };
     Ok(Built {
         raw_path,
-        optimised_path: (optimise == Optimise::Yes)
-            .then(|| cx.workspace.optimised_path(&artifact.name)),
+        optimised_path: (optimise == Optimise::Yes).then_some(optimised_path),
         trap,
+        glue,
+        target: artifact.triple.as_str(),
         build_time: started.elapsed(),
     })
 }
@@ -143,6 +185,8 @@ impl Built {
             raw_path,
             optimised_path,
             trap,
+            glue,
+            target,
             build_time,
         } = self;
         let started = Instant::now();
@@ -175,21 +219,47 @@ impl Built {
                 sections::custom_bytes(&raw, "name") + sections::custom_bytes(&raw, "producers");
         }
         let (gzip_bytes, brotli_bytes) = measure::compressed_lens(&path, &optimised)?;
+        let glue = glue
+            .map(|glue| ship_glue(&glue, &path))
+            .transpose()
+            .with_context(|| format!("measure the JS glue of {}", artifact.name))?;
         Ok(Measurement {
             name: artifact.name.clone(),
             krate: artifact.krate.clone(),
+            target: target.to_owned(),
             path,
             raw_path,
             raw_bytes: raw.len() as u64 - kept,
             opt_bytes: optimised.len() as u64,
             gzip_bytes,
             brotli_bytes,
+            glue,
             features: section.map(|s| s.features).unwrap_or_default(),
             build_time,
             opt_time,
             optimiser_ran,
         })
     }
+}
+
+/// The glue at `glue`, copied beside the module it loads (`module`) when that is elsewhere, so the
+/// two ship and load together, and measured.
+fn ship_glue(glue: &std::path::Path, module: &std::path::Path) -> anyhow::Result<Glue> {
+    let bytes = std::fs::read(glue).with_context(|| format!("read {}", glue.display()))?;
+    let beside = module
+        .parent()
+        .map(|dir| dir.join(glue.file_name().unwrap_or_default()))
+        .unwrap_or_else(|| glue.to_path_buf());
+    if beside != glue && std::fs::read(&beside).ok().as_deref() != Some(&bytes[..]) {
+        atomic::write(&beside, &bytes)?;
+    }
+    let (gzip_bytes, brotli_bytes) = measure::compressed_lens(&beside, &bytes)?;
+    Ok(Glue {
+        path: beside,
+        bytes: bytes.len() as u64,
+        gzip_bytes,
+        brotli_bytes,
+    })
 }
 
 impl Measurement {
@@ -237,6 +307,7 @@ impl Measurement {
         Self {
             name: name.into(),
             krate: name.into(),
+            target: WASM_TARGET.into(),
             path: PathBuf::from(format!(
                 "/target/wasm-gate/ws-0123456789abcdef/opt/{name}.wasm"
             )),
@@ -247,6 +318,7 @@ impl Measurement {
             opt_bytes,
             gzip_bytes: opt_bytes / 3,
             brotli_bytes: opt_bytes / 4,
+            glue: None,
             features: Vec::new(),
             build_time: Duration::ZERO,
             opt_time: Duration::ZERO,

@@ -1,4 +1,5 @@
-//! `cargo xtask wasm`: build each artifact for wasm32-wasip1 from its crate's directory, then wasm-opt it.
+//! `cargo xtask wasm`: build each artifact for its wasm target from its crate's directory (through
+//! wasm-bindgen for a browser crate), then wasm-opt it.
 
 use crate::flags;
 use crate::pipeline::{self, Optimise, Step};
@@ -16,7 +17,11 @@ impl flags::Wasm {
             let measurement = pipeline::make(cx, artifact, Step::Build, optimise)?;
             println!("{}", measurement.summary_line());
             println!("{}: {}", artifact.name, measurement.path.display());
-            runtime::verify(artifact, &measurement)?;
+            if measurement.glue.is_some() {
+                pipeline::glue_check::verify(artifact, &measurement)?;
+            } else {
+                runtime::verify(artifact, &measurement)?;
+            }
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ use xshell::cmd;
 
 use crate::failure::{ConfigError, FailedCheck, GateFailure};
 use crate::pipeline::{build, optimise};
-use crate::project::{BuildKind, Context, WasmKind, WasmTarget};
+use crate::project::{BuildKind, Context, Triple, Unit, WasmKind, WasmTarget, WASM_PROFILE};
 use crate::runtime;
 
 /// The workspace member that holds the scenarios.
@@ -61,15 +61,15 @@ pub fn build_native(cx: &Context) -> anyhow::Result<PathBuf> {
 pub fn build_wasm(cx: &Context) -> anyhow::Result<Vec<u8>> {
     let target = wasm_target(cx)?;
     cx.ensure_wasm_target()?;
-    let raw = build::build(
-        cx,
-        CRATE,
-        CRATE,
-        &target,
-        BuildKind::Shipped,
-        build::Names::AsProfile,
-    )
-    .with_context(|| format!("build {CRATE} for wasm"))?;
+    let unit = Unit {
+        name: CRATE,
+        krate: CRATE,
+        target: &target,
+        triple: Triple::Wasip1,
+        profile: WASM_PROFILE,
+    };
+    let raw = build::build(cx, unit, BuildKind::Shipped, build::Names::AsProfile)
+        .with_context(|| format!("build {CRATE} for wasm"))?;
     let optimised = cx.workspace.optimised_path(CRATE);
     optimise::optimise_if_changed(
         &raw,

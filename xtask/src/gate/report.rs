@@ -14,9 +14,19 @@ enum Align {
 
 type Cell = fn(&Row) -> String;
 
-/// The report's columns, in order; a new column is one more entry here.
-fn columns() -> Vec<(&'static str, Align, Cell)> {
-    vec![
+/// The report's columns, in order; a new column is one more entry here. The glue column shows
+/// only when an artifact is built through wasm-bindgen.
+fn columns(rows: &[Row]) -> Vec<(&'static str, Align, Cell)> {
+    let glue: Option<(&'static str, Align, Cell)> = rows
+        .iter()
+        .any(|r| r.measurement.glue.is_some())
+        .then_some(
+            ("glue (gzip)", Align::Right, |r| match &r.measurement.glue {
+                Some(glue) => format!("{} ({})", human(glue.bytes), human(glue.gzip_bytes)),
+                None => "-".to_owned(),
+            }),
+        );
+    let mut columns: Vec<(&'static str, Align, Cell)> = vec![
         ("artifact", Align::Left, |r| r.measurement.name.clone()),
         ("raw", Align::Right, |r| human(r.measurement.raw_bytes)),
         ("optimised", Align::Right, |r| {
@@ -44,11 +54,15 @@ fn columns() -> Vec<(&'static str, Align, Cell)> {
             None => "-".to_owned(),
         }),
         ("status", Align::Left, |r| r.status_label()),
-    ]
+    ];
+    if let Some(glue) = glue {
+        columns.insert(5, glue);
+    }
+    columns
 }
 
 fn cells(rows: &[Row]) -> (Vec<(&'static str, Align)>, Vec<Vec<String>>) {
-    let columns = columns();
+    let columns = columns(rows);
     let header = columns
         .iter()
         .map(|(name, align, _)| (*name, *align))
@@ -221,6 +235,25 @@ mod tests {
     }
 
     #[test]
+    fn a_glue_column_shows_when_an_artifact_ships_glue() {
+        let mut rows = rows();
+        rows[2].measurement.glue = Some(crate::pipeline::Glue {
+            path: "/opt/tiny/tiny.js".into(),
+            bytes: 6501,
+            gzip_bytes: 1885,
+            brotli_bytes: 1667,
+        });
+        expect![[r#"
+            artifact           raw  optimised       gzip     brotli        glue (gzip)     budget  gzip budget  brotli budget  % of budget       Δ vs baseline  status
+            -----------  ---------  ---------  ---------  ---------  -----------------  ---------  -----------  -------------  -----------  ------------------  -----------------
+            cortex-core  588.3 KiB  294.2 KiB   98.1 KiB   73.5 KiB                  -  769.0 KiB    120.0 KiB       80.0 KiB        38.3%     +1234 B (+0.4%)  REGRESSED
+            wasm-demo     2.10 MiB   1.05 MiB  358.1 KiB  268.6 KiB                  -   1.00 MiB            -              -       104.9%  +100000 B (+10.0%)  OVER BUDGET
+            tiny           1.8 KiB      900 B      300 B      225 B  6.3 KiB (1.8 KiB)    4.0 KiB            -              -        22.0%                   -  NEW (no baseline)
+        "#]]
+        .assert_eq(&table(&rows));
+    }
+
+    #[test]
     fn markdown_has_a_header_alignment_row_and_one_line_per_artifact() {
         expect![[r#"
             ### Wasm sizes
@@ -242,6 +275,7 @@ mod tests {
                 {
                   "name": "cortex-core",
                   "crate": "cortex-core",
+                  "target": "wasm32-wasip1",
                   "path": "/target/wasm-gate/ws-0123456789abcdef/opt/cortex-core.wasm",
                   "raw_path": "/target/wasm-gate/ws-0123456789abcdef/modules/cortex-core/shipped.wasm",
                   "raw_bytes": 602468,
@@ -259,6 +293,7 @@ mod tests {
                 {
                   "name": "wasm-demo",
                   "crate": "wasm-demo",
+                  "target": "wasm32-wasip1",
                   "path": "/target/wasm-gate/ws-0123456789abcdef/opt/wasm-demo.wasm",
                   "raw_path": "/target/wasm-gate/ws-0123456789abcdef/modules/wasm-demo/shipped.wasm",
                   "raw_bytes": 2200000,
@@ -276,6 +311,7 @@ mod tests {
                 {
                   "name": "tiny",
                   "crate": "tiny",
+                  "target": "wasm32-wasip1",
                   "path": "/target/wasm-gate/ws-0123456789abcdef/opt/tiny.wasm",
                   "raw_path": "/target/wasm-gate/ws-0123456789abcdef/modules/tiny/shipped.wasm",
                   "raw_bytes": 1800,

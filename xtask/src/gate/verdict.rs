@@ -47,6 +47,8 @@ pub enum Metric {
     Optimised,
     Gzip,
     Brotli,
+    /// wasm-bindgen's JS glue, raw.
+    Glue,
 }
 
 impl Metric {
@@ -56,6 +58,7 @@ impl Metric {
             Metric::Optimised => "budget",
             Metric::Gzip => "gzip_budget",
             Metric::Brotli => "brotli_budget",
+            Metric::Glue => "glue_budget",
         }
     }
 
@@ -64,6 +67,7 @@ impl Metric {
             Metric::Optimised => "optimised size",
             Metric::Gzip => "gzip size",
             Metric::Brotli => "brotli size",
+            Metric::Glue => "JS glue size",
         }
     }
 
@@ -72,6 +76,7 @@ impl Metric {
             Metric::Optimised => "budget",
             Metric::Gzip => "gzip budget",
             Metric::Brotli => "brotli budget",
+            Metric::Glue => "glue budget",
         }
     }
 }
@@ -269,6 +274,13 @@ pub fn judge(
             measurement.brotli_bytes,
             artifact.brotli_budget_bytes,
             entry.and_then(|b| b.brotli_bytes),
+        ),
+        // The glue has a ceiling only; the baseline records the module.
+        (
+            Metric::Glue,
+            measurement.glue.as_ref().map_or(0, |g| g.bytes),
+            artifact.glue_budget_bytes,
+            None,
         ),
     ];
     let gated = gated

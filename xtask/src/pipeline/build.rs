@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use xshell::cmd;
 
 use crate::files::atomic;
-use crate::project::{BuildKind, Context, WasmTarget, WASM_PROFILE, WASM_TARGET};
+use crate::project::{BuildKind, Context, Triple, Unit};
 
 /// The wasm-release profile strips every custom section, but wasm-opt needs this one to know which
 /// features to enable; it is kept through the link, then dropped by the optimiser.
@@ -22,20 +22,25 @@ pub enum Names {
     Kept,
 }
 
-/// Builds `target` of crate `krate` for wasm32-wasip1 as the `kind` build of artifact `name`, copies
-/// the module cargo reported to [`Workspace::raw_path`](crate::project::Workspace::raw_path) and
+/// Builds `unit` (a target of a crate, for a wasm triple with a profile) as the `kind` build of its
+/// artifact, copies the module cargo reported to [`Workspace::raw_path`](crate::project::Workspace::raw_path) and
 /// returns that path. Run in the crate's directory, so other members' features never unify into
 /// it. `cargo rustc` passes its flags (the kept section, and names when kept) to the final unit
 /// alone, so both builds of an artifact, and the artifacts that share a target dir, share every
 /// dependency's build.
 pub fn build(
     cx: &Context,
-    name: &str,
-    krate: &str,
-    target: &WasmTarget,
+    unit: Unit<'_>,
     kind: BuildKind,
     names: Names,
 ) -> anyhow::Result<PathBuf> {
+    let Unit {
+        name,
+        krate,
+        target,
+        triple,
+        profile,
+    } = unit;
     let sh = &cx.sh;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let package = krate;
@@ -47,7 +52,8 @@ pub fn build(
     );
     eprintln!("building {name} in {}", manifest_dir.display());
     let selector = target.cargo_selector();
-    let remap = remap_config(&cargo_home());
+    let remap = remap_config(&cargo_home(), triple);
+    let triple = triple.as_str();
     // A later `-C strip` wins over the profile's; stripping debug info alone keeps the names.
     let keep_names: &[&str] = match names {
         Names::AsProfile => &[],
@@ -55,7 +61,7 @@ pub fn build(
     };
     let stdout = cmd!(
         sh,
-        "{cargo} rustc --package {package} {selector...} --target {WASM_TARGET} --profile {WASM_PROFILE}
+        "{cargo} rustc --package {package} {selector...} --target {triple} --profile {profile}
          --config {remap} --message-format=json-render-diagnostics
          -- -C link-arg=--keep-section={KEPT_SECTION} {keep_names...}"
     )
@@ -109,7 +115,7 @@ fn cargo_home() -> PathBuf {
 /// A `--config` that remaps the cargo home (as given, and as the file system resolves it) to
 /// [`CARGO_HOME_IN_MODULES`] in every crate of a wasm build. Target rustflags from the user's own
 /// configuration are joined with it; a `RUSTFLAGS` variable replaces it, as it replaces them.
-fn remap_config(cargo_home: &Path) -> String {
+fn remap_config(cargo_home: &Path, triple: Triple) -> String {
     let mut homes = vec![cargo_home.to_path_buf()];
     if let Ok(resolved) = cargo_home.canonicalize() {
         if resolved != cargo_home {
@@ -126,7 +132,11 @@ fn remap_config(cargo_home: &Path) -> String {
             toml::Value::String(flag).to_string()
         })
         .collect();
-    format!("target.{WASM_TARGET}.rustflags=[{}]", flags.join(", "))
+    format!(
+        "target.{}.rustflags=[{}]",
+        triple.as_str(),
+        flags.join(", ")
+    )
 }
 
 #[cfg(test)]
@@ -135,7 +145,7 @@ mod tests {
 
     #[test]
     fn the_cargo_home_is_remapped_as_given_and_quoted_for_toml() {
-        let config = remap_config(Path::new("/nowhere/my \"cargo\" home"));
+        let config = remap_config(Path::new("/nowhere/my \"cargo\" home"), Triple::Wasip1);
         assert!(
             config.starts_with("target.wasm32-wasip1.rustflags=["),
             "{config}"
@@ -146,6 +156,15 @@ mod tests {
         assert_eq!(
             flags[0].as_str(),
             Some(r#"--remap-path-prefix=/nowhere/my "cargo" home=/cargo"#)
+        );
+    }
+
+    #[test]
+    fn the_remap_is_configured_for_the_triple_built() {
+        let config = remap_config(Path::new("/home/cargo"), Triple::Unknown);
+        assert!(
+            config.starts_with("target.wasm32-unknown-unknown.rustflags=["),
+            "{config}"
         );
     }
 }

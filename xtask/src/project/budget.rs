@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::failure::ConfigError;
-use crate::project::workspace::{WasmCrate, WasmKind, WasmTarget};
+use crate::project::workspace::{Triple, WasmCrate, WasmKind, WasmTarget, WASM_PROFILE};
 
 pub use parse::parse;
 
@@ -32,17 +32,59 @@ pub struct ArtifactBudget {
     pub name: String,
     pub krate: String,
     pub target: WasmTarget,
+    /// The wasm target it is compiled for (`triple`).
+    pub triple: Triple,
+    /// The glue wasm-bindgen writes for it (`bindgen`), when it is built through wasm-bindgen.
+    pub bindgen: Option<BindgenTarget>,
     pub budget_bytes: u64,
     /// Hard ceiling on the gzip size, when `gzip_budget` is set.
     pub gzip_budget_bytes: Option<u64>,
     /// Hard ceiling on the brotli size, when `brotli_budget` is set.
     pub brotli_budget_bytes: Option<u64>,
+    /// Hard ceiling on wasm-bindgen's JS glue, when `glue_budget` is set.
+    pub glue_budget_bytes: Option<u64>,
     pub tolerance: Tolerance,
     /// The exports the module keeps (`exports`: names, or prefixes ending in `*`); the others are
     /// dropped before it is optimised. `None`: every export stays.
     pub exports: Option<Vec<String>>,
     /// What a panic does in the optimised module (`panic`).
     pub panic: PanicMode,
+}
+
+/// Which JS glue wasm-bindgen writes (`bindgen = { target = "web" }`): its `--target`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BindgenTarget {
+    /// An ES module that fetches the `.wasm` itself.
+    #[default]
+    Web,
+    /// An ES module for a bundler to resolve the `.wasm` import of.
+    Bundler,
+    /// A CommonJS module that reads the `.wasm` from beside it.
+    Nodejs,
+    /// A classic script that sets a global.
+    NoModules,
+}
+
+impl BindgenTarget {
+    pub const ALL: [BindgenTarget; 4] = [
+        BindgenTarget::Web,
+        BindgenTarget::Bundler,
+        BindgenTarget::Nodejs,
+        BindgenTarget::NoModules,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BindgenTarget::Web => "web",
+            BindgenTarget::Bundler => "bundler",
+            BindgenTarget::Nodejs => "nodejs",
+            BindgenTarget::NoModules => "no-modules",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<BindgenTarget> {
+        Self::ALL.into_iter().find(|t| t.as_str() == text)
+    }
 }
 
 /// What a panic does in an optimised module: `panic = "print"` (the default) or `"trap"`.
@@ -78,6 +120,28 @@ impl ArtifactBudget {
     pub fn crate_path_name(&self) -> String {
         self.krate.replace('-', "_")
     }
+
+    /// What cargo builds for it.
+    pub fn unit(&self) -> Unit<'_> {
+        Unit {
+            name: &self.name,
+            krate: &self.krate,
+            target: &self.target,
+            triple: self.triple,
+            profile: WASM_PROFILE,
+        }
+    }
+}
+
+/// One cargo build: the target `target` of crate `krate`, for `triple` with profile `profile`, kept
+/// as the module of artifact `name`.
+#[derive(Debug, Clone, Copy)]
+pub struct Unit<'a> {
+    pub name: &'a str,
+    pub krate: &'a str,
+    pub target: &'a WasmTarget,
+    pub triple: Triple,
+    pub profile: &'a str,
 }
 
 impl SizeBudget {
@@ -167,9 +231,12 @@ impl ArtifactBudget {
                 name: name.into(),
                 kind: WasmKind::Bin,
             },
+            triple: Triple::Wasip1,
+            bindgen: None,
             budget_bytes,
             gzip_budget_bytes: None,
             brotli_budget_bytes: None,
+            glue_budget_bytes: None,
             tolerance: Tolerance {
                 percent: Some(percent),
                 bytes: None,

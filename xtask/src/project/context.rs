@@ -1,15 +1,16 @@
 //! The context every command starts from, built once: the workspace as cargo sees it, the size
 //! budget, and one shell sitting at the workspace root.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use xshell::Shell;
 
+use crate::project::bindgen_cli::{self, BindgenCli};
 use crate::project::budget::{self, SizeBudget};
 use crate::project::toolchain;
-use crate::project::workspace::Workspace;
+use crate::project::workspace::{Triple, Workspace};
 
 #[derive(Debug)]
 pub struct Context {
@@ -17,7 +18,10 @@ pub struct Context {
     pub budget: SizeBudget,
     /// Every process goes through it; it sits at the workspace root.
     pub sh: Shell,
-    wasm_target_ready: Cell<bool>,
+    /// The wasm targets whose standard library is known to be installed.
+    targets_ready: RefCell<Vec<Triple>>,
+    /// The wasm-bindgen CLI, once found or installed.
+    bindgen_cli: RefCell<Option<BindgenCli>>,
 }
 
 impl Context {
@@ -39,7 +43,8 @@ impl Context {
             workspace,
             budget,
             sh,
-            wasm_target_ready: Cell::new(false),
+            targets_ready: RefCell::new(Vec::new()),
+            bindgen_cli: RefCell::new(None),
         })
     }
 
@@ -50,10 +55,34 @@ impl Context {
 
     /// Makes sure the wasm32-wasip1 standard library is there before the first build (once per run).
     pub fn ensure_wasm_target(&self) -> anyhow::Result<()> {
-        if !self.wasm_target_ready.get() {
-            toolchain::ensure_wasm_target(&self.sh)?;
-            self.wasm_target_ready.set(true);
+        self.ensure_target(Triple::Wasip1)
+    }
+
+    /// Makes sure the standard library of `triple` is there before its first build (once per run).
+    pub fn ensure_target(&self, triple: Triple) -> anyhow::Result<()> {
+        if !self.targets_ready.borrow().contains(&triple) {
+            toolchain::ensure_target(&self.sh, triple)?;
+            self.targets_ready.borrow_mut().push(triple);
         }
         Ok(())
+    }
+
+    /// The wasm-bindgen CLI of the version the workspace's Cargo.lock pins, installed under the
+    /// target dir on first use (once per run).
+    pub fn bindgen_cli(&self) -> anyhow::Result<BindgenCli> {
+        if let Some(cli) = self.bindgen_cli.borrow().as_ref() {
+            return Ok(cli.clone());
+        }
+        let lock_path = self.root_file("Cargo.lock");
+        let lock = std::fs::read_to_string(&lock_path).map_err(|err| {
+            crate::failure::ConfigError::new(
+                format!("cannot read {}: {err}", lock_path.display()),
+                "run `cargo generate-lockfile`, so the wasm-bindgen CLI can be matched to the crate",
+            )
+        })?;
+        let version = bindgen_cli::locked_version(&lock_path, &lock)?;
+        let cli = bindgen_cli::ensure(&self.sh, &self.workspace.target_dir, &version)?;
+        *self.bindgen_cli.borrow_mut() = Some(cli.clone());
+        Ok(cli)
     }
 }

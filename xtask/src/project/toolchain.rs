@@ -1,4 +1,4 @@
-//! What the toolchain must have before a wasm build: the wasm32-wasip1 standard library.
+//! What the toolchain must have before a wasm build: the standard library of each wasm target.
 
 use std::path::PathBuf;
 
@@ -6,11 +6,12 @@ use anyhow::Context;
 use xshell::{cmd, Shell};
 
 use crate::failure::ConfigError;
-use crate::project::workspace::WASM_TARGET;
+use crate::project::workspace::Triple;
 
-/// Installs the wasm32-wasip1 standard library through rustup when it is missing; without rustup,
+/// Installs the standard library of `triple` through rustup when it is missing; without rustup,
 /// looks for it in the sysroot and says how to get it.
-pub fn ensure_wasm_target(sh: &Shell) -> anyhow::Result<()> {
+pub fn ensure_target(sh: &Shell, triple: Triple) -> anyhow::Result<()> {
+    let triple = triple.as_str();
     let Ok(installed) = cmd!(sh, "rustup target list --installed")
         .quiet()
         .ignore_stderr()
@@ -23,28 +24,26 @@ pub fn ensure_wasm_target(sh: &Shell) -> anyhow::Result<()> {
             .context("run rustc --print sysroot")?;
         if PathBuf::from(sysroot.trim())
             .join("lib/rustlib")
-            .join(WASM_TARGET)
+            .join(triple)
             .exists()
         {
             return Ok(());
         }
         return Err(ConfigError::new(
+            format!("the {triple} standard library is not installed and rustup is not available"),
             format!(
-                "the {WASM_TARGET} standard library is not installed and rustup is not available"
-            ),
-            format!(
-                "run `rustup target add {WASM_TARGET}` (install rustup from https://rustup.rs), \
-                 or install your distribution's rust-std package for {WASM_TARGET}"
+                "run `rustup target add {triple}` (install rustup from https://rustup.rs), \
+                 or install your distribution's rust-std package for {triple}"
             ),
         )
         .into());
     };
-    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+    if installed.lines().any(|line| line.trim() == triple) {
         return Ok(());
     }
-    eprintln!("installing the {WASM_TARGET} target: rustup target add {WASM_TARGET}");
-    cmd!(sh, "rustup target add {WASM_TARGET}")
+    eprintln!("installing the {triple} target: rustup target add {triple}");
+    cmd!(sh, "rustup target add {triple}")
         .run()
-        .with_context(|| format!("rustup target add {WASM_TARGET}"))?;
+        .with_context(|| format!("rustup target add {triple}"))?;
     Ok(())
 }

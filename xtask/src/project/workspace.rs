@@ -9,8 +9,33 @@ use cargo_metadata::{CrateType, DependencyKind, MetadataCommand, TargetKind};
 use super::build_dirs::{self, Member};
 use crate::failure::ConfigError;
 
-pub const WASM_TARGET: &str = "wasm32-wasip1";
+/// The triple an artifact is built for unless size-budget.toml says otherwise.
+pub const WASM_TARGET: &str = Triple::Wasip1.as_str();
 pub const WASM_PROFILE: &str = "wasm-release";
+
+/// The wasm target an artifact is compiled for: `triple` in size-budget.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Triple {
+    /// A WASI module (a command, or a library a WASI host loads): the default.
+    Wasip1,
+    /// A module with no system interface, as browsers load it (through wasm-bindgen's glue).
+    Unknown,
+}
+
+impl Triple {
+    pub const ALL: [Triple; 2] = [Triple::Wasip1, Triple::Unknown];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Triple::Wasip1 => "wasm32-wasip1",
+            Triple::Unknown => "wasm32-unknown-unknown",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Triple> {
+        Self::ALL.into_iter().find(|t| t.as_str() == text)
+    }
+}
 
 #[derive(Debug)]
 pub struct Workspace {
@@ -36,6 +61,8 @@ pub struct Workspace {
 pub struct WasmCrate {
     pub manifest_dir: PathBuf,
     pub targets: Vec<WasmTarget>,
+    /// It depends on `wasm-bindgen`, so it ships as a module and the JS glue wasm-bindgen writes.
+    pub uses_wasm_bindgen: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +84,11 @@ impl WasmTarget {
             WasmKind::Bin => format!("{}.wasm", self.name),
             WasmKind::Cdylib => format!("{}.wasm", self.name.replace('-', "_")),
         }
+    }
+
+    /// The file name without `.wasm`: the name wasm-bindgen gives its files.
+    pub fn file_stem(&self) -> String {
+        self.file_name().trim_end_matches(".wasm").to_owned()
     }
 
     /// The cargo flag that builds only this target.
@@ -127,6 +159,9 @@ impl Workspace {
                 WasmCrate {
                     manifest_dir: manifest_dir.as_std_path().to_path_buf(),
                     targets,
+                    uses_wasm_bindgen: package.dependencies.iter().any(|dep| {
+                        dep.name == "wasm-bindgen" && dep.kind == DependencyKind::Normal
+                    }),
                 },
             );
         }
@@ -163,6 +198,18 @@ impl Workspace {
     /// cannot replace.
     pub fn raw_path(&self, name: &str, build: BuildKind) -> PathBuf {
         self.module_dir.join(name).join(build.file_name())
+    }
+
+    /// Where wasm-bindgen writes the `kind` build of artifact `name`.
+    pub fn bindgen_dir(&self, name: &str, build: BuildKind) -> PathBuf {
+        let kind = build.file_name().trim_end_matches(".wasm");
+        self.gate_dir.join("bindgen").join(name).join(kind)
+    }
+
+    /// Where the optimised module of a wasm-bindgen artifact `name` goes with its glue, as they
+    /// ship: `<opt_dir>/<name>/`.
+    pub fn optimised_package(&self, name: &str) -> PathBuf {
+        self.opt_dir.join(name)
     }
 
     /// Where the optimised module of artifact `name` goes.

@@ -70,7 +70,11 @@ pub fn all(cx: &Context, artifacts: &[&ArtifactBudget], step: Step, jobs: usize)
 fn finish(artifact: &ArtifactBudget, module: Built) -> Measured {
     match module.finish(artifact) {
         Ok(measurement) => {
-            let failure = runtime::verify(artifact, &measurement).err();
+            let failure = if measurement.glue.is_some() {
+                pipeline::glue_check::verify(artifact, &measurement).err()
+            } else {
+                runtime::verify(artifact, &measurement).err()
+            };
             Measured {
                 measurement: Some(measurement),
                 failure,

@@ -7,10 +7,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::export_patterns as exports;
-use super::{ArtifactBudget, PanicMode, SizeBudget, Tolerance, DEFAULT_TOLERANCE};
+use super::{ArtifactBudget, BindgenTarget, PanicMode, SizeBudget, Tolerance, DEFAULT_TOLERANCE};
 use crate::bytes::units::parse_size;
 use crate::failure::ConfigError;
-use crate::project::workspace::{WasmCrate, WasmTarget};
+use crate::project::workspace::{Triple, WasmCrate, WasmTarget};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,12 +26,21 @@ struct RawArtifact {
     #[serde(rename = "crate")]
     krate: Option<Spanned<String>>,
     target: Option<Spanned<String>>,
+    triple: Option<Spanned<String>>,
+    bindgen: Option<Spanned<RawBindgen>>,
     budget: Spanned<toml::Value>,
     gzip_budget: Option<Spanned<toml::Value>>,
     brotli_budget: Option<Spanned<toml::Value>>,
+    glue_budget: Option<Spanned<toml::Value>>,
     tolerance: Option<Spanned<RawTolerance>>,
     exports: Option<Vec<Spanned<String>>>,
     panic: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBindgen {
+    target: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -58,8 +67,8 @@ pub fn parse(
         let message = err.message().trim_end_matches('.').to_owned();
         ConfigError::new(
             format!("{file}:{line}: {message}"),
-            "entries are `[artifact.NAME]` with `crate`, `target`, `budget`, `gzip_budget`, \
-             `brotli_budget`, `tolerance`, `exports` and `panic`; \
+            "entries are `[artifact.NAME]` with `crate`, `target`, `triple`, `bindgen`, `budget`, \
+             `gzip_budget`, `brotli_budget`, `glue_budget`, `tolerance`, `exports` and `panic`; \
              `[tolerance]` takes `percent` and `bytes`",
         )
     })?;
@@ -95,6 +104,29 @@ pub fn parse(
             ));
         };
         let target = pick_target(&name, &krate, wasm_crate, entry.target, krate_span, &at)?;
+        // A crate with wasm-bindgen ships for the browser unless the entry says otherwise.
+        let default_triple = if wasm_crate.uses_wasm_bindgen {
+            Triple::Unknown
+        } else {
+            Triple::Wasip1
+        };
+        let triple = match entry.triple {
+            None => default_triple,
+            Some(triple) => Triple::parse(triple.get_ref()).ok_or_else(|| {
+                let supported: Vec<_> = Triple::ALL
+                    .iter()
+                    .map(|t| format!("\"{}\"", t.as_str()))
+                    .collect();
+                at(
+                    triple.span(),
+                    format!(
+                        "artifact `{name}`: triple \"{}\" is not a supported wasm target",
+                        triple.get_ref()
+                    ),
+                    &format!("set `triple` to one of: {}", supported.join(", ")),
+                )
+            })?,
+        };
         let budget_span = entry.budget.span();
         let budget_bytes = size_value(entry.budget.get_ref()).map_err(|message| {
             at(
@@ -118,6 +150,16 @@ pub fn parse(
         };
         let gzip_budget_bytes = compressed(entry.gzip_budget, "gzip_budget")?;
         let brotli_budget_bytes = compressed(entry.brotli_budget, "brotli_budget")?;
+        let bindgen = bindgen_target(&name, &krate, wasm_crate, triple, entry.bindgen, &at)?;
+        let glue_span = entry.glue_budget.as_ref().map(Spanned::span);
+        let glue_budget_bytes = compressed(entry.glue_budget, "glue_budget")?;
+        if let (Some(span), None) = (glue_span, bindgen) {
+            return Err(at(
+                span,
+                format!("artifact `{name}`: glue_budget gates wasm-bindgen's JS glue, and `{krate}` is not built through wasm-bindgen"),
+                "drop `glue_budget`, or add `wasm-bindgen` to the crate's [dependencies] and build it for wasm32-unknown-unknown",
+            ));
+        }
         let tolerance = match entry.tolerance {
             Some(t) => tolerance(t, &at)?,
             None => default_tolerance,
@@ -161,9 +203,12 @@ pub fn parse(
             name,
             krate,
             target,
+            triple,
+            bindgen,
             budget_bytes,
             gzip_budget_bytes,
             brotli_budget_bytes,
+            glue_budget_bytes,
             tolerance,
             exports,
             panic,
@@ -211,6 +256,58 @@ fn pick_target(
             &format!("add `target = \"…\"` naming one of: {}", names.join(", ")),
         )),
     }
+}
+
+/// The glue wasm-bindgen writes for the artifact, when it goes through wasm-bindgen: its crate
+/// depends on it and is built for the browser.
+fn bindgen_target(
+    name: &str,
+    krate: &str,
+    wasm_crate: &WasmCrate,
+    triple: Triple,
+    raw: Option<Spanned<RawBindgen>>,
+    at: &impl Fn(Range<usize>, String, &str) -> ConfigError,
+) -> Result<Option<BindgenTarget>, ConfigError> {
+    let through_bindgen = wasm_crate.uses_wasm_bindgen && triple == Triple::Unknown;
+    let Some(raw) = raw else {
+        return Ok(through_bindgen.then_some(BindgenTarget::Web));
+    };
+    if !wasm_crate.uses_wasm_bindgen {
+        return Err(at(
+            raw.span(),
+            format!("artifact `{name}`: `bindgen` is set, and crate `{krate}` does not depend on wasm-bindgen"),
+            "drop `bindgen`, or add `wasm-bindgen` to the crate's [dependencies]",
+        ));
+    }
+    if !through_bindgen {
+        return Err(at(
+            raw.span(),
+            format!("artifact `{name}`: `bindgen` is set, and the artifact is built for {}", triple.as_str()),
+            "drop `triple` (a wasm-bindgen crate is built for wasm32-unknown-unknown), or drop `bindgen`",
+        ));
+    }
+    let Some(target) = raw.into_inner().target else {
+        return Ok(Some(BindgenTarget::Web));
+    };
+    BindgenTarget::parse(target.get_ref())
+        .map(Some)
+        .ok_or_else(|| {
+            let known: Vec<_> = BindgenTarget::ALL
+                .iter()
+                .map(|t| format!("\"{}\"", t.as_str()))
+                .collect();
+            at(
+                target.span(),
+                format!(
+                    "artifact `{name}`: bindgen target \"{}\" is not one wasm-bindgen writes",
+                    target.get_ref()
+                ),
+                &format!(
+                    "set `bindgen = {{ target = … }}` to one of: {}",
+                    known.join(", ")
+                ),
+            )
+        })
 }
 
 fn tolerance(

@@ -11,6 +11,7 @@ pub(super) fn crates() -> BTreeMap<String, WasmCrate> {
     let krate = |targets: Vec<WasmTarget>| WasmCrate {
         manifest_dir: PathBuf::from("/ws/x"),
         targets,
+        uses_wasm_bindgen: false,
     };
     let target = |name: &str, kind| WasmTarget {
         name: name.into(),

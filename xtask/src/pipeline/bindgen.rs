@@ -1,0 +1,65 @@
+//! The wasm-bindgen step of a browser artifact: cargo's module in, the `_bg.wasm` the glue loads
+//! and the JS glue out, skipped when the module and the CLI are those of the last run.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use xshell::{cmd, Shell};
+
+use crate::files::stamp::Stamp;
+use crate::project::bindgen_cli::BindgenCli;
+use crate::project::budget::BindgenTarget;
+
+/// What wasm-bindgen writes for a module: the module the glue loads, and the glue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bound {
+    pub wasm: PathBuf,
+    pub glue: PathBuf,
+}
+
+impl Bound {
+    /// The files wasm-bindgen writes into `dir` for `--out-name stem`.
+    pub fn in_dir(dir: &Path, stem: &str) -> Bound {
+        Bound {
+            wasm: dir.join(format!("{stem}_bg.wasm")),
+            glue: dir.join(format!("{stem}.js")),
+        }
+    }
+}
+
+/// Runs `cli` on `input` into `dir` with glue for `target` (`--out-name stem`, no TypeScript, which
+/// does not ship), unless the stamp says it already ran on these bytes with this CLI. Returns the
+/// files and whether it ran.
+pub fn bind(
+    sh: &Shell,
+    cli: &BindgenCli,
+    input: &Path,
+    dir: &Path,
+    stem: &str,
+    target: BindgenTarget,
+) -> anyhow::Result<(Bound, bool)> {
+    let bound = Bound::in_dir(dir, stem);
+    let module = std::fs::read(input).with_context(|| format!("read {}", input.display()))?;
+    let options = format!(
+        "wasm-bindgen {} --target {} --no-typescript --out-name {stem}",
+        cli.version,
+        target.as_str()
+    );
+    let stamp = Stamp::new(&bound.wasm, "input-sha256", &[options.as_bytes(), &module]);
+    if stamp.is_current(&bound.wasm) && bound.glue.exists() {
+        return Ok((bound, false));
+    }
+    // A run that stops half-way must not leave an old stamp vouching for new files.
+    let _ = std::fs::remove_file(bound.wasm.with_extension("wasm.input-sha256"));
+    std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+    let (program, target) = (&cli.path, target.as_str());
+    cmd!(
+        sh,
+        "{program} {input} --out-dir {dir} --out-name {stem} --target {target} --no-typescript"
+    )
+    .quiet()
+    .run()
+    .with_context(|| format!("wasm-bindgen {}", input.display()))?;
+    stamp.record()?;
+    Ok((bound, true))
+}
