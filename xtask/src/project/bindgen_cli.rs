@@ -132,15 +132,18 @@ pub fn ensure(sh: &Shell, target_dir: &Path, version: &str) -> anyhow::Result<Bi
     );
     let started = Instant::now();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    // Installed beside its place and moved there whole, so a run that stops half-way, or another
+    // installing at the same time, never leaves a half-written CLI where it is looked for.
+    let staging = root.with_extension(format!("partial-{}", std::process::id()));
     // Its own build dir, so the install neither waits for nor fills the workspace's.
-    let build_dir = root.join("build");
-    let _target = sh.push_env("CARGO_TARGET_DIR", &build_dir);
+    let _target = sh.push_env("CARGO_TARGET_DIR", staging.join("build"));
     let status = cmd!(
         sh,
-        "{cargo} install --locked wasm-bindgen-cli --version ={version} --root {root}"
+        "{cargo} install --locked wasm-bindgen-cli --version ={version} --root {staging}"
     )
     .run();
     if let Err(err) = status {
+        let _ = std::fs::remove_dir_all(&staging);
         return Err(ConfigError::new(
             format!("cargo could not install wasm-bindgen-cli {version}, which Cargo.lock pins: {err}"),
             format!(
@@ -151,7 +154,16 @@ pub fn ensure(sh: &Shell, target_dir: &Path, version: &str) -> anyhow::Result<Bi
         .into());
     }
     // What it compiled is not needed once the binary is in place.
-    let _ = std::fs::remove_dir_all(&build_dir);
+    let _ = std::fs::remove_dir_all(staging.join("build"));
+    let _ = std::fs::remove_dir_all(&root);
+    if let Err(err) = std::fs::rename(&staging, &root) {
+        // Another run put its install there first; this one is not needed.
+        let _ = std::fs::remove_dir_all(&staging);
+        if !installed.exists() {
+            return Err(err)
+                .with_context(|| format!("move the installed CLI to {}", root.display()));
+        }
+    }
     eprintln!(
         "installed wasm-bindgen-cli {version} in {:.0}s; later runs reuse {}",
         started.elapsed().as_secs_f64(),

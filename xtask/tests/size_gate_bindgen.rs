@@ -1,0 +1,227 @@
+//! End to end: the xtask binary measures a wasm-bindgen crate (`fixtures/bindgen`) as it ships: the
+//! module wasm-bindgen and wasm-opt make of it, and the JS glue beside it.
+//!
+//! The first run installs wasm-bindgen-cli into the tests' shared target dir (minutes, once);
+//! every later run reuses it.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{gate_dir_of, stderr, stdout};
+use wasm_opt::{FeatureBaseline, OptimizationOptions, Pass};
+
+/// The wasm-bindgen version `fixtures/bindgen/Cargo.lock` pins.
+const VERSION: &str = "0.2.100";
+
+/// A copy of `fixtures/bindgen` in a temporary directory, with a budget file of the test's choosing.
+struct BindgenCrate {
+    dir: tempfile::TempDir,
+}
+
+impl BindgenCrate {
+    fn new(budget: &str) -> BindgenCrate {
+        let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let source = manifest_dir.join("tests/fixtures/bindgen");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("src")).unwrap();
+        for file in ["Cargo.toml", "Cargo.lock", "src/lib.rs"] {
+            std::fs::copy(source.join(file), dir.path().join(file)).unwrap();
+        }
+        let toolchain = manifest_dir.join("../rust-toolchain.toml");
+        std::fs::copy(toolchain, dir.path().join("rust-toolchain.toml")).unwrap();
+        std::fs::write(dir.path().join("size-budget.toml"), budget).unwrap();
+        BindgenCrate { dir }
+    }
+
+    /// One target dir for every test here, so wasm-bindgen-cli is installed once; each copy still
+    /// builds and keeps its modules apart (the gate keys them by the workspace's path).
+    fn target_dir() -> PathBuf {
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bindgen")
+    }
+
+    fn gate_dir(&self) -> PathBuf {
+        gate_dir_of(self.dir.path(), &Self::target_dir())
+    }
+
+    fn xtask(&self, args: &[&str], env: &[(&str, &Path)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("CARGO_TARGET_DIR", Self::target_dir())
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .env_remove("WASM_BINDGEN");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        command.output().unwrap()
+    }
+}
+
+const BUDGET: &str = "[artifact.greet]\nbudget = \"64 KiB\"\n";
+
+/// The module names of the functions `module` imports.
+fn import_modules(module: &[u8]) -> Vec<String> {
+    let mut modules = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        if let wasmparser::Payload::ImportSection(imports) = payload.unwrap() {
+            for import in imports {
+                modules.push(import.unwrap().module.to_owned());
+            }
+        }
+    }
+    modules
+}
+
+/// wasm-opt as docs/size-budget.md describes it, through binaryen's own API: the reshaping run,
+/// then -Oz with the module's features, without the target_features and producers sections.
+fn wasm_opt_by_hand(input: &Path, output: &Path) {
+    let module = std::fs::read(input).unwrap();
+    let section = xtask::pipeline::target_features::read(&module)
+        .unwrap()
+        .unwrap();
+    let mut options = OptimizationOptions::new_optimize_for_size_aggressively();
+    options.passopts.validate = true;
+    options.features.baseline = FeatureBaseline::MvpOnly;
+    for name in &section.features {
+        let feature = xtask::pipeline::target_features::binaryen_feature(name).unwrap();
+        options.features.enabled.insert(feature);
+    }
+    let mut reshape = options.clone();
+    reshape.passes.add_default_passes = false;
+    for pass in [Pass::MergeSimilarFunctions, Pass::Flatten, Pass::Rereloop] {
+        reshape.add_pass(pass);
+    }
+    options.add_pass(Pass::StripTargetFeatuers);
+    options.add_pass(Pass::StripProducers);
+    let reshaped = output.with_extension("reshaped.wasm");
+    reshape.run(input, &reshaped).unwrap();
+    options.run(&reshaped, output).unwrap();
+}
+
+#[test]
+fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_its_glue() {
+    let fixture = BindgenCrate::new(BUDGET);
+    let output = fixture.xtask(&["size-check", "--json", "--update"], &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let greet = &report["artifacts"][0];
+    assert_eq!(greet["target"], "wasm32-unknown-unknown", "{greet}");
+    let optimised = PathBuf::from(greet["path"].as_str().unwrap());
+    assert_eq!(
+        optimised,
+        fixture.gate_dir().join("opt/greet/greet_bg.wasm")
+    );
+    assert!(
+        stderr(&output).contains("greet: optimised module loads through its web glue in Node"),
+        "{}",
+        stderr(&output)
+    );
+
+    // The module measured imports from the glue, not from WASI.
+    let module = std::fs::read(&optimised).unwrap();
+    assert_eq!(greet["opt_bytes"], module.len() as u64);
+    let imports = import_modules(&module);
+    assert!(
+        !imports.is_empty(),
+        "the fixture's module calls into its glue"
+    );
+    assert!(
+        imports
+            .iter()
+            .all(|m| m == "wbg" || m.starts_with("__wbindgen")),
+        "{imports:?}"
+    );
+
+    // The same wasm-bindgen and wasm-opt, run by hand on cargo's module, give the same bytes.
+    let by_hand = tempfile::tempdir().unwrap();
+    let cli =
+        BindgenCrate::target_dir().join(format!("tools/wasm-bindgen-{VERSION}/bin/wasm-bindgen"));
+    let cargo_module = fixture.gate_dir().join("modules/greet/shipped.wasm");
+    let status = Command::new(&cli)
+        .arg(&cargo_module)
+        .args(["--out-dir"])
+        .arg(by_hand.path())
+        .args(["--out-name", "greet", "--target", "web", "--no-typescript"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let hand_optimised = by_hand.path().join("greet_opt.wasm");
+    wasm_opt_by_hand(&by_hand.path().join("greet_bg.wasm"), &hand_optimised);
+    assert!(
+        std::fs::read(&hand_optimised).unwrap() == module,
+        "the gate's optimised module differs from wasm-bindgen + wasm-opt by hand"
+    );
+
+    // The glue ships beside the module and is counted: its bytes are the bytes wasm-bindgen wrote.
+    let glue = std::fs::read(by_hand.path().join("greet.js")).unwrap();
+    assert_eq!(greet["glue"]["bytes"], glue.len() as u64, "{greet}");
+    assert_eq!(
+        std::fs::read(fixture.gate_dir().join("opt/greet/greet.js")).unwrap(),
+        glue
+    );
+    let gzip = greet["glue"]["gzip_bytes"].as_u64().unwrap();
+    assert!(gzip > 0 && gzip < glue.len() as u64, "{greet}");
+
+    // Warm: nothing runs again, and the table has the glue column.
+    let output = fixture.xtask(&["size-check"], &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("wasm-opt skipped (input unchanged)"),
+        "{}",
+        stderr(&output)
+    );
+    let table = stdout(&output);
+    assert!(
+        table.lines().next().unwrap().contains("glue (gzip)"),
+        "{table}"
+    );
+
+    // A glue budget below the glue's size fails the check, naming the glue.
+    let budget = glue.len() - 1;
+    std::fs::write(
+        fixture.dir.path().join("size-budget.toml"),
+        format!("{BUDGET}glue_budget = {budget}\n"),
+    )
+    .unwrap();
+    let output = fixture.xtask(&["size-check", "--no-build"], &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!(
+            "greet: JS glue size {} B is over its glue budget of {budget} B by 1 B",
+            glue.len()
+        )),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_wasm_bindgen_cli_of_another_version_is_refused_with_the_fix() {
+    let fixture = BindgenCrate::new(BUDGET);
+    let fake = fixture.dir.path().join("wasm-bindgen-0.2.99");
+    std::fs::write(&fake, "#!/bin/sh\necho 'wasm-bindgen 0.2.99'\n").unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let output = fixture.xtask(&["size-check"], &[("WASM_BINDGEN", &fake)]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!(
+            "is wasm-bindgen 0.2.99, and Cargo.lock pins wasm-bindgen {VERSION}"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "fix: unset WASM_BINDGEN to let the gate install {VERSION} under the target dir"
+        )),
+        "{err}"
+    );
+    assert!(
+        !fixture.gate_dir().join("modules/greet").exists(),
+        "refused before the build"
+    );
+}
