@@ -225,3 +225,23 @@ fn a_wasm_bindgen_cli_of_another_version_is_refused_with_the_fix() {
         "refused before the build"
     );
 }
+
+#[test]
+fn a_workspace_without_the_wasm_release_profile_is_told_what_to_paste() {
+    let fixture = BindgenCrate::new(BUDGET);
+    let manifest = fixture.dir.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let without = &text[..text.find("[profile.wasm-release]").unwrap()];
+    std::fs::write(&manifest, without).unwrap();
+    let output = fixture.xtask(&["size-check"], &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("size-budget.toml:1: artifact `greet` builds with the `wasm-release` profile, which the workspace's Cargo.toml does not define"),
+        "{err}"
+    );
+    assert!(
+        err.contains("[profile.wasm-release]\ninherits = \"release\"\nopt-level = \"z\"\nlto = true\ncodegen-units = 1\npanic = \"abort\"\nstrip = true"),
+        "{err}"
+    );
+}

@@ -4,11 +4,11 @@
 pub mod export_patterns;
 mod parse;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::failure::ConfigError;
-use crate::project::workspace::{Triple, WasmCrate, WasmKind, WasmTarget, WASM_PROFILE};
+use crate::project::workspace::{Triple, WasmCrate, WasmKind, WasmTarget};
 
 pub use parse::parse;
 
@@ -44,6 +44,8 @@ pub struct ArtifactBudget {
     /// Hard ceiling on wasm-bindgen's JS glue, when `glue_budget` is set.
     pub glue_budget_bytes: Option<u64>,
     pub tolerance: Tolerance,
+    /// The cargo profile it is built with (`profile`).
+    pub profile: String,
     /// The exports the module keeps (`exports`: names, or prefixes ending in `*`); the others are
     /// dropped before it is optimised. `None`: every export stays.
     pub exports: Option<Vec<String>>,
@@ -128,7 +130,7 @@ impl ArtifactBudget {
             krate: &self.krate,
             target: &self.target,
             triple: self.triple,
-            profile: WASM_PROFILE,
+            profile: &self.profile,
         }
     }
 }
@@ -146,14 +148,18 @@ pub struct Unit<'a> {
 
 impl SizeBudget {
     /// Reads and checks the budget file at `path` against the workspace's crates.
-    pub fn load(path: &Path, crates: &BTreeMap<String, WasmCrate>) -> Result<Self, ConfigError> {
+    pub fn load(
+        path: &Path,
+        crates: &BTreeMap<String, WasmCrate>,
+        profiles: &BTreeSet<String>,
+    ) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|err| {
             ConfigError::new(
                 format!("cannot read {}: {err}", path.display()),
                 "create it with one `[artifact.NAME]` entry per wasm module",
             )
         })?;
-        parse(&path.display().to_string(), &text, crates)
+        parse(&path.display().to_string(), &text, crates, profiles)
     }
 
     /// The artifacts `names` pick, in file order; all of them when `names` is empty. A name picks
@@ -241,6 +247,7 @@ impl ArtifactBudget {
                 percent: Some(percent),
                 bytes: None,
             },
+            profile: crate::project::WASM_PROFILE.into(),
             exports: None,
             panic: PanicMode::Print,
         }

@@ -36,7 +36,11 @@ impl Context {
     }
 
     fn with_workspace(workspace: Workspace) -> anyhow::Result<Self> {
-        let budget = SizeBudget::load(&workspace.root.join(budget::FILE_NAME), &workspace.crates)?;
+        let budget = SizeBudget::load(
+            &workspace.root.join(budget::FILE_NAME),
+            &workspace.crates,
+            &workspace.profiles,
+        )?;
         let sh = Shell::new().context("create a shell")?;
         sh.change_dir(&workspace.root);
         Ok(Self {

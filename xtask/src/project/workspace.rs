@@ -54,6 +54,24 @@ pub struct Workspace {
     pub crates: BTreeMap<String, WasmCrate>,
     /// The members that build in a cargo target dir of their own rather than the shared one.
     pub own_dir_crates: BTreeSet<String>,
+    /// The cargo profiles a build can name: cargo's own and the root manifest's `[profile.*]`.
+    pub profiles: BTreeSet<String>,
+}
+
+/// The profiles cargo defines whatever the manifest says.
+pub const BUILT_IN_PROFILES: [&str; 4] = ["dev", "release", "test", "bench"];
+
+/// The profiles a workspace whose root manifest reads `manifest` can build with.
+pub fn profiles(manifest: &str) -> BTreeSet<String> {
+    let defined = toml::from_str::<toml::Table>(manifest)
+        .ok()
+        .and_then(|table| table.get("profile")?.as_table().cloned())
+        .unwrap_or_default();
+    BUILT_IN_PROFILES
+        .iter()
+        .map(|p| (*p).to_owned())
+        .chain(defined.keys().cloned())
+        .collect()
 }
 
 /// A workspace member and the targets of it that compile to a `.wasm` module.
@@ -167,6 +185,7 @@ impl Workspace {
         }
         let target_dir: PathBuf = metadata.target_directory.into();
         let root: PathBuf = metadata.workspace_root.into();
+        let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
         let gate_dir = target_dir
             .join("wasm-gate")
             .join(build_dirs::root_key(&root));
@@ -178,6 +197,7 @@ impl Workspace {
             target_dir,
             crates,
             own_dir_crates: build_dirs::members_needing_own_dir(&members),
+            profiles: profiles(&manifest),
         })
     }
 

@@ -117,7 +117,8 @@ fn use_budget(budget: &SizeBudget) -> Result<(), TestCaseError> {
 fn mutated_budgets_parse_or_fail_with_a_config_error() {
     let crates = crates();
     for seed in SEEDS {
-        parse(FILE_NAME, seed, &crates).expect("every seed is a valid budget");
+        parse(FILE_NAME, seed, &crates, &super::tests::profiles())
+            .expect("every seed is a valid budget");
     }
     // Mutants that got past TOML syntax and shape: parsed, or refused by the checks of names,
     // sizes and tolerances that only a file close to a valid one reaches.
@@ -125,7 +126,7 @@ fn mutated_budgets_parse_or_fail_with_a_config_error() {
     let mutant = (select(SEEDS), mutations(TOML)).prop_map(|(seed, m)| mutate(seed, &m));
     TestRunner::new(config())
         .run(&mutant, |text| {
-            let checked = match parse(FILE_NAME, &text, &crates) {
+            let checked = match parse(FILE_NAME, &text, &crates, &super::tests::profiles()) {
                 Ok(budget) => {
                     use_budget(&budget)?;
                     true

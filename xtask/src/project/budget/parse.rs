@@ -1,6 +1,6 @@
 //! Parsing `size-budget.toml` with the line of every mistake, and checking it against the workspace.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -10,7 +10,7 @@ use super::export_patterns as exports;
 use super::{ArtifactBudget, BindgenTarget, PanicMode, SizeBudget, Tolerance, DEFAULT_TOLERANCE};
 use crate::bytes::units::parse_size;
 use crate::failure::ConfigError;
-use crate::project::workspace::{Triple, WasmCrate, WasmTarget};
+use crate::project::workspace::{Triple, WasmCrate, WasmTarget, WASM_PROFILE};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,6 +28,7 @@ struct RawArtifact {
     target: Option<Spanned<String>>,
     triple: Option<Spanned<String>>,
     bindgen: Option<Spanned<RawBindgen>>,
+    profile: Option<Spanned<String>>,
     budget: Spanned<toml::Value>,
     gzip_budget: Option<Spanned<toml::Value>>,
     brotli_budget: Option<Spanned<toml::Value>>,
@@ -50,11 +51,23 @@ struct RawTolerance {
     bytes: Option<Spanned<toml::Value>>,
 }
 
-/// Parse and check `text` (the contents of `file`, named in errors) against the workspace's crates.
+/// The profile every artifact builds with unless it names another, as a workspace without it is told
+/// to define it.
+pub const WASM_PROFILE_TOML: &str = "[profile.wasm-release]
+inherits = \"release\"
+opt-level = \"z\"
+lto = true
+codegen-units = 1
+panic = \"abort\"
+strip = true";
+
+/// Parse and check `text` (the contents of `file`, named in errors) against the workspace's crates
+/// and the cargo profiles it defines.
 pub fn parse(
     file: &str,
     text: &str,
     crates: &BTreeMap<String, WasmCrate>,
+    profiles: &BTreeSet<String>,
 ) -> Result<SizeBudget, ConfigError> {
     let at = |span: Range<usize>, message: String, fix: &str| {
         ConfigError::new(
@@ -67,7 +80,7 @@ pub fn parse(
         let message = err.message().trim_end_matches('.').to_owned();
         ConfigError::new(
             format!("{file}:{line}: {message}"),
-            "entries are `[artifact.NAME]` with `crate`, `target`, `triple`, `bindgen`, `budget`, \
+            "entries are `[artifact.NAME]` with `crate`, `target`, `triple`, `bindgen`, `profile`, `budget`, \
              `gzip_budget`, `brotli_budget`, `glue_budget`, `tolerance`, `exports` and `panic`; \
              `[tolerance]` takes `percent` and `bytes`",
         )
@@ -151,6 +164,25 @@ pub fn parse(
         let gzip_budget_bytes = compressed(entry.gzip_budget, "gzip_budget")?;
         let brotli_budget_bytes = compressed(entry.brotli_budget, "brotli_budget")?;
         let bindgen = bindgen_target(&name, &krate, wasm_crate, triple, entry.bindgen, &at)?;
+        let profile = match entry.profile {
+            None if profiles.contains(WASM_PROFILE) => WASM_PROFILE.to_owned(),
+            None => {
+                return Err(at(
+                    entry_span,
+                    format!("artifact `{name}` builds with the `{WASM_PROFILE}` profile, which the workspace's Cargo.toml does not define"),
+                    &format!("paste into the root Cargo.toml:\n\n{WASM_PROFILE_TOML}\n\n  or set `profile = \"release\"` (or another profile) under [artifact.{name}]"),
+                ))
+            }
+            Some(profile) if profiles.contains(profile.get_ref()) => profile.into_inner(),
+            Some(profile) => {
+                let known: Vec<_> = profiles.iter().map(String::as_str).collect();
+                return Err(at(
+                    profile.span(),
+                    format!("artifact `{name}`: profile `{}` is not defined", profile.get_ref()),
+                    &format!("set `profile` to one of: {}, or add `[profile.{}]` to the root Cargo.toml", known.join(", "), profile.get_ref()),
+                ));
+            }
+        };
         let glue_span = entry.glue_budget.as_ref().map(Spanned::span);
         let glue_budget_bytes = compressed(entry.glue_budget, "glue_budget")?;
         if let (Some(span), None) = (glue_span, bindgen) {
@@ -210,6 +242,7 @@ pub fn parse(
             brotli_budget_bytes,
             glue_budget_bytes,
             tolerance,
+            profile,
             exports,
             panic,
         });

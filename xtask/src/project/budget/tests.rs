@@ -1,6 +1,6 @@
 //! Unit tests of size-budget.toml parsing and tolerance arithmetic.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use super::*;
@@ -34,6 +34,11 @@ pub(super) fn crates() -> BTreeMap<String, WasmCrate> {
     ])
 }
 
+/// The profiles of a workspace that defines `wasm-release`.
+pub(super) fn profiles() -> BTreeSet<String> {
+    crate::project::workspace::profiles("[profile.wasm-release]\ninherits = \"release\"\n")
+}
+
 /// A budget with a default tolerance, an artifact overriding it and one naming its crate.
 pub(super) const WITH_TOLERANCES: &str = r#"
 [tolerance]
@@ -50,11 +55,11 @@ budget = 787456
 "#;
 
 fn parse_ok(text: &str) -> SizeBudget {
-    parse("size-budget.toml", text, &crates()).unwrap()
+    parse("size-budget.toml", text, &crates(), &profiles()).unwrap()
 }
 
 fn parse_err(text: &str) -> String {
-    parse("size-budget.toml", text, &crates())
+    parse("size-budget.toml", text, &crates(), &profiles())
         .unwrap_err()
         .to_string()
 }
@@ -214,7 +219,7 @@ fn bad_tolerances_are_errors() {
 
 #[test]
 fn config_errors_exit_with_2() {
-    let err: anyhow::Error = parse("size-budget.toml", "nonsense", &crates())
+    let err: anyhow::Error = parse("size-budget.toml", "nonsense", &crates(), &profiles())
         .unwrap_err()
         .into();
     assert_eq!(
@@ -288,7 +293,7 @@ fn an_unknown_or_ambiguous_name_is_a_config_error_with_the_choices() {
 #[test]
 fn a_missing_file_says_how_to_create_it() {
     let dir = tempfile::tempdir().unwrap();
-    let err = SizeBudget::load(&dir.path().join(FILE_NAME), &crates()).unwrap_err();
+    let err = SizeBudget::load(&dir.path().join(FILE_NAME), &crates(), &profiles()).unwrap_err();
     assert!(err.message.starts_with("cannot read "), "{err}");
     assert!(err.fix.contains("[artifact.NAME]"), "{err}");
 }
@@ -376,5 +381,32 @@ fn an_unsupported_triple_names_its_line_and_the_supported_ones() {
         "[artifact.wasm-demo]\nbudget = 1\ntriple = \"wasm32-wasip2\"\n",
         "size-budget.toml:3: artifact `wasm-demo`: triple \"wasm32-wasip2\" is not a supported wasm target",
         &["fix: set `triple` to one of: \"wasm32-wasip1\", \"wasm32-unknown-unknown\""],
+    );
+}
+
+#[test]
+fn a_workspace_without_wasm_release_is_told_the_block_to_paste_or_to_name_a_profile() {
+    let release_only = crate::project::workspace::profiles("[profile.release]\nlto = true\n");
+    let text = "[artifact.wasm-demo]\nbudget = 1\n";
+    let err = parse("size-budget.toml", text, &crates(), &release_only).unwrap_err();
+    assert!(
+        err.message.starts_with("size-budget.toml:1: artifact `wasm-demo` builds with the `wasm-release` profile, which the workspace's Cargo.toml does not define"),
+        "{err}"
+    );
+    assert!(err.fix.contains(parse::WASM_PROFILE_TOML), "{err}");
+    assert!(err.fix.contains("or set `profile = \"release\"`"), "{err}");
+
+    let named = "[artifact.wasm-demo]\nbudget = 1\nprofile = \"release\"\n";
+    let budget = parse("size-budget.toml", named, &crates(), &release_only).unwrap();
+    assert_eq!(budget.artifacts[0].profile, "release");
+    assert_eq!(budget.artifacts[0].unit().profile, "release");
+}
+
+#[test]
+fn a_profile_that_does_not_exist_names_its_line_and_the_ones_that_do() {
+    assert_refused(
+        "[artifact.wasm-demo]\nbudget = 1\nprofile = \"tiny\"\n",
+        "size-budget.toml:3: artifact `wasm-demo`: profile `tiny` is not defined",
+        &["fix: set `profile` to one of: bench, dev, release, test, wasm-release"],
     );
 }
