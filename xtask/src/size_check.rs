@@ -70,6 +70,7 @@ impl flags::SizeCheck {
             }
         }
 
+        let failed_to_measure_or_behave = failures.iter().any(Option::is_some);
         // Each artifact's outcome, in the budget's order: its behaviour check first, then its sizes.
         let mut rows = rows.into_iter().peekable();
         let mut outcomes = Vec::new();
@@ -96,8 +97,8 @@ impl flags::SizeCheck {
             return Ok(());
         }
         if self.update {
-            if outcomes.iter().any(|o| o.row.is_none()) {
-                // What could not be measured keeps no entry; the baseline is left as it was.
+            if failed_to_measure_or_behave {
+                // A module that did not build or behave is not accepted; the baseline stays as it was.
                 return outcome::conclude(&outcomes, mode, self.json);
             }
             let rows: Vec<Row> = outcomes.iter().filter_map(|o| o.row.clone()).collect();

@@ -178,4 +178,10 @@ fn an_artifact_that_does_not_build_leaves_the_others_reported() {
         err.contains("error: one: size-baseline.json is missing"),
         "{err}"
     );
+
+    // Nor does --update accept a run in which an artifact did not build.
+    let output = fixture.xtask(&["size-check", "--update"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("error: build broken"));
+    assert!(!fixture.path("size-baseline.json").exists());
 }
