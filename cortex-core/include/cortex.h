@@ -59,6 +59,8 @@ extern "C" {
 #define CORTEX_E_INTERNAL (-8)
 #define CORTEX_E_FULL (-9)
 #define CORTEX_E_CLOSED (-10)
+/* Modules built with `fs` only (cortex_fs.h): a store's directory or file cannot be used. */
+#define CORTEX_E_STORE_FILE (-11)
 
 /* Filter record flags. */
 #define CORTEX_FILTER_SOURCE 1

@@ -14,6 +14,7 @@ pub const CORTEX_E_NOT_FOUND: i32 = -7;
 pub const CORTEX_E_INTERNAL: i32 = -8;
 pub const CORTEX_E_FULL: i32 = -9;
 pub const CORTEX_E_CLOSED: i32 = -10;
+pub const CORTEX_E_STORE_FILE: i32 = -11;
 
 /// Why a call failed: the code it returns and the message `cortex_last_error` hands out.
 #[derive(Debug)]
@@ -39,6 +40,8 @@ impl From<Error> for Failure {
             Error::MissingNode(_) => CORTEX_E_MISSING_NODE,
             Error::Full { .. } => CORTEX_E_FULL,
             Error::Closed => CORTEX_E_CLOSED,
+            #[cfg(feature = "fs")]
+            Error::StoreFile { .. } => CORTEX_E_STORE_FILE,
             _ => CORTEX_E_INTERNAL,
         };
         Failure {

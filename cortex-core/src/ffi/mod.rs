@@ -20,6 +20,7 @@
 //! | -8   | `CORTEX_E_INTERNAL`     | anything else (message in last error)                                     |
 //! | -9   | `CORTEX_E_FULL`         | a bus queue is full and the policy refuses (Error, or Block: no waiting here) |
 //! | -10  | `CORTEX_E_CLOSED`       | the bus is closed                                                         |
+//! | -11  | `CORTEX_E_STORE_FILE`   | (`fs`) a store's directory or file cannot be used; the message names it  |
 //!
 //! Records (little-endian; `str`/`bytes` = `len u32 | bytes`; `id` = 32 bytes; `strs` = `count u32 | str…`):
 //! - new event: `source id | parent u64 (u64::MAX: none) | kind str | payload bytes`
@@ -40,6 +41,7 @@
 //! | `cortex_free(ptr, len) -> i32` | frees a `cortex_alloc` block: 0, or -1 for an unknown (ptr, len) |
 //! | `cortex_last_error(out_ptr, out_cap) -> i32` | full length of the last error message (0 if none yet) |
 //! | `cortex_store_open() -> i32` | handle > 0 of a new in-memory event store + graph store |
+//! | `cortex_open_dir(path_ptr, path_len, flags) -> i32` | (`fs` only) handle > 0 of the store kept in that directory; flags: 1 sync |
 //! | `cortex_store_close(h) -> i32` | 0 |
 //! | `cortex_append(h, source_ptr, kind_ptr, kind_len, payload_ptr, payload_len) -> i64` | the new EventId |
 //! | `cortex_append_batch(h, in_ptr, in_len, out_ptr, out_cap) -> i32` | COUNT stored (all or none); ids as u64s in out |
@@ -123,7 +125,7 @@ pub use bus::{
 pub use codes::{
     CORTEX_E_BAD_HANDLE, CORTEX_E_BAD_POINTER, CORTEX_E_BUFFER_SMALL, CORTEX_E_CLOSED,
     CORTEX_E_FULL, CORTEX_E_INTERNAL, CORTEX_E_INVALID, CORTEX_E_MISSING_NODE, CORTEX_E_NOT_FOUND,
-    CORTEX_E_TOO_LARGE,
+    CORTEX_E_STORE_FILE, CORTEX_E_TOO_LARGE,
 };
 pub use edges::{
     cortex_edges, cortex_get_edge, cortex_neighbors, cortex_put_edge, cortex_remove_edge,
@@ -163,6 +165,34 @@ pub extern "C" fn cortex_free(ptr: i32, len: i32) -> i32 {
 #[no_mangle]
 pub extern "C" fn cortex_store_open() -> i32 {
     finish_i32(registry::open_store())
+}
+
+/// `cortex_open_dir`'s flag: sync every write before its call returns.
+#[cfg(feature = "fs")]
+pub const CORTEX_OPEN_SYNC: i32 = 1;
+
+/// Built with `fs`: a store kept in the directory at the UTF-8 path (`path_ptr`, `path_len`), one
+/// the host granted. The directory is created if missing; its logs are replayed.
+#[cfg(feature = "fs")]
+#[no_mangle]
+pub extern "C" fn cortex_open_dir(path_ptr: i32, path_len: i32, flags: i32) -> i32 {
+    finish_i32(open_dir(path_ptr, path_len, flags))
+}
+
+#[cfg(feature = "fs")]
+fn open_dir(path_ptr: i32, path_len: i32, flags: i32) -> codes::Outcome<i32> {
+    let path = Region::new(path_ptr, path_len, "path")?.read_str("path")?;
+    if flags & !CORTEX_OPEN_SYNC != 0 {
+        return Err(codes::Failure::new(
+            codes::CORTEX_E_INVALID,
+            format!("unknown flags {} (CORTEX_OPEN_SYNC is 1)", i64::from(flags)),
+        ));
+    }
+    registry::open_dir_store(&path, flags & CORTEX_OPEN_SYNC != 0).map_err(|failure| {
+        // Whatever stops a directory from opening is about that path, I/O errors included (a
+        // directory the host did not grant): the message names it.
+        codes::Failure::new(CORTEX_E_STORE_FILE, failure.message)
+    })
 }
 
 #[no_mangle]

@@ -81,7 +81,7 @@ pub extern "C" fn cortex_edge_count(handle: i32) -> i64 {
 
 fn graph_count(
     handle: i32,
-    count: fn(&crate::store::MemoryGraphStore) -> crate::error::Result<u64>,
+    count: fn(&registry::GraphBackend) -> crate::error::Result<u64>,
 ) -> Outcome<i64> {
     let store = registry::store(handle)?;
     i64::try_from(count(&store.graph)?)

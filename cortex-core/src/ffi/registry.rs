@@ -7,15 +7,23 @@ use std::rc::Rc;
 use super::codes::{Failure, Outcome, CORTEX_E_BAD_HANDLE, CORTEX_E_INTERNAL};
 use super::feed::{Feed, Source};
 use crate::bus::EventBus;
-use crate::store::{MemoryEventStore, MemoryGraphStore, StoreConfig};
+use crate::store::StoreConfig;
+// With `fs`, every store handle is a file store, opened on a directory or (`cortex_store_open`)
+// without a file; without it, the memory stores alone.
+#[cfg(feature = "fs")]
+pub(crate) use crate::store::file::{
+    FileEventStore as EventBackend, FileGraphStore as GraphBackend,
+};
+#[cfg(not(feature = "fs"))]
+pub(crate) use crate::store::{MemoryEventStore as EventBackend, MemoryGraphStore as GraphBackend};
 
 /// What one store handle opens: an event log and a graph, side by side.
 #[derive(Debug)]
 pub(crate) struct OpenStore {
     /// The event store's limits, kept so oversized input is refused before it is copied in.
     pub(crate) config: StoreConfig,
-    pub(crate) events: MemoryEventStore,
-    pub(crate) graph: MemoryGraphStore,
+    pub(crate) events: EventBackend,
+    pub(crate) graph: GraphBackend,
 }
 
 /// Everything a handle can name.
@@ -65,10 +73,35 @@ pub(crate) fn insert(object: Object) -> Outcome<i32> {
 /// Opens a fresh store pair and returns its handle.
 pub(crate) fn open_store() -> Outcome<i32> {
     let config = StoreConfig::default();
+    #[cfg(not(feature = "fs"))]
+    let (events, graph) = (
+        EventBackend::with_config(config.clone()),
+        GraphBackend::new(),
+    );
+    #[cfg(feature = "fs")]
+    let (events, graph) = (
+        EventBackend::in_memory(config.clone()),
+        GraphBackend::in_memory(),
+    );
     insert(Object::Store(Rc::new(OpenStore {
-        events: MemoryEventStore::with_config(config.clone()),
-        graph: MemoryGraphStore::new(),
+        events,
+        graph,
         config,
+    })))
+}
+
+/// Opens the event log and graph kept in the directory `dir` (created if missing), replayed, and
+/// returns their handle. `sync`: each write is synced before its call returns.
+#[cfg(feature = "fs")]
+pub(crate) fn open_dir_store(dir: &str, sync: bool) -> Outcome<i32> {
+    let options = crate::store::file::FileOptions {
+        sync,
+        ..Default::default()
+    };
+    insert(Object::Store(Rc::new(OpenStore {
+        events: EventBackend::open(dir, options.clone())?,
+        graph: GraphBackend::open(dir, options.clone())?,
+        config: options.store,
     })))
 }
 

@@ -13,6 +13,7 @@
 //! [`FileProblem::Corrupt`]: crate::error::FileProblem::Corrupt
 
 mod codec;
+mod crc;
 mod events;
 mod graph;
 mod log;
@@ -32,7 +33,7 @@ pub struct FileOptions {
     /// `sync_data` after every write, before it returns: it then survives power loss, not only a
     /// crash of the process (or the end of a wasm instance).
     pub sync: bool,
-    /// Create the directory (and its parents) and the log when they do not exist.
+    /// Create the directory (its parent must exist) and the log when they do not exist.
     pub create_if_missing: bool,
 }
 

@@ -25,7 +25,8 @@ pub struct FileEventStore {
 
 #[derive(Debug)]
 struct Writer {
-    log: LogFile,
+    /// `None` for a store without a file (the C ABI's in-memory stores): it writes nothing.
+    log: Option<LogFile>,
     /// The events stored, and the newest one's timestamp: the next batch's id and earliest stamp.
     len: u64,
     last_timestamp: Timestamp,
@@ -116,11 +117,26 @@ impl FileEventStore {
             events,
             config: options.store,
             writer: Mutex::new(Writer {
-                log,
+                log: Some(log),
                 len,
                 last_timestamp,
             }),
         })
+    }
+
+    /// A store without a file: the memory store behind this type, for a C ABI built with `fs`,
+    /// whose handles are file stores whether or not they were opened on a directory.
+    #[cfg(all(target_family = "wasm", feature = "wasm"))]
+    pub(crate) fn in_memory(config: StoreConfig) -> Self {
+        FileEventStore {
+            events: MemoryEventStore::with_config(config.clone()),
+            config,
+            writer: Mutex::new(Writer {
+                log: None,
+                len: 0,
+                last_timestamp: 0,
+            }),
+        }
     }
 
     fn writer(&self) -> Result<MutexGuard<'_, Writer>> {
@@ -142,8 +158,10 @@ impl FileEventStore {
             });
         }
         let timestamp = writer.last_timestamp.max(now_millis());
-        encode(writer.log.frame(), writer.len + 1, timestamp, &events);
-        writer.log.commit()?;
+        if let Some(log) = &mut writer.log {
+            encode(log.frame(), writer.len + 1, timestamp, &events);
+            log.commit()?;
+        }
         let stored = self.events.commit(events, timestamp)?;
         writer.len += count;
         writer.last_timestamp = timestamp;

@@ -21,7 +21,8 @@ use crate::store::{GraphStore, MemoryGraphStore};
 #[derive(Debug)]
 pub struct FileGraphStore {
     graph: MemoryGraphStore,
-    log: Mutex<LogFile>,
+    /// `None` for a store without a file (the C ABI's in-memory stores): it writes nothing.
+    log: Mutex<Option<LogFile>>,
 }
 
 const PUT_NODE: u8 = 1;
@@ -120,11 +121,36 @@ impl FileGraphStore {
         })?;
         Ok(FileGraphStore {
             graph,
-            log: Mutex::new(log),
+            log: Mutex::new(Some(log)),
         })
     }
 
-    fn log(&self) -> Result<MutexGuard<'_, LogFile>> {
+    /// A store without a file: see `FileEventStore::in_memory`.
+    #[cfg(all(target_family = "wasm", feature = "wasm"))]
+    pub(crate) fn in_memory() -> Self {
+        FileGraphStore {
+            graph: MemoryGraphStore::new(),
+            log: Mutex::new(None),
+        }
+    }
+
+    /// `MemoryGraphStore::with_node`, for the C ABI.
+    #[cfg(all(target_family = "wasm", feature = "wasm"))]
+    pub(crate) fn with_node<R>(
+        &self,
+        id: &NodeId,
+        f: impl FnOnce(Option<&Node>) -> R,
+    ) -> Result<R> {
+        self.graph.with_node(id, f)
+    }
+
+    /// `MemoryGraphStore::for_each_found`, for the C ABI.
+    #[cfg(all(target_family = "wasm", feature = "wasm"))]
+    pub(crate) fn for_each_found(&self, query: &NodeQuery, each: impl FnMut(&Node)) -> Result<()> {
+        self.graph.for_each_found(query, each)
+    }
+
+    fn log(&self) -> Result<MutexGuard<'_, Option<LogFile>>> {
         self.log.lock().map_err(|_| Error::Backend {
             context: "file graph store lock poisoned by a panic in another thread".into(),
             source: None,
@@ -141,8 +167,10 @@ impl GraphStore for FileGraphStore {
         validate_node(&node)?;
         let mut log = self.log()?;
         let now = now_millis();
-        encode_node(log.frame(), &node, now);
-        log.commit()?;
+        if let Some(log) = &mut *log {
+            encode_node(log.frame(), &node, now);
+            log.commit()?;
+        }
         self.graph.put_valid_node(node, now)
     }
 
@@ -155,10 +183,12 @@ impl GraphStore for FileGraphStore {
         if !self.has_node(id)? {
             return Ok(false);
         }
-        let mut e = Encoder(log.frame());
-        e.u8(REMOVE_NODE);
-        e.id(id);
-        log.commit()?;
+        if let Some(log) = &mut *log {
+            let mut e = Encoder(log.frame());
+            e.u8(REMOVE_NODE);
+            e.id(id);
+            log.commit()?;
+        }
         self.graph.remove_node(id)
     }
 
@@ -170,10 +200,12 @@ impl GraphStore for FileGraphStore {
                 return Err(Error::MissingNode(*end));
             }
         }
-        let frame = log.frame();
-        encode_edge(frame, PUT_EDGE, &edge.from, &edge.relation, &edge.to);
-        Encoder(frame).u64(edge.weight.to_bits());
-        log.commit()?;
+        if let Some(log) = &mut *log {
+            let frame = log.frame();
+            encode_edge(frame, PUT_EDGE, &edge.from, &edge.relation, &edge.to);
+            Encoder(frame).u64(edge.weight.to_bits());
+            log.commit()?;
+        }
         self.graph.put_edge(edge)
     }
 
@@ -186,8 +218,10 @@ impl GraphStore for FileGraphStore {
         if self.graph.get_edge(from, relation, to)?.is_none() {
             return Ok(false);
         }
-        encode_edge(log.frame(), REMOVE_EDGE, from, relation, to);
-        log.commit()?;
+        if let Some(log) = &mut *log {
+            encode_edge(log.frame(), REMOVE_EDGE, from, relation, to);
+            log.commit()?;
+        }
         self.graph.remove_edge(from, relation, to)
     }
 

@@ -7,6 +7,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::codec::Malformed;
+use super::crc::crc32;
 use super::FileOptions;
 use crate::error::{Error, FileProblem, Result};
 
@@ -41,6 +42,14 @@ impl Content {
             Content::Graph => "graph.log",
         }
     }
+
+    /// Where a fresh log is written before it is renamed into place.
+    fn fresh_file_name(self) -> &'static str {
+        match self {
+            Content::Events => "events.log.new",
+            Content::Graph => "graph.log.new",
+        }
+    }
 }
 
 /// An open log, positioned at the end of its last committed frame.
@@ -57,10 +66,15 @@ pub(super) struct LogFile {
     broken: bool,
 }
 
+/// An I/O failure on `path`, its kind in the message. Natively the error itself is the source; a
+/// wasm module keeps only the kind, as std's full error brings its `Debug` and the OS's messages.
 fn io_error(what: &str, path: &Path, error: io::Error) -> Error {
     Error::Backend {
-        context: format!("{what} {}", path.display()),
+        context: format!("{what} {}: {}", path.display(), error.kind()),
+        #[cfg(not(target_family = "wasm"))]
         source: Some(Box::new(error)),
+        #[cfg(target_family = "wasm")]
+        source: None,
     }
 }
 
@@ -77,7 +91,7 @@ fn header(content: Content) -> [u8; HEADER_LEN] {
     header[..8].copy_from_slice(&MAGIC);
     header[8] = VERSION;
     header[9] = content as u8;
-    let crc = crc32fast::hash(&header[..12]);
+    let crc = crc32(&header[..12]);
     header[12..].copy_from_slice(&crc.to_le_bytes());
     header
 }
@@ -91,7 +105,7 @@ pub(super) fn check_header(bytes: &[u8], content: Content) -> Result<(), FilePro
         return Err(not_ours);
     }
     let crc = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]);
-    if crc != crc32fast::hash(&bytes[..12]) {
+    if crc != crc32(&bytes[..12]) {
         return Err(FileProblem::Corrupt {
             offset: 0,
             what: "the header's checksum does not match",
@@ -144,7 +158,7 @@ pub(super) fn frames(
             break;
         }
         let body = &rest[FRAME_HEADER_LEN..end];
-        if crc32fast::hash(body) != u32_at(rest, 8) {
+        if crc32(body) != u32_at(rest, 8) {
             if rest.len() == end {
                 break;
             }
@@ -156,13 +170,14 @@ pub(super) fn frames(
     Ok(at)
 }
 
-/// Makes sure `dir` is a directory, creating it if it is missing and that is allowed.
+/// Makes sure `dir` is a directory, creating it (not its parents) if it is missing and that is
+/// allowed.
 fn directory(dir: &Path, create: bool) -> Result<()> {
     match std::fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => Ok(()),
         Ok(_) => Err(problem(dir, FileProblem::NotADirectory)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => match create {
-            true => std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, e)),
+            true => std::fs::create_dir(dir).map_err(|e| io_error("create", dir, e)),
             false => Err(problem(dir, FileProblem::Missing)),
         },
         Err(e) => Err(io_error("read", dir, e)),
@@ -182,7 +197,7 @@ fn sync_directory(dir: &Path) -> Result<()> {
 /// Writes a fresh, empty `content` log at `path`: the header into a file beside it, synced, then
 /// renamed into place, so `path` never holds a partial header.
 fn create(dir: &Path, path: &Path, content: Content) -> Result<()> {
-    let fresh = path.with_extension("log.new");
+    let fresh = dir.join(content.fresh_file_name());
     let written = File::create(&fresh)
         .and_then(|mut f| f.write_all(&header(content)).and_then(|()| f.sync_all()));
     written.map_err(|e| io_error("create", &fresh, e))?;
@@ -265,7 +280,7 @@ impl LogFile {
                 body.len()
             )));
         };
-        let crc = crc32fast::hash(body);
+        let crc = crc32(body);
         self.frame[..4].copy_from_slice(&len.to_le_bytes());
         self.frame[4..8].copy_from_slice(&(!len).to_le_bytes());
         self.frame[8..12].copy_from_slice(&crc.to_le_bytes());

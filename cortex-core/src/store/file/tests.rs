@@ -1,5 +1,6 @@
 //! The log's framing on its own: which damage is a torn tail, which is corruption, and where.
 
+use super::crc::crc32;
 use super::log::{check_header, frames, Content, FRAME_HEADER_LEN, HEADER_LEN, VERSION};
 use crate::error::FileProblem;
 
@@ -10,7 +11,7 @@ fn framed(bodies: &[&[u8]]) -> Vec<u8> {
         let len = body.len() as u32;
         out.extend_from_slice(&len.to_le_bytes());
         out.extend_from_slice(&(!len).to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
+        out.extend_from_slice(&crc32(body).to_le_bytes());
         out.extend_from_slice(body);
     }
     out
@@ -76,7 +77,7 @@ fn headers_are_told_apart() {
     header[..8].copy_from_slice(b"CORTEXLG");
     header[8] = VERSION;
     header[9] = Content::Graph as u8;
-    let crc = crc32fast::hash(&header[..12]);
+    let crc = crc32(&header[..12]);
     header[12..].copy_from_slice(&crc.to_le_bytes());
     assert_eq!(check_header(&header, Content::Graph), Ok(()));
     assert_eq!(
