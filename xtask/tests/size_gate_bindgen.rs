@@ -115,8 +115,9 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
         optimised,
         fixture.gate_dir().join("opt/greet/greet_bg.wasm")
     );
+    // In headless Chromium where one is found (`cargo xtask test` installs it), else in Node.
     assert!(
-        stderr(&output).contains("greet: optimised module loads through its web glue in Node"),
+        stderr(&output).contains("greet: optimised module loads through its web glue in "),
         "{}",
         stderr(&output)
     );
@@ -243,5 +244,27 @@ fn a_workspace_without_the_wasm_release_profile_is_told_what_to_paste() {
     assert!(
         err.contains("[profile.wasm-release]\ninherits = \"release\"\nopt-level = \"z\"\nlto = true\ncodegen-units = 1\npanic = \"abort\"\nstrip = true"),
         "{err}"
+    );
+}
+
+#[test]
+fn a_module_that_throws_on_load_fails_with_the_engines_message() {
+    let fixture = BindgenCrate::new(BUDGET);
+    let lib = fixture.dir.path().join("src/lib.rs");
+    let mut source = std::fs::read_to_string(&lib).unwrap();
+    source += "\n/// Runs when the glue instantiates the module.\n#[wasm_bindgen(start)]\n\
+               pub fn start() {\n    panic!(\"refusing to start\");\n}\n";
+    std::fs::write(&lib, source).unwrap();
+    let output = fixture.xtask(&["size-check", "--update"], &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("error: `greet`'s optimised module does not load through its glue in ")
+            && err.contains("unreachable"),
+        "{err}"
+    );
+    assert!(
+        !fixture.dir.path().join("size-baseline.json").exists(),
+        "a module that does not load is not accepted"
     );
 }

@@ -1,8 +1,9 @@
 //! The behaviour check of a wasm-bindgen artifact: its optimised module, loaded through its own JS
-//! glue in Node's V8, must instantiate without an exception. Glue Node cannot load, or a machine
-//! without Node, is said to be skipped, with why and how to get the check.
+//! glue, must instantiate without an exception: `web` glue in headless Chromium (Node's V8 where no
+//! Chromium is found, saying so), `nodejs` glue in Node. Glue neither can load alone, or a machine
+//! without the engine, is said to be skipped, with why and how to get the check.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use xshell::{cmd, Shell};
@@ -38,12 +39,47 @@ pub fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> anyhow::R
         BindgenTarget::Bundler | BindgenTarget::NoModules => {
             eprintln!(
                 "{name}: behaviour check skipped: `{}` glue loads only in a bundler or a page, \
-                 which the gate does not drive; `bindgen = {{ target = \"web\" }}` or \"nodejs\" is checked in Node",
+                 which the gate does not drive; `web` glue is checked in headless Chromium, `nodejs` in Node",
                 target.as_str()
             );
             return Ok(());
         }
     };
+    let read =
+        |path: &Path| std::fs::read(path).with_context(|| format!("read {}", path.display()));
+    let (module, js) = (read(&measurement.path)?, read(&glue.path)?);
+    let browser = (target == BindgenTarget::Web).then(chromium).flatten();
+    let engine = if browser.is_some() {
+        "headless Chromium"
+    } else {
+        "Node"
+    };
+    let stamp = Stamp::new(
+        &measurement.path,
+        "loaded",
+        &[
+            &module,
+            &js,
+            target.as_str().as_bytes(),
+            engine.as_bytes(),
+            xtask_identity().as_bytes(),
+        ],
+    );
+    if stamp.is_current(&measurement.path) {
+        eprintln!("{name}: behaviour check skipped (module and glue unchanged since they loaded in {engine})");
+        return Ok(());
+    }
+    if let Some(browser) = browser {
+        let outcome = load_in_chromium(&browser, &glue.path, &measurement.path, scratch.path())?;
+        return conclude(name, outcome, &glue.path, engine, target, &stamp);
+    }
+    if target == BindgenTarget::Web {
+        eprintln!(
+            "{name}: no headless Chromium found (looked for ${CHROMIUM_ENV}, then {} on PATH), so the \
+             web glue is loaded in Node's V8 instead; `cargo xtask test --setup-only` installs Chromium",
+            CHROMIUM_NAMES.join(", ")
+        );
+    }
     let sh = Shell::new().context("create a shell")?;
     if cmd!(sh, "node --version")
         .quiet()
@@ -78,20 +114,111 @@ pub fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> anyhow::R
         .args(["--input-type=module", "-e", &script])
         .output()
         .context("run node")?;
-    if !output.status.success() {
+    let outcome = if output.status.success() {
+        Ok(())
+    } else {
         let message = String::from_utf8_lossy(&output.stderr);
         let first = message
             .lines()
             .find(|line| line.contains("Error"))
             .unwrap_or_else(|| message.lines().next().unwrap_or("(no message)"));
+        Err(first.trim().to_owned())
+    };
+    conclude(name, outcome, &glue.path, engine, target, &stamp)
+}
+
+/// The environment variable that names the browser, as for the tests' browser.
+const CHROMIUM_ENV: &str = "CORTEX_CHROMIUM";
+
+/// Executables that run Chromium or Chrome headless, most likely first.
+const CHROMIUM_NAMES: &[&str] = &[
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+];
+
+/// The browser: `$CORTEX_CHROMIUM`, else the first of [`CHROMIUM_NAMES`] on `PATH`.
+fn chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(CHROMIUM_ENV) {
+        return Some(PathBuf::from(path)).filter(|path| path.is_file());
+    }
+    let path = std::env::var_os("PATH")?;
+    let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+    CHROMIUM_NAMES
+        .iter()
+        .find_map(|name| dirs.iter().map(|dir| dir.join(name)).find(|c| c.is_file()))
+}
+
+/// Loads the glue and the module from the files beside each other, as a page of `scratch` that
+/// writes `loaded` or the exception into its body, which the browser prints once it settles.
+fn load_in_chromium(
+    browser: &Path,
+    glue: &Path,
+    module: &Path,
+    scratch: &Path,
+) -> anyhow::Result<Result<(), String>> {
+    let url = |path: &Path| js_string(Path::new(&format!("file://{}", path.display())));
+    let page = scratch.join("check.html");
+    std::fs::write(
+        &page,
+        format!(
+            "<!doctype html><html><body>pending<script type=\"module\">\n\
+             try {{\n  const glue = await import({});\n  \
+             await glue.default({{ module_or_path: new URL({}) }});\n  \
+             document.body.textContent = \"loaded\";\n\
+             }} catch (e) {{ document.body.textContent = \"error: \" + e; }}\n\
+             </script></body></html>\n",
+            url(glue),
+            url(module)
+        ),
+    )
+    .with_context(|| format!("write {}", page.display()))?;
+    let profile = scratch.join("profile");
+    let output = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=30000",
+            "--timeout=60000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .with_context(|| format!("run {}", browser.display()))?;
+    let dom = String::from_utf8_lossy(&output.stdout);
+    let body = dom
+        .split_once("<body>")
+        .and_then(|(_, rest)| rest.split_once("</body>"))
+        .map_or("", |(body, _)| body.trim());
+    Ok(match body {
+        "loaded" => Ok(()),
+        "" => Err(format!("the browser printed no page ({})", output.status)),
+        other => Err(other.strip_prefix("error: ").unwrap_or(other).to_owned()),
+    })
+}
+
+/// Reports the check: an exception fails the artifact (exit 1), a clean load is stamped.
+fn conclude(
+    name: &str,
+    outcome: Result<(), String>,
+    glue: &Path,
+    engine: &str,
+    target: BindgenTarget,
+    stamp: &Stamp,
+) -> anyhow::Result<()> {
+    if let Err(message) = outcome {
         return Err(GateFailure::from(FailedCheck {
             problem: format!(
-                "`{name}`'s optimised module does not load through its glue in Node: {}",
-                first.trim()
+                "`{name}`'s optimised module does not load through its glue in {engine}: {message}"
             ),
             fix: Some(format!(
                 "load {} by hand to see the whole error; if the unoptimised module loads, the optimiser broke it",
-                glue.path.display()
+                glue.display()
             )),
             details: String::new(),
         })
@@ -99,7 +226,7 @@ pub fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> anyhow::R
     }
     stamp.record()?;
     eprintln!(
-        "{name}: optimised module loads through its {} glue in Node",
+        "{name}: optimised module loads through its {} glue in {engine}",
         target.as_str()
     );
     Ok(())
