@@ -122,6 +122,15 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
         stderr(&output)
     );
 
+    // The named copy went through wasm-bindgen with its symbols, so bytes have crates.
+    let baseline = std::fs::read_to_string(fixture.dir.path().join("size-baseline.json")).unwrap();
+    let baseline: serde_json::Value = serde_json::from_str(&baseline).unwrap();
+    let crates = &baseline["artifacts"]["greet"]["crates"];
+    assert!(
+        crates["greet"].as_u64().unwrap() > 0 && crates["dlmalloc"].as_u64().unwrap() > 0,
+        "{crates}"
+    );
+
     // The module measured imports from the glue, not from WASI.
     let module = std::fs::read(&optimised).unwrap();
     assert_eq!(greet["opt_bytes"], module.len() as u64);
@@ -146,7 +155,14 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
         .arg(&cargo_module)
         .args(["--out-dir"])
         .arg(by_hand.path())
-        .args(["--out-name", "greet", "--target", "web", "--no-typescript"])
+        .args([
+            "--out-name",
+            "greet",
+            "--target",
+            "web",
+            "--no-typescript",
+            "--no-demangle",
+        ])
         .status()
         .unwrap();
     assert!(status.success());

@@ -28,7 +28,8 @@ impl Bound {
 }
 
 /// Runs `cli` on `input` into `dir` with glue for `target` (`--out-name stem`, no TypeScript, which
-/// does not ship), unless the stamp says it already ran on these bytes with this CLI. Returns the
+/// does not ship; `--no-demangle`, so the names a build keeps stay the symbols that attribution and
+/// the panic handler's lookup read), unless the stamp says it already ran on these bytes with this CLI. Returns the
 /// files and whether it ran.
 pub fn bind(
     sh: &Shell,
@@ -41,7 +42,7 @@ pub fn bind(
     let bound = Bound::in_dir(dir, stem);
     let module = std::fs::read(input).with_context(|| format!("read {}", input.display()))?;
     let options = format!(
-        "wasm-bindgen {} --target {} --no-typescript --out-name {stem}",
+        "wasm-bindgen {} --target {} --no-typescript --no-demangle --out-name {stem}",
         cli.version,
         target.as_str()
     );
@@ -55,7 +56,7 @@ pub fn bind(
     let (program, target) = (&cli.path, target.as_str());
     cmd!(
         sh,
-        "{program} {input} --out-dir {dir} --out-name {stem} --target {target} --no-typescript"
+        "{program} {input} --out-dir {dir} --out-name {stem} --target {target} --no-typescript --no-demangle"
     )
     .quiet()
     .run()
