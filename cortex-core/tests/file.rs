@@ -1,7 +1,10 @@
-//! The file stores: the shared conformance suite as they are and reopened before every call, what
-//! survives a reopen, torn and damaged logs, and input that is not a store.
+//! The file stores: the shared conformance suite as they are, reopened before every call, and
+//! reopened with a graph log compacted whenever it holds any garbage; what survives a reopen and a
+//! compaction, torn and damaged logs, and input that is not a store.
 #![cfg(feature = "fs")]
 
+#[path = "file/compaction.rs"]
+mod compaction;
 mod conformance;
 #[path = "file/damage.rs"]
 mod damage;
@@ -28,16 +31,29 @@ fn open_both(config: StoreConfig) -> (FileEventStore, FileGraphStore, tempfile::
     (events, graph, dir)
 }
 
-/// The same, each store closed and opened again before every call it answers.
+/// The same, each store closed and opened again before every call that follows a write.
 fn open_reopening(config: StoreConfig) -> (ReopeningEvents, ReopeningGraph, tempfile::TempDir) {
+    reopening(options(config))
+}
+
+fn reopening(options: FileOptions) -> (ReopeningEvents, ReopeningGraph, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let events = Reopening::new(dir.path(), options(config.clone())).expect("open events");
-    let graph = Reopening::new(dir.path(), options(config)).expect("open graph");
+    let events = Reopening::new(dir.path(), options.clone()).expect("open events");
+    let graph = Reopening::new(dir.path(), options).expect("open graph");
     (events, graph, dir)
+}
+
+/// Reopened stores whose graph log is rewritten as soon as its garbage passes its live records.
+fn open_compacting(config: StoreConfig) -> (ReopeningEvents, ReopeningGraph, tempfile::TempDir) {
+    reopening(FileOptions {
+        compact_after: 0,
+        ..options(config)
+    })
 }
 
 conformance::conformance_suite!(file, open_both);
 conformance::conformance_suite!(file_reopened, open_reopening);
+conformance::conformance_suite!(file_compacting, open_compacting);
 
 #[test]
 fn events_survive_a_reopen_with_their_ids_and_timestamps() -> cortex_core::Result<()> {

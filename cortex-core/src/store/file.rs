@@ -15,6 +15,7 @@
 mod codec;
 mod crc;
 mod events;
+mod frame;
 mod graph;
 mod log;
 #[cfg(test)]
@@ -35,6 +36,10 @@ pub struct FileOptions {
     pub sync: bool,
     /// Create the directory (its parent must exist) and the log when they do not exist.
     pub create_if_missing: bool,
+    /// How many frames of garbage (graph writes a later one replaced or undid) a graph log holds
+    /// before it is rewritten with only the live nodes and edges; it is rewritten once its garbage
+    /// passes both this and the live records, so a log stays within about twice its live size.
+    pub compact_after: u64,
 }
 
 impl Default for FileOptions {
@@ -43,6 +48,7 @@ impl Default for FileOptions {
             store: StoreConfig::default(),
             sync: false,
             create_if_missing: true,
+            compact_after: 1024,
         }
     }
 }

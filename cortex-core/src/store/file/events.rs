@@ -8,7 +8,8 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use super::codec::{Decoder, Encoder, Malformed};
-use super::log::{Content, LogFile};
+use super::frame::Content;
+use super::log::LogFile;
 use super::FileOptions;
 use crate::error::{Error, Result};
 use crate::event::{now_millis, Event, EventFilter, EventId, NewEvent, Timestamp};

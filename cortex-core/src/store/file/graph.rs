@@ -9,7 +9,8 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use super::codec::{Decoder, Encoder, Malformed};
-use super::log::{Content, LogFile};
+use super::frame::{begin_frame, seal, Content};
+use super::log::LogFile;
 use super::FileOptions;
 use crate::error::{Error, Result};
 use crate::event::{now_millis, NodeId, Timestamp};
@@ -23,17 +24,24 @@ pub struct FileGraphStore {
     graph: MemoryGraphStore,
     /// `None` for a store without a file (the C ABI's in-memory stores): it writes nothing.
     log: Mutex<Option<LogFile>>,
+    /// `FileOptions::compact_after`.
+    compact_after: u64,
 }
 
 const PUT_NODE: u8 = 1;
 const REMOVE_NODE: u8 = 2;
 const PUT_EDGE: u8 = 3;
 const REMOVE_EDGE: u8 = 4;
+/// A node as compaction writes it: with both its stamps.
+const RESTORE_NODE: u8 = 5;
 
-fn encode_node(out: &mut Vec<u8>, node: &Node, now: Timestamp) {
+/// A node's frame: `PUT_NODE` with the time it is put, or `RESTORE_NODE` with its two stamps.
+fn encode_node(out: &mut Vec<u8>, tag: u8, stamps: &[Timestamp], node: &Node) {
     let mut e = Encoder(out);
-    e.u8(PUT_NODE);
-    e.u64(now);
+    e.u8(tag);
+    for &stamp in stamps {
+        e.u64(stamp);
+    }
     e.id(&node.id);
     e.bytes(node.label.as_bytes());
     e.u32(node.tags.len() as u32);
@@ -60,8 +68,12 @@ fn replay(graph: &MemoryGraphStore, body: &[u8]) -> Result<(), Malformed> {
     let mut d = Decoder::new(body);
     let refused = |_| "a change the graph refuses";
     match d.u8()? {
-        PUT_NODE => {
-            let now = d.u64()?;
+        tag @ (PUT_NODE | RESTORE_NODE) => {
+            // Put once at each stamp: first put at `created_at`, then replaced at `updated_at`.
+            let stamps = match tag {
+                PUT_NODE => [d.u64()?; 2],
+                _ => [d.u64()?, d.u64()?],
+            };
             let mut node = Node::new(d.id()?, d.string()?);
             for _ in 0..d.count(4)? {
                 node.tags.insert(d.string()?);
@@ -72,7 +84,12 @@ fn replay(graph: &MemoryGraphStore, body: &[u8]) -> Result<(), Malformed> {
             }
             d.end()?;
             validate_node(&node).map_err(refused)?;
-            graph.put_valid_node(node, now).map_err(refused)
+            if stamps[0] != stamps[1] {
+                graph
+                    .put_valid_node(node.clone(), stamps[0])
+                    .map_err(refused)?;
+            }
+            graph.put_valid_node(node, stamps[1]).map_err(refused)
         }
         REMOVE_NODE => {
             let id = d.id()?;
@@ -122,6 +139,7 @@ impl FileGraphStore {
         Ok(FileGraphStore {
             graph,
             log: Mutex::new(Some(log)),
+            compact_after: options.compact_after,
         })
     }
 
@@ -131,6 +149,7 @@ impl FileGraphStore {
         FileGraphStore {
             graph: MemoryGraphStore::new(),
             log: Mutex::new(None),
+            compact_after: 0,
         }
     }
 
@@ -157,6 +176,42 @@ impl FileGraphStore {
         })
     }
 
+    /// Rewrites the log with only what is live once its garbage (frames a later write replaced
+    /// or undid) passes both the store's `compact_after` and the live records. A failed rewrite
+    /// leaves the log as it was, and the write that was logged before it stands.
+    fn compact_if_due(&self, log: &mut Option<LogFile>) -> Result<()> {
+        let Some(log) = log else {
+            return Ok(());
+        };
+        let live = self.graph.node_count()? + self.graph.edge_count()?;
+        let garbage = log.frame_count().saturating_sub(live);
+        if garbage <= self.compact_after.max(live) {
+            return Ok(());
+        }
+        let mut frames = Vec::new();
+        let mut nodes = Vec::new();
+        self.graph.for_each_found(&NodeQuery::default(), |node| {
+            let start = begin_frame(&mut frames);
+            let stamps = [node.created_at, node.updated_at];
+            encode_node(&mut frames, RESTORE_NODE, &stamps, node);
+            nodes.push((start, node.id));
+        })?;
+        let mut starts: Vec<usize> = nodes.iter().map(|&(start, _)| start).collect();
+        for (_, id) in &nodes {
+            for edge in self.graph.neighbors(id, Direction::Outgoing, None)? {
+                starts.push(begin_frame(&mut frames));
+                encode_edge(&mut frames, PUT_EDGE, &edge.from, &edge.relation, &edge.to);
+                Encoder(&mut frames).u64(edge.weight.to_bits());
+            }
+        }
+        starts.push(frames.len());
+        for pair in starts.windows(2) {
+            seal(&mut frames[pair[0]..pair[1]])?;
+        }
+        let _ = log.replace(&frames, live);
+        Ok(())
+    }
+
     fn has_node(&self, id: &NodeId) -> Result<bool> {
         self.graph.with_node(id, |node| node.is_some())
     }
@@ -168,10 +223,11 @@ impl GraphStore for FileGraphStore {
         let mut log = self.log()?;
         let now = now_millis();
         if let Some(log) = &mut *log {
-            encode_node(log.frame(), &node, now);
+            encode_node(log.frame(), PUT_NODE, &[now], &node);
             log.commit()?;
         }
-        self.graph.put_valid_node(node, now)
+        self.graph.put_valid_node(node, now)?;
+        self.compact_if_due(&mut log)
     }
 
     fn get_node(&self, id: &NodeId) -> Result<Option<Node>> {
@@ -189,7 +245,9 @@ impl GraphStore for FileGraphStore {
             e.id(id);
             log.commit()?;
         }
-        self.graph.remove_node(id)
+        let removed = self.graph.remove_node(id)?;
+        self.compact_if_due(&mut log)?;
+        Ok(removed)
     }
 
     fn put_edge(&self, edge: Edge) -> Result<()> {
@@ -206,7 +264,8 @@ impl GraphStore for FileGraphStore {
             Encoder(frame).u64(edge.weight.to_bits());
             log.commit()?;
         }
-        self.graph.put_edge(edge)
+        self.graph.put_edge(edge)?;
+        self.compact_if_due(&mut log)
     }
 
     fn get_edge(&self, from: &NodeId, relation: &str, to: &NodeId) -> Result<Option<Edge>> {
@@ -222,7 +281,9 @@ impl GraphStore for FileGraphStore {
             encode_edge(log.frame(), REMOVE_EDGE, from, relation, to);
             log.commit()?;
         }
-        self.graph.remove_edge(from, relation, to)
+        let removed = self.graph.remove_edge(from, relation, to)?;
+        self.compact_if_due(&mut log)?;
+        Ok(removed)
     }
 
     fn neighbors(

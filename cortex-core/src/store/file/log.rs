@@ -1,61 +1,21 @@
-//! A store's log file: a 16-byte header, then one frame per write. Opening checks the header, hands
-//! each committed frame's body to the store to replay, and cuts off a torn last frame; appending
-//! writes a whole frame and, when asked, syncs it before returning.
+//! A store's log file (its format is in `frame`). Opening checks the header, hands each committed
+//! frame's body to the store to replay, and cuts off a torn last frame; appending writes a whole
+//! frame and, when asked, syncs it before returning; compaction replaces the file whole.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::codec::Malformed;
-use super::crc::crc32;
+use super::frame::{begin_frame, check_header, frames, header, seal, Content, HEADER_LEN};
 use super::FileOptions;
 use crate::error::{Error, FileProblem, Result};
-
-/// The first bytes of every log.
-const MAGIC: [u8; 8] = *b"CORTEXLG";
-/// The format version this build writes and the newest it reads.
-pub(super) const VERSION: u8 = 1;
-/// Magic, version, content, two reserved bytes, and a CRC-32 of those twelve.
-pub(super) const HEADER_LEN: usize = 16;
-/// A frame's length, the length inverted (so a garbled length is told from a torn write), and the
-/// CRC-32 of its body.
-pub(super) const FRAME_HEADER_LEN: usize = 12;
-
-/// What a log holds; one file of each kind per directory.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Content {
-    Events = 1,
-    Graph = 2,
-}
-
-impl Content {
-    fn name(self) -> &'static str {
-        match self {
-            Content::Events => "event",
-            Content::Graph => "graph",
-        }
-    }
-
-    pub(super) fn file_name(self) -> &'static str {
-        match self {
-            Content::Events => "events.log",
-            Content::Graph => "graph.log",
-        }
-    }
-
-    /// Where a fresh log is written before it is renamed into place.
-    fn fresh_file_name(self) -> &'static str {
-        match self {
-            Content::Events => "events.log.new",
-            Content::Graph => "graph.log.new",
-        }
-    }
-}
 
 /// An open log, positioned at the end of its last committed frame.
 #[derive(Debug)]
 pub(super) struct LogFile {
     path: PathBuf,
+    content: Content,
     file: File,
     /// Where the last committed frame ends.
     end: u64,
@@ -64,6 +24,8 @@ pub(super) struct LogFile {
     frame: Vec<u8>,
     /// A failed write could not be undone, so the file's end is unknown: writes are refused.
     broken: bool,
+    /// The frames the file holds.
+    frame_count: u64,
 }
 
 /// An I/O failure on `path`, its kind in the message. Natively the error itself is the source; a
@@ -84,92 +46,6 @@ fn problem(path: &Path, problem: FileProblem) -> Error {
         problem,
     }
 }
-
-/// The header of a `content` log of this version.
-fn header(content: Content) -> [u8; HEADER_LEN] {
-    let mut header = [0; HEADER_LEN];
-    header[..8].copy_from_slice(&MAGIC);
-    header[8] = VERSION;
-    header[9] = content as u8;
-    let crc = crc32(&header[..12]);
-    header[12..].copy_from_slice(&crc.to_le_bytes());
-    header
-}
-
-/// Checks that `bytes` start with the header of a `content` log this build reads.
-pub(super) fn check_header(bytes: &[u8], content: Content) -> Result<(), FileProblem> {
-    let not_ours = FileProblem::NotALog {
-        expected: content.name(),
-    };
-    if bytes.len() < HEADER_LEN || bytes[..8] != MAGIC {
-        return Err(not_ours);
-    }
-    let crc = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]);
-    if crc != crc32(&bytes[..12]) {
-        return Err(FileProblem::Corrupt {
-            offset: 0,
-            what: "the header's checksum does not match",
-        });
-    }
-    if bytes[8] > VERSION {
-        return Err(FileProblem::NewerVersion {
-            found: bytes[8],
-            supported: VERSION,
-        });
-    }
-    if bytes[8] == 0 || bytes[9] != content as u8 {
-        return Err(not_ours);
-    }
-    Ok(())
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-}
-
-/// Calls `each` with the body of every committed frame of `log` (the bytes after the header), in
-/// order, and returns where the last one ends: short of `log.len()` when the last frame is torn. A
-/// frame is torn when it is cut short, or when it is the last and its checksum fails, or when its
-/// length is garbled and nothing but zeros follows (a file extended but never written). Any other
-/// damage, and any body `each` refuses, is [`FileProblem::Corrupt`] at the frame's offset in the file.
-pub(super) fn frames(
-    log: &[u8],
-    mut each: impl FnMut(&[u8]) -> Result<(), Malformed>,
-) -> Result<usize, FileProblem> {
-    let corrupt = |at: usize, what| FileProblem::Corrupt {
-        offset: (HEADER_LEN + at) as u64,
-        what,
-    };
-    let mut at = 0;
-    while at < log.len() {
-        let rest = &log[at..];
-        if rest.len() < FRAME_HEADER_LEN {
-            break;
-        }
-        let len = u32_at(rest, 0);
-        if len != !u32_at(rest, 4) {
-            if rest.iter().all(|&b| b == 0) {
-                break;
-            }
-            return Err(corrupt(at, "a frame's length is garbled"));
-        }
-        let end = FRAME_HEADER_LEN + len as usize;
-        if rest.len() < end {
-            break;
-        }
-        let body = &rest[FRAME_HEADER_LEN..end];
-        if crc32(body) != u32_at(rest, 8) {
-            if rest.len() == end {
-                break;
-            }
-            return Err(corrupt(at, "a frame's checksum does not match"));
-        }
-        each(body).map_err(|what| corrupt(at, what))?;
-        at += end;
-    }
-    Ok(at)
-}
-
 /// Makes sure `dir` is a directory, creating it (not its parents) if it is missing and that is
 /// allowed.
 fn directory(dir: &Path, create: bool) -> Result<()> {
@@ -213,7 +89,7 @@ impl LogFile {
         dir: &Path,
         content: Content,
         options: &FileOptions,
-        replay: impl FnMut(&[u8]) -> Result<(), Malformed>,
+        mut replay: impl FnMut(&[u8]) -> Result<(), Malformed>,
     ) -> Result<LogFile> {
         directory(dir, options.create_if_missing)?;
         let path = dir.join(content.file_name());
@@ -234,7 +110,12 @@ impl LogFile {
         file.read_to_end(&mut bytes)
             .map_err(|e| io_error("read", &path, e))?;
         check_header(&bytes, content).map_err(|p| problem(&path, p))?;
-        let valid = frames(&bytes[HEADER_LEN..], replay).map_err(|p| problem(&path, p))?;
+        let mut frame_count = 0;
+        let counted = |body: &[u8]| {
+            frame_count += 1;
+            replay(body)
+        };
+        let valid = frames(&bytes[HEADER_LEN..], counted).map_err(|p| problem(&path, p))?;
         let end = (HEADER_LEN + valid) as u64;
         if end < bytes.len() as u64 {
             file.set_len(end)
@@ -245,19 +126,60 @@ impl LogFile {
             .map_err(|e| io_error("seek in", &path, e))?;
         Ok(LogFile {
             path,
+            content,
             file,
             end,
             sync: options.sync,
             frame: Vec::new(),
             broken: false,
+            frame_count,
         })
+    }
+
+    pub(super) fn frame_count(&self) -> u64 {
+        self.frame_count
+    }
+
+    /// Replaces the whole log by `frames` (`count` frames, each sealed by [`seal`]): written beside
+    /// it, synced, then renamed over it, so a crash leaves either log whole. On a failure before the
+    /// rename the old log stays as it was.
+    pub(super) fn replace(&mut self, frames: &[u8], count: u64) -> Result<()> {
+        let (dir, content) = (self.dir(), self.content);
+        let fresh = dir.join(content.fresh_file_name());
+        let written = File::create(&fresh).and_then(|mut f| {
+            f.write_all(&header(content))?;
+            f.write_all(frames)?;
+            f.sync_all()
+        });
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&fresh);
+            return Err(io_error("write", &fresh, e));
+        }
+        std::fs::rename(&fresh, &self.path).map_err(|e| io_error("rename", &fresh, e))?;
+        // From here the new log is in place: a failure leaves this store unable to write.
+        self.broken = true;
+        sync_directory(&dir)?;
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&self.path)
+            .map_err(|e| io_error("open", &self.path, e))?;
+        let end = (HEADER_LEN + frames.len()) as u64;
+        file.seek(SeekFrom::Start(end))
+            .map_err(|e| io_error("seek in", &self.path, e))?;
+        (self.file, self.end, self.frame_count, self.broken) = (file, end, count, false);
+        Ok(())
+    }
+
+    fn dir(&self) -> PathBuf {
+        self.path.parent().map(Path::to_owned).unwrap_or_default()
     }
 
     /// The buffer of the next frame: empty but for its header's room. Encode the body into it,
     /// then `commit`.
     pub(super) fn frame(&mut self) -> &mut Vec<u8> {
         self.frame.clear();
-        self.frame.extend_from_slice(&[0; FRAME_HEADER_LEN]);
+        begin_frame(&mut self.frame);
         &mut self.frame
     }
 
@@ -273,17 +195,7 @@ impl LogFile {
                 source: None,
             });
         }
-        let body = &self.frame[FRAME_HEADER_LEN..];
-        let Ok(len) = u32::try_from(body.len()) else {
-            return Err(Error::InvalidInput(format!(
-                "a write of {} bytes; a file store writes at most 4 GiB at once",
-                body.len()
-            )));
-        };
-        let crc = crc32(body);
-        self.frame[..4].copy_from_slice(&len.to_le_bytes());
-        self.frame[4..8].copy_from_slice(&(!len).to_le_bytes());
-        self.frame[8..12].copy_from_slice(&crc.to_le_bytes());
+        seal(&mut self.frame)?;
         let written = self
             .file
             .write_all(&self.frame)
@@ -301,6 +213,7 @@ impl LogFile {
             return Err(io_error("append to", &self.path, e));
         }
         self.end += self.frame.len() as u64;
+        self.frame_count += 1;
         Ok(())
     }
 }

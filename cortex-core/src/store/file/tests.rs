@@ -1,7 +1,7 @@
 //! The log's framing on its own: which damage is a torn tail, which is corruption, and where.
 
 use super::crc::crc32;
-use super::log::{check_header, frames, Content, FRAME_HEADER_LEN, HEADER_LEN, VERSION};
+use super::frame::{check_header, frames, Content, FRAME_HEADER_LEN, HEADER_LEN, VERSION};
 use crate::error::FileProblem;
 
 /// Frames of the bodies, as `LogFile::commit` writes them.
