@@ -150,27 +150,31 @@ fn chromium() -> Option<PathBuf> {
         .find_map(|name| dirs.iter().map(|dir| dir.join(name)).find(|c| c.is_file()))
 }
 
-/// Loads the glue and the module from the files beside each other, as a page of `scratch` that
-/// writes `loaded` or the exception into its body, which the browser prints once it settles.
+/// Loads the glue as a page of `scratch` whose module script imports it and instantiates the module
+/// synchronously (`initSync` with its bytes written into the page), so it has run, and written
+/// `loaded` or the exception into the body, before the page's load event, when the browser prints it.
+/// An awaited fetch could still be pending then. A glue that does not evaluate leaves `pending`.
 fn load_in_chromium(
     browser: &Path,
     glue: &Path,
     module: &Path,
     scratch: &Path,
 ) -> anyhow::Result<Result<(), String>> {
-    let url = |path: &Path| js_string(Path::new(&format!("file://{}", path.display())));
+    let bytes = std::fs::read(module).with_context(|| format!("read {}", module.display()))?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     let page = scratch.join("check.html");
     std::fs::write(
         &page,
         format!(
             "<!doctype html><html><body>pending<script type=\"module\">\n\
-             try {{\n  const glue = await import({});\n  \
-             await glue.default({{ module_or_path: new URL({}) }});\n  \
+             import {{ initSync }} from {};\n\
+             try {{\n  \
+             const bytes = new Uint8Array(\"{hex}\".match(/../g).map((h) => parseInt(h, 16)));\n  \
+             initSync({{ module: bytes }});\n  \
              document.body.textContent = \"loaded\";\n\
              }} catch (e) {{ document.body.textContent = \"error: \" + e; }}\n\
              </script></body></html>\n",
-            url(glue),
-            url(module)
+            js_string(Path::new(&format!("file://{}", glue.display()))),
         ),
     )
     .with_context(|| format!("write {}", page.display()))?;
@@ -182,8 +186,6 @@ fn load_in_chromium(
             "--disable-gpu",
             "--no-first-run",
             "--allow-file-access-from-files",
-            "--virtual-time-budget=30000",
-            "--timeout=60000",
             "--dump-dom",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
@@ -198,6 +200,7 @@ fn load_in_chromium(
     Ok(match body {
         "loaded" => Ok(()),
         "" => Err(format!("the browser printed no page ({})", output.status)),
+        "pending" => Err("the glue did not evaluate (its import failed)".to_owned()),
         other => Err(other.strip_prefix("error: ").unwrap_or(other).to_owned()),
     })
 }
