@@ -100,8 +100,9 @@ pub struct Built {
     optimised_path: Option<PathBuf>,
     /// The module was linked with names so that std's panic handler can be found and made a trap.
     trap: bool,
-    /// wasm-bindgen's JS glue, when the module went through it.
-    glue: Option<PathBuf>,
+    /// wasm-bindgen's JS glue, when the module went through it: the file imported first, then the
+    /// rest.
+    glue: Option<Vec<PathBuf>>,
     target: &'static str,
     build_time: Duration,
 }
@@ -242,24 +243,34 @@ impl Built {
     }
 }
 
-/// The glue at `glue`, copied beside the module it loads (`module`) when that is elsewhere, so the
-/// two ship and load together, and measured.
-fn ship_glue(glue: &std::path::Path, module: &std::path::Path) -> anyhow::Result<Glue> {
-    let bytes = std::fs::read(glue).with_context(|| format!("read {}", glue.display()))?;
-    let beside = module
-        .parent()
-        .map(|dir| dir.join(glue.file_name().unwrap_or_default()))
-        .unwrap_or_else(|| glue.to_path_buf());
-    if beside != glue && std::fs::read(&beside).ok().as_deref() != Some(&bytes[..]) {
-        atomic::write(&beside, &bytes)?;
+/// The glue files `glue`, copied beside the module they load (`module`) when that is elsewhere, so
+/// they ship and load together, and measured: the sum of the files, each compressed as it is served.
+/// Its path is the file imported first.
+fn ship_glue(glue: &[PathBuf], module: &std::path::Path) -> anyhow::Result<Glue> {
+    let mut sizes = Glue {
+        path: PathBuf::new(),
+        bytes: 0,
+        gzip_bytes: 0,
+        brotli_bytes: 0,
+    };
+    for (i, file) in glue.iter().enumerate() {
+        let bytes = std::fs::read(file).with_context(|| format!("read {}", file.display()))?;
+        let beside = module
+            .parent()
+            .map(|dir| dir.join(file.file_name().unwrap_or_default()))
+            .unwrap_or_else(|| file.clone());
+        if &beside != file && std::fs::read(&beside).ok().as_deref() != Some(&bytes[..]) {
+            atomic::write(&beside, &bytes)?;
+        }
+        let (gzip, brotli) = measure::compressed_lens(&beside, &bytes)?;
+        sizes.bytes += bytes.len() as u64;
+        sizes.gzip_bytes += gzip;
+        sizes.brotli_bytes += brotli;
+        if i == 0 {
+            sizes.path = beside;
+        }
     }
-    let (gzip_bytes, brotli_bytes) = measure::compressed_lens(&beside, &bytes)?;
-    Ok(Glue {
-        path: beside,
-        bytes: bytes.len() as u64,
-        gzip_bytes,
-        brotli_bytes,
-    })
+    Ok(sizes)
 }
 
 impl Measurement {

@@ -214,6 +214,24 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
         "{}",
         stderr(&output)
     );
+
+    // Bundler glue is split in two files, the entry and the `_bg.js` it imports: both are counted.
+    std::fs::write(
+        fixture.dir.path().join("size-budget.toml"),
+        format!("{BUDGET}bindgen = {{ target = \"bundler\" }}\n"),
+    )
+    .unwrap();
+    let output = fixture.xtask(&["size-check", "--json", "--update"], &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let package = fixture.gate_dir().join("opt/greet");
+    let len = |file: &str| std::fs::metadata(package.join(file)).unwrap().len();
+    assert!(len("greet_bg.js") > 0);
+    assert_eq!(
+        report["artifacts"][0]["glue"]["bytes"],
+        len("greet.js") + len("greet_bg.js"),
+        "{report}"
+    );
 }
 
 #[test]

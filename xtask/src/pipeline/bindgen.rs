@@ -14,15 +14,20 @@ use crate::project::budget::BindgenTarget;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bound {
     pub wasm: PathBuf,
-    pub glue: PathBuf,
+    /// The JS glue: the file a page or bundler imports (`<stem>.js`), then the one it imports in
+    /// turn where the glue is split (`<stem>_bg.js`, as for a bundler).
+    pub glue: Vec<PathBuf>,
 }
 
 impl Bound {
-    /// The files wasm-bindgen writes into `dir` for `--out-name stem`.
+    /// The files wasm-bindgen wrote into `dir` for `--out-name stem`.
     pub fn in_dir(dir: &Path, stem: &str) -> Bound {
+        let split = dir.join(format!("{stem}_bg.js"));
+        let mut glue = vec![dir.join(format!("{stem}.js"))];
+        glue.extend(split.exists().then_some(split));
         Bound {
             wasm: dir.join(format!("{stem}_bg.wasm")),
-            glue: dir.join(format!("{stem}.js")),
+            glue,
         }
     }
 }
@@ -47,11 +52,15 @@ pub fn bind(
         target.as_str()
     );
     let stamp = Stamp::new(&bound.wasm, "input-sha256", &[options.as_bytes(), &module]);
-    if stamp.is_current(&bound.wasm) && bound.glue.exists() {
+    if stamp.is_current(&bound.wasm) && bound.glue.iter().all(|file| file.exists()) {
         return Ok((bound, false));
     }
-    // A run that stops half-way must not leave an old stamp vouching for new files.
+    // A run that stops half-way must not leave an old stamp vouching for new files, nor glue of
+    // another target be counted with this one's.
     let _ = std::fs::remove_file(bound.wasm.with_extension("wasm.input-sha256"));
+    for file in &bound.glue {
+        let _ = std::fs::remove_file(file);
+    }
     std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
     let (program, target) = (&cli.path, target.as_str());
     cmd!(
@@ -62,5 +71,5 @@ pub fn bind(
     .run()
     .with_context(|| format!("wasm-bindgen {}", input.display()))?;
     stamp.record()?;
-    Ok((bound, true))
+    Ok((Bound::in_dir(dir, stem), true))
 }
