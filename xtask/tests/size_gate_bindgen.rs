@@ -125,6 +125,7 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
     // The named copy went through wasm-bindgen with its symbols, so bytes have crates.
     let baseline = std::fs::read_to_string(fixture.dir.path().join("size-baseline.json")).unwrap();
     let baseline: serde_json::Value = serde_json::from_str(&baseline).unwrap();
+    assert_eq!(baseline["toolchain"]["wasm_bindgen"], VERSION, "{baseline}");
     let crates = &baseline["artifacts"]["greet"]["crates"];
     assert!(
         crates["greet"].as_u64().unwrap() > 0 && crates["dlmalloc"].as_u64().unwrap() > 0,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use xshell::cmd;
 
 use crate::pipeline::optimise::OPTIONS_TAG;
+use crate::project::bindgen_cli;
 use crate::project::{Context, WASM_PROFILE};
 
 /// The lock file the xtask was built with: it names the binaryen the `wasm-opt` crate links.
@@ -28,6 +29,9 @@ pub struct Toolchain {
     /// The `wasm-release` profile's settings, with what it inherits from `release` resolved.
     #[serde(default)]
     pub profile: BTreeMap<String, String>,
+    /// The wasm-bindgen the workspace's Cargo.lock pins, when an artifact goes through it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wasm_bindgen: Option<String>,
 }
 
 impl Toolchain {
@@ -50,6 +54,7 @@ impl Toolchain {
             wasm_opt_passes: OPTIONS_TAG.to_owned(),
             wasm_features,
             profile: profile_settings(&manifest),
+            wasm_bindgen: wasm_bindgen_version(cx)?,
         })
     }
 
@@ -64,6 +69,9 @@ impl Toolchain {
         };
         compare("rustc".into(), &self.rustc, &now.rustc);
         compare("binaryen".into(), &self.binaryen, &now.binaryen);
+        if let (Some(old), Some(new)) = (&self.wasm_bindgen, &now.wasm_bindgen) {
+            compare("wasm-bindgen".into(), old, new);
+        }
         compare(
             "wasm-opt passes".into(),
             &self.wasm_opt_passes,
@@ -89,6 +97,17 @@ impl Toolchain {
         }
         changes
     }
+}
+
+/// The wasm-bindgen version Cargo.lock pins, when an artifact of the budget goes through it.
+fn wasm_bindgen_version(cx: &Context) -> anyhow::Result<Option<String>> {
+    if cx.budget.artifacts.iter().all(|a| a.bindgen.is_none()) {
+        return Ok(None);
+    }
+    let path = cx.root_file("Cargo.lock");
+    let lock =
+        std::fs::read_to_string(&path).with_context(|| format!("read {}", path.display()))?;
+    Ok(Some(bindgen_cli::locked_version(&path, &lock)?))
 }
 
 /// `1.95.0 (59807616e1234…)` from the output of `rustc -vV`.
@@ -185,6 +204,7 @@ mod tests {
             wasm_opt_passes: "-Oz".into(),
             wasm_features: [("core".into(), vec!["mutable-globals".into()])].into(),
             profile: [("lto".into(), "true".into())].into(),
+            wasm_bindgen: Some("0.2.100".into()),
         };
         assert_eq!(old.changes(&old), Vec::<String>::new());
         let mut new = old.clone();
@@ -195,10 +215,12 @@ mod tests {
         );
         new.wasm_features.insert("demo".into(), vec![]);
         new.profile.insert("strip".into(), "true".into());
+        new.wasm_bindgen = Some("0.2.101".into());
         assert_eq!(
             old.changes(&new),
             [
                 "rustc 1.95.0 (aaa) -> 1.96.0 (bbb)",
+                "wasm-bindgen 0.2.100 -> 0.2.101",
                 "wasm features of core [mutable-globals] -> [bulk-memory mutable-globals]",
                 "[profile.wasm-release] strip unset -> true",
             ]
