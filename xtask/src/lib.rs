@@ -4,7 +4,8 @@
 //! module that imports back:
 //!
 //! 1. the commands, one file each, reading like `--help`: [`wasm`], [`size_check`], [`size_diff`],
-//!    [`run`], [`size_why`], [`size_history`], [`bench`], [`test`] (their flags in [`flags`]);
+//!    [`run`], [`size_why`], [`size_history`], [`bench`], [`bench_gate`], [`test`] (their flags in
+//!    [`flags`]);
 //! 2. the subsystems they share: the size [`gate`], over the [`diff`] engine (what changed
 //!    between two builds, and the base side built at a git ref), over byte [`attribution`] and the embedded [`runtime`] with the
 //!    behaviour check;
