@@ -26,6 +26,13 @@ pub use graph::FileGraphStore;
 
 use crate::store::StoreConfig;
 
+/// How many writes the file stores of this process have synced (`sync: true`: one per write;
+/// compaction and opening sync on their own and are not counted). For tests that check `sync`.
+#[doc(hidden)]
+pub fn synced_writes() -> u64 {
+    log::synced_writes()
+}
+
 /// How a file-backed store is opened.
 #[derive(Clone, Debug)]
 pub struct FileOptions {

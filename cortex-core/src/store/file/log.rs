@@ -5,11 +5,27 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::codec::Malformed;
 use super::frame::{begin_frame, check_header, frames, header, seal, Content, HEADER_LEN};
 use super::FileOptions;
 use crate::error::{Error, FileProblem, Result};
+
+/// The writes every file store of this process has synced: what a test reads to see that a store
+/// with `sync` syncs each write and one without syncs none.
+static SYNCED_WRITES: AtomicU64 = AtomicU64::new(0);
+
+/// `sync_data` (`fd_datasync` on WASI) after a write, counted.
+fn sync_write(file: &File) -> io::Result<()> {
+    file.sync_data()?;
+    SYNCED_WRITES.fetch_add(1, Ordering::Relaxed);
+    Ok(())
+}
+
+pub(super) fn synced_writes() -> u64 {
+    SYNCED_WRITES.load(Ordering::Relaxed)
+}
 
 /// An open log, positioned at the end of its last committed frame.
 #[derive(Debug)]
@@ -200,7 +216,7 @@ impl LogFile {
             .file
             .write_all(&self.frame)
             .and_then(|()| match self.sync {
-                true => self.file.sync_data(),
+                true => sync_write(&self.file),
                 false => Ok(()),
             });
         if let Err(e) = written {
