@@ -26,12 +26,14 @@ pub enum Command {
     /// The accepted sizes at every commit that changed size-baseline.json, as a table or a chart.
     SizeHistory(SizeHistory),
     /// The bench suite natively and as the shipped wasm module in the embedded runtime: operations
-    /// per second of each scenario on both, each the median of 5 timed runs after a warm-up.
+    /// per second of each scenario on both, each the median of the timed runs of 3 processes (natively)
+    /// or instances (wasm), 5 runs each after an untimed warm-up.
     Bench(Bench),
-    /// Install what the tests need (wasm target, libclang), then run the whole suite with cargo-nextest.
+    /// Install what the tests need (the wasm target, libclang, clang++, Chromium, the Python host),
+    /// then run the whole suite with cargo-nextest.
     Test(Test),
     /// How the size gate scales: for each N, a generated workspace of N wasm crates using serde_json
-    /// (under <target-dir>/bench-gate/N/), timed through a cold `size-check --update` and a warm
+    /// (under `<target-dir>/bench-gate/N/`), timed through a cold `size-check --update` and a warm
     /// `size-check`.
     BenchGate(BenchGate),
 }
@@ -132,7 +134,7 @@ pub struct SizeWhy {
     #[arg(long, value_enum, default_value_t = By::Function)]
     pub by: By,
     /// Write a self-contained HTML report instead (treemap, search, sizes against the budget), to
-    /// PATH or <target-dir>/size-report/<artifact>.html.
+    /// PATH or `<target-dir>/size-report/<artifact>.html`.
     #[arg(long, value_name = "PATH", num_args = 0..=1)]
     pub html: Option<Option<std::path::PathBuf>>,
     /// With `--html`: colour the report by each function's and section's growth since this commit
@@ -157,7 +159,7 @@ pub struct SizeHistory {
 #[derive(Debug, Args)]
 pub struct Bench {
     /// Print one JSON object instead of the table: {"scenarios": [{"name", "native_per_sec",
-    /// "wasm_per_sec", "ratio"}]}.
+    /// "wasm_per_sec", "ratio", "native_peak_bytes", "wasm_peak_bytes"}]}.
     #[arg(long)]
     pub json: bool,
     /// Only the scenarios whose name contains NAME (repeatable): bus_publish, build_event_only,
