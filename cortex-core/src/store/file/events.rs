@@ -97,7 +97,7 @@ impl FileEventStore {
         let events = MemoryEventStore::with_config(options.store.clone());
         let mut len = 0u64;
         let mut last_timestamp = 0;
-        let log = LogFile::open(dir.as_ref(), Content::Events, &options, |body| {
+        let log = LogFile::open(dir.as_ref(), Content::Events, &options, &mut |body| {
             let (first, timestamp, batch) = decode(body)?;
             if first != len + 1 {
                 return Err("a batch's first id does not follow the one before");

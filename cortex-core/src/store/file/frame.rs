@@ -96,7 +96,7 @@ fn u32_at(bytes: &[u8], at: usize) -> u32 {
 /// damage, and any body `each` refuses, is [`FileProblem::Corrupt`] at the frame's offset in the file.
 pub(super) fn frames(
     log: &[u8],
-    mut each: impl FnMut(&[u8]) -> Result<(), Malformed>,
+    each: &mut dyn FnMut(&[u8]) -> Result<(), Malformed>,
 ) -> Result<usize, FileProblem> {
     let corrupt = |at: usize, what| FileProblem::Corrupt {
         offset: (HEADER_LEN + at) as u64,

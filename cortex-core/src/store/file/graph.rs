@@ -133,7 +133,7 @@ impl FileGraphStore {
     /// log this build reads, is `Error::StoreFile` naming the file, and nothing is changed.
     pub fn open(dir: impl AsRef<Path>, options: FileOptions) -> Result<Self> {
         let graph = MemoryGraphStore::new();
-        let log = LogFile::open(dir.as_ref(), Content::Graph, &options, |body| {
+        let log = LogFile::open(dir.as_ref(), Content::Graph, &options, &mut |body| {
             replay(&graph, body)
         })?;
         Ok(FileGraphStore {

@@ -105,7 +105,8 @@ impl LogFile {
         dir: &Path,
         content: Content,
         options: &FileOptions,
-        mut replay: impl FnMut(&[u8]) -> Result<(), Malformed>,
+        // `dyn`: one copy of opening serves both stores, where a generic would make one each.
+        replay: &mut dyn FnMut(&[u8]) -> Result<(), Malformed>,
     ) -> Result<LogFile> {
         directory(dir, options.create_if_missing)?;
         let path = dir.join(content.file_name());
@@ -127,11 +128,11 @@ impl LogFile {
             .map_err(|e| io_error("read", &path, e))?;
         check_header(&bytes, content).map_err(|p| problem(&path, p))?;
         let mut frame_count = 0;
-        let counted = |body: &[u8]| {
+        let mut counted = |body: &[u8]| {
             frame_count += 1;
             replay(body)
         };
-        let valid = frames(&bytes[HEADER_LEN..], counted).map_err(|p| problem(&path, p))?;
+        let valid = frames(&bytes[HEADER_LEN..], &mut counted).map_err(|p| problem(&path, p))?;
         let end = (HEADER_LEN + valid) as u64;
         if end < bytes.len() as u64 {
             file.set_len(end)

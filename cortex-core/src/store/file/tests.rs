@@ -19,7 +19,7 @@ fn framed(bodies: &[&[u8]]) -> Vec<u8> {
 
 fn bodies(log: &[u8]) -> Result<(Vec<Vec<u8>>, usize), FileProblem> {
     let mut seen = Vec::new();
-    let end = frames(log, |body| {
+    let end = frames(log, &mut |body| {
         seen.push(body.to_vec());
         Ok(())
     })?;
