@@ -198,6 +198,31 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
         "{table}"
     );
 
+    // `check` names an export whose result must not change with wasm-opt; one the glue lacks is
+    // a mistake of the budget file.
+    let with_check = |export: &str| {
+        let text = format!("{BUDGET}check = \"{export}\"\n");
+        std::fs::write(fixture.dir.path().join("size-budget.toml"), text).unwrap();
+    };
+    with_check("checksum");
+    let output = fixture.xtask(&["size-check", "--no-build"], &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("and `checksum()` returns 338350 as before wasm-opt"),
+        "{}",
+        stderr(&output)
+    );
+    with_check("no_such_export");
+    let output = fixture.xtask(&["size-check", "--no-build"], &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "error: artifact `greet`: check `no_such_export` is not a function its glue exports"
+        ),
+        "{}",
+        stderr(&output)
+    );
+
     // A glue budget below the glue's size fails the check, naming the glue.
     let budget = glue.len() - 1;
     std::fs::write(

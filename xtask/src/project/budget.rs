@@ -43,6 +43,9 @@ pub struct ArtifactBudget {
     pub brotli_budget_bytes: Option<u64>,
     /// Hard ceiling on wasm-bindgen's JS glue, when `glue_budget` is set.
     pub glue_budget_bytes: Option<u64>,
+    /// An export of the glue, of no arguments, whose result must be the same before and after
+    /// wasm-opt (`check`).
+    pub check: Option<String>,
     pub tolerance: Tolerance,
     /// The cargo profile it is built with (`profile`).
     pub profile: String,
@@ -243,6 +246,7 @@ impl ArtifactBudget {
             gzip_budget_bytes: None,
             brotli_budget_bytes: None,
             glue_budget_bytes: None,
+            check: None,
             tolerance: Tolerance {
                 percent: Some(percent),
                 bytes: None,

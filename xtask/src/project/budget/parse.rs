@@ -33,6 +33,7 @@ struct RawArtifact {
     gzip_budget: Option<Spanned<toml::Value>>,
     brotli_budget: Option<Spanned<toml::Value>>,
     glue_budget: Option<Spanned<toml::Value>>,
+    check: Option<Spanned<String>>,
     tolerance: Option<Spanned<RawTolerance>>,
     exports: Option<Vec<Spanned<String>>>,
     panic: Option<Spanned<String>>,
@@ -81,7 +82,7 @@ pub fn parse(
         ConfigError::new(
             format!("{file}:{line}: {message}"),
             "entries are `[artifact.NAME]` with `crate`, `target`, `triple`, `bindgen`, `profile`, `budget`, \
-             `gzip_budget`, `brotli_budget`, `glue_budget`, `tolerance`, `exports` and `panic`; \
+             `gzip_budget`, `brotli_budget`, `glue_budget`, `check`, `tolerance`, `exports` and `panic`; \
              `[tolerance]` takes `percent` and `bytes`",
         )
     })?;
@@ -185,6 +186,16 @@ pub fn parse(
         };
         let glue_span = entry.glue_budget.as_ref().map(Spanned::span);
         let glue_budget_bytes = compressed(entry.glue_budget, "glue_budget")?;
+        let check = match (entry.check, bindgen) {
+            (Some(check), None) => {
+                return Err(at(
+                    check.span(),
+                    format!("artifact `{name}`: check calls an export of wasm-bindgen's JS glue, and `{krate}` is not built through wasm-bindgen"),
+                    "drop `check`",
+                ))
+            }
+            (check, _) => check.map(Spanned::into_inner),
+        };
         if let (Some(span), None) = (glue_span, bindgen) {
             return Err(at(
                 span,
@@ -241,6 +252,7 @@ pub fn parse(
             gzip_budget_bytes,
             brotli_budget_bytes,
             glue_budget_bytes,
+            check,
             tolerance,
             profile,
             exports,
