@@ -410,3 +410,80 @@ fn a_profile_that_does_not_exist_names_its_line_and_the_ones_that_do() {
         &["fix: set `profile` to one of: bench, dev, release, test, wasm-release"],
     );
 }
+
+/// The crates of [`crates`] and `browser`, a cdylib that depends on wasm-bindgen.
+fn with_browser_crate() -> BTreeMap<String, WasmCrate> {
+    let mut crates = crates();
+    crates.insert(
+        "browser".to_owned(),
+        WasmCrate {
+            manifest_dir: PathBuf::from("/ws/browser"),
+            targets: vec![WasmTarget {
+                name: "browser".into(),
+                kind: WasmKind::Cdylib,
+            }],
+            uses_wasm_bindgen: true,
+        },
+    );
+    crates
+}
+
+fn parse_browser(text: &str) -> Result<SizeBudget, ConfigError> {
+    parse("size-budget.toml", text, &with_browser_crate(), &profiles())
+}
+
+#[test]
+fn a_wasm_bindgen_crate_is_built_for_the_browser_with_web_glue_unless_told_otherwise() {
+    let budget = parse_browser(
+        "[artifact.browser]\nbudget = 1\nglue_budget = \"2 KiB\"\ncheck = \"answer\"\n\n\
+         [artifact.node]\ncrate = \"browser\"\nbudget = 1\nbindgen = { target = \"nodejs\" }\n\n\
+         [artifact.wasi]\ncrate = \"browser\"\nbudget = 1\ntriple = \"wasm32-wasip1\"\n",
+    )
+    .unwrap();
+    let [web, node, wasi] = budget.artifacts.as_slice() else {
+        panic!("{budget:?}")
+    };
+    assert_eq!(
+        (web.triple, web.bindgen),
+        (Triple::Unknown, Some(BindgenTarget::Web))
+    );
+    assert_eq!(
+        (web.glue_budget_bytes, web.check.as_deref()),
+        (Some(2048), Some("answer"))
+    );
+    assert_eq!(node.bindgen, Some(BindgenTarget::Nodejs));
+    assert_eq!((wasi.triple, wasi.bindgen), (Triple::Wasip1, None));
+}
+
+#[test]
+fn bindgen_keys_on_what_is_not_built_through_wasm_bindgen_name_their_line() {
+    let refused = |text: &str| parse_browser(text).unwrap_err().to_string();
+    let err = refused("[artifact.wasm-demo]\nbudget = 1\nbindgen = { target = \"web\" }\n");
+    assert!(
+        err.starts_with("size-budget.toml:3: artifact `wasm-demo`: `bindgen` is set, and crate `wasm-demo` does not depend on wasm-bindgen"),
+        "{err}"
+    );
+    let err = refused("[artifact.wasm-demo]\nbudget = 1\nglue_budget = 5\n");
+    assert!(
+        err.starts_with("size-budget.toml:3: artifact `wasm-demo`: glue_budget gates"),
+        "{err}"
+    );
+    let err = refused("[artifact.wasm-demo]\nbudget = 1\ncheck = \"f\"\n");
+    assert!(
+        err.starts_with("size-budget.toml:3: artifact `wasm-demo`: check calls an export"),
+        "{err}"
+    );
+    let err = refused("[artifact.browser]\nbudget = 1\nbindgen = { target = \"deno\" }\n");
+    assert!(
+        err.starts_with("size-budget.toml:3: artifact `browser`: bindgen target \"deno\" is not one wasm-bindgen writes")
+            && err.contains("\"web\", \"bundler\", \"nodejs\", \"no-modules\""),
+        "{err}"
+    );
+    let err = refused(
+        "[artifact.browser]\nbudget = 1\ntriple = \"wasm32-wasip1\"\nbindgen = { target = \"web\" }\n",
+    );
+    assert!(
+        err.contains("`bindgen` is set, and the artifact is built for wasm32-wasip1"),
+        "{err}"
+    );
+}
