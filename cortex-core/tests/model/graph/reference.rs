@@ -2,9 +2,10 @@
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
-use cortex_core::{Direction, Edge, Error, Node, NodeId, NodeQuery};
+use cortex_core::{Direction, Edge, Error, Node, NodeId, NodeQuery, Path};
 
 use super::node_oracle::{is_wordless, oracle};
+use super::paths;
 use super::{answer, node, Answer, Op, Stamps, NODES};
 
 #[derive(Default)]
@@ -142,6 +143,16 @@ impl ReferenceGraph {
             }
         }
         reached
+    }
+
+    /// Whether `found`, a store's shortest path from `from` to `to`, is one of the cheapest.
+    pub(super) fn check_path(
+        &self,
+        from: NodeId,
+        to: NodeId,
+        found: Option<&Path>,
+    ) -> Result<(), String> {
+        paths::check(&self.edges, (from, to), self.cheapest(from, to), found)
     }
 
     /// Bellman-Ford in quarters (every generated weight is a multiple of 0.25, so sums are exact).
