@@ -1,8 +1,8 @@
 //! The WASI preview1 calls that Rust's `wasm32-wasip1` std makes, served to the xtask's embedded
 //! wasmtime.
 //!
-//! Our artifacts import a handful of functions (arguments, environment, clocks, `fd_write`,
-//! `poll_oneoff` for timers, `random_get`, `proc_exit`). A general WASI host would bring a
+//! Our artifacts import a handful of functions (arguments, environment, clocks, `fd_read` of an
+//! empty stdin, `fd_write`, `poll_oneoff` for timers, `random_get`, `proc_exit`). A general WASI host would bring a
 //! filesystem, sockets and the component model, and minutes of compile time, for calls these
 //! modules never make; every other preview1 import links to a stub that answers `ENOSYS`, as a
 //! host without that capability would.

@@ -168,6 +168,35 @@ fn a_pointer_outside_memory_is_efault_not_a_trap() {
     );
 }
 
+/// Stdin is empty (a read of it succeeds with 0 bytes, its end); other descriptors are EBADF.
+#[test]
+fn stdin_reads_as_empty_and_other_descriptors_are_ebadf() {
+    const READ: &str = r#"(import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))"#;
+    // One 16-byte buffer at 64, an iovec at 0, the count of bytes read at 8 (set to 99 first).
+    let exit = run(
+        READ,
+        "(i32.store (i32.const 0) (i32.const 64))
+         (i32.store (i32.const 4) (i32.const 16))
+         (i32.store (i32.const 8) (i32.const 99))
+         (i32.store (i32.const 12) (call $read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))
+         (call $print (i32.const 8) (i32.const 8))",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        exit.stdout,
+        [0, 0, 0, 0, 0, 0, 0, 0],
+        "0 bytes read, errno 0"
+    );
+    let exit = run(
+        READ,
+        "(call $proc_exit (call $read (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 8)))",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(exit.code, 8, "EBADF is 8");
+}
+
 #[test]
 fn other_wasi_calls_answer_enosys_or_trap_naming_the_call() {
     let exit = run(
