@@ -8,6 +8,7 @@ use xshell::cmd;
 
 use crate::failure::{ConfigError, FailedCheck, GateFailure};
 use crate::pipeline::{build, optimise};
+use crate::project::budget::Features;
 use crate::project::{BuildKind, Context, Triple, Unit, WasmKind, WasmTarget, WASM_PROFILE};
 use crate::runtime;
 
@@ -67,6 +68,7 @@ pub fn build_wasm(cx: &Context) -> anyhow::Result<Vec<u8>> {
         target: &target,
         triple: Triple::Wasip1,
         profile: WASM_PROFILE,
+        features: &Features::default(),
     };
     let raw = build::build(cx, unit, BuildKind::Shipped, build::Names::AsProfile)
         .with_context(|| format!("build {CRATE} for wasm"))?;

@@ -40,6 +40,7 @@ pub fn build(
         target,
         triple,
         profile,
+        features,
     } = unit;
     let sh = &cx.sh;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
@@ -48,10 +49,12 @@ pub fn build(
     let _dir = sh.push_dir(manifest_dir);
     let _target = sh.push_env(
         "CARGO_TARGET_DIR",
-        cx.workspace.artifact_target_dir(name, package),
+        cx.workspace
+            .artifact_target_dir(name, package, !features.is_default()),
     );
     eprintln!("building {name} in {}", manifest_dir.display());
     let selector = target.cargo_selector();
+    let features = features.cargo_flags();
     let remap = remap_config(&cargo_home(), triple);
     let triple = triple.as_str();
     // A later `-C strip` wins over the profile's; stripping debug info alone keeps the names.
@@ -61,7 +64,7 @@ pub fn build(
     };
     let stdout = cmd!(
         sh,
-        "{cargo} rustc --package {package} {selector...} --target {triple} --profile {profile}
+        "{cargo} rustc --package {package} {selector...} {features...} --target {triple} --profile {profile}
          --config {remap} --message-format=json-render-diagnostics
          -- -C link-arg=--keep-section={KEPT_SECTION} {keep_names...}"
     )

@@ -49,6 +49,8 @@ pub struct ArtifactBudget {
     pub tolerance: Tolerance,
     /// The cargo profile it is built with (`profile`).
     pub profile: String,
+    /// The cargo features of its crate it is built with (`features`, `default_features`).
+    pub features: Features,
     /// The exports the module keeps (`exports`: names, or prefixes ending in `*`); the others are
     /// dropped before it is optimised. `None`: every export stays.
     pub exports: Option<Vec<String>>,
@@ -89,6 +91,43 @@ impl BindgenTarget {
 
     pub fn parse(text: &str) -> Option<BindgenTarget> {
         Self::ALL.into_iter().find(|t| t.as_str() == text)
+    }
+}
+
+/// Which cargo features an artifact's crate is built with: `features = [..]` on top of the
+/// default ones, unless `default_features = false`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Features {
+    pub named: Vec<String>,
+    pub default: bool,
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Self {
+            named: Vec::new(),
+            default: true,
+        }
+    }
+}
+
+impl Features {
+    /// The crate's default features and no others, as a plain `cargo build` has them.
+    pub fn is_default(&self) -> bool {
+        self.default && self.named.is_empty()
+    }
+
+    /// The flags that give cargo these features.
+    pub fn cargo_flags(&self) -> Vec<String> {
+        let mut flags = Vec::new();
+        if !self.default {
+            flags.push("--no-default-features".to_owned());
+        }
+        if !self.named.is_empty() {
+            flags.push("--features".to_owned());
+            flags.push(self.named.join(","));
+        }
+        flags
     }
 }
 
@@ -134,12 +173,13 @@ impl ArtifactBudget {
             target: &self.target,
             triple: self.triple,
             profile: &self.profile,
+            features: &self.features,
         }
     }
 }
 
-/// One cargo build: the target `target` of crate `krate`, for `triple` with profile `profile`, kept
-/// as the module of artifact `name`.
+/// One cargo build: the target `target` of crate `krate` with `features`, for `triple` with profile
+/// `profile`, kept as the module of artifact `name`.
 #[derive(Debug, Clone, Copy)]
 pub struct Unit<'a> {
     pub name: &'a str,
@@ -147,6 +187,7 @@ pub struct Unit<'a> {
     pub target: &'a WasmTarget,
     pub triple: Triple,
     pub profile: &'a str,
+    pub features: &'a Features,
 }
 
 impl SizeBudget {
@@ -252,6 +293,7 @@ impl ArtifactBudget {
                 bytes: None,
             },
             profile: crate::project::WASM_PROFILE.into(),
+            features: Features::default(),
             exports: None,
             panic: PanicMode::Print,
         }

@@ -81,6 +81,8 @@ pub struct WasmCrate {
     pub targets: Vec<WasmTarget>,
     /// It depends on `wasm-bindgen`, so it ships as a module and the JS glue wasm-bindgen writes.
     pub uses_wasm_bindgen: bool,
+    /// The features its manifest defines (`[features]`), which an artifact may turn on.
+    pub features: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,6 +182,7 @@ impl Workspace {
                     uses_wasm_bindgen: package.dependencies.iter().any(|dep| {
                         dep.name == "wasm-bindgen" && dep.kind == DependencyKind::Normal
                     }),
+                    features: package.features.keys().cloned().collect(),
                 },
             );
         }
@@ -202,11 +205,12 @@ impl Workspace {
     }
 
     /// The cargo target directory artifact `name` of crate `krate` builds in: the one its workspace's
-    /// artifacts share, or one of its own (see [`build_dirs::members_needing_own_dir`]). Both builds
-    /// of an artifact use it; they differ in the final unit's flags alone, so they share every
-    /// dependency.
-    pub fn artifact_target_dir(&self, name: &str, krate: &str) -> PathBuf {
-        if self.own_dir_crates.contains(krate) {
+    /// artifacts share, or one of its own (see [`build_dirs::members_needing_own_dir`]), which an
+    /// artifact with features of its own also gets, so its crate's unhashed files are not those of
+    /// another artifact of the same crate. Both builds of an artifact use it; they differ in the
+    /// final unit's flags alone, so they share every dependency.
+    pub fn artifact_target_dir(&self, name: &str, krate: &str, own_features: bool) -> PathBuf {
+        if own_features || self.own_dir_crates.contains(krate) {
             self.gate_dir.join("own").join(name)
         } else {
             self.gate_dir.join("shared")

@@ -6,6 +6,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
+mod features;
 mod targets;
 
 use super::export_patterns as exports;
@@ -31,6 +32,8 @@ struct RawArtifact {
     triple: Option<Spanned<String>>,
     bindgen: Option<Spanned<RawBindgen>>,
     profile: Option<Spanned<String>>,
+    features: Option<Vec<Spanned<String>>>,
+    default_features: Option<bool>,
     budget: Spanned<toml::Value>,
     gzip_budget: Option<Spanned<toml::Value>>,
     brotli_budget: Option<Spanned<toml::Value>>,
@@ -83,7 +86,8 @@ pub fn parse(
         let message = err.message().trim_end_matches('.').to_owned();
         ConfigError::new(
             format!("{file}:{line}: {message}"),
-            "entries are `[artifact.NAME]` with `crate`, `target`, `triple`, `bindgen`, `profile`, `budget`, \
+            "entries are `[artifact.NAME]` with `crate`, `target`, `triple`, `bindgen`, `profile`, `features`, \
+             `default_features`, `budget`, \
              `gzip_budget`, `brotli_budget`, `glue_budget`, `check`, `tolerance`, `exports` and `panic`; \
              `[tolerance]` takes `percent` and `bytes`",
         )
@@ -188,6 +192,14 @@ pub fn parse(
                 ));
             }
         };
+        let features = features::features(
+            &name,
+            &krate,
+            wasm_crate,
+            entry.features,
+            entry.default_features,
+            &at,
+        )?;
         let glue_span = entry.glue_budget.as_ref().map(Spanned::span);
         let glue_budget_bytes = compressed(entry.glue_budget, "glue_budget")?;
         let check = match (entry.check, bindgen) {
@@ -259,6 +271,7 @@ pub fn parse(
             check,
             tolerance,
             profile,
+            features,
             exports,
             panic,
         });

@@ -12,6 +12,7 @@ pub(super) fn crates() -> BTreeMap<String, WasmCrate> {
         manifest_dir: PathBuf::from("/ws/x"),
         targets,
         uses_wasm_bindgen: false,
+        features: BTreeSet::new(),
     };
     let target = |name: &str, kind| WasmTarget {
         name: name.into(),
@@ -20,7 +21,10 @@ pub(super) fn crates() -> BTreeMap<String, WasmCrate> {
     BTreeMap::from([
         (
             "cortex-core".to_owned(),
-            krate(vec![target("cortex_core", WasmKind::Cdylib)]),
+            WasmCrate {
+                features: ["default", "fs", "native"].map(str::to_owned).into(),
+                ..krate(vec![target("cortex_core", WasmKind::Cdylib)])
+            },
         ),
         (
             "wasm-demo".to_owned(),
@@ -423,6 +427,7 @@ fn with_browser_crate() -> BTreeMap<String, WasmCrate> {
                 kind: WasmKind::Cdylib,
             }],
             uses_wasm_bindgen: true,
+            features: BTreeSet::new(),
         },
     );
     crates
@@ -485,5 +490,40 @@ fn bindgen_keys_on_what_is_not_built_through_wasm_bindgen_name_their_line() {
     assert!(
         err.contains("`bindgen` is set, and the artifact is built for wasm32-wasip1"),
         "{err}"
+    );
+}
+
+#[test]
+fn features_are_the_crates_own_and_become_cargo_flags() {
+    let budget = parse_ok(
+        "[artifact.cortex-core]\nbudget = 1\n\n\
+         [artifact.cortex-core-fs]\ncrate = \"cortex-core\"\nbudget = 1\nfeatures = [\"fs\", \"fs\"]\n\n\
+         [artifact.bare]\ncrate = \"cortex-core\"\nbudget = 1\ndefault_features = false\nfeatures = [\"fs\"]\n",
+    );
+    let [plain, fs, bare] = budget.artifacts.as_slice() else {
+        panic!("{budget:?}")
+    };
+    assert!(plain.features.is_default());
+    assert!(plain.features.cargo_flags().is_empty());
+    assert!(!fs.features.is_default());
+    assert_eq!(fs.features.cargo_flags(), ["--features", "fs"]);
+    assert_eq!(
+        bare.features.cargo_flags(),
+        ["--no-default-features", "--features", "fs"]
+    );
+    assert_eq!(bare.unit().features, &bare.features);
+}
+
+#[test]
+fn a_feature_the_crate_does_not_define_names_its_line_and_the_ones_it_does() {
+    assert_refused(
+        "[artifact.cortex-core]\nbudget = 1\nfeatures = [\"fs\",\n  \"file\"]\n",
+        "size-budget.toml:4: artifact `cortex-core`: crate `cortex-core` has no feature `file`",
+        &["fix: use features cortex-core defines: default, fs, native"],
+    );
+    assert_refused(
+        "[artifact.wasm-demo]\nbudget = 1\nfeatures = [\"fs\"]\n",
+        "size-budget.toml:3: artifact `wasm-demo`: crate `wasm-demo` has no feature `fs`",
+        &["fix: drop `features`, or define the feature under [features] in wasm-demo's Cargo.toml"],
     );
 }
