@@ -85,9 +85,9 @@ fn replay(graph: &MemoryGraphStore, body: &[u8]) -> Result<(), Malformed> {
             d.end()?;
             validate_node(&node).map_err(refused)?;
             if stamps[0] != stamps[1] {
-                graph
-                    .put_valid_node(node.clone(), stamps[0])
-                    .map_err(refused)?;
+                // A stand-in put at `created_at`, replaced at once: the node keeps its stamp.
+                let stand_in = Node::new(node.id, String::new());
+                graph.put_valid_node(stand_in, stamps[0]).map_err(refused)?;
             }
             graph.put_valid_node(node, stamps[1]).map_err(refused)
         }

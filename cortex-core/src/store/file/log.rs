@@ -30,6 +30,8 @@ pub(super) fn synced_writes() -> u64 {
 /// An open log, positioned at the end of its last committed frame.
 #[derive(Debug)]
 pub(super) struct LogFile {
+    /// Where it sits: a rewrite is written there before it replaces the file.
+    dir: PathBuf,
     path: PathBuf,
     content: Content,
     file: File,
@@ -86,6 +88,11 @@ fn sync_directory(dir: &Path) -> Result<()> {
     }
 }
 
+/// Opens an existing file to read and append to.
+fn open_rw(path: &Path) -> io::Result<File> {
+    OpenOptions::new().read(true).write(true).open(path)
+}
+
 /// Writes a fresh, empty `content` log at `path`: the header into a file beside it, synced, then
 /// renamed into place, so `path` never holds a partial header.
 fn create(dir: &Path, path: &Path, content: Content) -> Result<()> {
@@ -110,22 +117,23 @@ impl LogFile {
     ) -> Result<LogFile> {
         directory(dir, options.create_if_missing)?;
         let path = dir.join(content.file_name());
-        let opened = OpenOptions::new().read(true).write(true).open(&path);
+        let opened = open_rw(&path);
         let mut file = match opened {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::NotFound && options.create_if_missing => {
                 create(dir, &path, content)?;
-                OpenOptions::new()
-                    .read(true)
-                    .write(true)
-                    .open(&path)
-                    .map_err(|e| io_error("open", &path, e))?
+                open_rw(&path).map_err(|e| io_error("open", &path, e))?
             }
             Err(e) => return Err(io_error("open", &path, e)),
         };
         let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes)
-            .map_err(|e| io_error("read", &path, e))?;
+        let read = file.metadata().and_then(|meta| {
+            // A log too large to address is refused, never read in part (and then cut short).
+            let len = usize::try_from(meta.len()).map_err(|_| io::ErrorKind::OutOfMemory)?;
+            bytes.resize(len, 0);
+            file.read_exact(&mut bytes)
+        });
+        read.map_err(|e| io_error("read", &path, e))?;
         check_header(&bytes, content).map_err(|p| problem(&path, p))?;
         let mut frame_count = 0;
         let mut counted = |body: &[u8]| {
@@ -142,6 +150,7 @@ impl LogFile {
         file.seek(SeekFrom::Start(end))
             .map_err(|e| io_error("seek in", &path, e))?;
         Ok(LogFile {
+            dir: dir.to_owned(),
             path,
             content,
             file,
@@ -161,8 +170,8 @@ impl LogFile {
     /// it, synced, then renamed over it, so a crash leaves either log whole. On a failure before the
     /// rename the old log stays as it was.
     pub(super) fn replace(&mut self, frames: &[u8], count: u64) -> Result<()> {
-        let (dir, content) = (self.dir(), self.content);
-        let fresh = dir.join(content.fresh_file_name());
+        let content = self.content;
+        let fresh = self.dir.join(content.fresh_file_name());
         let written = File::create(&fresh).and_then(|mut f| {
             f.write_all(&header(content))?;
             f.write_all(frames)?;
@@ -175,21 +184,13 @@ impl LogFile {
         std::fs::rename(&fresh, &self.path).map_err(|e| io_error("rename", &fresh, e))?;
         // From here the new log is in place: a failure leaves this store unable to write.
         self.broken = true;
-        sync_directory(&dir)?;
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&self.path)
-            .map_err(|e| io_error("open", &self.path, e))?;
+        sync_directory(&self.dir)?;
+        let mut file = open_rw(&self.path).map_err(|e| io_error("open", &self.path, e))?;
         let end = (HEADER_LEN + frames.len()) as u64;
         file.seek(SeekFrom::Start(end))
             .map_err(|e| io_error("seek in", &self.path, e))?;
         (self.file, self.end, self.frame_count, self.broken) = (file, end, count, false);
         Ok(())
-    }
-
-    fn dir(&self) -> PathBuf {
-        self.path.parent().map(Path::to_owned).unwrap_or_default()
     }
 
     /// The buffer of the next frame: empty but for its header's room. Encode the body into it,
