@@ -1,9 +1,12 @@
 //! Stands in for `runtime` in an xtask built without its `runtime` feature: the same calls, which
 //! skip the behaviour check and say what is missing where a module would have to run.
 
+use std::path::Path;
+
 use crate::failure::ConfigError;
+use crate::pipeline::run_cost::RunCost;
 use crate::pipeline::Measurement;
-use crate::project::ArtifactBudget;
+use crate::project::{budget, ArtifactBudget};
 
 /// Skips the behaviour check, saying so.
 pub fn verify(artifact: &ArtifactBudget, _measurement: &Measurement) -> anyhow::Result<()> {
@@ -12,6 +15,22 @@ pub fn verify(artifact: &ArtifactBudget, _measurement: &Measurement) -> anyhow::
         artifact.name
     );
     Ok(())
+}
+
+/// No run is measured here; an artifact whose run has a budget cannot be checked (exit 2).
+pub fn run_cost(artifact: &ArtifactBudget, _path: &Path) -> anyhow::Result<Option<RunCost>> {
+    if !artifact.run_budgets.any() {
+        return Ok(None);
+    }
+    Err(ConfigError::new(
+        format!(
+            "{}: artifact `{}` sets a run budget (`memory_budget`, `startup_budget` or `run_budget`), which the embedded wasm runtime measures, and this xtask was built without its `runtime` feature",
+            budget::FILE_NAME,
+            artifact.name
+        ),
+        "build the xtask with its default features (drop `--no-default-features`)",
+    )
+    .into())
 }
 
 /// The error of a command that needs the embedded runtime (exit 2).

@@ -9,6 +9,7 @@ pub mod glue_check;
 pub mod measure;
 pub mod optimise;
 pub mod panic_trap;
+pub mod run_cost;
 pub mod target_features;
 
 use std::path::PathBuf;
@@ -42,6 +43,10 @@ pub struct Measurement {
     /// wasm-bindgen's JS glue, which ships with the module, for an artifact built through it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub glue: Option<Glue>,
+    /// What one deterministic run of the optimised module costs, for an artifact the embedded
+    /// runtime runs (a WASI module that passed its behaviour check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<run_cost::RunCost>,
     /// The wasm features the module was compiled with, which wasm-opt enables.
     #[serde(skip)]
     pub features: Vec<String>,
@@ -235,6 +240,7 @@ impl Built {
             gzip_bytes,
             brotli_bytes,
             glue,
+            run: None,
             features: section.map(|s| s.features).unwrap_or_default(),
             build_time,
             opt_time,
@@ -330,6 +336,7 @@ impl Measurement {
             gzip_bytes: opt_bytes / 3,
             brotli_bytes: opt_bytes / 4,
             glue: None,
+            run: None,
             features: Vec::new(),
             build_time: Duration::ZERO,
             opt_time: Duration::ZERO,

@@ -9,6 +9,7 @@ pub mod cortex_abi;
 pub mod engine;
 #[cfg(test)]
 mod fixtures;
+pub mod metering;
 #[cfg(test)]
 mod tests;
 pub mod wasi;
@@ -17,6 +18,7 @@ use std::io::Write;
 
 pub use behaviour::verify;
 pub use engine::{Exit, Library, Mode, Runtime, Trapped};
+pub use metering::measure as run_cost;
 
 /// The exit status of a trapped module, as for a process killed by SIGABRT (128 + 6).
 pub const TRAP_EXIT: i32 = 134;

@@ -135,10 +135,8 @@ fn breaches(
         .map(|breach| breach.to_check(name, drift))
         .collect();
     let mut last = last.to_check(name, drift);
-    if failing
-        .iter()
-        .any(|b| !matches!(b, Breach::NoBaseline { .. }))
-    {
+    // What grew in the module's bytes says nothing of a run's cost.
+    if failing.iter().any(|b| b.concerns_bytes()) {
         let entry = baseline.and_then(|b| b.artifacts.get(name));
         last.details = growth::explain(cx, &row.artifact, entry, step);
     }
@@ -214,6 +212,8 @@ fn accepted(
             opt_bytes: m.opt_bytes,
             gzip_bytes: m.gzip_bytes,
             brotli_bytes: Some(m.brotli_bytes),
+            glue_bytes: m.glue.as_ref().map(|glue| glue.bytes),
+            run: m.run.as_ref().map(|run| run.figures()),
             ..BaselineEntry::default()
         };
         match step {

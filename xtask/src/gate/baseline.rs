@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::failure::ConfigError;
 use crate::pipeline::fingerprint::Toolchain;
+use crate::pipeline::run_cost::RunFigures;
 
 pub const FILE_NAME: &str = "size-baseline.json";
 
@@ -28,6 +29,12 @@ pub struct BaselineEntry {
     /// Absent in a baseline from before brotli sizes were recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brotli_bytes: Option<u64>,
+    /// wasm-bindgen's JS glue, raw bytes, for an artifact built through it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub glue_bytes: Option<u64>,
+    /// What one deterministic run costs, for an artifact the embedded runtime runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunFigures>,
     /// Optimised code bytes per crate, when the size attribution recorded them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub crates: BTreeMap<String, u64>,

@@ -4,10 +4,13 @@ use serde::Serialize;
 
 use crate::bytes::units::{delta, human};
 use crate::gate::verdict::{Mode, Row, Status};
+use crate::pipeline::run_cost::RunFigures;
 use crate::pipeline::Measurement;
 
+mod run;
+
 #[derive(Clone, Copy)]
-enum Align {
+pub(super) enum Align {
     Left,
     Right,
 }
@@ -74,9 +77,20 @@ fn cells(rows: &[Row]) -> (Vec<(&'static str, Align)>, Vec<Vec<String>>) {
     (header, body)
 }
 
-/// A plain-text table with columns padded to their widest cell.
+/// A plain-text table with columns padded to their widest cell; under it, when any artifact was
+/// run, the table of what its run cost.
 pub fn table(rows: &[Row]) -> String {
     let (header, body) = cells(rows);
+    let mut out = render_text(&header, body);
+    if let Some((header, body)) = run::cells(rows) {
+        out += "\n";
+        out += &render_text(&header, body);
+    }
+    out
+}
+
+/// Columns padded to their widest cell, under a header and a rule.
+pub(super) fn render_text(header: &[(&'static str, Align)], body: Vec<Vec<String>>) -> String {
     let widths: Vec<usize> = header
         .iter()
         .enumerate()
@@ -91,7 +105,7 @@ pub fn table(rows: &[Row]) -> String {
     let line = |cells: Vec<String>| {
         let padded: Vec<String> = cells
             .iter()
-            .zip(&header)
+            .zip(header)
             .zip(&widths)
             .map(|((cell, (_, align)), width)| {
                 let pad = " ".repeat(width - cell.chars().count());
@@ -111,15 +125,29 @@ pub fn table(rows: &[Row]) -> String {
     out
 }
 
-/// A GitHub-flavoured Markdown table, for `$GITHUB_STEP_SUMMARY`.
+/// A GitHub-flavoured Markdown table, for `$GITHUB_STEP_SUMMARY`; the run table under it when any
+/// artifact was run.
 pub fn markdown(rows: &[Row]) -> String {
     let (header, body) = cells(rows);
-    let mut out = String::from("### Wasm sizes\n\n|");
-    for (name, _) in &header {
+    let mut out = render_markdown("Wasm sizes", &header, body);
+    if let Some((header, body)) = run::cells(rows) {
+        out += "\n";
+        out += &render_markdown("What a run costs", &header, body);
+    }
+    out
+}
+
+fn render_markdown(
+    title: &str,
+    header: &[(&'static str, Align)],
+    body: Vec<Vec<String>>,
+) -> String {
+    let mut out = format!("### {title}\n\n|");
+    for (name, _) in header {
         out += &format!(" {name} |");
     }
     out += "\n|";
-    for (_, align) in &header {
+    for (_, align) in header {
         out += match align {
             Align::Left => " :--- |",
             Align::Right => " ---: |",
@@ -150,8 +178,15 @@ struct JsonRow<'a> {
     budget_bytes: u64,
     gzip_budget_bytes: Option<u64>,
     brotli_budget_bytes: Option<u64>,
+    glue_budget_bytes: Option<u64>,
+    memory_budget_bytes: Option<u64>,
+    startup_budget_instructions: Option<u64>,
+    run_budget_instructions: Option<u64>,
     baseline_bytes: Option<u64>,
     allowed_growth_bytes: Option<u64>,
+    /// What the baseline records of a run, when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_run: Option<RunFigures>,
     status: Status,
     /// The toolchain differs from the baseline's, so a size change is its doing.
     toolchain_drift: bool,
@@ -169,8 +204,13 @@ pub fn json(rows: &[Row], mode: Mode) -> anyhow::Result<String> {
                 budget_bytes: row.artifact.budget_bytes,
                 gzip_budget_bytes: row.artifact.gzip_budget_bytes,
                 brotli_budget_bytes: row.artifact.brotli_budget_bytes,
+                glue_budget_bytes: row.artifact.glue_budget_bytes,
+                memory_budget_bytes: row.artifact.run_budgets.peak_memory,
+                startup_budget_instructions: row.artifact.run_budgets.startup_instructions,
+                run_budget_instructions: row.artifact.run_budgets.instructions,
                 baseline_bytes: row.baseline_bytes,
                 allowed_growth_bytes: row.allowed_growth_bytes,
+                baseline_run: row.baseline_run,
                 status: row.status(),
                 toolchain_drift: row.toolchain_drift,
             })
@@ -187,6 +227,8 @@ mod tests {
     use super::*;
     use crate::gate::baseline::{Baseline, BaselineEntry};
     use crate::gate::verdict::judge;
+    use crate::pipeline::run_cost::RunCost;
+    use crate::project::budget::RunBudgets;
     use crate::project::ArtifactBudget;
 
     fn rows() -> Vec<Row> {
@@ -199,12 +241,34 @@ mod tests {
             };
             base.artifacts.insert(name.into(), entry);
         }
+        base.artifacts.get_mut("cortex-core").unwrap().run = Some(RunFigures {
+            startup_instructions: 2,
+            instructions: 380_000,
+            initial_memory: 1 << 20,
+            peak_memory: 2 << 20,
+        });
+        let core_run = RunCost {
+            startup_instructions: 2,
+            instructions: 387_824,
+            initial_memory: 1 << 20,
+            peak_memory: (2 << 20) + 65_536,
+            compile_ms: 401.2,
+            instantiate_ms: 0.02,
+        };
         vec![
             judge(
-                Measurement::example("cortex-core", 301_234),
+                Measurement {
+                    run: Some(core_run),
+                    ..Measurement::example("cortex-core", 301_234)
+                },
                 &ArtifactBudget {
                     gzip_budget_bytes: Some(120 * 1024),
                     brotli_budget_bytes: Some(80 * 1024),
+                    run_budgets: RunBudgets {
+                        peak_memory: Some(3 << 20),
+                        startup_instructions: None,
+                        instructions: Some(420_000),
+                    },
                     ..budget("cortex-core", 769 * 1024)
                 },
                 Some(&base),
@@ -230,6 +294,10 @@ mod tests {
             cortex-core  588.3 KiB  294.2 KiB   98.1 KiB   73.5 KiB  769.0 KiB    120.0 KiB       80.0 KiB        38.3%     +1234 B (+0.4%)  REGRESSED
             wasm-demo     2.10 MiB   1.05 MiB  358.1 KiB  268.6 KiB   1.00 MiB            -              -       104.9%  +100000 B (+10.0%)  OVER BUDGET
             tiny           1.8 KiB      900 B      300 B      225 B    4.0 KiB            -              -        22.0%                   -  NEW (no baseline)
+
+            artifact     startup  instructions  initial memory  peak memory  startup budget  run budget  memory budget  Δ instructions     Δ peak memory  compile / instantiate
+            -----------  -------  ------------  --------------  -----------  --------------  ----------  -------------  --------------  ----------------  ---------------------
+            cortex-core        2       387.8 k        1.00 MiB     2.06 MiB               -     420.0 k       3.00 MiB   +7824 (+2.1%)  +65536 B (+3.1%)       401 ms / 0.02 ms
         "#]]
         .assert_eq(&table(&rows()));
     }
@@ -249,6 +317,10 @@ mod tests {
             cortex-core  588.3 KiB  294.2 KiB   98.1 KiB   73.5 KiB                  -  769.0 KiB    120.0 KiB       80.0 KiB        38.3%     +1234 B (+0.4%)  REGRESSED
             wasm-demo     2.10 MiB   1.05 MiB  358.1 KiB  268.6 KiB                  -   1.00 MiB            -              -       104.9%  +100000 B (+10.0%)  OVER BUDGET
             tiny           1.8 KiB      900 B      300 B      225 B  6.3 KiB (1.8 KiB)    4.0 KiB            -              -        22.0%                   -  NEW (no baseline)
+
+            artifact     startup  instructions  initial memory  peak memory  startup budget  run budget  memory budget  Δ instructions     Δ peak memory  compile / instantiate
+            -----------  -------  ------------  --------------  -----------  --------------  ----------  -------------  --------------  ----------------  ---------------------
+            cortex-core        2       387.8 k        1.00 MiB     2.06 MiB               -     420.0 k       3.00 MiB   +7824 (+2.1%)  +65536 B (+3.1%)       401 ms / 0.02 ms
         "#]]
         .assert_eq(&table(&rows));
     }
@@ -263,6 +335,12 @@ mod tests {
             | cortex-core | 588.3 KiB | 294.2 KiB | 98.1 KiB | 73.5 KiB | 769.0 KiB | 120.0 KiB | 80.0 KiB | 38.3% | +1234 B (+0.4%) | REGRESSED |
             | wasm-demo | 2.10 MiB | 1.05 MiB | 358.1 KiB | 268.6 KiB | 1.00 MiB | - | - | 104.9% | +100000 B (+10.0%) | OVER BUDGET |
             | tiny | 1.8 KiB | 900 B | 300 B | 225 B | 4.0 KiB | - | - | 22.0% | - | NEW (no baseline) |
+
+            ### What a run costs
+
+            | artifact | startup | instructions | initial memory | peak memory | startup budget | run budget | memory budget | Δ instructions | Δ peak memory | compile / instantiate |
+            | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+            | cortex-core | 2 | 387.8 k | 1.00 MiB | 2.06 MiB | - | 420.0 k | 3.00 MiB | +7824 (+2.1%) | +65536 B (+3.1%) | 401 ms / 0.02 ms |
         "#]].assert_eq(&markdown(&rows()));
     }
 
@@ -282,11 +360,29 @@ mod tests {
                   "opt_bytes": 301234,
                   "gzip_bytes": 100411,
                   "brotli_bytes": 75308,
+                  "run": {
+                    "startup_instructions": 2,
+                    "instructions": 387824,
+                    "initial_memory": 1048576,
+                    "peak_memory": 2162688,
+                    "compile_ms": 401.2,
+                    "instantiate_ms": 0.02
+                  },
                   "budget_bytes": 787456,
                   "gzip_budget_bytes": 122880,
                   "brotli_budget_bytes": 81920,
+                  "glue_budget_bytes": null,
+                  "memory_budget_bytes": 3145728,
+                  "startup_budget_instructions": null,
+                  "run_budget_instructions": 420000,
                   "baseline_bytes": 300000,
                   "allowed_growth_bytes": 3000,
+                  "baseline_run": {
+                    "startup_instructions": 2,
+                    "instructions": 380000,
+                    "initial_memory": 1048576,
+                    "peak_memory": 2097152
+                  },
                   "status": "regressed",
                   "toolchain_drift": false
                 },
@@ -303,6 +399,10 @@ mod tests {
                   "budget_bytes": 1048576,
                   "gzip_budget_bytes": null,
                   "brotli_budget_bytes": null,
+                  "glue_budget_bytes": null,
+                  "memory_budget_bytes": null,
+                  "startup_budget_instructions": null,
+                  "run_budget_instructions": null,
                   "baseline_bytes": 1000000,
                   "allowed_growth_bytes": 10000,
                   "status": "over-budget",
@@ -321,6 +421,10 @@ mod tests {
                   "budget_bytes": 4096,
                   "gzip_budget_bytes": null,
                   "brotli_budget_bytes": null,
+                  "glue_budget_bytes": null,
+                  "memory_budget_bytes": null,
+                  "startup_budget_instructions": null,
+                  "run_budget_instructions": null,
                   "baseline_bytes": null,
                   "allowed_growth_bytes": null,
                   "status": "new",

@@ -3,9 +3,11 @@
 
 use serde::Serialize;
 
+use crate::bytes::counts::count_delta;
 use crate::bytes::units::delta;
 use crate::failure::FailedCheck;
 use crate::gate::baseline::{self, Baseline};
+use crate::pipeline::run_cost::RunFigures;
 use crate::pipeline::Measurement;
 use crate::project::{budget, ArtifactBudget};
 
@@ -40,8 +42,9 @@ impl Status {
     }
 }
 
-/// A size the gate holds to a ceiling and to the baseline's tolerance: the optimised bytes always,
-/// the gzip and brotli bytes when size-budget.toml gives them a budget.
+/// A figure the gate holds to a ceiling and to the baseline's tolerance: the optimised bytes
+/// always, wasm-bindgen's glue whenever there is one, the others when size-budget.toml gives them a
+/// budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Metric {
     Optimised,
@@ -49,6 +52,12 @@ pub enum Metric {
     Brotli,
     /// wasm-bindgen's JS glue, raw.
     Glue,
+    /// The linear memory a run reached.
+    PeakMemory,
+    /// Instructions a run executed before its first output (or through its first call).
+    Startup,
+    /// Instructions a whole run executed.
+    Instructions,
 }
 
 impl Metric {
@@ -59,6 +68,9 @@ impl Metric {
             Metric::Gzip => "gzip_budget",
             Metric::Brotli => "brotli_budget",
             Metric::Glue => "glue_budget",
+            Metric::PeakMemory => "memory_budget",
+            Metric::Startup => "startup_budget",
+            Metric::Instructions => "run_budget",
         }
     }
 
@@ -68,6 +80,9 @@ impl Metric {
             Metric::Gzip => "gzip size",
             Metric::Brotli => "brotli size",
             Metric::Glue => "JS glue size",
+            Metric::PeakMemory => "peak memory",
+            Metric::Startup => "startup instructions",
+            Metric::Instructions => "instructions run",
         }
     }
 
@@ -77,6 +92,36 @@ impl Metric {
             Metric::Gzip => "gzip budget",
             Metric::Brotli => "brotli budget",
             Metric::Glue => "glue budget",
+            Metric::PeakMemory => "memory budget",
+            Metric::Startup => "startup budget",
+            Metric::Instructions => "run budget",
+        }
+    }
+
+    /// A count of instructions rather than of bytes.
+    pub fn is_count(self) -> bool {
+        matches!(self, Metric::Startup | Metric::Instructions)
+    }
+
+    /// `1234 B`, or `1234` for a count.
+    fn amount(self, value: u64) -> String {
+        if self.is_count() {
+            value.to_string()
+        } else {
+            format!("{value} B")
+        }
+    }
+
+    /// Growth that still passes over `old` under `tolerance`: its `bytes` floor holds bytes only.
+    pub fn allowed_growth(self, tolerance: &budget::Tolerance, old: u64) -> u64 {
+        if self.is_count() {
+            budget::Tolerance {
+                bytes: None,
+                ..*tolerance
+            }
+            .allowed_growth(old)
+        } else {
+            tolerance.allowed_growth(old)
         }
     }
 }
@@ -87,6 +132,10 @@ impl Metric {
 pub enum Breach {
     /// size-baseline.json records no size for it (or does not exist), so growth cannot be judged.
     NoBaseline { file_missing: bool },
+    /// size-baseline.json records the artifact, but not this figure, which has a budget now.
+    NoRecord { metric: Metric },
+    /// The figure has a budget and was not measured (its run did not happen).
+    Unmeasured { metric: Metric },
     /// Over a hard ceiling of size-budget.toml.
     OverBudget {
         metric: Metric,
@@ -105,7 +154,21 @@ pub enum Breach {
 impl Breach {
     /// Whether `size-check --update` accepts it: growth and a first record are, a budget never is.
     pub fn accepted_by_update(self) -> bool {
-        !matches!(self, Breach::OverBudget { .. })
+        !matches!(self, Breach::OverBudget { .. } | Breach::Unmeasured { .. })
+    }
+
+    /// The figure it concerns, when it is one of the module's sizes (and so its growth has a
+    /// breakdown by crate and function to show).
+    pub fn concerns_bytes(self) -> bool {
+        match self {
+            Breach::OverBudget { metric, .. }
+            | Breach::Regressed { metric, .. }
+            | Breach::NoRecord { metric }
+            | Breach::Unmeasured { metric } => {
+                matches!(metric, Metric::Optimised | Metric::Gzip | Metric::Brotli)
+            }
+            Breach::NoBaseline { .. } => false,
+        }
     }
 
     /// The failed check, naming the artifact, the metric, the sizes and the way out. Under
@@ -137,16 +200,35 @@ impl Breach {
                 ),
                 record,
             ),
+            Breach::NoRecord { metric } => (
+                format!(
+                    "{artifact}: {} records no {} for it, so its growth cannot be checked",
+                    baseline::FILE_NAME,
+                    metric.size_label()
+                ),
+                record,
+            ),
+            Breach::Unmeasured { metric } => (
+                format!(
+                    "{artifact}: {} has a budget and was not measured: the run that measures it did not happen",
+                    metric.size_label()
+                ),
+                "fix what stopped the run (reported above), or drop `".to_owned()
+                    + metric.budget_key()
+                    + "`",
+            ),
             Breach::OverBudget {
                 metric,
                 size,
                 budget,
             } => (
                 format!(
-                    "{artifact}: {} {size} B is over its {} of {budget} B by {} B{drift}",
+                    "{artifact}: {} {} is over its {} of {} by {}{drift}",
                     metric.size_label(),
+                    metric.amount(size),
                     metric.budget_label(),
-                    size - budget
+                    metric.amount(budget),
+                    metric.amount(size - budget)
                 ),
                 format!(
                     "make it smaller, or raise `{}` under [artifact.{artifact}] in {} if the growth is intended",
@@ -169,10 +251,17 @@ impl Breach {
                 } else {
                     format!("{record} if the growth is intended")
                 };
+                let change = if metric.is_count() {
+                    count_delta(baseline, size)
+                } else {
+                    delta(baseline, size)
+                };
                 (
                     format!(
-                        "{artifact}: {what}grew beyond its tolerance{drift}: {baseline} B -> {size} B, {} (tolerance +{allowed} B)",
-                        delta(baseline, size)
+                        "{artifact}: {what}grew beyond its tolerance{drift}: {} -> {}, {change} (tolerance +{})",
+                        metric.amount(baseline),
+                        metric.amount(size),
+                        metric.amount(allowed)
                     ),
                     accept,
                 )
@@ -194,6 +283,8 @@ pub struct Row {
     pub baseline_bytes: Option<u64>,
     /// Growth over the baseline that still passes.
     pub allowed_growth_bytes: Option<u64>,
+    /// What the baseline records of a run of it, when it does.
+    pub baseline_run: Option<RunFigures>,
     /// Over budget first, then regressed or not in the baseline.
     pub breaches: Vec<Breach>,
     /// The toolchain differs from the one that built the baseline, so a size change is its doing.
@@ -255,40 +346,68 @@ pub fn judge(
     let entry = baseline.and_then(|b| b.artifacts.get(&artifact.name));
     let baseline_bytes = entry.map(|b| b.opt_bytes);
     let allowed_growth_bytes = baseline_bytes.map(|old| artifact.tolerance.allowed_growth(old));
-    // Each gated metric: its size now, its ceiling, and its size in the baseline (when recorded).
-    let gated = [
+    // Each metric: its size now, its ceiling, and its size in the baseline (when recorded).
+    let run = measurement.run.as_ref().map(|run| run.figures());
+    let old_run = entry.and_then(|b| b.run);
+    let budgets = &artifact.run_budgets;
+    let sizes = [
         (
             Metric::Optimised,
-            measurement.opt_bytes,
+            Some(measurement.opt_bytes),
             Some(artifact.budget_bytes),
             baseline_bytes,
         ),
         (
             Metric::Gzip,
-            measurement.gzip_bytes,
+            Some(measurement.gzip_bytes),
             artifact.gzip_budget_bytes,
             entry.map(|b| b.gzip_bytes),
         ),
         (
             Metric::Brotli,
-            measurement.brotli_bytes,
+            Some(measurement.brotli_bytes),
             artifact.brotli_budget_bytes,
             entry.and_then(|b| b.brotli_bytes),
         ),
-        // The glue has a ceiling only; the baseline records the module.
         (
             Metric::Glue,
-            measurement.glue.as_ref().map_or(0, |g| g.bytes),
+            measurement.glue.as_ref().map(|g| g.bytes),
             artifact.glue_budget_bytes,
-            None,
+            entry.and_then(|b| b.glue_bytes),
+        ),
+        (
+            Metric::PeakMemory,
+            run.map(|r| r.peak_memory),
+            budgets.peak_memory,
+            old_run.map(|r| r.peak_memory),
+        ),
+        (
+            Metric::Startup,
+            run.map(|r| r.startup_instructions),
+            budgets.startup_instructions,
+            old_run.map(|r| r.startup_instructions),
+        ),
+        (
+            Metric::Instructions,
+            run.map(|r| r.instructions),
+            budgets.instructions,
+            old_run.map(|r| r.instructions),
         ),
     ];
-    let gated = gated
-        .into_iter()
-        .filter(|(metric, _, budget, _)| *metric == Metric::Optimised || budget.is_some());
     let mut breaches = Vec::new();
     let mut regressions = Vec::new();
-    for (metric, size, budget, old) in gated {
+    for (metric, size, budget, old) in sizes {
+        // The module's bytes and its glue are always gated; the other figures when budgeted.
+        let gated = matches!(metric, Metric::Optimised | Metric::Glue) || budget.is_some();
+        if !gated {
+            continue;
+        }
+        let Some(size) = size else {
+            if budget.is_some() {
+                breaches.push(Breach::Unmeasured { metric });
+            }
+            continue;
+        };
         if let Some(budget) = budget.filter(|budget| size > *budget) {
             breaches.push(Breach::OverBudget {
                 metric,
@@ -296,16 +415,22 @@ pub fn judge(
                 budget,
             });
         }
-        if let Some(old) = old {
-            let allowed = artifact.tolerance.allowed_growth(old);
-            if size > old.saturating_add(allowed) {
-                regressions.push(Breach::Regressed {
-                    metric,
-                    size,
-                    baseline: old,
-                    allowed,
-                });
+        match old {
+            Some(old) => {
+                let allowed = metric.allowed_growth(&artifact.tolerance, old);
+                if size > old.saturating_add(allowed) {
+                    regressions.push(Breach::Regressed {
+                        metric,
+                        size,
+                        baseline: old,
+                        allowed,
+                    });
+                }
             }
+            None if entry.is_some() && metric != Metric::Optimised => {
+                regressions.push(Breach::NoRecord { metric });
+            }
+            None => {}
         }
     }
     breaches.extend(regressions);
@@ -319,10 +444,13 @@ pub fn judge(
         measurement,
         baseline_bytes,
         allowed_growth_bytes,
+        baseline_run: old_run,
         breaches,
         toolchain_drift: false,
     }
 }
 
+#[cfg(test)]
+mod run_tests;
 #[cfg(test)]
 mod tests;

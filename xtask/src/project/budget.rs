@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::failure::ConfigError;
 use crate::project::workspace::{Triple, WasmCrate, WasmKind, WasmTarget};
 
-pub use parse::parse;
+pub use parse::{parse, RUN_BUDGET_KEYS};
 
 pub const FILE_NAME: &str = "size-budget.toml";
 
@@ -43,6 +43,9 @@ pub struct ArtifactBudget {
     pub brotli_budget_bytes: Option<u64>,
     /// Hard ceiling on wasm-bindgen's JS glue, when `glue_budget` is set.
     pub glue_budget_bytes: Option<u64>,
+    /// Ceilings on what one deterministic run costs (`memory_budget`, `startup_budget`,
+    /// `run_budget`).
+    pub run_budgets: RunBudgets,
     /// An export of the glue, of no arguments, whose result must be the same before and after
     /// wasm-opt (`check`).
     pub check: Option<String>,
@@ -91,6 +94,27 @@ impl BindgenTarget {
 
     pub fn parse(text: &str) -> Option<BindgenTarget> {
         Self::ALL.into_iter().find(|t| t.as_str() == text)
+    }
+}
+
+/// Ceilings on what running an artifact costs, each set by its own key; a figure with a ceiling is
+/// also held to the baseline's tolerance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RunBudgets {
+    /// `memory_budget`: the peak linear memory, in bytes.
+    pub peak_memory: Option<u64>,
+    /// `startup_budget`: instructions before the first output (a command) or through the first
+    /// call (a library).
+    pub startup_instructions: Option<u64>,
+    /// `run_budget`: instructions of the whole run.
+    pub instructions: Option<u64>,
+}
+
+impl RunBudgets {
+    pub fn any(&self) -> bool {
+        self.peak_memory.is_some()
+            || self.startup_instructions.is_some()
+            || self.instructions.is_some()
     }
 }
 
@@ -287,6 +311,7 @@ impl ArtifactBudget {
             gzip_budget_bytes: None,
             brotli_budget_bytes: None,
             glue_budget_bytes: None,
+            run_budgets: RunBudgets::default(),
             check: None,
             tolerance: Tolerance {
                 percent: Some(percent),

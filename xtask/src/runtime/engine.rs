@@ -11,7 +11,7 @@ use wasmtime::{Config, Engine, Instance, Linker, Module, OptLevel, Store, Trap};
 use super::wasi::{self, Exited, Host};
 
 /// Captured output beyond this is an error rather than an unbounded allocation.
-const CAPTURE_LIMIT: usize = 64 << 20;
+pub(crate) const CAPTURE_LIMIT: usize = 64 << 20;
 
 /// How a program is run: its output streamed through to ours, or captured in a
 /// deterministic environment (fixed clocks and randomness) so two runs can be compared.
@@ -84,10 +84,22 @@ impl Runtime {
         Self::with(OptLevel::Speed, false)
     }
 
+    /// An engine that compiles quickly and counts the wasm instructions a store executes (fuel),
+    /// for the run that measures what a module costs: the count does not depend on how the
+    /// module was compiled.
+    pub fn metered() -> Result<Self> {
+        Self::configured(OptLevel::None, true, true)
+    }
+
     fn with(level: OptLevel, interruptible: bool) -> Result<Self> {
+        Self::configured(level, interruptible, false)
+    }
+
+    fn configured(level: OptLevel, interruptible: bool, fuel: bool) -> Result<Self> {
         let mut config = Config::new();
         config.cranelift_opt_level(level);
         config.epoch_interruption(interruptible);
+        config.consume_fuel(fuel);
         let engine = Engine::new(&config)
             .map_err(anyhow::Error::from)
             .context("start the embedded wasm runtime")?;
@@ -100,7 +112,7 @@ impl Runtime {
             .with_context(|| format!("compile `{artifact}` for the embedded runtime"))
     }
 
-    fn linker(&self, module: &Module) -> Result<Linker<Host>> {
+    pub(crate) fn linker(&self, module: &Module) -> Result<Linker<Host>> {
         let mut linker = Linker::new(&self.engine);
         wasi::link(&mut linker, module).context("link the wasi preview1 imports")?;
         Ok(linker)
@@ -196,7 +208,7 @@ impl Runtime {
     }
 
     /// Interrupts the store's wasm once `limit` has passed, unless the returned guard is dropped first.
-    fn deadline(&self, store: &mut Store<Host>, limit: Duration) -> mpsc::Sender<()> {
+    pub(crate) fn deadline(&self, store: &mut Store<Host>, limit: Duration) -> mpsc::Sender<()> {
         store.set_epoch_deadline(1);
         let (cancel, cancelled) = mpsc::channel::<()>();
         let engine = self.engine.clone();

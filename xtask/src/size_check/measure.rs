@@ -66,14 +66,20 @@ pub fn all(cx: &Context, artifacts: &[&ArtifactBudget], step: Step, jobs: usize)
         .collect()
 }
 
-/// Optimises, measures and checks one built artifact.
+/// Optimises, measures and checks one built artifact, and measures what running it costs.
 fn finish(artifact: &ArtifactBudget, module: Built) -> Measured {
     match module.finish(artifact) {
-        Ok(measurement) => {
+        Ok(mut measurement) => {
             let failure = if measurement.glue.is_some() {
                 pipeline::glue_check::verify(artifact, &measurement).err()
             } else {
-                runtime::verify(artifact, &measurement).err()
+                // What a module costs to run is measured once it is known to behave.
+                runtime::verify(artifact, &measurement)
+                    .and_then(|()| {
+                        measurement.run = runtime::run_cost(artifact, &measurement.path)?;
+                        Ok(())
+                    })
+                    .err()
             };
             Measured {
                 measurement: Some(measurement),

@@ -24,6 +24,8 @@ pub struct Host {
     output: Output,
     clock: Clock,
     random: Random,
+    /// The fuel left when the program first wrote to stdout, in a run that meters fuel.
+    fuel_at_first_stdout: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -65,6 +67,7 @@ impl Host {
             output: Output::Inherit,
             clock: Clock::Real(Instant::now()),
             random: Random::Process(RandomState::new(), 0),
+            fuel_at_first_stdout: None,
         }
     }
 
@@ -94,6 +97,7 @@ impl Host {
             },
             clock: Clock::Stepping { monotonic_ns: 0 },
             random: Random::Seeded(0x0123_4567_89ab_cdef),
+            fuel_at_first_stdout: None,
         }
     }
 
@@ -105,6 +109,17 @@ impl Host {
                 (std::mem::take(stdout), std::mem::take(stderr))
             }
         }
+    }
+
+    /// Records `fuel_left` as the fuel at the first write to stdout, unless one came before.
+    pub(crate) fn note_stdout(&mut self, fuel_left: u64) {
+        self.fuel_at_first_stdout.get_or_insert(fuel_left);
+    }
+
+    /// The fuel left when the program first wrote to stdout; `None` before it has, or when the
+    /// run does not meter fuel.
+    pub fn fuel_at_first_stdout(&self) -> Option<u64> {
+        self.fuel_at_first_stdout
     }
 
     /// Reads clock `id` (0 realtime; 1 monotonic; 2 and 3, the CPU-time clocks, as monotonic).

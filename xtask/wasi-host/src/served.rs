@@ -107,6 +107,12 @@ pub(crate) fn add(linker: &mut Linker<Host>) -> wasmtime::Result<()> {
         MODULE,
         "fd_write",
         |mut caller: Caller<'_, Host>, fd: i32, iovs: i32, count: i32, written: i32| {
+            // Fuel left at the first write to stdout marks where a metered command's startup ends.
+            if fd == 1 {
+                if let Ok(fuel) = caller.get_fuel() {
+                    caller.data_mut().note_stdout(fuel);
+                }
+            }
             errno(memory(&mut caller).and_then(|(memory, host)| {
                 // Only stdout and stderr exist here; say so before touching any iovec.
                 if !(1..=2).contains(&fd) {

@@ -7,7 +7,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 mod features;
+mod run_budgets;
 mod targets;
+
+pub use run_budgets::RUN_BUDGET_KEYS;
 
 use super::export_patterns as exports;
 use super::{ArtifactBudget, PanicMode, SizeBudget, Tolerance, DEFAULT_TOLERANCE};
@@ -38,6 +41,9 @@ struct RawArtifact {
     gzip_budget: Option<Spanned<toml::Value>>,
     brotli_budget: Option<Spanned<toml::Value>>,
     glue_budget: Option<Spanned<toml::Value>>,
+    memory_budget: Option<Spanned<toml::Value>>,
+    startup_budget: Option<Spanned<toml::Value>>,
+    run_budget: Option<Spanned<toml::Value>>,
     check: Option<Spanned<String>>,
     tolerance: Option<Spanned<RawTolerance>>,
     exports: Option<Vec<Spanned<String>>>,
@@ -88,7 +94,7 @@ pub fn parse(
             format!("{file}:{line}: {message}"),
             "entries are `[artifact.NAME]` with `crate`, `target`, `triple`, `bindgen`, `profile`, `features`, \
              `default_features`, `budget`, \
-             `gzip_budget`, `brotli_budget`, `glue_budget`, `check`, `tolerance`, `exports` and `panic`; \
+             `gzip_budget`, `brotli_budget`, `glue_budget`, `memory_budget`, `startup_budget`, `run_budget`, `check`, `tolerance`, `exports` and `panic`; \
              `[tolerance]` takes `percent` and `bytes`",
         )
     })?;
@@ -200,6 +206,14 @@ pub fn parse(
             entry.default_features,
             &at,
         )?;
+        let run_budgets = run_budgets::run_budgets(
+            &name,
+            triple,
+            entry.memory_budget,
+            entry.startup_budget,
+            entry.run_budget,
+            &at,
+        )?;
         let glue_span = entry.glue_budget.as_ref().map(Spanned::span);
         let glue_budget_bytes = compressed(entry.glue_budget, "glue_budget")?;
         let check = match (entry.check, bindgen) {
@@ -268,6 +282,7 @@ pub fn parse(
             gzip_budget_bytes,
             brotli_budget_bytes,
             glue_budget_bytes,
+            run_budgets,
             check,
             tolerance,
             profile,

@@ -527,3 +527,52 @@ fn a_feature_the_crate_does_not_define_names_its_line_and_the_ones_it_does() {
         &["fix: drop `features`, or define the feature under [features] in wasm-demo's Cargo.toml"],
     );
 }
+
+#[test]
+fn run_budgets_take_a_size_for_memory_and_counts_for_instructions() {
+    let budget = parse_ok(
+        "[artifact.wasm-demo]\nbudget = 1\nmemory_budget = \"3 MiB\"\nstartup_budget = \"4.5 M\"\nrun_budget = 5000000\n",
+    );
+    assert_eq!(
+        budget.artifacts[0].run_budgets,
+        RunBudgets {
+            peak_memory: Some(3 << 20),
+            startup_instructions: Some(4_500_000),
+            instructions: Some(5_000_000),
+        }
+    );
+    assert!(!parse_ok("[artifact.wasm-demo]\nbudget = 1\n").artifacts[0]
+        .run_budgets
+        .any());
+}
+
+#[test]
+fn bad_run_budgets_name_their_line_and_an_example() {
+    assert_refused(
+        "[artifact.wasm-demo]\nbudget = 1\nrun_budget = -5\n",
+        "size-budget.toml:3: artifact `wasm-demo`: run_budget `-5` is negative",
+        &["fix: e.g. `run_budget = \"2.5 M\"` (instructions)"],
+    );
+    assert_refused(
+        "[artifact.wasm-demo]\nbudget = 1\n\nstartup_budget = \"2.5 MiB\"\n",
+        "size-budget.toml:4: artifact `wasm-demo`: startup_budget `2.5 MiB` is not a count",
+        &["fix: e.g. `startup_budget = \"2.5 M\"` (instructions)"],
+    );
+    assert_refused(
+        "[artifact.wasm-demo]\nbudget = 1\nmemory_budget = \"lots\"\n",
+        "size-budget.toml:3: artifact `wasm-demo`: memory_budget `lots` is not a size",
+        &["fix: e.g. `memory_budget = \"2 MiB\"`"],
+    );
+}
+
+#[test]
+fn a_run_budget_on_a_browser_artifact_is_refused_at_its_line() {
+    let err = parse_browser("[artifact.browser]\nbudget = 1\nrun_budget = \"1 M\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("size-budget.toml:3: artifact `browser`: run_budget holds a run in the embedded WASI runtime, and `browser` is built for wasm32-unknown-unknown, which it cannot run"),
+        "{err}"
+    );
+    assert!(err.contains("drop `run_budget`"), "{err}");
+}

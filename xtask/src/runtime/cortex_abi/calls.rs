@@ -13,6 +13,8 @@ pub struct CortexAbi {
     store: Store<Host>,
     instance: wasmtime::Instance,
     memory: Memory,
+    /// The fuel left after the first export call returned, when the store meters fuel.
+    fuel_after_first_call: Option<u64>,
 }
 
 impl std::fmt::Debug for CortexAbi {
@@ -37,6 +39,7 @@ impl CortexAbi {
             store,
             instance,
             memory,
+            fuel_after_first_call: None,
         })
     }
 
@@ -52,7 +55,7 @@ impl CortexAbi {
                     self.artifact
                 )
             })?;
-        func.call(&mut self.store, params).map_err(|error| {
+        let result = func.call(&mut self.store, params).map_err(|error| {
             let reason = format!("in `{export}`: {}", describe(&error, Mode::Stream));
             Trapped {
                 artifact: self.artifact.clone(),
@@ -60,7 +63,17 @@ impl CortexAbi {
                 stderr: Vec::new(),
             }
             .into()
-        })
+        });
+        if self.fuel_after_first_call.is_none() {
+            self.fuel_after_first_call = self.store.get_fuel().ok();
+        }
+        result
+    }
+
+    /// The fuel left now and after the first export call, when the store meters fuel.
+    pub fn fuel(&self) -> Option<(u64, Option<u64>)> {
+        let now = self.store.get_fuel().ok()?;
+        Some((now, self.fuel_after_first_call))
     }
 
     /// Bytes of linear memory, the first offset past its end.

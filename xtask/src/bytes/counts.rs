@@ -1,0 +1,97 @@
+//! Instruction counts in human units: parsing `"2.5 M"` and printing `2.50 M`.
+
+/// Parse `"2.5 M"`, `"250 k"`, `"1 G"` or `"1500000"` (decimal: k = 10^3, M = 10^6, G = 10^9);
+/// the error says what is accepted.
+pub fn parse_count(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let multiplier: u64 = match unit.trim() {
+        "" => 1,
+        "k" | "K" => 1_000,
+        "M" => 1_000_000,
+        "G" => 1_000_000_000,
+        _ => return Err(count_hint(text)),
+    };
+    if number.is_empty() || number.starts_with('.') || number.ends_with('.') {
+        return Err(count_hint(text));
+    }
+    if let Ok(whole) = number.parse::<u64>() {
+        return whole
+            .checked_mul(multiplier)
+            .ok_or_else(|| count_hint(text));
+    }
+    let value: f64 = number.parse().map_err(|_| count_hint(text))?;
+    let count = (value * multiplier as f64).round();
+    if count > u64::MAX as f64 {
+        return Err(count_hint(text));
+    }
+    Ok(count as u64)
+}
+
+fn count_hint(text: &str) -> String {
+    format!("`{text}` is not a count; write an integer or a string like \"2.5 M\", \"250 k\" or \"1 G\"")
+}
+
+/// `2.50 M`, `812.3 k`, `950`: short enough for a table column.
+pub fn human_count(count: u64) -> String {
+    let c = count as f64;
+    if count < 1_000 {
+        count.to_string()
+    } else if count < 1_000_000 {
+        format!("{:.1} k", c / 1e3)
+    } else if count < 1_000_000_000 {
+        format!("{:.2} M", c / 1e6)
+    } else {
+        format!("{:.2} G", c / 1e9)
+    }
+}
+
+/// `+1234 (+0.4%)` or `-88 (-0.1%)`; the percentage is of `old`.
+pub fn count_delta(old: u64, new: u64) -> String {
+    let diff = new as i128 - old as i128;
+    let percent = if old == 0 {
+        0.0
+    } else {
+        diff as f64 * 100.0 / old as f64
+    };
+    format!("{diff:+} ({percent:+.1}%)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_decimal_multiples() {
+        assert_eq!(parse_count("2.5 M"), Ok(2_500_000));
+        assert_eq!(parse_count("250 k"), Ok(250_000));
+        assert_eq!(parse_count("250K"), Ok(250_000));
+        assert_eq!(parse_count("1 G"), Ok(1_000_000_000));
+        assert_eq!(parse_count(" 1500000 "), Ok(1_500_000));
+        assert_eq!(parse_count("1.0000005 M"), Ok(1_000_001));
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_count() {
+        for bad in [
+            "", "M", "-3 M", "2.5 MiB", "1..5 k", ".5 M", "5.", "1 m", "2 KB",
+        ] {
+            assert!(parse_count(bad).is_err(), "{bad:?} parsed");
+        }
+        assert!(parse_count("99999999999999999999 G").is_err());
+        assert!(parse_count("x").unwrap_err().contains("\"2.5 M\""));
+    }
+
+    #[test]
+    fn prints_a_short_unit_and_a_signed_delta() {
+        assert_eq!(human_count(950), "950");
+        assert_eq!(human_count(812_345), "812.3 k");
+        assert_eq!(human_count(2_504_000), "2.50 M");
+        assert_eq!(human_count(3_100_000_000), "3.10 G");
+        assert_eq!(count_delta(1000, 1010), "+10 (+1.0%)");
+        assert_eq!(count_delta(1000, 900), "-100 (-10.0%)");
+    }
+}

@@ -1,0 +1,83 @@
+//! The ceilings on what a run costs (`memory_budget` in size units, `startup_budget` and
+//! `run_budget` in instructions), refused at their line for an artifact the embedded runtime
+//! cannot run.
+
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::size_value;
+use crate::bytes::counts::parse_count;
+use crate::failure::ConfigError;
+use crate::project::budget::RunBudgets;
+use crate::project::workspace::Triple;
+
+/// The keys, for the messages that list them.
+pub const RUN_BUDGET_KEYS: [&str; 3] = ["memory_budget", "startup_budget", "run_budget"];
+
+/// The run budgets of artifact `name`, built for `triple` (through wasm-bindgen when `bindgen`).
+pub(super) fn run_budgets(
+    name: &str,
+    triple: Triple,
+    memory: Option<Spanned<toml::Value>>,
+    startup: Option<Spanned<toml::Value>>,
+    run: Option<Spanned<toml::Value>>,
+    at: &impl Fn(Range<usize>, String, &str) -> ConfigError,
+) -> Result<RunBudgets, ConfigError> {
+    let [memory_key, startup_key, run_key] = RUN_BUDGET_KEYS;
+    for (key, value) in [
+        (memory_key, &memory),
+        (startup_key, &startup),
+        (run_key, &run),
+    ] {
+        if let (Some(value), Triple::Unknown) = (value, triple) {
+            return Err(at(
+                value.span(),
+                format!(
+                    "artifact `{name}`: {key} holds a run in the embedded WASI runtime, and `{name}` is built for {}, which it cannot run",
+                    triple.as_str()
+                ),
+                &format!("drop `{key}`: a browser module's run is not measured"),
+            ));
+        }
+    }
+    let peak_memory = memory
+        .map(|value| {
+            size_value(value.get_ref()).map_err(|message| {
+                at(
+                    value.span(),
+                    format!("artifact `{name}`: {memory_key} {message}"),
+                    &format!("e.g. `{memory_key} = \"2 MiB\"`"),
+                )
+            })
+        })
+        .transpose()?;
+    let count = |value: Option<Spanned<toml::Value>>, key: &str| {
+        value
+            .map(|value| {
+                count_value(value.get_ref()).map_err(|message| {
+                    at(
+                        value.span(),
+                        format!("artifact `{name}`: {key} {message}"),
+                        &format!("e.g. `{key} = \"2.5 M\"` (instructions)"),
+                    )
+                })
+            })
+            .transpose()
+    };
+    Ok(RunBudgets {
+        peak_memory,
+        startup_instructions: count(startup, startup_key)?,
+        instructions: count(run, run_key)?,
+    })
+}
+
+fn count_value(value: &toml::Value) -> Result<u64, String> {
+    match value {
+        toml::Value::Integer(n) => u64::try_from(*n).map_err(|_| format!("`{n}` is negative")),
+        toml::Value::String(s) => parse_count(s),
+        other => Err(format!(
+            "`{other}` is not a count; write an integer or a string like \"2.5 M\""
+        )),
+    }
+}
