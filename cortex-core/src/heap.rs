@@ -1,10 +1,12 @@
 //! The allocator of cortex's wasm modules (feature `wasm-heap`), in place of wasi-libc's `malloc`.
 //!
 //! wasi-libc's dlmalloc is several KB of each module, and every allocation searches and splits its
-//! bins. Here a request up to 32 KiB is rounded up to one of 40 sizes (`sizes.rs`) and served from the
-//! free list of that size, whose blocks are carved from 64 KiB pages: an allocation is a pop, a free a
-//! push. A larger request takes whole pages from [`Pages`], a buddy allocator that joins a freed run
-//! with its free neighbour. Memory is never given back: wasm cannot shrink it.
+//! bins. Here a request up to 32 KiB is rounded up to one of 40 sizes (`sizes.rs`) and served from a
+//! 64 KiB page carved into blocks of that size (`small.rs`): an allocation pops a block off the page's
+//! free list, a free pushes it back, and a page whose blocks are all free goes back to the pages. A
+//! larger request takes whole pages from [`Pages`], a buddy allocator that joins a freed run with its
+//! free neighbour. Memory is never given back to the host (wasm cannot shrink it), but freed pages
+//! serve any size.
 //!
 //! The logic is plain Rust over a [`Memory`], so the tests run it natively on an arena; `linear.rs`
 //! puts it on wasm32's linear memory as the global allocator and as wasi-libc's `malloc`.
@@ -15,30 +17,27 @@ use std::ptr;
 mod c_api;
 mod pages;
 mod sizes;
+mod small;
 use pages::Pages;
 pub(crate) use pages::{Memory, PAGE_SHIFT};
-use sizes::{class, class_size, plain_small, Block, CLASSES};
+use sizes::{class, plain_small, Block};
+use small::Small;
 
 #[cfg(all(target_arch = "wasm32", feature = "wasm-heap"))]
 mod linear;
 #[cfg(test)]
 mod tests;
 
-/// A free small block: the link to the next free block of its size.
-struct Free {
-    next: *mut Free,
-}
-
-/// The allocator's state: the small free lists and the pages behind them.
+/// The allocator's state: the pages carved into small blocks, and the pages behind them.
 pub(crate) struct Heap<M> {
-    small: [*mut Free; CLASSES],
+    small: Small,
     pages: Pages<M>,
 }
 
 impl<M: Memory> Heap<M> {
     pub(crate) const fn new(memory: M) -> Self {
         Heap {
-            small: [ptr::null_mut(); CLASSES],
+            small: Small::new(),
             pages: Pages::new(memory),
         }
     }
@@ -47,10 +46,10 @@ impl<M: Memory> Heap<M> {
     /// zero-sized (`GlobalAlloc` never asks for one, and C's calls add their header).
     pub(crate) fn alloc(&mut self, layout: Layout) -> *mut u8 {
         if plain_small(layout) {
-            return self.small(class(layout.size()));
+            return self.small.alloc(class(layout.size()), &mut self.pages);
         }
         match Block::of(layout) {
-            Block::Small(class) => self.small(class),
+            Block::Small(class) => self.small.alloc(class, &mut self.pages),
             Block::Pages { count, level } => self.pages.alloc(count, level),
             Block::Unavailable => ptr::null_mut(),
         }
@@ -71,14 +70,8 @@ impl<M: Memory> Heap<M> {
                 Block::Unavailable => return,
             }
         };
-        let free = block.cast::<Free>();
-        // SAFETY: the block is ours again, at least 16 bytes and 16-byte aligned.
-        unsafe {
-            free.write(Free {
-                next: self.small[class],
-            })
-        };
-        self.small[class] = free;
+        // SAFETY: the caller's promise: a small block of this class.
+        unsafe { self.small.free(block, class, &mut self.pages) }
     }
 
     /// `block` with room for `size` bytes: the same block when the size keeps its class or needs
@@ -121,38 +114,5 @@ impl<M: Memory> Heap<M> {
             }
         }
         fresh
-    }
-
-    /// The first free block of a class, carving a new page into blocks of it when there is none.
-    fn small(&mut self, class: usize) -> *mut u8 {
-        let block = self.small[class];
-        if block.is_null() {
-            return self.carve(class);
-        }
-        // SAFETY: a block on a free list holds its link.
-        self.small[class] = unsafe { (*block).next };
-        block.cast()
-    }
-
-    /// Carves a fresh page into blocks of `class`, lists all but the first and returns that one.
-    #[cold]
-    fn carve(&mut self, class: usize) -> *mut u8 {
-        let page = self.pages.alloc(1, 0);
-        if page.is_null() {
-            return page;
-        }
-        let size = class_size(class);
-        // Linked from the page's start, so blocks are handed out in address order; a block at a
-        // multiple of its size is aligned to the largest power of two that divides it.
-        let mut next = ptr::null_mut();
-        for block in (1..(1usize << PAGE_SHIFT) / size).rev() {
-            // SAFETY: the block lies inside the fresh page.
-            let free = unsafe { page.add(block * size) }.cast::<Free>();
-            // SAFETY: the page is ours and unused; the block is 16-byte aligned at least.
-            unsafe { free.write(Free { next }) };
-            next = free;
-        }
-        self.small[class] = next;
-        page
     }
 }

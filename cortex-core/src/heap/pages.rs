@@ -16,7 +16,7 @@ pub(crate) const PAGE_SHIFT: u32 = 16;
 /// The largest run: 2^15 pages, 2 GiB.
 const MAX_LEVEL: u32 = 15;
 /// The pages a 32-bit address space holds.
-const MAX_PAGES: usize = 1 << 16;
+pub(super) const MAX_PAGES: usize = 1 << 16;
 
 /// Memory that grows by pages at its end: wasm32's linear memory, or an arena in the tests.
 pub(crate) trait Memory {
@@ -94,7 +94,8 @@ impl<M: Memory> Pages<M> {
         self.release_range(page + keep, page + had);
     }
 
-    fn page(&self, run: *mut u8) -> usize {
+    /// The page number of an address in the memory.
+    pub(super) fn page(&self, run: *mut u8) -> usize {
         (run.addr() - self.memory.base()) >> PAGE_SHIFT
     }
 
@@ -136,7 +137,8 @@ impl<M: Memory> Pages<M> {
         Some(start)
     }
 
-    fn address(&self, page: usize) -> *mut u8 {
+    /// The address of a page.
+    pub(super) fn address(&self, page: usize) -> *mut u8 {
         // The memory is the allocator's own, reached by address: on wasm from `memory.grow`.
         ptr::with_exposed_provenance_mut(self.memory.base() + (page << PAGE_SHIFT))
     }

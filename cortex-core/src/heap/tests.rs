@@ -293,7 +293,38 @@ fn small_blocks_share_a_page_and_are_reused() {
     // SAFETY: live, allocated with `small`.
     unsafe { heap.dealloc(first, small) };
     assert_eq!(heap.alloc(small), first);
-    assert_eq!(heap.pages.memory.pages, 2, "one page besides page 0");
+    assert_eq!(
+        heap.pages.memory.pages, 3,
+        "one page of blocks and one of the span table besides page 0"
+    );
+}
+
+/// A page whose blocks are all free serves a large block once another page has emptied after it
+/// (the last page found empty is kept for its class): the memory does not grow for it.
+#[test]
+fn a_page_of_free_small_blocks_goes_back_to_the_pages() {
+    let mut heap = heap(16);
+    let small = layout(1024, 8);
+    let blocks: Vec<_> = (0..2 * PAGE / 1024).map(|_| heap.alloc(small)).collect();
+    let grown = heap.pages.memory.pages;
+    assert_eq!(grown, 4, "two pages of blocks, the span table and page 0");
+    for &block in &blocks {
+        // SAFETY: each is live, allocated with `small`.
+        unsafe { heap.dealloc(block, small) };
+    }
+    let one = heap.alloc(layout(PAGE, 8));
+    assert_eq!(
+        page_of(&heap, one),
+        page_of(&heap, blocks[0]),
+        "the first page emptied first and was given back when the second emptied"
+    );
+    assert_eq!(heap.pages.memory.pages, grown);
+    let again = heap.alloc(small);
+    assert_eq!(
+        page_of(&heap, again),
+        page_of(&heap, blocks[PAGE / 1024]),
+        "the kept page serves its class"
+    );
 }
 
 /// When the memory cannot grow, an allocation is null, and memory freed later serves it.
@@ -425,3 +456,5 @@ mod c_functions {
         assert!(heap.aligned_alloc(48, 8).is_null());
     }
 }
+
+mod footprint;

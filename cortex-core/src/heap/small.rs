@@ -1,0 +1,197 @@
+//! Blocks up to 32 KiB, carved from pages of one size class each: every such page keeps its own free
+//! list and a count of the blocks it has handed out, so a page whose blocks are all free again goes
+//! back to [`Pages`] for any size to use, joined with its free buddies.
+//!
+//! What a page knows of itself (its [`Span`]) is kept in a table apart from it, so its blocks fill it
+//! whole: a 32 KiB class still gets two blocks a page. The table takes pages of its own, one per
+//! 8,192 pages (512 MiB) of memory, allocated when a page in their range is first carved.
+
+use super::pages::{Memory, Pages, MAX_PAGES, PAGE_SHIFT};
+use super::sizes::{class_size, CLASSES};
+
+/// The offset of "no block": not a multiple of 16, so never a block's.
+const NONE: u16 = u16::MAX;
+/// How many spans a page of the table holds.
+const SPANS_PER_PAGE: usize = (1 << PAGE_SHIFT) / size_of::<Span>();
+
+/// A page carved into blocks of one class. Offsets are from the page's start; page numbers fit 16
+/// bits in a 32-bit address space (`MAX_PAGES`).
+#[derive(Clone, Copy)]
+struct Span {
+    /// The offset of the first free block, whose first two bytes hold the next one's (`NONE`: all
+    /// handed out).
+    free: u16,
+    /// How many of its blocks are handed out.
+    live: u16,
+    /// Its neighbours on the list of pages of its class that have a free block (0: none).
+    next: u16,
+    prev: u16,
+}
+
+pub(super) struct Small {
+    /// Per class, the first page on its list of pages with a free block (0: none).
+    partial: [u16; CLASSES],
+    /// The pages of the span table, by page number / `SPANS_PER_PAGE` (0: not allocated yet).
+    tables: [u16; MAX_PAGES / SPANS_PER_PAGE],
+    /// The last page found empty and its class (page 0: none): kept carved in case its class asks
+    /// again soon.
+    spare: (u16, u8),
+}
+
+impl Small {
+    pub(super) const fn new() -> Self {
+        Small {
+            partial: [0; CLASSES],
+            tables: [0; MAX_PAGES / SPANS_PER_PAGE],
+            spare: (0, 0),
+        }
+    }
+
+    /// A block of `class`: the first free one of the first page on its list, or the first of a page
+    /// carved for it when the list is empty; null when memory cannot grow.
+    #[inline]
+    pub(super) fn alloc<M: Memory>(&mut self, class: usize, pages: &mut Pages<M>) -> *mut u8 {
+        let page = usize::from(self.partial[class]);
+        if page == 0 {
+            return self.carve(class, pages);
+        }
+        let span = self.span(page, pages);
+        // SAFETY: a page on a list is carved, with its span in the table and a free block whose
+        // first bytes hold the next free offset.
+        unsafe {
+            let block = pages.address(page).add(usize::from((*span).free));
+            (*span).free = block.cast::<u16>().read();
+            (*span).live += 1;
+            if (*span).free == NONE {
+                self.unlink(class, page, pages);
+            }
+            block
+        }
+    }
+
+    /// Gives back a block of `class`. A page whose blocks are all free becomes the spare, and the
+    /// spare before it goes back to `pages` if it is still empty: a block allocated and freed in a
+    /// loop does not carve and release a page each time, and one page at most is kept empty.
+    ///
+    /// # Safety
+    /// `block` came from [`Small::alloc`] with this `class` and is not used after.
+    #[inline]
+    pub(super) unsafe fn free<M: Memory>(
+        &mut self,
+        block: *mut u8,
+        class: usize,
+        pages: &mut Pages<M>,
+    ) {
+        let page = pages.page(block);
+        let span = self.span(page, pages);
+        // SAFETY: the block's page is carved (the caller's promise), so its span is in the table;
+        // the block is ours again, at least 16 bytes.
+        unsafe {
+            let was_full = (*span).free == NONE;
+            block.cast::<u16>().write((*span).free);
+            // The low 16 bits of an address are its offset in its page: the memory's base is a
+            // page's.
+            (*span).free = block.addr() as u16;
+            (*span).live -= 1;
+            if was_full {
+                self.push(class, page, pages);
+            } else if (*span).live == 0 {
+                self.spare(class, page, pages);
+            }
+        }
+    }
+
+    /// Makes `page`, of `class` and empty, the spare; gives back the one before if still empty.
+    #[cold]
+    fn spare<M: Memory>(&mut self, class: usize, page: usize, pages: &mut Pages<M>) {
+        let (before, before_class) = self.spare;
+        self.spare = (page as u16, class as u8);
+        let before = usize::from(before);
+        // SAFETY: a spare is released only here, when replaced, so `before` is carved until then.
+        if before != 0 && before != page && unsafe { (*self.span(before, pages)).live } == 0 {
+            self.unlink(usize::from(before_class), before, pages);
+            // SAFETY: no block of the page is handed out, and it is off its class's list.
+            unsafe { pages.free(pages.address(before), 1) };
+        }
+    }
+
+    /// Carves a fresh page into blocks of `class`, lists it and returns its first block.
+    #[cold]
+    fn carve<M: Memory>(&mut self, class: usize, pages: &mut Pages<M>) -> *mut u8 {
+        let start = pages.alloc(1, 0);
+        if start.is_null() {
+            return start;
+        }
+        let page = pages.page(start);
+        let table = page / SPANS_PER_PAGE;
+        if self.tables[table] == 0 {
+            let spans = pages.alloc(1, 0);
+            if spans.is_null() {
+                // SAFETY: allocated above, not handed out.
+                unsafe { pages.free(start, 1) };
+                return spans;
+            }
+            self.tables[table] = pages.page(spans) as u16;
+        }
+        let size = class_size(class);
+        let count = (1 << PAGE_SHIFT) / size;
+        // Linked from the page's start, so blocks are handed out in address order; a block at a
+        // multiple of its size is aligned to the largest power of two that divides it.
+        for block in 1..count {
+            let next = if block + 1 < count {
+                ((block + 1) * size) as u16
+            } else {
+                NONE
+            };
+            // SAFETY: the block lies inside the fresh page, which is ours and unused.
+            unsafe { start.add(block * size).cast::<u16>().write(next) };
+        }
+        // SAFETY: the table covering `page` is allocated above.
+        unsafe {
+            self.span(page, pages).write(Span {
+                free: size as u16,
+                live: 1,
+                next: 0,
+                prev: 0,
+            })
+        };
+        // Every class has at least two blocks a page, so the rest are free.
+        self.push(class, page, pages);
+        start
+    }
+
+    /// The span of `page`, in the table page that covers it (which must be allocated).
+    fn span<M: Memory>(&self, page: usize, pages: &Pages<M>) -> *mut Span {
+        let table = pages.address(usize::from(self.tables[page / SPANS_PER_PAGE]));
+        table.cast::<Span>().wrapping_add(page % SPANS_PER_PAGE)
+    }
+
+    fn push<M: Memory>(&mut self, class: usize, page: usize, pages: &Pages<M>) {
+        let head = self.partial[class];
+        // SAFETY: `page` and `head` (when not 0) are carved, their spans in the table.
+        unsafe {
+            let span = self.span(page, pages);
+            (*span).next = head;
+            (*span).prev = 0;
+            if head != 0 {
+                (*self.span(usize::from(head), pages)).prev = page as u16;
+            }
+        }
+        self.partial[class] = page as u16;
+    }
+
+    fn unlink<M: Memory>(&mut self, class: usize, page: usize, pages: &Pages<M>) {
+        // SAFETY: `page` is on the list of `class`, and so are its linked neighbours.
+        unsafe {
+            let Span { next, prev, .. } = self.span(page, pages).read();
+            if prev == 0 {
+                self.partial[class] = next;
+            } else {
+                (*self.span(usize::from(prev), pages)).next = next;
+            }
+            if next != 0 {
+                (*self.span(usize::from(next), pages)).prev = prev;
+            }
+        }
+    }
+}
