@@ -9,6 +9,7 @@ use xshell::{cmd, Shell};
 
 use crate::failure::ConfigError;
 use crate::gate::baseline::{self, Baseline};
+use crate::pipeline::run_cost::RunFigures;
 
 /// The accepted sizes over time, oldest commit first.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -37,6 +38,12 @@ pub struct Sizes {
     pub gzip_bytes: u64,
     /// Only baselines that record it have it.
     pub brotli_bytes: Option<u64>,
+    /// wasm-bindgen's JS glue, for an artifact built through it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub glue_bytes: Option<u64>,
+    /// What a run cost, in baselines that record it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunFigures>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -191,6 +198,8 @@ pub fn parse(text: &str) -> Result<BTreeMap<String, Sizes>, String> {
                 opt_bytes: entry.opt_bytes,
                 gzip_bytes: entry.gzip_bytes,
                 brotli_bytes: entry.brotli_bytes,
+                glue_bytes: entry.glue_bytes,
+                run: entry.run,
             };
             (name, sizes)
         })
@@ -221,7 +230,9 @@ mod tests {
             Sizes {
                 opt_bytes: 8,
                 gzip_bytes: 5,
-                brotli_bytes: Some(4)
+                brotli_bytes: Some(4),
+                glue_bytes: None,
+                run: None,
             }
         );
         assert_eq!(sizes["b"].brotli_bytes, None);

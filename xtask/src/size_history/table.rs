@@ -19,9 +19,23 @@ pub fn table(history: &History, series: &[Series]) -> String {
             |b| format!("budget {}", human(b)),
         );
         let _ = writeln!(out, "{} ({budget})", s.artifact);
+        // What a run cost and the glue, when some commit records them.
+        let glue = s.points.iter().any(|p| p.sizes.glue_bytes.is_some());
+        let run = s.points.iter().any(|p| p.sizes.run.is_some());
+        let mut extra = String::new();
+        if glue {
+            let _ = write!(extra, " {:>9}", "glue");
+        }
+        if run {
+            let _ = write!(
+                extra,
+                " {:>12} {:>12} {:>11}",
+                "startup", "instructions", "peak memory"
+            );
+        }
         let _ = writeln!(
             out,
-            "{:<9} {:<10} {:>10} {:>8} {:>9} {:>9}  subject",
+            "{:<9} {:<10} {:>10} {:>8} {:>9} {:>9}{extra}  subject",
             "commit", "date", "optimised", "Δ", "gzip", "brotli"
         );
         for p in &s.points {
@@ -32,9 +46,24 @@ pub fn table(history: &History, series: &[Series]) -> String {
                 .sizes
                 .brotli_bytes
                 .map_or_else(|| "-".to_owned(), |b| b.to_string());
+            let shown = |v: Option<u64>| v.map_or_else(|| "-".to_owned(), |v| v.to_string());
+            let mut extra = String::new();
+            if glue {
+                let _ = write!(extra, " {:>9}", shown(p.sizes.glue_bytes));
+            }
+            if run {
+                let figures = p.sizes.run;
+                let _ = write!(
+                    extra,
+                    " {:>12} {:>12} {:>11}",
+                    shown(figures.map(|r| r.startup_instructions)),
+                    shown(figures.map(|r| r.instructions)),
+                    shown(figures.map(|r| r.peak_memory))
+                );
+            }
             let _ = writeln!(
                 out,
-                "{:<9} {:<10} {:>10} {:>8} {:>9} {:>9}  {}",
+                "{:<9} {:<10} {:>10} {:>8} {:>9} {:>9}{extra}  {}",
                 &p.commit[..p.commit.len().min(9)],
                 p.date,
                 p.sizes.opt_bytes,
@@ -99,6 +128,7 @@ mod tests {
     use super::super::git::{Commit, Sizes};
     use super::super::series::series;
     use super::*;
+    use crate::pipeline::run_cost::RunFigures;
 
     fn commit(hash: &str, subject: &str, sizes: &[(&str, u64, Option<u64>)]) -> Commit {
         Commit {
@@ -112,6 +142,14 @@ mod tests {
                         opt_bytes: opt,
                         gzip_bytes: opt / 2,
                         brotli_bytes: brotli,
+                        glue_bytes: None,
+                        // A run recorded from the third commit on.
+                        run: brotli.filter(|_| hash == "c3").map(|_| RunFigures {
+                            startup_instructions: 12,
+                            instructions: opt * 300,
+                            initial_memory: 65_536,
+                            peak_memory: 131_072,
+                        }),
                     };
                     (name.to_owned(), sizes)
                 })
@@ -150,10 +188,10 @@ mod tests {
         );
         expect_test::expect![[r#"
             core (budget 2.0 KiB)
-            commit    date        optimised        Δ      gzip    brotli  subject
-            a1a1a1a1a 2026-11-26       1000      new       500         -  first
-            b2b2b2b2b 2026-11-26       1100     +100       550         -  demo arrives
-            c3c3c3c3c 2026-11-26       1050      -50       525       400  long subject long subject long subject long subject long su…
+            commit    date        optimised        Δ      gzip    brotli      startup instructions peak memory  subject
+            a1a1a1a1a 2026-11-26       1000      new       500         -            -            -           -  first
+            b2b2b2b2b 2026-11-26       1100     +100       550         -            -            -           -  demo arrives
+            c3c3c3c3c 2026-11-26       1050      -50       525       400           12       315000      131072  long subject long subject long subject long subject long su…
 
             demo (no budget today)
             commit    date        optimised        Δ      gzip    brotli  subject
