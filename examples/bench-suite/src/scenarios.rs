@@ -19,6 +19,7 @@ pub struct Sizes {
     graph_nodes: u64,
     traversals: u64,
     clock_reads: u64,
+    churn_bytes: usize,
 }
 
 impl Sizes {
@@ -31,6 +32,7 @@ impl Sizes {
         graph_nodes: 10_000,
         traversals: 50,
         clock_reads: 1_000_000,
+        churn_bytes: 4 << 20,
     };
     pub const QUICK: Sizes = Sizes {
         bus_events: 2_000,
@@ -41,6 +43,7 @@ impl Sizes {
         graph_nodes: 500,
         traversals: 5,
         clock_reads: 2_000,
+        churn_bytes: 64 << 10,
     };
 }
 
@@ -87,6 +90,10 @@ pub const ALL: &[Scenario] = &[
     Scenario {
         name: "traversal",
         setup: Traversal::setup,
+    },
+    Scenario {
+        name: "heap_churn",
+        setup: |sizes| Ok(Box::new(HeapChurn(sizes.churn_bytes))),
     },
     Scenario {
         name: "clock_read",
@@ -361,5 +368,31 @@ impl Workload for ClockRead {
             black_box(std::time::Instant::now());
         }
         Ok(self.0)
+    }
+}
+
+/// 32 phases, each filling `.0` bytes with boxed slices of one size, the sizes going from 32 bytes
+/// to 32 KiB and back in a fixed zigzag, each phase dropping the one before once it is filled: an
+/// allocation a slice. Its peak is what the allocator keeps of memory freed by sizes no longer
+/// asked for (at least twice `.0`: two phases live at once).
+struct HeapChurn(usize);
+
+impl Workload for HeapChurn {
+    fn run(&mut self) -> Result<u64, String> {
+        let mut allocations = 0;
+        let mut previous: Vec<Box<[u8]>> = Vec::new();
+        for phase in 0..32u32 {
+            // Even phases climb from 32 bytes, odd ones come down from 32 KiB, ten doublings each.
+            let step = if phase % 2 == 0 { phase } else { 32 - phase };
+            let size = (32.0 * 2f64.powf(f64::from(step) * 10.0 / 31.0)) as usize;
+            let count = self.0 / size;
+            let blocks: Vec<Box<[u8]>> = (0..count)
+                .map(|i| vec![i as u8; size].into_boxed_slice())
+                .collect();
+            allocations += count as u64;
+            previous = black_box(blocks);
+        }
+        drop(previous);
+        Ok(allocations)
     }
 }
