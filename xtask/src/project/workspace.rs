@@ -6,8 +6,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use cargo_metadata::{CrateType, DependencyKind, MetadataCommand, TargetKind};
 
+mod profiles;
+
 use super::build_dirs::{self, Member};
 use crate::failure::ConfigError;
+pub use profiles::{profiles, BUILT_IN_PROFILES};
 
 /// The triple an artifact is built for unless size-budget.toml says otherwise.
 pub const WASM_TARGET: &str = Triple::Wasip1.as_str();
@@ -54,24 +57,9 @@ pub struct Workspace {
     pub crates: BTreeMap<String, WasmCrate>,
     /// The members that build in a cargo target dir of their own rather than the shared one.
     pub own_dir_crates: BTreeSet<String>,
-    /// The cargo profiles a build can name: cargo's own and the root manifest's `[profile.*]`.
+    /// The cargo profiles a build can name: cargo's own, the root manifest's `[profile.*]` and
+    /// those of the cargo config files a build in the workspace reads.
     pub profiles: BTreeSet<String>,
-}
-
-/// The profiles cargo defines whatever the manifest says.
-pub const BUILT_IN_PROFILES: [&str; 4] = ["dev", "release", "test", "bench"];
-
-/// The profiles a workspace whose root manifest reads `manifest` can build with.
-pub fn profiles(manifest: &str) -> BTreeSet<String> {
-    let defined = toml::from_str::<toml::Table>(manifest)
-        .ok()
-        .and_then(|table| table.get("profile")?.as_table().cloned())
-        .unwrap_or_default();
-    BUILT_IN_PROFILES
-        .iter()
-        .map(|p| (*p).to_owned())
-        .chain(defined.keys().cloned())
-        .collect()
 }
 
 /// A workspace member and the targets of it that compile to a `.wasm` module.
@@ -188,11 +176,11 @@ impl Workspace {
         }
         let target_dir: PathBuf = metadata.target_directory.into();
         let root: PathBuf = metadata.workspace_root.into();
-        let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
         let gate_dir = target_dir
             .join("wasm-gate")
             .join(build_dirs::root_key(&root));
         Ok(Workspace {
+            profiles: profiles::of_workspace(&root),
             opt_dir: gate_dir.join("opt"),
             module_dir: gate_dir.join("modules"),
             gate_dir,
@@ -200,7 +188,6 @@ impl Workspace {
             target_dir,
             crates,
             own_dir_crates: build_dirs::members_needing_own_dir(&members),
-            profiles: profiles(&manifest),
         })
     }
 
