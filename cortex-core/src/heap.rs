@@ -18,8 +18,8 @@ mod c_api;
 mod pages;
 mod sizes;
 mod small;
+pub(crate) use pages::Memory;
 use pages::Pages;
-pub(crate) use pages::{Memory, PAGE_SHIFT};
 use sizes::{class, plain_small, Block};
 use small::Small;
 

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 
-use super::{Heap, Memory, PAGE_SHIFT};
+use super::pages::PAGE_SHIFT;
+use super::{Heap, Memory};
 
 const PAGE: usize = 1 << PAGE_SHIFT;
 
