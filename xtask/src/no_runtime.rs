@@ -8,17 +8,28 @@ use crate::pipeline::run_cost::RunCost;
 use crate::pipeline::Measurement;
 use crate::project::{budget, ArtifactBudget};
 
+/// What a behaviour check's run cost: never measured here.
+#[derive(Debug, Clone, Copy)]
+pub enum Metered {}
+
 /// Skips the behaviour check, saying so.
-pub fn verify(artifact: &ArtifactBudget, _measurement: &Measurement) -> anyhow::Result<()> {
+pub fn verify(
+    artifact: &ArtifactBudget,
+    _measurement: &Measurement,
+) -> anyhow::Result<Option<Metered>> {
     eprintln!(
         "{}: behaviour check skipped: this xtask was built without its `runtime` feature",
         artifact.name
     );
-    Ok(())
+    Ok(None)
 }
 
 /// No run is measured here; an artifact whose run has a budget cannot be checked (exit 2).
-pub fn run_cost(artifact: &ArtifactBudget, _path: &Path) -> anyhow::Result<Option<RunCost>> {
+pub fn run_cost(
+    artifact: &ArtifactBudget,
+    _path: &Path,
+    _checked: Option<Metered>,
+) -> anyhow::Result<Option<RunCost>> {
     if !artifact.run_budgets.any() {
         return Ok(None);
     }

@@ -17,7 +17,7 @@ pub struct RunCost {
     /// The linear memory when the run ended, its peak: wasm memory grows and never shrinks.
     pub peak_memory: u64,
     /// Compiling the module as a production embedder would (cranelift, optimising), in
-    /// milliseconds: the median of five on this machine. Reported, never gated.
+    /// milliseconds, once on this machine. Reported, never gated.
     pub compile_ms: f64,
     /// Instantiating the compiled module, in milliseconds: the median of five. Reported, never
     /// gated.

@@ -10,16 +10,17 @@ use crate::pipeline::Measurement;
 use crate::project::{ArtifactBudget, WasmKind};
 use crate::runtime::abi_session;
 use crate::runtime::cortex_abi::CortexAbi;
-use crate::runtime::engine::{Exit, Mode, Runtime, Trapped};
+use crate::runtime::engine::{Exit, Metered, Mode, Runtime, Trapped};
 
 /// A check run that takes longer than this has most likely been miscompiled into a loop.
 const LIMIT: Duration = Duration::from_secs(120);
 
 /// Checks an optimised artifact: a binary against its unoptimised build (same stdout, same exit),
-/// a library through its exports. A difference fails the artifact (exit 1).
-pub fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> Result<()> {
+/// a library through its exports. A difference fails the artifact (exit 1). The check's run of the
+/// optimised module is metered, and what it cost is returned; `None` when the check was skipped.
+pub fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> Result<Option<Metered>> {
     if !measurement.is_optimised() {
-        return Ok(());
+        return Ok(None);
     }
     let started = Instant::now();
     let read = |path: &std::path::Path| {
@@ -36,15 +37,21 @@ pub fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> Result<()
             "{}: behaviour check skipped (modules unchanged since they passed it)",
             artifact.name
         );
-        return Ok(());
+        return Ok(None);
     }
-    let runtime = Runtime::new()?;
-    let what = match artifact.target.kind {
+    let runtime = Runtime::metered()?;
+    let (what, metered) = match artifact.target.kind {
         WasmKind::Bin => {
-            let code = check_command(&runtime, &artifact.name, &raw, &optimised)?;
-            format!("prints the same and exits with {code} as before wasm-opt")
+            let (code, metered) = check_command(&runtime, &artifact.name, &raw, &optimised)?;
+            (
+                format!("prints the same and exits with {code} as before wasm-opt"),
+                metered,
+            )
         }
-        WasmKind::Cdylib => check_library(&runtime, &artifact.name, &optimised)?.to_owned(),
+        WasmKind::Cdylib => {
+            let (what, metered) = check_library(&runtime, &artifact.name, &optimised)?;
+            (what.to_owned(), metered)
+        }
     };
     stamp.record()?;
     eprintln!(
@@ -52,7 +59,7 @@ pub fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> Result<()
         artifact.name,
         started.elapsed().as_secs_f64()
     );
-    Ok(())
+    Ok(metered)
 }
 
 /// A failed behaviour check: exit 1, like any check the gate exists for.
@@ -110,13 +117,14 @@ pub fn first_difference(before: &[u8], after: &[u8]) -> Option<LineDifference> {
 }
 
 /// Runs a command module unoptimised and optimised; fails the artifact when the unoptimised one
-/// does not exit with 0, or when the optimised one's stdout or exit code differ. Returns that code.
+/// does not exit with 0, or when the optimised one's stdout or exit code differ. Returns that code,
+/// and what the optimised run cost when `runtime` meters it.
 pub fn check_command(
     runtime: &Runtime,
     artifact: &str,
     unoptimised: &[u8],
     optimised: &[u8],
-) -> Result<i32> {
+) -> Result<(i32, Option<Metered>)> {
     let mode = Mode::Capture { limit: LIMIT };
     // A program that fails on its own proves nothing by failing the same way after wasm-opt.
     let before = match runtime.run(artifact, unoptimised, &[], mode) {
@@ -157,7 +165,7 @@ pub fn check_command(
         }
     };
     compare(artifact, &before, &after)?;
-    Ok(before.code)
+    Ok((before.code, after.metered))
 }
 
 fn compare(artifact: &str, before: &Exit, after: &Exit) -> Result<()> {
@@ -195,11 +203,23 @@ fn last_words(stderr: &[u8]) -> String {
 }
 
 /// Instantiates the optimised library module and, when it speaks the cortex-core ABI, drives it
-/// through the scripted session. Returns what was checked, for the progress line.
-pub fn check_library(runtime: &Runtime, artifact: &str, optimised: &[u8]) -> Result<&'static str> {
-    let library = runtime.instantiate(artifact, optimised)?;
+/// through the scripted session. Returns what was checked, for the progress line, and what it cost
+/// when `runtime` meters it (startup ends as its first export call returns).
+pub fn check_library(
+    runtime: &Runtime,
+    artifact: &str,
+    optimised: &[u8],
+) -> Result<(&'static str, Option<Metered>)> {
+    let mut library = runtime.instantiate(artifact, optimised)?;
     if !abi_session::speaks_cortex_abi(optimised)? {
-        return Ok("instantiates");
+        let metered = library.store.get_fuel().ok().map(|left| {
+            let memory = library
+                .instance
+                .get_memory(&mut library.store, "memory")
+                .map_or(0, |memory| memory.data_size(&library.store) as u64);
+            Metered::of(left, None, memory)
+        });
+        return Ok(("instantiates", metered));
     }
     let mut abi = CortexAbi::new(artifact, library)?;
     abi_session::run(&mut abi).map_err(|error| {
@@ -210,5 +230,8 @@ pub fn check_library(runtime: &Runtime, artifact: &str, optimised: &[u8]) -> Res
             "the optimised `{artifact}` fails the cortex-core ABI session: {error:#}"
         ))
     })?;
-    Ok("passes the cortex-core ABI session")
+    let metered = abi
+        .fuel()
+        .map(|(left, after_first)| Metered::of(left, after_first, abi.memory_len() as u64));
+    Ok(("passes the cortex-core ABI session", metered))
 }

@@ -32,6 +32,34 @@ pub struct Exit {
     /// Empty unless the output was captured.
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
+    /// What the run cost, on an engine that meters fuel ([`Runtime::metered`]).
+    pub metered: Option<Metered>,
+}
+
+/// The fuel a store starts with on a metering engine: far more than any run the gate makes, so
+/// running out is a runaway module rather than a budget.
+pub(crate) const FUEL: u64 = 1 << 50;
+
+/// What a run cost on a metering engine: wasm instructions executed, through startup and in all,
+/// and the bytes of linear memory when it ended (its peak, as memory never shrinks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Metered {
+    pub startup: u64,
+    pub total: u64,
+    pub memory: u64,
+}
+
+impl Metered {
+    /// The cost of a run that started with [`FUEL`] and has `left`; startup ends where
+    /// `left_at_startup` was read (the whole run when it never was).
+    pub(crate) fn of(left: u64, left_at_startup: Option<u64>, memory: u64) -> Self {
+        let total = FUEL - left;
+        Self {
+            startup: left_at_startup.map_or(total, |at| FUEL - at),
+            total,
+            memory,
+        }
+    }
 }
 
 /// A module stopped by a trap (or by the time limit) rather than by exiting.
@@ -143,6 +171,8 @@ impl Runtime {
             Mode::Timed => Host::timed(argv, CAPTURE_LIMIT),
         };
         let mut store = Store::new(&self.engine, host);
+        // Refused, harmlessly, by an engine that does not meter fuel.
+        let _ = store.set_fuel(FUEL);
         let instance = self
             .linker(module)?
             .instantiate(&mut store, module)
@@ -175,10 +205,18 @@ impl Runtime {
                 }
             },
         };
+        // A command that never writes to stdout spends its whole run starting.
+        let metered = store.get_fuel().ok().map(|left| {
+            let memory = instance
+                .get_memory(&mut store, "memory")
+                .map_or(0, |memory| memory.data_size(&store) as u64);
+            Metered::of(left, store.data().fuel_at_first_stdout(), memory)
+        });
         Ok(Exit {
             code,
             stdout,
             stderr,
+            metered,
         })
     }
 
@@ -190,7 +228,16 @@ impl Runtime {
     /// [`Runtime::instantiate`] for a module compiled (by [`Runtime::compile`]) once and instantiated often.
     pub fn instantiate_module(&self, artifact: &str, module: &Module) -> Result<Library> {
         let host = Host::deterministic(vec![artifact.to_owned()], CAPTURE_LIMIT);
+        self.instantiate_in(artifact, module, host)
+    }
+
+    /// [`Runtime::instantiate_module`] with a host of the caller's making (one granted a
+    /// directory, say). On a metered runtime the store starts with [`FUEL`]; a caller that wants a
+    /// call stopped sets less.
+    pub fn instantiate_in(&self, artifact: &str, module: &Module, host: Host) -> Result<Library> {
         let mut store = Store::new(&self.engine, host);
+        // Fails only on an engine that does not meter fuel, which needs none.
+        let _ = store.set_fuel(FUEL);
         store.set_epoch_deadline(1);
         let instance = self
             .linker(module)?

@@ -75,8 +75,8 @@ fn finish(artifact: &ArtifactBudget, module: Built) -> Measured {
             } else {
                 // What a module costs to run is measured once it is known to behave.
                 runtime::verify(artifact, &measurement)
-                    .and_then(|()| {
-                        measurement.run = runtime::run_cost(artifact, &measurement.path)?;
+                    .and_then(|checked| {
+                        measurement.run = runtime::run_cost(artifact, &measurement.path, checked)?;
                         Ok(())
                     })
                     .err()

@@ -1,6 +1,7 @@
 //! The measuring run on WAT programs whose counts and memory follow from their text.
 
 use super::*;
+use crate::runtime::engine::Trapped;
 
 /// A command that spins a loop `before` times, writes one byte to stdout (when `write`), spins
 /// `after` times, then grows its memory by `grow` pages.
