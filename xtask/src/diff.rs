@@ -100,6 +100,44 @@ pub struct SectionChange {
     pub after: i64,
 }
 
+/// A file-level figure of both sides: bytes, or instructions executed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Metric {
+    pub what: &'static str,
+    pub before: u64,
+    pub after: u64,
+    pub is_count: bool,
+}
+
+impl Metric {
+    fn bytes(what: &'static str, before: u64, after: u64) -> Self {
+        Self {
+            what,
+            before,
+            after,
+            is_count: false,
+        }
+    }
+
+    fn count(what: &'static str, before: u64, after: u64) -> Self {
+        Self {
+            what,
+            before,
+            after,
+            is_count: true,
+        }
+    }
+
+    /// `+1234 B (+0.4%)`, or `+1234 (+0.4%)` for a count.
+    pub fn delta(&self) -> String {
+        if self.is_count {
+            crate::bytes::counts::count_delta(self.before, self.after)
+        } else {
+            crate::bytes::units::delta(self.before, self.after)
+        }
+    }
+}
+
 /// What changed in one artifact between two sides.
 #[derive(Debug, Clone)]
 pub struct ArtifactDiff {
@@ -119,13 +157,26 @@ pub struct ArtifactDiff {
 }
 
 impl ArtifactDiff {
-    /// The file-level metrics, before and after, in the order every report prints them.
-    pub fn metrics(&self) -> [(&'static str, u64, u64); 3] {
-        [
-            ("optimised", self.before.opt_bytes, self.after.opt_bytes),
-            ("gzip", self.before.gzip_bytes, self.after.gzip_bytes),
-            ("brotli", self.before.brotli_bytes, self.after.brotli_bytes),
-        ]
+    /// The file-level metrics, before and after, in the order every report prints them: the sizes,
+    /// then the glue and the run's figures where both sides have them.
+    pub fn metrics(&self) -> Vec<Metric> {
+        let (before, after) = (&self.before, &self.after);
+        let mut metrics = vec![
+            Metric::bytes("optimised", before.opt_bytes, after.opt_bytes),
+            Metric::bytes("gzip", before.gzip_bytes, after.gzip_bytes),
+            Metric::bytes("brotli", before.brotli_bytes, after.brotli_bytes),
+        ];
+        if let (Some(b), Some(a)) = (before.glue_bytes, after.glue_bytes) {
+            metrics.push(Metric::bytes("glue", b, a));
+        }
+        if let (Some(b), Some(a)) = (before.run, after.run) {
+            metrics.extend([
+                Metric::count("startup", b.startup_instructions, a.startup_instructions),
+                Metric::count("run", b.instructions, a.instructions),
+                Metric::bytes("peak mem", b.peak_memory, a.peak_memory),
+            ]);
+        }
+        metrics
     }
 
     pub fn between(name: &str, krate: &str, before: Option<&Side>, after: &Side) -> Self {

@@ -4,7 +4,6 @@ use std::fmt::Write as _;
 
 use super::text::short;
 use super::{ArtifactDiff, ChangeKind, Report};
-use crate::bytes::units::delta;
 
 pub fn render(report: &Report, top: usize) -> String {
     let mut out = String::new();
@@ -27,11 +26,14 @@ fn artifact(out: &mut String, diff: &ArtifactDiff, base: &str, top: usize) {
         code(base)
     );
     out.push_str("| | before | after | Δ |\n| :--- | ---: | ---: | ---: |\n");
-    for (what, before, after) in diff.metrics() {
+    for metric in diff.metrics() {
         let _ = writeln!(
             out,
-            "| {what} | {before} | {after} | {} |",
-            delta(before, after)
+            "| {} | {} | {} | {} |",
+            metric.what,
+            metric.before,
+            metric.after,
+            metric.delta()
         );
     }
     let crates: Vec<_> = diff.crates.iter().filter(|c| c.kind().is_some()).collect();

@@ -1,21 +1,30 @@
 //! One side of a diff: an artifact's sizes and where its bytes go, measured from a build.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
 use super::generic_key;
 use crate::attribution::{attribute, named_attribution, Attribution, FunctionSize};
+use crate::pipeline::run_cost::RunFigures;
 use crate::pipeline::{self, Optimise, Step};
 use crate::project::{ArtifactBudget, Context};
+use crate::runtime;
 
-/// An artifact's sizes as it ships.
+/// An artifact's sizes as it ships, and what a run of it costs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sizes {
     pub opt_bytes: u64,
     pub gzip_bytes: u64,
     pub brotli_bytes: u64,
+    /// wasm-bindgen's JS glue, for an artifact built through it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub glue_bytes: Option<u64>,
+    /// The measuring run's figures, for an artifact the embedded runtime runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunFigures>,
 }
 
 /// What a diff compares: the shipped sizes, the function bodies of the named copy, and the rest of
@@ -33,6 +42,8 @@ pub struct Side {
 #[derive(Debug, Clone)]
 pub struct Attributed {
     pub sizes: Sizes,
+    /// The optimised module.
+    pub path: PathBuf,
     pub shipped: Attribution,
     pub named: Attribution,
 }
@@ -50,9 +61,12 @@ impl Attributed {
             opt_bytes: measurement.opt_bytes,
             gzip_bytes: measurement.gzip_bytes,
             brotli_bytes: measurement.brotli_bytes,
+            glue_bytes: measurement.glue.as_ref().map(|glue| glue.bytes),
+            run: None,
         };
         Ok(Attributed {
             sizes,
+            path: measurement.path,
             shipped,
             named,
         })
@@ -64,9 +78,20 @@ impl Attributed {
 }
 
 impl Side {
-    /// Builds (or reuses) the artifact in `cx`, shipped and named, and measures it.
+    /// Builds (or reuses) the artifact in `cx`, shipped and named, and measures it, with what a
+    /// run of it costs where the embedded runtime runs it (a run that fails is said on stderr and
+    /// left out: the sizes are still worth comparing).
     pub fn measure(cx: &Context, artifact: &ArtifactBudget) -> anyhow::Result<Side> {
-        Ok(Attributed::build(cx, artifact)?.side())
+        let attributed = Attributed::build(cx, artifact)?;
+        let mut side = attributed.side();
+        match runtime::run_cost(artifact, &attributed.path, None) {
+            Ok(run) => side.sizes.run = run.map(|run| run.figures()),
+            Err(err) => eprintln!(
+                "note: {}: what a run costs is left out: {err:#}",
+                artifact.name
+            ),
+        }
+        Ok(side)
     }
 
     /// The side of a module whose shipped form is `shipped` and named copy is `named`.

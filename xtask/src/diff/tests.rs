@@ -4,6 +4,7 @@ use expect_test::expect;
 
 use super::*;
 use crate::attribution::attribute;
+use crate::pipeline::run_cost::RunFigures;
 
 /// `n` × (`i32.const 123456`, `drop`): 5 bytes each.
 fn body(n: usize) -> String {
@@ -44,19 +45,33 @@ fn side(functions: &[(&str, usize)]) -> Side {
         opt_bytes: file,
         gzip_bytes: file / 2,
         brotli_bytes: file / 3,
+        glue_bytes: None,
+        run: None,
     };
     Side::of(sizes, &attribution, &attribution)
 }
 
+/// What a run of a side costs, for the run rows of a diff.
+fn run(instructions: u64, pages: u64) -> Option<RunFigures> {
+    Some(RunFigures {
+        startup_instructions: 40,
+        instructions,
+        initial_memory: 65_536,
+        peak_memory: pages * 65_536,
+    })
+}
+
 fn report() -> Report {
-    let before = side(&[(KEEPS, 10), (GONE, 30), (GROWS, 20), (DROP_U8, 1)]);
-    let after = side(&[
+    let mut before = side(&[(KEEPS, 10), (GONE, 30), (GROWS, 20), (DROP_U8, 1)]);
+    before.sizes.run = run(10_000, 2);
+    let mut after = side(&[
         (KEEPS, 10),
         (GROWS, 40),
         (ADDED, 50),
         (DROP_U8, 1),
         (DROP_U32, 2),
     ]);
+    after.sizes.run = run(10_500, 3);
     Report {
         base: BaseRef {
             reference: "HEAD~1".into(),
@@ -224,12 +239,24 @@ fn json_schema() {
               "before": {
                 "opt_bytes": 544,
                 "gzip_bytes": 272,
-                "brotli_bytes": 181
+                "brotli_bytes": 181,
+                "run": {
+                  "startup_instructions": 40,
+                  "instructions": 10000,
+                  "initial_memory": 65536,
+                  "peak_memory": 131072
+                }
               },
               "after": {
                 "opt_bytes": 820,
                 "gzip_bytes": 410,
-                "brotli_bytes": 273
+                "brotli_bytes": 273,
+                "run": {
+                  "startup_instructions": 40,
+                  "instructions": 10500,
+                  "initial_memory": 65536,
+                  "peak_memory": 196608
+                }
               },
               "crates": [
                 {
@@ -319,6 +346,9 @@ fn text_report() {
           optimised         544        820  +276 B (+50.7%)
           gzip              272        410  +138 B (+50.7%)
           brotli            181        273  +92 B (+50.8%)
+          startup            40         40  +0 (+0.0%)
+          run             10000      10500  +500 (+5.0%)
+          peak mem       131072     196608  +65536 B (+50.0%)
 
                  Δ    before     after  crate
               +201       310       511  demo
@@ -357,6 +387,9 @@ fn markdown_report() {
         | optimised | 544 | 820 | +276 B (+50.7%) |
         | gzip | 272 | 410 | +138 B (+50.7%) |
         | brotli | 181 | 273 | +92 B (+50.8%) |
+        | startup | 40 | 40 | +0 (+0.0%) |
+        | run | 10000 | 10500 | +500 (+5.0%) |
+        | peak mem | 131072 | 196608 | +65536 B (+50.0%) |
 
         | crate | before | after | Δ |
         | :--- | ---: | ---: | ---: |

@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 
 use super::{ArtifactDiff, ChangeKind, Report};
-use crate::bytes::units::delta;
 
 /// Names longer than this are cut in the middle.
 const NAME_WIDTH: usize = 110;
@@ -26,11 +25,14 @@ fn artifact(out: &mut String, diff: &ArtifactDiff, base: &str, top: usize) {
         );
     }
     let _ = writeln!(out, "  {:<10} {:>10} {:>10}  Δ", "", "before", "after");
-    for (what, before, after) in diff.metrics() {
+    for metric in diff.metrics() {
         let _ = writeln!(
             out,
-            "  {what:<10} {before:>10} {after:>10}  {}",
-            delta(before, after)
+            "  {:<10} {:>10} {:>10}  {}",
+            metric.what,
+            metric.before,
+            metric.after,
+            metric.delta()
         );
     }
 
