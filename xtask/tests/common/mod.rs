@@ -5,6 +5,8 @@
 
 #[cfg(feature = "runtime")]
 pub mod core_module;
+#[cfg(feature = "runtime")]
+pub mod fs_module;
 pub mod function_body;
 pub mod git;
 

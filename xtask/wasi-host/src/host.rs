@@ -1,13 +1,16 @@
-//! What a program sees of the world, held in its store: arguments, output, clocks and randomness.
+//! What a program sees of the world, held in its store: arguments, output, clocks, randomness and
+//! the directory it was granted, if any.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::io::Write;
+use std::io::{self, Write};
+use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use wasmtime::Memory;
 
 use crate::errno::{EBADF, ENOTSUP};
+use crate::files::{FileCalls, Files};
 
 /// 2026-01-01T00:00:00Z: the wall clock of a deterministic run.
 const FIXED_WALL_CLOCK_NS: u64 = 1_767_225_600 * 1_000_000_000;
@@ -26,6 +29,8 @@ pub struct Host {
     random: Random,
     /// The fuel left when the program first wrote to stdout, in a run that meters fuel.
     fuel_at_first_stdout: Option<u64>,
+    /// The granted directory and the files open in it.
+    pub(crate) files: Files,
 }
 
 #[derive(Debug)]
@@ -68,6 +73,7 @@ impl Host {
             clock: Clock::Real(Instant::now()),
             random: Random::Process(RandomState::new(), 0),
             fuel_at_first_stdout: None,
+            files: Files::default(),
         }
     }
 
@@ -98,7 +104,23 @@ impl Host {
             clock: Clock::Stepping { monotonic_ns: 0 },
             random: Random::Seeded(0x0123_4567_89ab_cdef),
             fuel_at_first_stdout: None,
+            files: Files::default(),
         }
+    }
+
+    /// This host with the directory `host` granted to the program, which knows it as `guest` (its
+    /// preopen, descriptor 3): paths under `guest` reach files under `host`, and no path leaves it.
+    /// Replaces a directory granted before.
+    pub fn with_dir(self, host: impl Into<PathBuf>, guest: &str) -> io::Result<Self> {
+        Ok(Self {
+            files: Files::grant(host.into(), guest)?,
+            ..self
+        })
+    }
+
+    /// The program's counted file calls (syncs, renames), readable while it runs.
+    pub fn file_calls(&self) -> FileCalls {
+        self.files.calls.clone()
     }
 
     /// What the program wrote to stdout and stderr; empty when its output was not captured.

@@ -2,10 +2,12 @@
 //! wasmtime.
 //!
 //! Our artifacts import a handful of functions (arguments, environment, clocks, `fd_read` of an
-//! empty stdin, `fd_write`, `poll_oneoff` for timers, `random_get`, `proc_exit`). A general WASI host would bring a
-//! filesystem, sockets and the component model, and minutes of compile time, for calls these
-//! modules never make; every other preview1 import links to a stub that answers `ENOSYS`, as a
-//! host without that capability would.
+//! empty stdin, `fd_write`, `poll_oneoff` for timers, `random_get`, `proc_exit`), and cortex-core
+//! built with its file store the file calls `std::fs` makes. Those are served on one directory a
+//! host may grant ([`Host::with_dir`]), every path confined to it. A general WASI host would bring
+//! sockets and the component model, and minutes of compile time, for calls these modules never
+//! make; every other preview1 import links to a stub that answers `ENOSYS`, as a host without that
+//! capability would.
 //!
 //! A crate of its own so that the root Cargo.toml can compile it optimised in the dev profile: the
 //! host functions, and wasmtime's call glue generic over them, are instantiated here, and
@@ -13,11 +15,14 @@
 //! The helpers a host function calls from another file are `#[inline]`, so each call compiles
 //! into the host function as it would within one file.
 
+mod confine;
 mod errno;
+mod files;
 mod host;
 mod memory;
 mod poll;
 mod served;
+mod served_files;
 
 use std::fmt;
 
@@ -25,6 +30,7 @@ use anyhow::Context as _;
 use wasmtime::{ExternType, Linker, Module, Val};
 
 use errno::ENOSYS;
+pub use files::FileCalls;
 pub use host::Host;
 
 /// The import module every preview1 function lives in.
@@ -42,17 +48,23 @@ impl fmt::Display for Exited {
 
 impl std::error::Error for Exited {}
 
+/// The preview1 functions this host serves for real; a module's other imports get stubs.
+pub fn served_names() -> impl Iterator<Item = &'static str> {
+    served::NAMES.iter().chain(served_files::NAMES).copied()
+}
+
 /// Links every preview1 function `module` imports: the ones this host serves for real, and for any
 /// other a stub that answers `ENOSYS` (or traps, naming the call, where the function returns no
 /// errno).
 pub fn link(linker: &mut Linker<Host>, module: &Module) -> anyhow::Result<()> {
     served::add(linker).map_err(anyhow::Error::from)?;
+    served_files::add(linker).map_err(anyhow::Error::from)?;
     for import in module.imports() {
         let (MODULE, ExternType::Func(ty)) = (import.module(), import.ty()) else {
             continue;
         };
         let name = import.name();
-        if served::NAMES.contains(&name) {
+        if served::NAMES.contains(&name) || served_files::NAMES.contains(&name) {
             continue;
         }
         let call = name.to_owned();

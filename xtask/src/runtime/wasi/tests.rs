@@ -200,8 +200,8 @@ fn stdin_reads_as_empty_and_other_descriptors_are_ebadf() {
 #[test]
 fn other_wasi_calls_answer_enosys_or_trap_naming_the_call() {
     let exit = run(
-        r#"(import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))"#,
-        "(call $proc_exit (call $open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0)))",
+        r#"(import "wasi_snapshot_preview1" "sock_accept" (func $accept (param i32 i32 i32) (result i32)))"#,
+        "(call $proc_exit (call $accept (i32.const 3) (i32.const 0) (i32.const 0)))",
         &[],
     )
     .unwrap();
@@ -214,6 +214,22 @@ fn other_wasi_calls_answer_enosys_or_trap_naming_the_call() {
     .unwrap_err();
     let trapped = error.downcast_ref::<Trapped>().expect("a trap");
     assert!(trapped.reason.contains("`made_up`"), "{}", trapped.reason);
+}
+
+/// Without a granted directory there is no descriptor 3: opening a path under it is `EBADF` (8),
+/// and asking for its preopen is too, which ends a program's search for preopens.
+#[test]
+fn without_a_granted_directory_file_calls_find_no_descriptor() {
+    let exit = run(
+        r#"(import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+           (import "wasi_snapshot_preview1" "fd_prestat_get" (func $prestat (param i32 i32) (result i32)))"#,
+        "(call $proc_exit (i32.or
+            (i32.shl (call $prestat (i32.const 3) (i32.const 16)) (i32.const 8))
+            (call $open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0))))",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(exit.code, 8 << 8 | 8, "EBADF is 8");
 }
 
 /// Output past the capture limit is refused with `ENOTSUP` (58 in preview1); what fitted is kept.
