@@ -18,6 +18,7 @@ mod events;
 mod frame;
 mod graph;
 mod log;
+mod sys;
 #[cfg(test)]
 mod tests;
 

@@ -2,22 +2,21 @@
 //! frame's body to the store to replay, and cuts off a torn last frame; appending writes a whole
 //! frame and, when asked, syncs it before returning; compaction replaces the file whole.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::codec::Malformed;
 use super::frame::{begin_frame, check_header, frames, header, seal, Content, HEADER_LEN};
+use super::sys::{io_error, Dir, File, IoError};
 use super::FileOptions;
-use crate::error::{Error, FileProblem, Result};
+use crate::error::{Error, Result};
 
 /// The writes every file store of this process has synced: what a test reads to see that a store
 /// with `sync` syncs each write and one without syncs none.
 static SYNCED_WRITES: AtomicU64 = AtomicU64::new(0);
 
-/// `sync_data` (`fd_datasync` on WASI) after a write, counted.
-fn sync_write(file: &File) -> io::Result<()> {
+/// `sync_data` after a write, counted.
+fn sync_write(file: &File) -> Result<(), IoError> {
     file.sync_data()?;
     SYNCED_WRITES.fetch_add(1, Ordering::Relaxed);
     Ok(())
@@ -31,7 +30,7 @@ pub(super) fn synced_writes() -> u64 {
 #[derive(Debug)]
 pub(super) struct LogFile {
     /// Where it sits: a rewrite is written there before it replaces the file.
-    dir: PathBuf,
+    dir: Dir,
     path: PathBuf,
     content: Content,
     file: File,
@@ -46,62 +45,48 @@ pub(super) struct LogFile {
     frame_count: u64,
 }
 
-/// An I/O failure on `path`, its kind in the message. Natively the error itself is the source; a
-/// wasm module keeps only the kind, as std's full error brings its `Debug` and the OS's messages.
-fn io_error(what: &str, path: &Path, error: io::Error) -> Error {
-    Error::Backend {
-        context: format!("{what} {}: {}", path.display(), error.kind()),
-        #[cfg(not(target_family = "wasm"))]
-        source: Some(Box::new(error)),
-        #[cfg(target_family = "wasm")]
-        source: None,
-    }
-}
-
-fn problem(path: &Path, problem: FileProblem) -> Error {
-    Error::StoreFile {
-        path: path.to_owned(),
-        problem,
-    }
-}
-/// Makes sure `dir` is a directory, creating it (not its parents) if it is missing and that is
-/// allowed.
-fn directory(dir: &Path, create: bool) -> Result<()> {
-    match std::fs::metadata(dir) {
-        Ok(meta) if meta.is_dir() => Ok(()),
-        Ok(_) => Err(problem(dir, FileProblem::NotADirectory)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => match create {
-            true => std::fs::create_dir(dir).map_err(|e| io_error("create", dir, e)),
-            false => Err(problem(dir, FileProblem::Missing)),
-        },
-        Err(e) => Err(io_error("read", dir, e)),
-    }
-}
-
 /// Syncs `dir`, so a file just renamed into it stays there. Natively a failure is an error; WASI
 /// hosts differ in whether a directory can be synced, so there it is best effort.
-fn sync_directory(dir: &Path) -> Result<()> {
-    let synced = File::open(dir).and_then(|d| d.sync_all());
-    match synced {
-        Err(e) if cfg!(not(target_family = "wasm")) => Err(io_error("sync", dir, e)),
+fn sync_directory(dir: &Dir, path: &Path) -> Result<()> {
+    match dir.sync() {
+        Err(e) if cfg!(not(target_family = "wasm")) => Err(io_error("sync", path, e)),
         _ => Ok(()),
     }
 }
 
-/// Opens an existing file to read and append to.
-fn open_rw(path: &Path) -> io::Result<File> {
-    OpenOptions::new().read(true).write(true).open(path)
+/// Writes `parts` into `dir`'s file `name`, created or emptied, and syncs it; on a failure the
+/// file is removed again.
+fn write_fresh(dir: &Dir, name: &str, parts: &[&[u8]]) -> Result<()> {
+    let written = dir.create_file(name).and_then(|mut file| {
+        for part in parts {
+            file.write_all(part)?;
+        }
+        file.sync_all()
+    });
+    written.map_err(|e| {
+        let _ = dir.remove_file(name);
+        io_error("write", &dir.file_path(name), e)
+    })
 }
 
-/// Writes a fresh, empty `content` log at `path`: the header into a file beside it, synced, then
-/// renamed into place, so `path` never holds a partial header.
-fn create(dir: &Path, path: &Path, content: Content) -> Result<()> {
-    let fresh = dir.join(content.fresh_file_name());
-    let written = File::create(&fresh)
-        .and_then(|mut f| f.write_all(&header(content)).and_then(|()| f.sync_all()));
-    written.map_err(|e| io_error("create", &fresh, e))?;
-    std::fs::rename(&fresh, path).map_err(|e| io_error("rename", &fresh, e))?;
-    sync_directory(dir)
+/// Replaces `dir`'s `content` log by a fresh one holding `parts` after its header: written beside
+/// it, synced, then renamed into place, so the log is never partial.
+fn write_log(dir: &Dir, content: Content, parts: &[&[u8]]) -> Result<()> {
+    let fresh = content.fresh_file_name();
+    write_fresh(dir, fresh, parts)?;
+    dir.rename(fresh, content.file_name())
+        .map_err(|e| io_error("rename", &dir.file_path(fresh), e))
+}
+
+/// The log at `path` is not there (and `create_if_missing` is off, or it vanished).
+fn missing(path: &Path) -> Error {
+    Error::Backend {
+        context: format!(
+            "open {}: no such log; create_if_missing creates one",
+            path.display()
+        ),
+        source: None,
+    }
 }
 
 impl LogFile {
@@ -115,42 +100,46 @@ impl LogFile {
         // `dyn`: one copy of opening serves both stores, where a generic would make one each.
         replay: &mut dyn FnMut(&[u8]) -> Result<(), Malformed>,
     ) -> Result<LogFile> {
-        directory(dir, options.create_if_missing)?;
-        let path = dir.join(content.file_name());
-        let opened = open_rw(&path);
-        let mut file = match opened {
-            Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::NotFound && options.create_if_missing => {
-                create(dir, &path, content)?;
-                open_rw(&path).map_err(|e| io_error("open", &path, e))?
+        let dir = Dir::open(dir, options.create_if_missing)?;
+        let name = content.file_name();
+        let path = dir.file_path(name);
+        let opened = match dir.open_file(name) {
+            Ok(None) if options.create_if_missing => {
+                write_log(&dir, content, &[&header(content)])?;
+                sync_directory(&dir, &path)?;
+                dir.open_file(name)
             }
+            opened => opened,
+        };
+        let mut file = match opened {
+            Ok(Some(file)) => file,
+            Ok(None) => return Err(missing(&path)),
             Err(e) => return Err(io_error("open", &path, e)),
         };
-        let mut bytes = Vec::new();
-        let read = file.metadata().and_then(|meta| {
-            // A log too large to address is refused, never read in part (and then cut short).
-            let len = usize::try_from(meta.len()).map_err(|_| io::ErrorKind::OutOfMemory)?;
-            bytes.resize(len, 0);
-            file.read_exact(&mut bytes)
-        });
-        read.map_err(|e| io_error("read", &path, e))?;
-        check_header(&bytes, content).map_err(|p| problem(&path, p))?;
+        let bytes = file.read_all().map_err(|e| io_error("read", &path, e))?;
+        check_header(&bytes, content).map_err(|problem| Error::StoreFile {
+            path: path.clone(),
+            problem,
+        })?;
         let mut frame_count = 0;
         let mut counted = |body: &[u8]| {
             frame_count += 1;
             replay(body)
         };
-        let valid = frames(&bytes[HEADER_LEN..], &mut counted).map_err(|p| problem(&path, p))?;
+        let valid =
+            frames(&bytes[HEADER_LEN..], &mut counted).map_err(|problem| Error::StoreFile {
+                path: path.clone(),
+                problem,
+            })?;
         let end = (HEADER_LEN + valid) as u64;
         if end < bytes.len() as u64 {
             file.set_len(end)
                 .and_then(|()| file.sync_all())
                 .map_err(|e| io_error("cut the torn end off", &path, e))?;
         }
-        file.seek(SeekFrom::Start(end))
-            .map_err(|e| io_error("seek in", &path, e))?;
+        file.seek(end).map_err(|e| io_error("seek in", &path, e))?;
         Ok(LogFile {
-            dir: dir.to_owned(),
+            dir,
             path,
             content,
             file,
@@ -170,24 +159,18 @@ impl LogFile {
     /// it, synced, then renamed over it, so a crash leaves either log whole. On a failure before the
     /// rename the old log stays as it was.
     pub(super) fn replace(&mut self, frames: &[u8], count: u64) -> Result<()> {
-        let content = self.content;
-        let fresh = self.dir.join(content.fresh_file_name());
-        let written = File::create(&fresh).and_then(|mut f| {
-            f.write_all(&header(content))?;
-            f.write_all(frames)?;
-            f.sync_all()
-        });
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&fresh);
-            return Err(io_error("write", &fresh, e));
-        }
-        std::fs::rename(&fresh, &self.path).map_err(|e| io_error("rename", &fresh, e))?;
+        write_log(&self.dir, self.content, &[&header(self.content), frames])?;
         // From here the new log is in place: a failure leaves this store unable to write.
         self.broken = true;
-        sync_directory(&self.dir)?;
-        let mut file = open_rw(&self.path).map_err(|e| io_error("open", &self.path, e))?;
+        sync_directory(&self.dir, &self.path)?;
+        let name = self.content.file_name();
+        let mut file = match self.dir.open_file(name) {
+            Ok(Some(file)) => file,
+            Ok(None) => return Err(missing(&self.path)),
+            Err(e) => return Err(io_error("open", &self.path, e)),
+        };
         let end = (HEADER_LEN + frames.len()) as u64;
-        file.seek(SeekFrom::Start(end))
+        file.seek(end)
             .map_err(|e| io_error("seek in", &self.path, e))?;
         (self.file, self.end, self.frame_count, self.broken) = (file, end, count, false);
         Ok(())
@@ -223,10 +206,7 @@ impl LogFile {
             });
         if let Err(e) = written {
             let end = self.end;
-            let undone = self
-                .file
-                .set_len(end)
-                .and_then(|()| self.file.seek(SeekFrom::Start(end)));
+            let undone = self.file.set_len(end).and_then(|()| self.file.seek(end));
             self.broken = undone.is_err();
             return Err(io_error("append to", &self.path, e));
         }
