@@ -148,7 +148,8 @@ pub struct SizeHistory {
     /// Only this artifact or crate (repeatable); every artifact the history records by default.
     #[arg(short = 'p', long = "package", value_name = "NAME")]
     pub packages: Vec<String>,
-    /// Also write a line chart of the sizes over the commits, with the budgets, to this SVG file.
+    /// Also write a line chart of the sizes over the commits, with the budgets, and of what a run
+    /// costs where the baselines record it, to this SVG file.
     #[arg(long, value_name = "PATH")]
     pub svg: Option<std::path::PathBuf>,
     /// Print one JSON object instead of the table.
