@@ -50,7 +50,12 @@ impl<M: Memory> Heap<M> {
         }
         match Block::of(layout) {
             Block::Small(class) => self.small.alloc(class, &mut self.pages),
-            Block::Pages { count, level } => self.pages.alloc(count, level),
+            Block::Pages { count, level } => {
+                if self.pages.must_grow(level) {
+                    self.small.give_back_spares(&mut self.pages);
+                }
+                self.pages.alloc(count, level)
+            }
             Block::Unavailable => ptr::null_mut(),
         }
     }

@@ -76,6 +76,13 @@ impl<M: Memory> Pages<M> {
         self.address(page)
     }
 
+    /// Whether [`Pages::alloc`] at `level` would have to grow the memory: no free run is that large.
+    pub(super) fn must_grow(&self, level: u32) -> bool {
+        self.heads[level.min(MAX_LEVEL) as usize..]
+            .iter()
+            .all(|&head| head == 0)
+    }
+
     /// Gives back `count` pages from [`Pages::alloc`], each joined with its free buddies.
     ///
     /// # Safety

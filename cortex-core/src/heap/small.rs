@@ -11,6 +11,8 @@ use super::sizes::{class_size, CLASSES};
 
 /// The offset of "no block": not a multiple of 16, so never a block's.
 const NONE: u16 = u16::MAX;
+/// How many empty pages are kept carved while the memory has room: a few classes' worth.
+const SPARES: usize = 8;
 /// How many spans a page of the table holds.
 const SPANS_PER_PAGE: usize = (1 << PAGE_SHIFT) / size_of::<Span>();
 
@@ -33,9 +35,9 @@ pub(super) struct Small {
     partial: [u16; CLASSES],
     /// The pages of the span table, by page number / `SPANS_PER_PAGE` (0: not allocated yet).
     tables: [u16; MAX_PAGES / SPANS_PER_PAGE],
-    /// The last page found empty and its class (page 0: none): kept carved in case its class asks
-    /// again soon.
-    spare: (u16, u8),
+    /// The pages last found empty and their classes, oldest first (page 0: none): kept carved in
+    /// case their classes ask again soon.
+    spares: [(u16, u8); SPARES],
 }
 
 impl Small {
@@ -43,7 +45,7 @@ impl Small {
         Small {
             partial: [0; CLASSES],
             tables: [0; MAX_PAGES / SPANS_PER_PAGE],
-            spare: (0, 0),
+            spares: [(0, 0); SPARES],
         }
     }
 
@@ -69,9 +71,10 @@ impl Small {
         }
     }
 
-    /// Gives back a block of `class`. A page whose blocks are all free becomes the spare, and the
-    /// spare before it goes back to `pages` if it is still empty: a block allocated and freed in a
-    /// loop does not carve and release a page each time, and one page at most is kept empty.
+    /// Gives back a block of `class`. A page whose blocks are all free joins the spares; the oldest
+    /// spare then goes back to `pages` if it is still empty. So a loop that grows a `Vec` through a
+    /// few classes and drops it does not carve and release their pages each time, and at most
+    /// `SPARES` pages are kept empty.
     ///
     /// # Safety
     /// `block` came from [`Small::alloc`] with this `class` and is not used after.
@@ -101,23 +104,47 @@ impl Small {
         }
     }
 
-    /// Makes `page`, of `class` and empty, the spare; gives back the one before if still empty.
+    /// Makes `page`, of `class` and empty, the newest spare, and gives back the oldest if it is
+    /// still empty.
     #[cold]
     fn spare<M: Memory>(&mut self, class: usize, page: usize, pages: &mut Pages<M>) {
-        let (before, before_class) = self.spare;
-        self.spare = (page as u16, class as u8);
-        let before = usize::from(before);
-        // SAFETY: a spare is released only here, when replaced, so `before` is carved until then.
-        if before != 0 && before != page && unsafe { (*self.span(before, pages)).live } == 0 {
-            self.unlink(usize::from(before_class), before, pages);
+        let newest = (page as u16, class as u8);
+        if self.spares.contains(&newest) {
+            return;
+        }
+        let oldest = self.spares[0];
+        self.spares.copy_within(1.., 0);
+        self.spares[SPARES - 1] = newest;
+        self.give_back(oldest, pages);
+    }
+
+    /// Gives back every spare still empty: called before the memory grows, so that no spare is
+    /// kept at the price of a page more.
+    #[cold]
+    pub(super) fn give_back_spares<M: Memory>(&mut self, pages: &mut Pages<M>) {
+        for spare in std::mem::replace(&mut self.spares, [(0, 0); SPARES]) {
+            self.give_back(spare, pages);
+        }
+    }
+
+    /// Gives a page leaving the spares back to `pages` if it is still empty.
+    fn give_back<M: Memory>(&mut self, (page, class): (u16, u8), pages: &mut Pages<M>) {
+        let page = usize::from(page);
+        // SAFETY: pages are given back only here, as they leave the spares, so a spare is carved
+        // for its class until then.
+        if page != 0 && unsafe { (*self.span(page, pages)).live } == 0 {
+            self.unlink(usize::from(class), page, pages);
             // SAFETY: no block of the page is handed out, and it is off its class's list.
-            unsafe { pages.free(pages.address(before), 1) };
+            unsafe { pages.free(pages.address(page), 1) };
         }
     }
 
     /// Carves a fresh page into blocks of `class`, lists it and returns its first block.
     #[cold]
     fn carve<M: Memory>(&mut self, class: usize, pages: &mut Pages<M>) -> *mut u8 {
+        if pages.must_grow(0) {
+            self.give_back_spares(pages);
+        }
         let start = pages.alloc(1, 0);
         if start.is_null() {
             return start;
