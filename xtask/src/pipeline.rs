@@ -249,32 +249,46 @@ impl Built {
     }
 }
 
-/// The glue files `glue`, copied beside the module they load (`module`) when that is elsewhere, so
-/// they ship and load together, and measured: the sum of the files, each compressed as it is served.
-/// Its path is the file imported first.
+/// The glue files `glue` (the file imported first, then the rest, all under the first's
+/// directory, `snippets/` included), copied beside the module they load (`module`) when that is
+/// elsewhere, each at its place relative to the module, so they ship and load together; a snippet
+/// an earlier build left there goes (with its stamps). Measured: the sum of the files, each compressed as it is
+/// served. Its path is the file imported first.
 fn ship_glue(glue: &[PathBuf], module: &std::path::Path) -> anyhow::Result<Glue> {
+    let here = std::path::Path::new(".");
+    let from = glue.first().and_then(|file| file.parent()).unwrap_or(here);
+    let to = module.parent().unwrap_or(here);
+    let shipped: Vec<PathBuf> = glue
+        .iter()
+        .map(|file| to.join(file.strip_prefix(from).unwrap_or(file)))
+        .collect();
+    if to != from {
+        for stale in bindgen::snippets(to) {
+            // A file's stamps (`<file>.<what>`) stay with it.
+            let stamps = stale.with_extension("");
+            if !shipped.contains(&stale) && !shipped.contains(&stamps) {
+                std::fs::remove_file(&stale)
+                    .with_context(|| format!("remove {}", stale.display()))?;
+                // Its directory too, once empty (removing one that is not fails, and is left).
+                let _ = stale.parent().map(std::fs::remove_dir);
+            }
+        }
+    }
     let mut sizes = Glue {
-        path: PathBuf::new(),
+        path: shipped.first().cloned().unwrap_or_default(),
         bytes: 0,
         gzip_bytes: 0,
         brotli_bytes: 0,
     };
-    for (i, file) in glue.iter().enumerate() {
+    for (file, beside) in glue.iter().zip(&shipped) {
         let bytes = std::fs::read(file).with_context(|| format!("read {}", file.display()))?;
-        let beside = module
-            .parent()
-            .map(|dir| dir.join(file.file_name().unwrap_or_default()))
-            .unwrap_or_else(|| file.clone());
-        if &beside != file && std::fs::read(&beside).ok().as_deref() != Some(&bytes[..]) {
-            atomic::write(&beside, &bytes)?;
+        if beside != file && std::fs::read(beside).ok().as_deref() != Some(&bytes[..]) {
+            atomic::write(beside, &bytes)?;
         }
-        let (gzip, brotli) = measure::compressed_lens(&beside, &bytes)?;
+        let (gzip, brotli) = measure::compressed_lens(beside, &bytes)?;
         sizes.bytes += bytes.len() as u64;
         sizes.gzip_bytes += gzip;
         sizes.brotli_bytes += brotli;
-        if i == 0 {
-            sizes.path = beside;
-        }
     }
     Ok(sizes)
 }

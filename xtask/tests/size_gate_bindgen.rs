@@ -5,63 +5,15 @@
 //! every later run reuses it.
 #![allow(clippy::unwrap_used)]
 
+mod bindgen_fixture;
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-use common::{gate_dir_of, stderr, stdout};
+use bindgen_fixture::{BindgenCrate, BUDGET, VERSION};
+use common::{stderr, stdout};
 use wasm_opt::{FeatureBaseline, OptimizationOptions, Pass};
-
-/// The wasm-bindgen version `fixtures/bindgen/Cargo.lock` pins.
-const VERSION: &str = "0.2.100";
-
-/// A copy of `fixtures/bindgen` in a temporary directory, with a budget file of the test's choosing.
-struct BindgenCrate {
-    dir: tempfile::TempDir,
-}
-
-impl BindgenCrate {
-    fn new(budget: &str) -> BindgenCrate {
-        let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let source = manifest_dir.join("tests/fixtures/bindgen");
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("src")).unwrap();
-        for file in ["Cargo.toml", "Cargo.lock", "src/lib.rs"] {
-            std::fs::copy(source.join(file), dir.path().join(file)).unwrap();
-        }
-        let toolchain = manifest_dir.join("../rust-toolchain.toml");
-        std::fs::copy(toolchain, dir.path().join("rust-toolchain.toml")).unwrap();
-        std::fs::write(dir.path().join("size-budget.toml"), budget).unwrap();
-        BindgenCrate { dir }
-    }
-
-    /// One target dir for every test here, so wasm-bindgen-cli is installed once; each copy still
-    /// builds and keeps its modules apart (the gate keys them by the workspace's path).
-    fn target_dir() -> PathBuf {
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bindgen")
-    }
-
-    fn gate_dir(&self) -> PathBuf {
-        gate_dir_of(self.dir.path(), &Self::target_dir())
-    }
-
-    fn xtask(&self, args: &[&str], env: &[(&str, &Path)]) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
-        command
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("CARGO_TARGET_DIR", Self::target_dir())
-            .env_remove("GITHUB_STEP_SUMMARY")
-            .env_remove("WASM_BINDGEN");
-        for (key, value) in env {
-            command.env(key, value);
-        }
-        command.output().unwrap()
-    }
-}
-
-const BUDGET: &str = "[artifact.greet]\nbudget = \"64 KiB\"\n";
 
 /// The module names of the functions `module` imports.
 fn import_modules(module: &[u8]) -> Vec<String> {

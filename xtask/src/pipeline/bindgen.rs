@@ -15,9 +15,16 @@ use crate::project::budget::BindgenTarget;
 pub struct Bound {
     pub wasm: PathBuf,
     /// The JS glue: the file a page or bundler imports (`<stem>.js`), then the one it imports in
-    /// turn where the glue is split (`<stem>_bg.js`, as for a bundler).
+    /// turn where the glue is split (`<stem>_bg.js`, as for a bundler), then the crate's JS
+    /// snippets (see [`snippets`]).
     pub glue: Vec<PathBuf>,
 }
+
+/// The directory beside the glue that holds the JS a crate brings along: wasm-bindgen copies each
+/// `#[wasm_bindgen(inline_js = …)]` and `#[wasm_bindgen(module = "/…")]` there, as
+/// `snippets/<crate>-<hash>/inline0.js` or under the module's own path, and the glue (or, for
+/// bundler glue, the module) imports them.
+pub const SNIPPETS: &str = "snippets";
 
 impl Bound {
     /// The files wasm-bindgen wrote into `dir` for `--out-name stem`.
@@ -25,11 +32,32 @@ impl Bound {
         let split = dir.join(format!("{stem}_bg.js"));
         let mut glue = vec![dir.join(format!("{stem}.js"))];
         glue.extend(split.exists().then_some(split));
+        glue.extend(snippets(dir));
         Bound {
             wasm: dir.join(format!("{stem}_bg.wasm")),
             glue,
         }
     }
+}
+
+/// Every file under `dir`'s [`SNIPPETS`] directory, sorted; none where there is no such directory.
+pub fn snippets(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.join(SNIPPETS)];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for path in entries.flatten().map(|entry| entry.path()) {
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
 }
 
 /// Runs `cli` on `input` into `dir` with glue for `target` (`--out-name stem`, no TypeScript, which
@@ -61,6 +89,7 @@ pub fn bind(
     for file in &bound.glue {
         let _ = std::fs::remove_file(file);
     }
+    let _ = std::fs::remove_dir_all(dir.join(SNIPPETS));
     std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
     let (program, target) = (&cli.path, target.as_str());
     cmd!(

@@ -1,22 +1,28 @@
 //! The behaviour check of a wasm-bindgen artifact: its optimised module, loaded through its own JS
 //! glue, must instantiate without an exception, and an export the artifact names in `check` must
-//! return what it returned before wasm-opt. `web` glue loads in headless Chromium (Node's V8 where no
-//! Chromium is found, saying so), `nodejs` glue in Node. Glue neither can load alone, or a machine
-//! without the engine, is said to be skipped, with why and how to get the check.
+//! return what it returned before wasm-opt. `web` and `no-modules` glue load in headless Chromium
+//! (Node's V8 where no Chromium is found, saying so), `nodejs` and `bundler` glue in Node. A machine
+//! without the engine is said to be skipped, with why and how to get the check.
 
+mod chromium;
 mod engine;
+mod node;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use xshell::{cmd, Shell};
 
 use crate::failure::{ConfigError, FailedCheck, GateFailure};
 use crate::files::stamp::{xtask_identity, Stamp};
-use crate::pipeline::Measurement;
+use crate::pipeline::{bindgen, Measurement};
 use crate::project::budget::BindgenTarget;
 use crate::project::ArtifactBudget;
-use engine::{Engine, Loaded, CHROMIUM_ENV, CHROMIUM_NAMES};
+use engine::{Engine, Loaded, Package, CHROMIUM_ENV, CHROMIUM_NAMES};
+
+/// Where Node.js comes from, for a machine without it.
+const GET_NODE: &str =
+    "Node.js comes from https://nodejs.org or your distribution's `nodejs` package";
 
 /// Loads the optimised module of `artifact` through its glue; an exception or a `check` that
 /// answers otherwise than before wasm-opt fails it (exit 1).
@@ -25,17 +31,10 @@ pub fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> anyhow::R
         return Ok(());
     };
     let name = &artifact.name;
-    let engine = match target {
-        BindgenTarget::Web => engine::chromium().map_or(Engine::Node, Engine::Chromium),
-        BindgenTarget::Nodejs => Engine::Node,
-        BindgenTarget::Bundler | BindgenTarget::NoModules => {
-            eprintln!(
-                "{name}: behaviour check skipped: `{}` glue loads only in a bundler or a page, \
-                 which the gate does not drive; `web` glue is checked in headless Chromium, `nodejs` in Node",
-                target.as_str()
-            );
-            return Ok(());
-        }
+    let in_a_page = matches!(target, BindgenTarget::Web | BindgenTarget::NoModules);
+    let engine = match in_a_page {
+        true => engine::chromium().map_or(Engine::Node, Engine::Chromium),
+        false => Engine::Node,
     };
     if engine == Engine::Node {
         let sh = Shell::new().context("create a shell")?;
@@ -45,37 +44,64 @@ pub fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> anyhow::R
             .read()
             .is_err()
         {
-            eprintln!(
-                "{name}: behaviour check skipped: no headless Chromium or `node` to load the glue in; \
-                 `cargo xtask test --setup-only` installs Chromium, and Node.js comes from \
-                 https://nodejs.org or your distribution's `nodejs` package"
-            );
+            let why = match target {
+                BindgenTarget::Web | BindgenTarget::NoModules => format!(
+                    "no headless Chromium or `node` to load the glue in; \
+                     `cargo xtask test --setup-only` installs Chromium, and {GET_NODE}"
+                ),
+                BindgenTarget::Nodejs => format!("no `node` to load the glue in; {GET_NODE}"),
+                BindgenTarget::Bundler => format!(
+                    "no `node` to load the glue in (its entry imports the module as an ES module, \
+                     which Node does with `{}` and a page only through a bundler); {GET_NODE}",
+                    node::WASM_MODULES_FLAG
+                ),
+            };
+            eprintln!("{name}: behaviour check skipped: {why}");
             return Ok(());
         }
-        if target == BindgenTarget::Web {
+        if in_a_page {
             eprintln!(
                 "{name}: no headless Chromium found (looked for ${CHROMIUM_ENV}, then {} on PATH), so \
-                 the web glue is loaded in Node's V8 instead; `cargo xtask test --setup-only` installs Chromium",
-                CHROMIUM_NAMES.join(", ")
+                 the {} glue is loaded in Node's V8 instead; `cargo xtask test --setup-only` installs Chromium",
+                CHROMIUM_NAMES.join(", "),
+                target.as_str()
             );
         }
     }
+    // The glue's files as wasm-bindgen wrote them beside the unoptimised module, and as they ship
+    // beside the optimised one.
+    let here = Path::new(".");
+    let raw_dir = measurement.raw_path.parent().unwrap_or(here);
+    let stem = glue.path.file_stem().unwrap_or_default().to_string_lossy();
+    let raw_glue = bindgen::Bound::in_dir(raw_dir, &stem).glue;
+    let shipped_dir = measurement.path.parent().unwrap_or(here);
+    let shipped_glue: Vec<PathBuf> = raw_glue
+        .iter()
+        .map(|file| shipped_dir.join(file.strip_prefix(raw_dir).unwrap_or(file)))
+        .collect();
     let read =
         |path: &Path| std::fs::read(path).with_context(|| format!("read {}", path.display()));
     let check = artifact.check.as_deref();
-    let stamp = Stamp::new(
-        &measurement.path,
-        "loaded",
-        &[
-            &read(&measurement.path)?,
-            &read(&measurement.raw_path)?,
-            &read(&glue.path)?,
-            target.as_str().as_bytes(),
-            engine.label().as_bytes(),
-            check.unwrap_or_default().as_bytes(),
-            xtask_identity().as_bytes(),
-        ],
-    );
+    let mut inputs = vec![
+        read(&measurement.path)?,
+        read(&measurement.raw_path)?,
+        target.as_str().as_bytes().to_vec(),
+        engine.label().as_bytes().to_vec(),
+        check.unwrap_or_default().as_bytes().to_vec(),
+        xtask_identity().into_bytes(),
+    ];
+    for file in &shipped_glue {
+        inputs.push(
+            file.strip_prefix(shipped_dir)
+                .unwrap_or(file)
+                .as_os_str()
+                .as_encoded_bytes()
+                .to_vec(),
+        );
+        inputs.push(read(file)?);
+    }
+    let inputs: Vec<&[u8]> = inputs.iter().map(Vec::as_slice).collect();
+    let stamp = Stamp::new(&measurement.path, "loaded", &inputs);
     if stamp.is_current(&measurement.path) {
         eprintln!(
             "{name}: behaviour check skipped (module and glue unchanged since they loaded in {})",
@@ -84,7 +110,12 @@ pub fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> anyhow::R
         return Ok(());
     }
     let scratch = tempfile::tempdir().context("create a temporary directory")?;
-    let after = engine.load(target, &glue.path, &measurement.path, check, scratch.path())?;
+    let shipped = Package {
+        target,
+        glue: &shipped_glue,
+        module: &measurement.path,
+    };
+    let after = engine.load(shipped, check, scratch.path())?;
     let fail = |problem: String| -> anyhow::Error {
         GateFailure::from(FailedCheck {
             problem,
@@ -112,16 +143,12 @@ pub fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> anyhow::R
             .into())
         }
         (Loaded::Fine(Some(result)), Some(export)) => {
-            // The glue wasm-bindgen wrote beside the unoptimised module is the same glue.
-            let raw_dir = measurement.raw_path.parent().unwrap_or(Path::new("."));
-            let raw_glue = raw_dir.join(glue.path.file_name().unwrap_or_default());
-            let before = engine.load(
+            let raw = Package {
                 target,
-                &raw_glue,
-                &measurement.raw_path,
-                check,
-                scratch.path(),
-            )?;
+                glue: &raw_glue,
+                module: &measurement.raw_path,
+            };
+            let before = engine.load(raw, check, scratch.path())?;
             if before != Loaded::Fine(Some(result.clone())) {
                 return Err(fail(format!(
                     "`{name}` behaves differently after wasm-opt: `{export}()` returns {result}, and before wasm-opt {before:?}"

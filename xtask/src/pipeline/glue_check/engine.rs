@@ -1,11 +1,11 @@
-//! The JS engines a wasm-bindgen module is loaded in: headless Chromium for `web` glue, Node for
-//! `nodejs` glue (and for `web` glue where no Chromium is found), each given a script that loads
-//! the glue and the module, calls the artifact's `check` export when it names one, and reports.
+//! The JS engines a wasm-bindgen module is loaded in: headless Chromium for `web` and `no-modules`
+//! glue, Node for `nodejs` and `bundler` glue (and for the others where no Chromium is found), each
+//! given a script that loads the glue and the module, calls the artifact's `check` export when it
+//! names one, and reports.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
-
+use super::{chromium, node};
 use crate::project::budget::BindgenTarget;
 
 /// The environment variable that names the browser, as for the tests' browser.
@@ -36,6 +36,23 @@ pub enum Loaded {
     Threw(String),
 }
 
+/// A module and the glue that loads it, side by side as wasm-bindgen writes them.
+#[derive(Debug, Clone, Copy)]
+pub struct Package<'a> {
+    pub target: BindgenTarget,
+    /// The glue's files: the one imported first, then the rest, all under the first's directory.
+    pub glue: &'a [PathBuf],
+    /// The module, beside the first glue file under the name the glue loads it by.
+    pub module: &'a Path,
+}
+
+impl Package<'_> {
+    /// The file a page or a script loads first.
+    pub fn entry(&self) -> &Path {
+        self.glue.first().map_or(Path::new(""), PathBuf::as_path)
+    }
+}
+
 impl Engine {
     pub fn label(&self) -> &'static str {
         match self {
@@ -44,13 +61,11 @@ impl Engine {
         }
     }
 
-    /// Loads `module` through `glue` (the glue of `target`, beside the module for `nodejs`), and
-    /// calls `check` when given.
+    /// Loads `package`'s module through its glue, and calls `check` when given; `scratch` holds
+    /// what the engine needs besides (a page, a copy of the package).
     pub fn load(
         &self,
-        target: BindgenTarget,
-        glue: &Path,
-        module: &Path,
+        package: Package<'_>,
         check: Option<&str>,
         scratch: &Path,
     ) -> anyhow::Result<Loaded> {
@@ -62,9 +77,10 @@ impl Engine {
              else if (typeof glue[name] !== \"function\") report(\"no-export\");\n  \
              else report(\"loaded:\" + String(glue[name]()));\n"
         );
+        let scratch = tempfile::tempdir_in(scratch)?;
         let printed = match self {
-            Engine::Chromium(browser) => in_chromium(browser, glue, module, &body, scratch)?,
-            Engine::Node => in_node(target, glue, module, &body, scratch)?,
+            Engine::Chromium(browser) => chromium::load(browser, package, &body, scratch.path())?,
+            Engine::Node => node::load(package, &body, scratch.path())?,
         };
         Ok(match printed.trim() {
             "loaded" => Loaded::Fine(None),
@@ -91,96 +107,7 @@ pub fn chromium() -> Option<PathBuf> {
         .find_map(|name| dirs.iter().map(|dir| dir.join(name)).find(|c| c.is_file()))
 }
 
-/// A page whose module script imports the glue and instantiates the module synchronously
-/// (`initSync` with its bytes written into the page), so it has run, and reported into the body,
-/// before the page's load event, when the browser prints it. An awaited fetch could still be
-/// pending then. A glue that does not evaluate leaves `pending`.
-fn in_chromium(
-    browser: &Path,
-    glue: &Path,
-    module: &Path,
-    body: &str,
-    scratch: &Path,
-) -> anyhow::Result<String> {
-    let bytes = std::fs::read(module).with_context(|| format!("read {}", module.display()))?;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let page = scratch.join("check.html");
-    std::fs::write(
-        &page,
-        format!(
-            "<!doctype html><html><body>pending<script type=\"module\">\n\
-             import * as glue from {};\n\
-             const report = (text) => {{ document.body.textContent = text; }};\n\
-             try {{\n  \
-             const bytes = new Uint8Array(\"{hex}\".match(/../g).map((h) => parseInt(h, 16)));\n  \
-             glue.initSync({{ module: bytes }});\n{body}\
-             }} catch (e) {{ report(\"error: \" + e); }}\n\
-             </script></body></html>\n",
-            js_string(&format!("file://{}", glue.display())),
-        ),
-    )
-    .with_context(|| format!("write {}", page.display()))?;
-    let output = std::process::Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--allow-file-access-from-files",
-            "--dump-dom",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            scratch.join("profile").display()
-        ))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .with_context(|| format!("run {}", browser.display()))?;
-    let dom = String::from_utf8_lossy(&output.stdout);
-    Ok(dom
-        .split_once("<body>")
-        .and_then(|(_, rest)| rest.split_once("</body>"))
-        .map_or("", |(body, _)| body)
-        .to_owned())
-}
-
-/// A script for Node: `nodejs` glue instantiates the module beside it as it is imported; `web` glue
-/// (an ES module in a `.js` file, which Node reads as one only named `.mjs`) through `initSync`.
-fn in_node(
-    target: BindgenTarget,
-    glue: &Path,
-    module: &Path,
-    body: &str,
-    scratch: &Path,
-) -> anyhow::Result<String> {
-    let load = match target {
-        BindgenTarget::Web => {
-            let copy = scratch.join("glue.mjs");
-            std::fs::copy(glue, &copy).with_context(|| format!("copy {}", glue.display()))?;
-            format!(
-                "  const glue = await import({});\n  \
-                 glue.initSync({{ module: (await import(\"node:fs\")).readFileSync({}) }});\n",
-                js_string(&copy.display().to_string()),
-                js_string(&module.display().to_string())
-            )
-        }
-        _ => format!(
-            "  const loaded = await import({});\n  const glue = loaded.default ?? loaded;\n",
-            js_string(&glue.display().to_string())
-        ),
-    };
-    let script = format!(
-        "const report = (text) => console.log(text);\ntry {{\n{load}{body}}} catch (e) {{ report(\"error: \" + e); }}\n"
-    );
-    let output = std::process::Command::new("node")
-        .args(["--input-type=module", "-e", &script])
-        .output()
-        .context("run node")?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    Ok(stdout.lines().last().unwrap_or("").to_owned())
-}
-
 /// `text` as a JS string literal.
-fn js_string(text: &str) -> String {
+pub fn js_string(text: &str) -> String {
     serde_json::Value::String(text.to_owned()).to_string()
 }
