@@ -83,7 +83,8 @@ impl fmt::Display for IoError {
             69 => "read-only file system",
             76 => "not granted by the host",
             SHORT_READ => "the file ended before its size",
-            errno => return write!(f, "WASI errno {errno}"),
+            // As a u32: its formatting is in the module already, a u16's would be code of its own.
+            errno => return write!(f, "WASI errno {}", u32::from(errno)),
         };
         f.write_str(name)
     }
