@@ -24,22 +24,31 @@ pub fn verify(
     Ok(None)
 }
 
-/// No run is measured here; an artifact whose run has a budget cannot be checked (exit 2).
+/// No run is measured here.
 pub fn run_cost(
-    artifact: &ArtifactBudget,
+    _artifact: &ArtifactBudget,
     _path: &Path,
     _checked: Option<Metered>,
 ) -> anyhow::Result<Option<RunCost>> {
-    if !artifact.run_budgets.any() {
-        return Ok(None);
-    }
+    Ok(None)
+}
+
+/// Refuses a run budget (exit 2, at its line), which only the embedded runtime could measure.
+pub fn ensure_runs(artifacts: &[&ArtifactBudget]) -> anyhow::Result<()> {
+    let Some(artifact) = artifacts.iter().find(|a| a.run_budgets.any()) else {
+        return Ok(());
+    };
+    let at = artifact
+        .run_budgets
+        .set_at
+        .clone()
+        .unwrap_or_else(|| budget::FILE_NAME.to_owned());
     Err(ConfigError::new(
         format!(
-            "{}: artifact `{}` sets a run budget (`memory_budget`, `startup_budget` or `run_budget`), which the embedded wasm runtime measures, and this xtask was built without its `runtime` feature",
-            budget::FILE_NAME,
+            "{at}: artifact `{}` sets a run budget, which the embedded wasm runtime measures, and this xtask was built without its `runtime` feature",
             artifact.name
         ),
-        "build the xtask with its default features (drop `--no-default-features`)",
+        "build the xtask with its default features (drop `--no-default-features`), or drop the artifact's `memory_budget`, `startup_budget` and `run_budget`",
     )
     .into())
 }

@@ -23,6 +23,11 @@ pub use metering::measure as run_cost;
 /// The exit status of a trapped module, as for a process killed by SIGABRT (128 + 6).
 pub const TRAP_EXIT: i32 = 134;
 
+/// Succeeds: this xtask has the runtime that measures a run, whatever budgets `artifacts` set.
+pub fn ensure_runs(_artifacts: &[&crate::project::ArtifactBudget]) -> anyhow::Result<()> {
+    Ok(())
+}
+
 /// Succeeds: this xtask has the runtime that `command` needs.
 pub fn ensure_available(_command: &str) -> anyhow::Result<()> {
     Ok(())

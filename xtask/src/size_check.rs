@@ -40,6 +40,7 @@ impl flags::SizeCheck {
             None => cx.budget.artifacts.iter().collect(),
         };
         let jobs = self.jobs.map_or_else(measure::default_jobs, usize::from);
+        crate::runtime::ensure_runs(&selected)?;
 
         let measured = measure::all(cx, &selected, step, jobs);
         let mut rows = Vec::new();

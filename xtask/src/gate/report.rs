@@ -268,6 +268,7 @@ mod tests {
                         peak_memory: Some(3 << 20),
                         startup_instructions: None,
                         instructions: Some(420_000),
+                        set_at: None,
                     },
                     ..budget("cortex-core", 769 * 1024)
                 },

@@ -99,7 +99,7 @@ impl BindgenTarget {
 
 /// Ceilings on what running an artifact costs, each set by its own key; a figure with a ceiling is
 /// also held to the baseline's tolerance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RunBudgets {
     /// `memory_budget`: the peak linear memory, in bytes.
     pub peak_memory: Option<u64>,
@@ -108,6 +108,9 @@ pub struct RunBudgets {
     pub startup_instructions: Option<u64>,
     /// `run_budget`: instructions of the whole run.
     pub instructions: Option<u64>,
+    /// Where in size-budget.toml the first of them is set (`file:line`), for an error that must
+    /// point at it after parsing.
+    pub set_at: Option<String>,
 }
 
 impl RunBudgets {

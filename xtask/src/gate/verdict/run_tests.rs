@@ -58,6 +58,7 @@ const ALL: RunBudgets = RunBudgets {
     peak_memory: Some(16 * 65_536),
     startup_instructions: Some(2_000),
     instructions: Some(200_000),
+    set_at: None,
 };
 
 #[test]

@@ -206,9 +206,11 @@ pub fn parse(
             entry.default_features,
             &at,
         )?;
+        let place = |span: Range<usize>| format!("{file}:{}", line_of(text, span.start));
         let run_budgets = run_budgets::run_budgets(
             &name,
             triple,
+            &place,
             entry.memory_budget,
             entry.startup_budget,
             entry.run_budget,

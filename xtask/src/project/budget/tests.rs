@@ -539,6 +539,7 @@ fn run_budgets_take_a_size_for_memory_and_counts_for_instructions() {
             peak_memory: Some(3 << 20),
             startup_instructions: Some(4_500_000),
             instructions: Some(5_000_000),
+            set_at: Some("size-budget.toml:3".to_owned()),
         }
     );
     assert!(!parse_ok("[artifact.wasm-demo]\nbudget = 1\n").artifacts[0]

@@ -15,10 +15,11 @@ use crate::project::workspace::Triple;
 /// The keys, for the messages that list them.
 pub const RUN_BUDGET_KEYS: [&str; 3] = ["memory_budget", "startup_budget", "run_budget"];
 
-/// The run budgets of artifact `name`, built for `triple` (through wasm-bindgen when `bindgen`).
+/// The run budgets of artifact `name`, built for `triple`; `place` names a span's file and line.
 pub(super) fn run_budgets(
     name: &str,
     triple: Triple,
+    place: &impl Fn(Range<usize>) -> String,
     memory: Option<Spanned<toml::Value>>,
     startup: Option<Spanned<toml::Value>>,
     run: Option<Spanned<toml::Value>>,
@@ -41,6 +42,12 @@ pub(super) fn run_budgets(
             ));
         }
     }
+    let set_at = [&memory, &startup, &run]
+        .into_iter()
+        .flatten()
+        .map(Spanned::span)
+        .min_by_key(|span| span.start)
+        .map(place);
     let peak_memory = memory
         .map(|value| {
             size_value(value.get_ref()).map_err(|message| {
@@ -66,6 +73,7 @@ pub(super) fn run_budgets(
             .transpose()
     };
     Ok(RunBudgets {
+        set_at,
         peak_memory,
         startup_instructions: count(startup, startup_key)?,
         instructions: count(run, run_key)?,
