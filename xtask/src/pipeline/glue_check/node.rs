@@ -45,7 +45,7 @@ pub fn load(package: Package<'_>, body: &str, scratch: &Path) -> anyhow::Result<
     );
     let mut node = std::process::Command::new("node");
     if package.target == BindgenTarget::Bundler {
-        let _ = WASM_MODULES_FLAG;
+        node.arg(WASM_MODULES_FLAG);
     }
     let output = node
         .args(["--input-type=module", "-e", &script])
