@@ -99,6 +99,21 @@ fn snippets_ship_beside_the_glue_are_counted_and_load_with_web_and_bundler_glue(
         stderr(&output)
     );
 
+    // Without a browser, Node imports the web glue, its snippets beside it.
+    let nowhere = fixture.dir.path().join("no-chromium-here");
+    let output = fixture.xtask(
+        &["size-check", "--no-build"],
+        &[("CORTEX_CHROMIUM", &nowhere)],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "greet: optimised module loads through its web glue in Node, and `tagged()` returns <42> as before wasm-opt"
+        ),
+        "{}",
+        stderr(&output)
+    );
+
     // Bundler glue: the entry, the `_bg.js` it and the module import, and the snippets the module
     // imports, loaded in Node importing the module as an ES module.
     fixture.write_budget(&format!(
