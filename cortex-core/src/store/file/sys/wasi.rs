@@ -1,14 +1,16 @@
 //! The log's file operations on wasm32-wasip1, as WASI preview 1 calls: the store's directory is
 //! found among those the host granted and opened as a descriptor, and its files are opened,
-//! renamed and removed relative to that descriptor. The imports are a subset of those std's file
-//! layer used, so a host that ran that module runs this one.
+//! renamed and removed relative to that descriptor.
 #![allow(unsafe_code)]
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
+use self::errno::{check, EIO, ENOENT, ENOMEM, ENOTDIR, EOVERFLOW, SHORT_READ};
+pub(in crate::store::file) use self::errno::{io_error, IoError};
 use super::granted;
 use crate::error::{Error, FileProblem, Result};
+
+mod errno;
 
 #[link(wasm_import_module = "wasi_snapshot_preview1")]
 extern "C" {
@@ -42,15 +44,10 @@ extern "C" {
     fn fd_seek(fd: u32, offset: i64, whence: u8, at: *mut u64) -> u16;
     fn fd_filestat_get(fd: u32, stat: *mut [u64; 8]) -> u16;
     fn fd_filestat_set_size(fd: u32, size: u64) -> u16;
+    fn fd_datasync(fd: u32) -> u16;
     fn fd_sync(fd: u32) -> u16;
     fn fd_close(fd: u32) -> u16;
 }
-
-const ENOENT: u16 = 44;
-const ENOMEM: u16 = 48;
-const ENOTDIR: u16 = 54;
-/// Not a WASI errno: a read that found the file shorter than its size said.
-const SHORT_READ: u16 = u16::MAX;
 
 const LOOKUP_SYMLINK_FOLLOW: u32 = 1;
 const O_CREAT: u16 = 1;
@@ -63,47 +60,6 @@ const FILE_RIGHTS: u64 = 1 | 1 << 1 | 1 << 2 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 2
 /// to, get a file's status, set a file's size (`O_TRUNC`) and unlink a file.
 const DIR_RIGHTS: u64 =
     1 << 4 | 1 << 9 | 1 << 10 | 1 << 13 | 1 << 16 | 1 << 17 | 1 << 18 | 1 << 19 | 1 << 26;
-
-/// Why a WASI call failed: its errno.
-#[derive(Clone, Copy, Debug)]
-pub(in crate::store::file) struct IoError(u16);
-
-impl fmt::Display for IoError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self.0 {
-            2 | 63 => "permission denied",
-            20 => "already exists",
-            19 | 51 => "no space left",
-            29 => "I/O error",
-            31 => "is a directory",
-            ENOENT => "not found",
-            ENOMEM => "too large to read into memory",
-            52 | 58 => "not supported by the host",
-            ENOTDIR => "not a directory",
-            69 => "read-only file system",
-            76 => "not granted by the host",
-            SHORT_READ => "the file ended before its size",
-            // As a u32: its formatting is in the module already, a u16's would be code of its own.
-            errno => return write!(f, "WASI errno {}", u32::from(errno)),
-        };
-        f.write_str(name)
-    }
-}
-
-/// An I/O failure on `path`: what was being done and the errno's name.
-pub(in crate::store::file) fn io_error(what: &str, path: &Path, error: IoError) -> Error {
-    Error::Backend {
-        context: format!("{what} {}: {error}", path.display()),
-        source: None,
-    }
-}
-
-fn check(errno: u16) -> Result<(), IoError> {
-    match errno {
-        0 => Ok(()),
-        errno => Err(IoError(errno)),
-    }
-}
 
 /// An open descriptor, closed when dropped.
 #[derive(Debug)]
@@ -314,7 +270,7 @@ impl File {
             check(unsafe { fd_write(self.0 .0, &iov, 1, &mut written) })?;
             // A host that takes nothing would loop forever: an I/O error.
             if written == 0 || written > bytes.len() {
-                return Err(IoError(29));
+                return Err(IoError(EIO));
             }
             bytes = &bytes[written..];
         }
@@ -323,7 +279,7 @@ impl File {
 
     /// Moves the file's position to `offset` from its start.
     pub(in crate::store::file) fn seek(&mut self, offset: u64) -> Result<(), IoError> {
-        let offset = i64::try_from(offset).map_err(|_| IoError(61))?;
+        let offset = i64::try_from(offset).map_err(|_| IoError(EOVERFLOW))?;
         let mut at = 0;
         // SAFETY: `at` is writable for the whole call. Whence 0: from the start.
         check(unsafe { fd_seek(self.0 .0, offset, 0, &mut at) })
@@ -335,10 +291,10 @@ impl File {
         check(unsafe { fd_filestat_set_size(self.0 .0, len) })
     }
 
-    /// Its bytes reach the device. `fd_sync`, which std's `sync_data` called here too: a host
-    /// counts one call per synced write either way.
+    /// Its bytes reach the device: `fd_datasync`.
     pub(in crate::store::file) fn sync_data(&self) -> Result<(), IoError> {
-        self.sync_all()
+        // SAFETY: a plain call on a descriptor this value owns; no memory is passed.
+        check(unsafe { fd_datasync(self.0 .0) })
     }
 
     /// Its bytes and its metadata reach the device: `fd_sync`.
