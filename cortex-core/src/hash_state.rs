@@ -1,9 +1,11 @@
 //! `MapState`: how the crate's hash maps hash their keys, natively and on wasm.
 //!
 //! Each append looks up its kind and its source, and every graph walk a node per step, so hashing
-//! is on every hot path: here a word of input costs one multiply and a shift, where std's SipHash
-//! runs several rounds. The keys are random and fresh per map, so whoever chooses the kinds, sources
-//! or node ids a store holds cannot know in advance which ones collide.
+//! is on every hot path: here a word of input costs one 32 x 32-bit multiply, where std's SipHash
+//! runs several rounds. The keys are random and fresh per map, and each word's two halves are
+//! multiplied after a secret key is mixed into each, so how a change of input bits changes the hash
+//! depends on the keys: whoever chooses the kinds, sources or node ids a store holds (node ids come
+//! from the caller, through the C ABI) cannot build ids that collide under every key.
 //!
 //! On wasm32-wasip1 the random words come from WASI's `random_get`, asked directly: std's
 //! `RandomState` asks the same, but panics with the errno's `Debug` when the host fails the call,
@@ -15,56 +17,55 @@ use std::hash::{BuildHasher, Hasher};
 /// The state every hash map of the crate is built with.
 pub(crate) type MapState = KeyedState;
 
-/// Two random words, fresh on every call.
+/// Three random words, fresh on every call.
 #[cfg(not(all(target_os = "wasi", target_env = "p1")))]
-pub(crate) fn random_words() -> [u64; 2] {
+pub(crate) fn random_words() -> [u64; 3] {
     // A new `RandomState` differs from the last one made on this thread, and its hasher's output is
-    // unpredictable without its keys; two outputs of one hasher give the two words.
+    // unpredictable without its keys; outputs of one hasher give the words.
     let mut random = std::hash::RandomState::new().build_hasher();
     let first = random.finish();
     random.write_u8(1);
-    [first, random.finish()]
+    let second = random.finish();
+    random.write_u8(2);
+    [first, second, random.finish()]
 }
 
-/// Two random words, fresh on every call: the host's randomness, or the clock's nanoseconds and a
-/// count when the host gives none (a host that refuses randomness gets maps it could predict, not a
-/// module that traps).
+/// Three random words, fresh on every call, from the host. A host that refuses randomness stops the
+/// module (a trap) rather than get maps whose keys it could predict.
 #[cfg(all(target_os = "wasi", target_env = "p1"))]
-pub(crate) fn random_words() -> [u64; 2] {
-    use std::sync::atomic::{AtomicU64, Ordering};
-
+pub(crate) fn random_words() -> [u64; 3] {
     #[link(wasm_import_module = "wasi_snapshot_preview1")]
     extern "C" {
         // WASI preview 1's `random_get(buf, len) -> errno`, the import std's own keys use.
         fn random_get(buf: *mut u8, len: usize) -> u16;
     }
-    static CALLS: AtomicU64 = AtomicU64::new(0);
-    let mut words = [0u64; 2];
+    let mut words = [0u64; 3];
     // SAFETY: the host writes exactly `size_of_val(&words)` bytes into `words`, which lives for the
     // whole call.
     #[allow(unsafe_code)]
     let errno = unsafe { random_get(words.as_mut_ptr().cast(), std::mem::size_of_val(&words)) };
     if errno != 0 {
-        words = [
-            crate::clock::now_nanos(),
-            CALLS.fetch_add(1, Ordering::Relaxed),
-        ];
+        // No formatting: a message with the errno would bring the formatter into every module.
+        std::process::abort();
     }
     words
 }
 
-/// Builds [`KeyedHasher`]s that share this map's two random keys.
+/// Builds [`KeyedHasher`]s that share this map's random keys.
 #[derive(Debug, Clone)]
 pub(crate) struct KeyedState {
     start: u64,
+    /// Mixed into the low and the high half of every word before they are multiplied.
+    halves: u64,
     multiplier: u64,
 }
 
 impl Default for KeyedState {
     fn default() -> Self {
-        let [start, multiplier] = random_words();
+        let [start, halves, multiplier] = random_words();
         KeyedState {
             start,
+            halves,
             // Odd, so that no multiplier maps every word to zero.
             multiplier: multiplier | 1,
         }
@@ -77,6 +78,7 @@ impl BuildHasher for KeyedState {
     fn build_hasher(&self) -> KeyedHasher {
         KeyedHasher {
             state: self.start,
+            halves: self.halves,
             multiplier: self.multiplier,
         }
     }
@@ -85,16 +87,23 @@ impl BuildHasher for KeyedState {
 #[derive(Debug)]
 pub(crate) struct KeyedHasher {
     state: u64,
+    halves: u64,
     multiplier: u64,
 }
 
 impl KeyedHasher {
-    /// Mixes one word into the state: a multiply by the odd key, then the high half folded onto the
-    /// low one, which the product alone would leave depending on the low input bits only. 64-bit
-    /// arithmetic only: a 128-bit product is a library call on wasm32.
+    /// Mixes one word into the state: the product of its two halves, each keyed, added onto it.
+    /// A flipped input bit changes the product by the other keyed half times a power of two, which
+    /// depends on the key, so no pattern of flips in one word is undone by a flip in the next under
+    /// every key (a multiply by a constant keeps a flip of bit 63 in bit 63 alone, whatever the key,
+    /// and so let families of ids collide). One 64-bit multiply of 32-bit halves: a 128-bit product
+    /// is a library call on wasm32.
+    #[inline]
     fn mix(&mut self, word: u64) {
-        let product = (self.state ^ word).wrapping_mul(self.multiplier);
-        self.state = product ^ (product >> 29);
+        let x = self.state ^ word;
+        let low = u64::from(x as u32 ^ self.halves as u32);
+        let high = u64::from((x >> 32) as u32 ^ (self.halves >> 32) as u32);
+        self.state = low.wrapping_mul(high) ^ x.rotate_left(23);
     }
 }
 
@@ -166,6 +175,44 @@ mod tests {
             "{} buckets filled, {expected:.0} expected",
             buckets.len()
         );
+    }
+
+    /// Eight node ids built to collide under a mix whose differences do not depend on the key:
+    /// each adjacent pair of words of a base id either left alone or changed by the flips that
+    /// undo each other through a multiply by a constant and a shift by 29 (bit 63 of one word, bits
+    /// 63 and 34 of the next).
+    fn colliding_family(base: [u64; 4]) -> Vec<crate::NodeId> {
+        (0..8u32)
+            .map(|pattern| {
+                let mut words = base;
+                for pair in 0..3 {
+                    if pattern & (1 << pair) != 0 {
+                        words[pair] ^= 1 << 63;
+                        words[pair + 1] ^= (1 << 63) ^ (1 << 34);
+                    }
+                }
+                let mut id = [0u8; 32];
+                for (chunk, word) in id.chunks_exact_mut(8).zip(words) {
+                    chunk.copy_from_slice(&word.to_le_bytes());
+                }
+                crate::NodeId(id)
+            })
+            .collect()
+    }
+
+    /// The family hashes apart in nearly every fresh map state: its collisions depended on the
+    /// mix alone, and now depend on the keys.
+    #[test]
+    fn ids_built_to_collide_hash_apart() {
+        let family = colliding_family([0x0123_4567_89ab_cdef, 42, u64::MAX / 3, 7]);
+        let apart = (0..1000)
+            .filter(|_| {
+                let state = MapState::default();
+                let hashes: HashSet<u64> = family.iter().map(|id| state.hash_one(id)).collect();
+                hashes.len() == family.len()
+            })
+            .count();
+        assert!(apart >= 999, "apart in {apart} of 1000 fresh map states");
     }
 
     /// Two maps get different keys, so a set of colliding keys found against one says nothing
