@@ -92,7 +92,7 @@ pub(crate) struct KeyedHasher {
 }
 
 impl KeyedHasher {
-    /// Mixes one word into the state: the product of its two halves, each keyed, added onto it.
+    /// Mixes one word into the state: the product of its two halves, each keyed, XORed onto it.
     /// A flipped input bit changes the product by the other keyed half times a power of two, which
     /// depends on the key, so no pattern of flips in one word is undone by a flip in the next under
     /// every key (a multiply by a constant keeps a flip of bit 63 in bit 63 alone, whatever the key,
