@@ -250,7 +250,7 @@ fn a_workspace_without_the_wasm_release_profile_is_told_what_to_paste() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let err = stderr(&output);
     assert!(
-        err.contains("size-budget.toml:1: artifact `greet` builds with the `wasm-release` profile, which the workspace's Cargo.toml does not define"),
+        err.contains("size-budget.toml:1: artifact `greet` builds with the `wasm-release` profile, which neither the workspace's Cargo.toml nor a cargo config defines"),
         "{err}"
     );
     assert!(

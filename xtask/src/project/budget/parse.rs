@@ -184,7 +184,7 @@ pub fn parse(
             None => {
                 return Err(at(
                     entry_span,
-                    format!("artifact `{name}` builds with the `{WASM_PROFILE}` profile, which the workspace's Cargo.toml does not define"),
+                    format!("artifact `{name}` builds with the `{WASM_PROFILE}` profile, which neither the workspace's Cargo.toml nor a cargo config defines"),
                     &format!("paste into the root Cargo.toml:\n\n{WASM_PROFILE_TOML}\n\n  or set `profile = \"release\"` (or another profile) under [artifact.{name}]"),
                 ))
             }

@@ -394,7 +394,7 @@ fn a_workspace_without_wasm_release_is_told_the_block_to_paste_or_to_name_a_prof
     let text = "[artifact.wasm-demo]\nbudget = 1\n";
     let err = parse("size-budget.toml", text, &crates(), &release_only).unwrap_err();
     assert!(
-        err.message.starts_with("size-budget.toml:1: artifact `wasm-demo` builds with the `wasm-release` profile, which the workspace's Cargo.toml does not define"),
+        err.message.starts_with("size-budget.toml:1: artifact `wasm-demo` builds with the `wasm-release` profile, which neither the workspace's Cargo.toml nor a cargo config defines"),
         "{err}"
     );
     assert!(err.fix.contains(parse::WASM_PROFILE_TOML), "{err}");
