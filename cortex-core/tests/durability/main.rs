@@ -4,5 +4,6 @@
 
 mod events;
 mod graph;
+#[path = "../kill_trial/mod.rs"]
+mod kill_trial;
 mod sync;
-mod trial;

@@ -5,7 +5,5 @@
 
 mod events;
 mod graph;
-// The child protocol and kill timing of the RocksDB trials, shared as they are: nothing in it is
-// specific to a store.
-#[path = "../durability/trial.rs"]
-mod trial;
+#[path = "../kill_trial/mod.rs"]
+mod kill_trial;

@@ -1,18 +1,14 @@
 //! The writes of the graph trials: which nodes, relations and labels writers use, and each write as a
 //! line a writer announces and the parent parses back.
 
-use cortex_core::{Edge, GraphStore, Node, NodeId, RocksGraphStore};
+use cortex_core::{Edge, GraphStore, Node, NodeId};
 
-use crate::trial::mix;
+use crate::kill_trial::writer::mix;
 
 /// Few nodes, so edges pile up on them and removing one is a batch of many entries: kills must land
 /// inside such batches often for a removal that is not atomic to show.
 pub const NODES: u64 = 8;
-pub const RELATIONS: [&str; 3] = [
-    "knows",
-    "likes",
-    "a-relation-long-enough-to-vary-key-lengths",
-];
+pub const RELATIONS: [&str; 3] = ["knows", "likes", "a-relation-long-enough-to-vary-lengths"];
 pub const LABELS: [&str; 3] = ["person", "place", "thing"];
 /// Colours a node's `colour` property takes; their words are what text queries look for.
 pub const COLOURS: [&str; 3] = ["Dark Blue", "red", "blue-green"];
@@ -28,13 +24,10 @@ pub fn node_number(id: &NodeId) -> u64 {
 }
 
 /// The (from, relation, to) numbers of a stored edge.
-pub fn edge_key(edge: &Edge) -> (u64, usize, u64) {
+pub fn edge_key(edge: &Edge) -> (u64, u64, u64) {
     let relation = RELATIONS.iter().position(|r| *r == edge.relation);
-    (
-        node_number(&edge.from),
-        relation.expect("one of the relations the writers use"),
-        node_number(&edge.to),
-    )
+    let relation = relation.expect("one of the relations the writers use") as u64;
+    (node_number(&edge.from), relation, node_number(&edge.to))
 }
 
 /// Node `node` as put with version `version`: every field but the times the store stamps follows
@@ -66,13 +59,13 @@ pub enum Op {
     },
     PutEdge {
         from: u64,
-        relation: usize,
+        relation: u64,
         to: u64,
         quarters: u64,
     },
     RemoveEdge {
         from: u64,
-        relation: usize,
+        relation: u64,
         to: u64,
     },
     RemoveNode {
@@ -108,13 +101,13 @@ impl Op {
             },
             Some("put_edge") => Op::PutEdge {
                 from: number(),
-                relation: number() as usize,
+                relation: number(),
                 to: number(),
                 quarters: number(),
             },
             Some("remove_edge") => Op::RemoveEdge {
                 from: number(),
-                relation: number() as usize,
+                relation: number(),
                 to: number(),
             },
             Some("remove_node") => Op::RemoveNode { node: number() },
@@ -123,7 +116,7 @@ impl Op {
     }
 
     /// Makes the write and says how it went, in the words `Graph::apply` uses.
-    pub fn run(&self, store: &RocksGraphStore) -> &'static str {
+    pub fn run(&self, store: &impl GraphStore) -> &'static str {
         let removed = |found: bool| if found { "removed" } else { "absent" };
         match *self {
             Op::PutNode { node: n, version } => store.put_node(node(n, version)).map(|()| "put"),
@@ -135,14 +128,14 @@ impl Op {
             } => match store.put_edge(Edge {
                 from: node_id(from),
                 to: node_id(to),
-                relation: RELATIONS[relation].into(),
+                relation: RELATIONS[relation as usize].into(),
                 weight: quarters as f64 / 4.0,
             }) {
                 Err(cortex_core::Error::MissingNode(_)) => Ok("missing node"),
                 other => other.map(|()| "put"),
             },
             Op::RemoveEdge { from, relation, to } => store
-                .remove_edge(&node_id(from), RELATIONS[relation], &node_id(to))
+                .remove_edge(&node_id(from), RELATIONS[relation as usize], &node_id(to))
                 .map(removed),
             Op::RemoveNode { node } => store.remove_node(&node_id(node)).map(removed),
         }
