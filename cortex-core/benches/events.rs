@@ -4,30 +4,21 @@
 //! and reopening a RocksDB log of 1 M events.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use cortex_core::{
-    event, EventFilter, EventId, EventStore, MemoryEventStore, NewEvent, NodeId, RocksEventStore,
-    RocksOptions,
+    event, EventFilter, EventId, EventStore, MemoryEventStore, RocksEventStore, RocksOptions,
 };
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-const LOG_LEN: u64 = 1_000_000;
-const KINDS: u64 = 10;
+#[path = "common/event_log.rs"]
+mod event_log;
+#[path = "common/settings.rs"]
+mod settings;
+
+use event_log::{append_batches, fill, new_event, KINDS, LOG_LEN};
+
 const PAGE: usize = 100;
-
-fn new_event(n: u64) -> NewEvent {
-    NewEvent {
-        source: NodeId::from_name(&format!("source-{}", n % 100)),
-        kind: format!("kind-{}", n % KINDS),
-        payload: n.to_le_bytes().repeat(8),
-        parent: None,
-    }
-}
-
-fn batch(start: u64, len: u64) -> Vec<NewEvent> {
-    (start..start + len).map(new_event).collect()
-}
 
 /// Each backend under test, opened fresh; the guard keeps the RocksDB directory alive.
 fn backends() -> Vec<(&'static str, Box<dyn EventStore>, Option<tempfile::TempDir>)> {
@@ -98,17 +89,7 @@ fn append_batch(c: &mut Criterion) {
     let mut group = c.benchmark_group("append_batch_1000");
     group.throughput(Throughput::Elements(1000));
     for (name, store, _dir) in backends() {
-        let mut n = 0;
-        group.bench_function(name, |b| {
-            b.iter_batched(
-                || {
-                    n += 1000;
-                    batch(n, 1000)
-                },
-                |events| black_box(store.append_batch(events).expect("append batch")),
-                BatchSize::SmallInput,
-            )
-        });
+        append_batches(&mut group, name, store.as_ref());
     }
     group.finish();
 }
@@ -119,11 +100,7 @@ fn append_batch(c: &mut Criterion) {
 fn query_by_kind(c: &mut Criterion) {
     let mut group = c.benchmark_group("query_by_kind_1m");
     for (name, store, _dir) in backends() {
-        for start in (0..LOG_LEN).step_by(10_000) {
-            store
-                .append_batch(batch(start, 10_000))
-                .expect("fill the log");
-        }
+        fill(store.as_ref());
         let page = EventFilter {
             kinds: vec!["kind-3".into()],
             after: Some(EventId(LOG_LEN / 2)),
@@ -170,11 +147,7 @@ fn reopen(c: &mut Criterion) {
     {
         let store =
             RocksEventStore::open(dir.path(), RocksOptions::default()).expect("open RocksDB");
-        for start in (0..LOG_LEN).step_by(10_000) {
-            store
-                .append_batch(batch(start, 10_000))
-                .expect("fill the log");
-        }
+        fill(&store);
     }
     // The first reopen replays the write-ahead log into table files; the timed ones find none.
     drop(RocksEventStore::open(dir.path(), RocksOptions::default()).expect("reopen"));
@@ -191,7 +164,7 @@ fn reopen(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    config = settings::settings();
     targets = append, append_batch, query_by_kind, reopen
 }
 criterion_main!(benches);

@@ -2,28 +2,16 @@
 //! batch, and reopening a file log of 1 M events (every frame read, checked and replayed).
 
 use std::hint::black_box;
-use std::time::Duration;
 
-use cortex_core::{
-    EventStore, FileEventStore, FileOptions, NewEvent, NodeId, RocksEventStore, RocksOptions,
-};
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use cortex_core::{EventStore, FileEventStore, FileOptions, RocksEventStore, RocksOptions};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-const LOG_LEN: u64 = 1_000_000;
+#[path = "common/event_log.rs"]
+mod event_log;
+#[path = "common/settings.rs"]
+mod settings;
 
-/// The events of `benches/events.rs`: 100 sources, 10 kinds, 64-byte payloads.
-fn new_event(n: u64) -> NewEvent {
-    NewEvent {
-        source: NodeId::from_name(&format!("source-{}", n % 100)),
-        kind: format!("kind-{}", n % 10),
-        payload: n.to_le_bytes().repeat(8),
-        parent: None,
-    }
-}
-
-fn batch(start: u64, len: u64) -> Vec<NewEvent> {
-    (start..start + len).map(new_event).collect()
-}
+use event_log::{append_batches, fill, LOG_LEN};
 
 /// The file store and RocksDB, each with `sync`, in directories the guard keeps.
 fn backends(sync: bool) -> Vec<(&'static str, Box<dyn EventStore>, tempfile::TempDir)> {
@@ -56,17 +44,7 @@ fn append_batch(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("append_batch_1000_sync_{sync}"));
         group.throughput(Throughput::Elements(1000));
         for (name, store, _dir) in backends(sync) {
-            let mut n = 0;
-            group.bench_function(name, |b| {
-                b.iter_batched(
-                    || {
-                        n += 1000;
-                        batch(n, 1000)
-                    },
-                    |events| black_box(store.append_batch(events).expect("append batch")),
-                    BatchSize::SmallInput,
-                )
-            });
+            append_batches(&mut group, name, store.as_ref());
         }
         group.finish();
     }
@@ -76,11 +54,7 @@ fn reopen(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temporary directory");
     {
         let store = FileEventStore::open(dir.path(), FileOptions::default()).expect("open");
-        for start in (0..LOG_LEN).step_by(10_000) {
-            store
-                .append_batch(batch(start, 10_000))
-                .expect("fill the log");
-        }
+        fill(&store);
     }
     let mut group = c.benchmark_group("reopen_1m");
     group.bench_function("file", |b| {
@@ -95,7 +69,7 @@ fn reopen(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    config = settings::settings();
     targets = append_batch, reopen
 }
 criterion_main!(benches);

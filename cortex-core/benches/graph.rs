@@ -2,12 +2,14 @@
 //! by label, tag, property and text over 100 k nodes.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use cortex_core::{
     Edge, GraphStore, MemoryGraphStore, Node, NodeId, NodeQuery, RocksGraphStore, RocksOptions,
 };
 use criterion::{criterion_group, criterion_main, Criterion};
+
+#[path = "common/settings.rs"]
+mod settings;
 
 const NODES: u64 = 100_000;
 const EDGES_PER_NODE: u64 = 10;
@@ -120,7 +122,7 @@ fn traverse(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    config = settings::settings();
     targets = traverse, find_nodes
 }
 criterion_main!(benches);
