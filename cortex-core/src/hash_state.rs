@@ -177,11 +177,11 @@ mod tests {
         );
     }
 
-    /// Eight node ids built to collide under a mix whose differences do not depend on the key:
-    /// each adjacent pair of words of a base id either left alone or changed by the flips that
-    /// undo each other through a multiply by a constant and a shift by 29 (bit 63 of one word, bits
-    /// 63 and 34 of the next).
-    fn colliding_family(base: [u64; 4]) -> Vec<crate::NodeId> {
+    /// Eight node ids, as the four words a `NodeId` hashes as, built to collide under a mix whose
+    /// differences do not depend on the key: each adjacent pair of words of a base id either left
+    /// alone or changed by the flips that undo each other through a multiply by a constant and a
+    /// shift by 29 (bit 63 of one word, bits 63 and 34 of the next).
+    fn colliding_family(base: [u64; 4]) -> Vec<[u64; 4]> {
         (0..8u32)
             .map(|pattern| {
                 let mut words = base;
@@ -191,13 +191,18 @@ mod tests {
                         words[pair + 1] ^= (1 << 63) ^ (1 << 34);
                     }
                 }
-                let mut id = [0u8; 32];
-                for (chunk, word) in id.chunks_exact_mut(8).zip(words) {
-                    chunk.copy_from_slice(&word.to_le_bytes());
-                }
-                crate::NodeId(id)
+                words
             })
             .collect()
+    }
+
+    /// A node id's hash: its four words, one `write_u64` each, as `NodeId`'s `Hash` writes them.
+    fn id_hash(state: &MapState, words: [u64; 4]) -> u64 {
+        let mut hasher = state.build_hasher();
+        for word in words {
+            hasher.write_u64(word);
+        }
+        hasher.finish()
     }
 
     /// The family hashes apart in nearly every fresh map state: its collisions depended on the
@@ -208,7 +213,7 @@ mod tests {
         let apart = (0..1000)
             .filter(|_| {
                 let state = MapState::default();
-                let hashes: HashSet<u64> = family.iter().map(|id| state.hash_one(id)).collect();
+                let hashes: HashSet<u64> = family.iter().map(|id| id_hash(&state, *id)).collect();
                 hashes.len() == family.len()
             })
             .count();
