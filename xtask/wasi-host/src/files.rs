@@ -2,61 +2,33 @@
 //! (the program's one preopen), 4 and up what it opened since. Each operation returns a preview1
 //! errno on failure; `served_files` reads and writes the program's memory around them.
 
-use std::fs::{File, Metadata, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::fs::File;
+use std::io::{self, Seek, SeekFrom};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
 use crate::confine::resolve;
-use crate::errno::{from_io, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTCAPABLE, ENOTDIR};
+use crate::errno::{from_io, EBADF, EINVAL, EISDIR, ENOTCAPABLE, ENOTDIR};
+
+mod calls;
+mod io_at;
+mod open;
+mod stat;
+
+pub use calls::FileCalls;
+pub(crate) use io_at::{at_offset, read_into, write_from};
+use stat::{stat, FILETYPE_DIRECTORY, FILETYPE_REGULAR_FILE};
+pub(crate) use stat::{Stat, FILETYPE_CHARACTER_DEVICE};
 
 /// The first descriptor after stdin, stdout and stderr: the granted directory.
 pub(crate) const PREOPEN: i32 = 3;
 
 /// `lookupflags`: follow a symlink in the last component.
 const SYMLINK_FOLLOW: i32 = 1;
-/// `oflags` bits.
-const O_CREAT: i32 = 1;
-const O_DIRECTORY: i32 = 2;
-const O_EXCL: i32 = 4;
-const O_TRUNC: i32 = 8;
-/// `fdflags`: every write goes to the end.
-const FDFLAG_APPEND: i32 = 1;
 /// Rights bits: reading and writing bytes.
 const RIGHT_FD_READ: u64 = 1 << 1;
 const RIGHT_FD_WRITE: u64 = 1 << 6;
 /// Every right preview1 defines, what a directory and its files may pass on.
 const ALL_RIGHTS: u64 = (1 << 29) - 1;
-
-/// `filetype` values.
-pub(crate) const FILETYPE_CHARACTER_DEVICE: u8 = 2;
-const FILETYPE_DIRECTORY: u8 = 3;
-const FILETYPE_REGULAR_FILE: u8 = 4;
-const FILETYPE_SYMBOLIC_LINK: u8 = 7;
-
-/// How often the program asked for its writes to be made durable, and for renames: read by a
-/// test from outside the store while the program runs, so the counts are shared atomics.
-#[derive(Debug, Clone, Default)]
-pub struct FileCalls(Arc<[AtomicU64; 3]>);
-
-impl FileCalls {
-    /// `fd_sync` calls that succeeded.
-    pub fn syncs(&self) -> u64 {
-        self.0[0].load(Ordering::Relaxed)
-    }
-    /// `fd_datasync` calls that succeeded.
-    pub fn datasyncs(&self) -> u64 {
-        self.0[1].load(Ordering::Relaxed)
-    }
-    /// `path_rename` calls that succeeded.
-    pub fn renames(&self) -> u64 {
-        self.0[2].load(Ordering::Relaxed)
-    }
-    fn count(&self, which: usize) {
-        self.0[which].fetch_add(1, Ordering::Relaxed);
-    }
-}
 
 /// A descriptor opened in the granted directory.
 #[derive(Debug)]
@@ -76,16 +48,6 @@ pub(crate) struct Files {
     /// Descriptor `PREOPEN + i` is `open[i]`.
     open: Vec<Option<Opened>>,
     pub(crate) calls: FileCalls,
-}
-
-/// A file's `filestat` fields: device, inode, type, links, size, and access, change and status times.
-pub(crate) struct Stat {
-    pub(crate) dev: u64,
-    pub(crate) ino: u64,
-    pub(crate) filetype: u8,
-    pub(crate) nlink: u64,
-    pub(crate) size: u64,
-    pub(crate) times: [u64; 3],
 }
 
 impl Files {
@@ -179,72 +141,6 @@ impl Files {
         Ok(stat(&meta))
     }
 
-    /// Opens `path` under the directory `fd` and returns its descriptor.
-    pub(crate) fn open(
-        &mut self,
-        fd: i32,
-        lookup: i32,
-        path: &[u8],
-        oflags: i32,
-        rights: u64,
-        fdflags: i32,
-    ) -> Result<i32, i32> {
-        let host = self.host_path(fd, path, lookup & SYMLINK_FOLLOW != 0)?;
-        let existing = std::fs::symlink_metadata(&host).ok();
-        let (create, exclusive, truncate) = (
-            oflags & O_CREAT != 0,
-            oflags & O_EXCL != 0,
-            oflags & O_TRUNC != 0,
-        );
-        let directory = match &existing {
-            // Only an unfollowed last component can still be a symlink here.
-            Some(meta) if meta.is_symlink() => return Err(ELOOP),
-            Some(_) if create && exclusive => return Err(EEXIST),
-            Some(meta) if meta.is_dir() && truncate => return Err(EISDIR),
-            Some(meta) => meta.is_dir(),
-            None if oflags & O_DIRECTORY != 0 => return Err(ENOENT),
-            None => false,
-        };
-        if oflags & O_DIRECTORY != 0 && !directory {
-            return Err(ENOTDIR);
-        }
-        let file = if directory {
-            File::open(&host)
-        } else {
-            let write = rights & RIGHT_FD_WRITE != 0;
-            OpenOptions::new()
-                .read(rights & RIGHT_FD_READ != 0 || !write)
-                .write(write || create || truncate)
-                .append(fdflags & FDFLAG_APPEND != 0)
-                .create(create)
-                .create_new(create && exclusive)
-                .truncate(truncate)
-                .open(&host)
-        }
-        .map_err(|e| from_io(&e))?;
-        let root = &self.granted.as_ref().ok_or(EBADF)?.0;
-        let at = host.strip_prefix(root).map_err(|_| ENOTCAPABLE)?.to_owned();
-        let opened = Opened {
-            file,
-            at,
-            directory,
-            rights: rights & ALL_RIGHTS,
-        };
-        let index = match self.open.iter().position(Option::is_none) {
-            Some(free) => {
-                self.open[free] = Some(opened);
-                free
-            }
-            None => {
-                self.open.push(Some(opened));
-                self.open.len() - 1
-            }
-        };
-        i32::try_from(index)
-            .map(|i| i + PREOPEN)
-            .map_err(|_| EINVAL)
-    }
-
     pub(crate) fn close(&mut self, fd: i32) -> Result<(), i32> {
         self.opened(fd)?;
         self.open[(fd - PREOPEN) as usize] = None;
@@ -309,64 +205,5 @@ impl Files {
     pub(crate) fn remove_directory(&mut self, fd: i32, path: &[u8]) -> Result<(), i32> {
         let host = self.host_path(fd, path, false)?;
         std::fs::remove_dir(host).map_err(|e| from_io(&e))
-    }
-}
-
-/// Reads into `buf` until it is full or the file ends; the bytes read.
-pub(crate) fn read_into(file: &mut File, buf: &mut [u8]) -> Result<usize, i32> {
-    file.read(buf).map_err(|e| from_io(&e))
-}
-
-/// Writes all of `bytes`; the bytes written.
-pub(crate) fn write_from(file: &mut File, bytes: &[u8]) -> Result<usize, i32> {
-    file.write(bytes).map_err(|e| from_io(&e))
-}
-
-/// Runs `io` with `file` positioned at `offset`, then puts the position back: `fd_pread` and
-/// `fd_pwrite` without a platform's positioned calls.
-pub(crate) fn at_offset<T>(
-    file: &mut File,
-    offset: u64,
-    io: impl FnOnce(&mut File) -> Result<T, i32>,
-) -> Result<T, i32> {
-    let here = file.stream_position().map_err(|e| from_io(&e))?;
-    file.seek(SeekFrom::Start(offset))
-        .map_err(|e| from_io(&e))?;
-    let result = io(file);
-    file.seek(SeekFrom::Start(here)).map_err(|e| from_io(&e))?;
-    result
-}
-
-fn stat(meta: &Metadata) -> Stat {
-    let filetype = if meta.is_symlink() {
-        FILETYPE_SYMBOLIC_LINK
-    } else if meta.is_dir() {
-        FILETYPE_DIRECTORY
-    } else {
-        FILETYPE_REGULAR_FILE
-    };
-    let nanos = |time: io::Result<std::time::SystemTime>| {
-        time.ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as u64)
-    };
-    #[cfg(unix)]
-    let (dev, ino, nlink) = {
-        use std::os::unix::fs::MetadataExt;
-        (meta.dev(), meta.ino(), meta.nlink())
-    };
-    #[cfg(not(unix))]
-    let (dev, ino, nlink) = (0, 0, 1);
-    Stat {
-        dev,
-        ino,
-        filetype,
-        nlink,
-        size: meta.len(),
-        times: [
-            nanos(meta.accessed()),
-            nanos(meta.modified()),
-            nanos(meta.modified()),
-        ],
     }
 }

@@ -21,6 +21,7 @@ mod files;
 mod host;
 mod memory;
 mod poll;
+mod serve;
 mod served;
 mod served_files;
 

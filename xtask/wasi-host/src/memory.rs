@@ -58,3 +58,25 @@ pub(crate) fn get_u64(memory: &mut [u8], ptr: i32) -> Result<u64, i32> {
     word.copy_from_slice(bytes);
     Ok(u64::from_le_bytes(word))
 }
+
+/// Hands the bytes of each of the `count` iovecs at `iovs` to `io` in turn, stopping after one it
+/// did not use whole; the bytes used in all.
+#[inline]
+pub(crate) fn each_iovec(
+    memory: &mut [u8],
+    iovs: i32,
+    count: i32,
+    mut io: impl FnMut(&mut [u8]) -> Result<usize, i32>,
+) -> Result<u32, i32> {
+    let mut total: u32 = 0;
+    for i in 0..count.max(0) {
+        let iov = iovs.wrapping_add(8 * i);
+        let (ptr, len) = (get_u32(memory, iov)?, get_u32(memory, iov.wrapping_add(4))?);
+        let n = io(region(memory, ptr as i32, len as usize)?)?;
+        total = total.wrapping_add(n as u32);
+        if n < len as usize {
+            break;
+        }
+    }
+    Ok(total)
+}

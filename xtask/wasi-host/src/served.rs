@@ -4,7 +4,8 @@
 use wasmtime::{Caller, Linker};
 
 use crate::errno::{errno, EBADF, EFAULT, EINVAL, SUCCESS};
-use crate::memory::{get_u32, memory, put_u32, put_u64, region};
+use crate::memory::{each_iovec, memory, put_u32, put_u64, region};
+use crate::serve::serve;
 use crate::{poll, served_files, Exited, Host, MODULE};
 
 /// The preview1 functions served for real; [`crate::link`] stubs every other one a module imports.
@@ -25,86 +26,50 @@ pub(crate) const NAMES: &[&str] = &[
 
 /// Links every function of [`NAMES`].
 pub(crate) fn add(linker: &mut Linker<Host>) -> wasmtime::Result<()> {
-    linker.func_wrap(
-        MODULE,
-        "args_sizes_get",
-        |mut caller: Caller<'_, Host>, count: i32, size: i32| {
-            errno(memory(&mut caller).and_then(|(memory, host)| {
-                let bytes: usize = host.args.iter().map(|arg| arg.len() + 1).sum();
-                put_u32(memory, count, host.args.len() as u32)?;
-                put_u32(memory, size, bytes as u32)
-            }))
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "args_get",
-        |mut caller: Caller<'_, Host>, argv: i32, buf: i32| {
-            errno(memory(&mut caller).and_then(|(memory, host)| {
-                let mut at = buf as u32;
-                for (i, arg) in host.args.iter().enumerate() {
-                    put_u32(memory, argv.wrapping_add(4 * i as i32), at)?;
-                    let slot = region(memory, at as i32, arg.len() + 1)?;
-                    slot[..arg.len()].copy_from_slice(arg);
-                    slot[arg.len()] = 0;
-                    at = at.checked_add(arg.len() as u32 + 1).ok_or(EFAULT)?;
-                }
-                Ok(())
-            }))
-        },
-    )?;
+    serve!(linker, "args_sizes_get", (memory, host, count: i32, size: i32) => {
+        let bytes: usize = host.args.iter().map(|arg| arg.len() + 1).sum();
+        put_u32(memory, count, host.args.len() as u32)?;
+        put_u32(memory, size, bytes as u32)
+    });
+    serve!(linker, "args_get", (memory, host, argv: i32, buf: i32) => {
+        let mut at = buf as u32;
+        for (i, arg) in host.args.iter().enumerate() {
+            put_u32(memory, argv.wrapping_add(4 * i as i32), at)?;
+            let slot = region(memory, at as i32, arg.len() + 1)?;
+            slot[..arg.len()].copy_from_slice(arg);
+            slot[arg.len()] = 0;
+            at = at.checked_add(arg.len() as u32 + 1).ok_or(EFAULT)?;
+        }
+        Ok(())
+    });
     // No environment: an artifact's behaviour must not depend on the machine that checks it.
-    linker.func_wrap(
-        MODULE,
-        "environ_sizes_get",
-        |mut caller: Caller<'_, Host>, count: i32, size: i32| {
-            errno(memory(&mut caller).and_then(|(memory, _)| {
-                put_u32(memory, count, 0)?;
-                put_u32(memory, size, 0)
-            }))
-        },
-    )?;
+    serve!(linker, "environ_sizes_get", (memory, _, count: i32, size: i32) => {
+        put_u32(memory, count, 0)?;
+        put_u32(memory, size, 0)
+    });
     linker.func_wrap(
         MODULE,
         "environ_get",
         |_: Caller<'_, Host>, _: i32, _: i32| SUCCESS,
     )?;
-    linker.func_wrap(
-        MODULE,
-        "clock_res_get",
-        |mut caller: Caller<'_, Host>, id: i32, res: i32| {
-            errno(memory(&mut caller).and_then(|(memory, _)| match id {
-                0..=3 => put_u64(memory, res, 1),
-                _ => Err(EINVAL),
-            }))
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "clock_time_get",
-        |mut caller: Caller<'_, Host>, id: i32, _precision: i64, time: i32| {
-            errno(memory(&mut caller).and_then(|(memory, host)| {
-                let now = host.now(id).ok_or(EINVAL)?;
-                put_u64(memory, time, now)
-            }))
-        },
-    )?;
+    serve!(linker, "clock_res_get", (memory, _, id: i32, res: i32) => match id {
+        0..=3 => put_u64(memory, res, 1),
+        _ => Err(EINVAL),
+    });
+    serve!(linker, "clock_time_get", (memory, host, id: i32, _precision: i64, time: i32) => {
+        let now = host.now(id).ok_or(EINVAL)?;
+        put_u64(memory, time, now)
+    });
     // Stdin is empty: a program that reads it sees its end at once, as it would with `< /dev/null`,
     // so what it prints cannot depend on the machine that checks it.
-    linker.func_wrap(
-        MODULE,
-        "fd_read",
-        |mut caller: Caller<'_, Host>, fd: i32, iovs: i32, count: i32, read: i32| {
-            errno(memory(&mut caller).and_then(|(memory, host)| {
-                let n = match fd {
-                    0 => 0,
-                    1 | 2 => return Err(EBADF),
-                    _ => served_files::read(memory, host, fd, iovs, count)?,
-                };
-                put_u32(memory, read, n)
-            }))
-        },
-    )?;
+    serve!(linker, "fd_read", (memory, host, fd: i32, iovs: i32, count: i32, read: i32) => {
+        let n = match fd {
+            0 => 0,
+            1 | 2 => return Err(EBADF),
+            _ => served_files::read(memory, host, fd, iovs, count)?,
+        };
+        put_u32(memory, read, n)
+    });
     linker.func_wrap(
         MODULE,
         "fd_write",
@@ -117,50 +82,28 @@ pub(crate) fn add(linker: &mut Linker<Host>) -> wasmtime::Result<()> {
             }
             errno(memory(&mut caller).and_then(|(memory, host)| {
                 // Stdout and stderr here; a file in the granted directory there.
-                if !(1..=2).contains(&fd) {
-                    let n = match fd {
-                        0 => return Err(EBADF),
-                        _ => served_files::write(memory, host, fd, iovs, count)?,
-                    };
-                    return put_u32(memory, written, n);
-                }
-                let mut total: u32 = 0;
-                for i in 0..count.max(0) {
-                    let iov = iovs.wrapping_add(8 * i);
-                    let (ptr, len) = (get_u32(memory, iov)?, get_u32(memory, iov.wrapping_add(4))?);
-                    let bytes = region(memory, ptr as i32, len as usize)?;
-                    host.write(fd, bytes)?;
-                    total = total.wrapping_add(len);
-                }
-                put_u32(memory, written, total)
+                let n = match fd {
+                    0 => return Err(EBADF),
+                    1 | 2 => each_iovec(memory, iovs, count, |bytes| {
+                        host.write(fd, bytes).map(|()| bytes.len())
+                    })?,
+                    _ => served_files::write(memory, host, fd, iovs, count)?,
+                };
+                put_u32(memory, written, n)
             }))
         },
     )?;
-    linker.func_wrap(
-        MODULE,
-        "poll_oneoff",
-        |mut caller: Caller<'_, Host>, subs: i32, events: i32, count: i32, ready: i32| {
-            errno(
-                memory(&mut caller).and_then(|(memory, host)| {
-                    poll::poll(memory, host, subs, events, count, ready)
-                }),
-            )
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "random_get",
-        |mut caller: Caller<'_, Host>, buf: i32, len: i32| {
-            errno(memory(&mut caller).and_then(|(memory, host)| {
-                let target = region(memory, buf, len as u32 as usize)?;
-                for chunk in target.chunks_mut(8) {
-                    let word = host.next_random().to_le_bytes();
-                    chunk.copy_from_slice(&word[..chunk.len()]);
-                }
-                Ok(())
-            }))
-        },
-    )?;
+    serve!(linker, "poll_oneoff", (memory, host, subs: i32, events: i32, count: i32, ready: i32) => {
+        poll::poll(memory, host, subs, events, count, ready)
+    });
+    serve!(linker, "random_get", (memory, host, buf: i32, len: i32) => {
+        let target = region(memory, buf, len as u32 as usize)?;
+        for chunk in target.chunks_mut(8) {
+            let word = host.next_random().to_le_bytes();
+            chunk.copy_from_slice(&word[..chunk.len()]);
+        }
+        Ok(())
+    });
     linker.func_wrap(MODULE, "sched_yield", |_: Caller<'_, Host>| SUCCESS)?;
     linker.func_wrap(
         MODULE,
