@@ -2,11 +2,7 @@
 
 use cortex_core::{Direction, Edge, Error, EventStore, GraphStore, NodeId, Result, StoreConfig};
 
-use super::{edge, id, node, unstamped, Stores};
-
-fn put_nodes<G: GraphStore>(graph: &G, names: &[&str]) -> Result<()> {
-    names.iter().try_for_each(|name| graph.put_node(node(name)))
-}
+use super::{edge, id, node, put_graph, unstamped, Stores};
 
 /// (relation, other endpoint) of each edge, as seen from `from`.
 fn seen_from(from: &str, edges: &[Edge]) -> Vec<(String, NodeId)> {
@@ -58,7 +54,7 @@ pub fn invalid_nodes_and_edges_are_rejected<E: EventStore, G: GraphStore, K>(
     ));
     assert_eq!(s.graph.node_count()?, 0);
 
-    put_nodes(&s.graph, &["a", "b"])?;
+    put_graph(&s.graph, &["a", "b"], [])?;
     let long = "r".repeat(256);
     for bad in [
         edge("a", "", "b", 1.0),
@@ -82,7 +78,7 @@ pub fn edges_put_get_replace_remove<E: EventStore, G: GraphStore, K>(
     make: &impl Fn(StoreConfig) -> (E, G, K),
 ) -> Result<()> {
     let s = Stores::open(make, StoreConfig::default());
-    put_nodes(&s.graph, &["a", "b"])?;
+    put_graph(&s.graph, &["a", "b"], [])?;
     s.graph.put_edge(edge("a", "knows", "b", 1.0))?;
     s.graph.put_edge(edge("a", "likes", "b", 2.0))?;
     assert_eq!(
@@ -125,7 +121,7 @@ pub fn edge_to_a_missing_node_changes_nothing<E: EventStore, G: GraphStore, K>(
     make: &impl Fn(StoreConfig) -> (E, G, K),
 ) -> Result<()> {
     let s = Stores::open(make, StoreConfig::default());
-    put_nodes(&s.graph, &["a"])?;
+    put_graph(&s.graph, &["a"], [])?;
     for (bad, missing) in [
         (edge("a", "r", "ghost", 1.0), "ghost"),
         (edge("ghost", "r", "a", 1.0), "ghost"),
@@ -146,15 +142,16 @@ pub fn removing_a_node_removes_its_edges<E: EventStore, G: GraphStore, K>(
     make: &impl Fn(StoreConfig) -> (E, G, K),
 ) -> Result<()> {
     let s = Stores::open(make, StoreConfig::default());
-    put_nodes(&s.graph, &["a", "b", "c"])?;
-    for e in [
-        edge("a", "r", "b", 1.0),
-        edge("c", "r", "a", 1.0),
-        edge("b", "r", "c", 1.0),
-        edge("a", "self", "a", 1.0),
-    ] {
-        s.graph.put_edge(e)?;
-    }
+    put_graph(
+        &s.graph,
+        &["a", "b", "c"],
+        [
+            edge("a", "r", "b", 1.0),
+            edge("c", "r", "a", 1.0),
+            edge("b", "r", "c", 1.0),
+            edge("a", "self", "a", 1.0),
+        ],
+    )?;
     assert_eq!(s.graph.edge_count()?, 4);
     assert!(s.graph.remove_node(&id("a"))?);
     assert_eq!(s.graph.edge_count()?, 1);
@@ -182,18 +179,19 @@ pub fn neighbors_by_direction_and_relation<E: EventStore, G: GraphStore, K>(
     make: &impl Fn(StoreConfig) -> (E, G, K),
 ) -> Result<()> {
     let s = Stores::open(make, StoreConfig::default());
-    put_nodes(&s.graph, &["hub", "a", "b", "c", "d"])?;
     // Inserted out of order on purpose: the answer's order must not depend on it.
-    for e in [
-        edge("hub", "likes", "c", 1.0),
-        edge("hub", "knows", "b", 1.0),
-        edge("d", "knows", "hub", 1.0),
-        edge("hub", "knows", "a", 1.0),
-        edge("a", "likes", "hub", 1.0),
-        edge("c", "knows", "hub", 1.0),
-    ] {
-        s.graph.put_edge(e)?;
-    }
+    put_graph(
+        &s.graph,
+        &["hub", "a", "b", "c", "d"],
+        [
+            edge("hub", "likes", "c", 1.0),
+            edge("hub", "knows", "b", 1.0),
+            edge("d", "knows", "hub", 1.0),
+            edge("hub", "knows", "a", 1.0),
+            edge("a", "likes", "hub", 1.0),
+            edge("c", "knows", "hub", 1.0),
+        ],
+    )?;
     let hub = id("hub");
     let out = s.graph.neighbors(&hub, Direction::Outgoing, None)?;
     assert!(out.iter().all(|e| e.from == hub));

@@ -14,7 +14,8 @@ pub mod queries;
 pub mod subscriptions;
 
 use cortex_core::{
-    Edge, Event, EventFilter, EventId, EventStore, NewEvent, Node, NodeId, Result, StoreConfig,
+    Edge, Event, EventFilter, EventId, EventStore, GraphStore, NewEvent, Node, NodeId, Result,
+    StoreConfig,
 };
 
 /// Expands to `mod $name { … }` holding one `#[test]` per conformance case, each run on fresh stores.
@@ -137,6 +138,18 @@ pub fn edge(from: &str, relation: &str, to: &str, weight: f64) -> Edge {
 
 pub fn id(name: &str) -> NodeId {
     NodeId::from_name(name)
+}
+
+/// Puts a [`node`] for each of `names`, then each of `edges`, in order.
+pub fn put_graph<G: GraphStore>(
+    graph: &G,
+    names: &[&str],
+    edges: impl IntoIterator<Item = Edge>,
+) -> Result<()> {
+    names
+        .iter()
+        .try_for_each(|name| graph.put_node(node(name)))?;
+    edges.into_iter().try_for_each(|edge| graph.put_edge(edge))
 }
 
 /// Appends one event and records what the store handed back in `log`.

@@ -2,30 +2,27 @@
 
 use cortex_core::{Error, EventStore, GraphStore, NodeId, Path, Result, StoreConfig};
 
-use super::{edge, id, node, Stores};
-
-fn put_nodes<G: GraphStore>(graph: &G, names: &[&str]) -> Result<()> {
-    names.iter().try_for_each(|name| graph.put_node(node(name)))
-}
+use super::{edge, id, put_graph, Stores};
 
 pub fn traverse_reports_each_node_once_with_its_depth<E: EventStore, G: GraphStore, K>(
     make: &impl Fn(StoreConfig) -> (E, G, K),
 ) -> Result<()> {
     let s = Stores::open(make, StoreConfig::default());
-    put_nodes(&s.graph, &["a", "b", "c", "d", "e", "island"])?;
     // A diamond (a→b→d, a→c→d), a cycle back to the start, a second relation to an already-seen node.
-    for e in [
-        edge("a", "r", "c", 1.0),
-        edge("a", "r", "b", 1.0),
-        edge("b", "r", "d", 1.0),
-        edge("c", "r", "d", 1.0),
-        edge("c", "other", "b", 1.0),
-        edge("d", "r", "e", 1.0),
-        edge("e", "r", "a", 1.0),
-        edge("island", "r", "a", 1.0),
-    ] {
-        s.graph.put_edge(e)?;
-    }
+    put_graph(
+        &s.graph,
+        &["a", "b", "c", "d", "e", "island"],
+        [
+            edge("a", "r", "c", 1.0),
+            edge("a", "r", "b", 1.0),
+            edge("b", "r", "d", 1.0),
+            edge("c", "r", "d", 1.0),
+            edge("c", "other", "b", 1.0),
+            edge("d", "r", "e", 1.0),
+            edge("e", "r", "a", 1.0),
+            edge("island", "r", "a", 1.0),
+        ],
+    )?;
     let depths =
         |max_depth| -> Result<Vec<(NodeId, usize)>> { s.graph.traverse(&id("a"), max_depth) };
     let want = |list: &[(&str, usize)]| -> Vec<(NodeId, usize)> {
@@ -52,16 +49,17 @@ pub fn shortest_path_prefers_the_cheaper_longer_route<E: EventStore, G: GraphSto
     make: &impl Fn(StoreConfig) -> (E, G, K),
 ) -> Result<()> {
     let s = Stores::open(make, StoreConfig::default());
-    put_nodes(&s.graph, &["a", "b", "c", "d", "lonely"])?;
-    for e in [
-        edge("a", "road", "d", 10.0),
-        edge("a", "road", "b", 1.0),
-        edge("b", "road", "c", 1.5),
-        edge("c", "road", "d", 0.5),
-        edge("b", "road", "d", 9.0),
-    ] {
-        s.graph.put_edge(e)?;
-    }
+    put_graph(
+        &s.graph,
+        &["a", "b", "c", "d", "lonely"],
+        [
+            edge("a", "road", "d", 10.0),
+            edge("a", "road", "b", 1.0),
+            edge("b", "road", "c", 1.5),
+            edge("c", "road", "d", 0.5),
+            edge("b", "road", "d", 9.0),
+        ],
+    )?;
     let path = s.graph.shortest_path(&id("a"), &id("d"))?;
     assert_eq!(
         path,
