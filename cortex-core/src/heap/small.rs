@@ -4,7 +4,7 @@
 //!
 //! What a page knows of itself (its [`Span`]) is kept in a table apart from it, so its blocks fill it
 //! whole: a 32 KiB class still gets two blocks a page. The table takes pages of its own, one per
-//! 8,192 pages (512 MiB) of memory, allocated when a page in their range is first carved.
+//! 4,096 pages (256 MiB) of memory, allocated when a page in their range is first carved.
 
 use super::pages::{Memory, Pages, MAX_PAGES, PAGE_SHIFT};
 use super::sizes::{class_size, CLASSES};
@@ -18,11 +18,18 @@ const SPANS_PER_PAGE: usize = (1 << PAGE_SHIFT) / size_of::<Span>();
 
 /// A page carved into blocks of one class. Offsets are from the page's start; page numbers fit 16
 /// bits in a 32-bit address space (`MAX_PAGES`).
+///
+/// A page is carved as it is used: blocks past `fresh` have never been handed out and hold nothing,
+/// so carving a page writes its span alone, whatever the number of its blocks.
 #[derive(Clone, Copy)]
+#[repr(align(16))]
 struct Span {
-    /// The offset of the first free block, whose first two bytes hold the next one's (`NONE`: all
-    /// handed out).
+    /// The offset of the first freed block, whose first two bytes hold the next one's (`NONE`: none).
     free: u16,
+    /// The offset of the first block never handed out (`NONE`: the page is carved to its end).
+    fresh: u16,
+    /// The size of its blocks.
+    size: u16,
     /// How many of its blocks are handed out.
     live: u16,
     /// Its neighbours on the list of pages of its class that have a free block (0: none).
@@ -61,10 +68,19 @@ impl Small {
         // SAFETY: a page on a list is carved, with its span in the table and a free block whose
         // first bytes hold the next free offset.
         unsafe {
-            let block = pages.address(page).add(usize::from((*span).free));
-            (*span).free = block.cast::<u16>().read();
+            let Span {
+                free, fresh, size, ..
+            } = *span;
+            let block;
+            if free != NONE {
+                block = pages.address(page).add(usize::from(free));
+                (*span).free = block.cast::<u16>().read();
+            } else {
+                block = pages.address(page).add(usize::from(fresh));
+                (*span).fresh = next_fresh(fresh, size);
+            }
             (*span).live += 1;
-            if (*span).free == NONE {
+            if (*span).free == NONE && (*span).fresh == NONE {
                 self.unlink(class, page, pages);
             }
             block
@@ -90,7 +106,7 @@ impl Small {
         // SAFETY: the block's page is carved (the caller's promise), so its span is in the table;
         // the block is ours again, at least 16 bytes.
         unsafe {
-            let was_full = (*span).free == NONE;
+            let was_full = (*span).free == NONE && (*span).fresh == NONE;
             block.cast::<u16>().write((*span).free);
             // The low 16 bits of an address are its offset in its page: the memory's base is a
             // page's.
@@ -160,23 +176,13 @@ impl Small {
             }
             self.tables[table] = pages.page(spans) as u16;
         }
-        let size = class_size(class);
-        let count = (1 << PAGE_SHIFT) / size;
-        // Linked from the page's start, so blocks are handed out in address order; a block at a
-        // multiple of its size is aligned to the largest power of two that divides it.
-        for block in 1..count {
-            let next = if block + 1 < count {
-                ((block + 1) * size) as u16
-            } else {
-                NONE
-            };
-            // SAFETY: the block lies inside the fresh page, which is ours and unused.
-            unsafe { start.add(block * size).cast::<u16>().write(next) };
-        }
+        let size = class_size(class) as u16;
         // SAFETY: the table covering `page` is allocated above.
         unsafe {
             self.span(page, pages).write(Span {
-                free: size as u16,
+                free: NONE,
+                fresh: next_fresh(0, size),
+                size,
                 live: 1,
                 next: 0,
                 prev: 0,
@@ -220,5 +226,17 @@ impl Small {
                 (*self.span(usize::from(next), pages)).prev = prev;
             }
         }
+    }
+}
+
+/// The offset of the block after the one at `offset`, or `NONE` past the page's last block. Blocks
+/// lie at multiples of their size from the page's start, so a block at a multiple of its size is
+/// aligned to the largest power of two that divides it.
+fn next_fresh(offset: u16, size: u16) -> u16 {
+    let next = usize::from(offset) + 2 * usize::from(size);
+    if next > 1 << PAGE_SHIFT {
+        NONE
+    } else {
+        offset + size
     }
 }
