@@ -4,9 +4,9 @@
 //! bins. Here a request up to 32 KiB is rounded up to one of 40 sizes (`sizes.rs`) and served from a
 //! 64 KiB page carved into blocks of that size (`small.rs`): an allocation pops a block off the page's
 //! free list, a free pushes it back, and a page whose blocks are all free goes back to the pages (a
-//! few stay carved as spares until the memory would grow). A larger request takes whole pages from [`Pages`], a buddy allocator that joins a freed run with its
-//! free neighbour. Memory is never given back to the host (wasm cannot shrink it), but freed pages
-//! serve any size.
+//! few stay carved as spares until the memory would grow). A larger request takes whole pages from
+//! [`Pages`], a buddy allocator that joins a freed run with its free neighbour. Memory is never given
+//! back to the host (wasm cannot shrink it), but freed pages serve any size.
 //!
 //! The logic is plain Rust over a [`Memory`], so the tests run it natively on an arena; `linear.rs`
 //! puts it on wasm32's linear memory as the global allocator and as wasi-libc's `malloc`.
