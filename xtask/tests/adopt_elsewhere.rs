@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::git::git;
-use common::{stderr, stdout};
+use common::{assert_holds, exited, stderr, stdout};
 
 const BUDGET: &str = "[artifact.cli]\nbudget = \"1 MiB\"\n\n[artifact.greet]\nbudget = \"1 MiB\"\n";
 
@@ -80,17 +80,16 @@ fn another_workspace_gets_the_profile_error_then_records_checks_fails_a_growth_a
     let root = dir.path();
 
     let output = xtask(root, &["size-check"]);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("[profile.wasm-release]\ninherits = \"release\""),
-        "{}",
-        stderr(&output)
+    exited(&output, 2);
+    assert_holds(
+        &stderr(&output),
+        "[profile.wasm-release]\ninherits = \"release\"",
     );
 
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     write(root, "Cargo.toml", &(manifest + PROFILE));
     let output = xtask(root, &["size-check", "--update"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
     let table = stdout(&output);
     assert!(
         table.lines().next().unwrap().contains("glue (gzip)"),
@@ -105,7 +104,7 @@ fn another_workspace_gets_the_profile_error_then_records_checks_fails_a_growth_a
     git(root, &["commit", "-qm", "the size gate"]);
 
     let output = xtask(root, &["size-check"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
 
     // Formatting a float pulls in core's float printing: growth the gate fails and explains.
     write(
@@ -114,16 +113,13 @@ fn another_workspace_gets_the_profile_error_then_records_checks_fails_a_growth_a
         "fn main() {\n    println!(\"hello {}\", std::hint::black_box(1.5f64) * 2.0);\n}\n",
     );
     let output = xtask(root, &["size-check"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    exited(&output, 1);
     let err = stderr(&output);
-    assert!(
-        err.contains("error: cli: grew beyond its tolerance"),
-        "{err}"
-    );
-    assert!(err.contains("functions that grew most"), "{err}");
+    assert_holds(&err, "error: cli: grew beyond its tolerance");
+    assert_holds(&err, "functions that grew most");
 
     let output = xtask(root, &["size-diff", "--base", "HEAD"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
     let diff = stdout(&output);
     assert!(diff.contains("cli") && diff.contains("f64"), "{diff}");
 }

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{stderr, TinyCrate};
+use common::{assert_holds, exited, stderr, TinyCrate};
 
 const MESSAGE: &str = "tiny wants a number";
 
@@ -24,13 +24,13 @@ fn run_with_a_word(target: &str, panic: &str) -> (u64, String) {
         ),
     );
     let output = fixture.xtask(&["size-check", "--json", "--update"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let size = report["artifacts"][0]["opt_bytes"].as_u64().unwrap();
 
     let module = fixture.gate_dir().join("opt/tiny.wasm");
     let number = fixture.xtask(&["run", module.to_str().unwrap(), "--", "21"]);
-    assert_eq!(number.status.code(), Some(0), "{}", stderr(&number));
+    exited(&number, 0);
     assert_eq!(String::from_utf8_lossy(&number.stdout), "42\n");
     let word = fixture.xtask(&["run", module.to_str().unwrap(), "--", "four"]);
     assert!(!word.status.success(), "a panic ends the run");
@@ -40,7 +40,7 @@ fn run_with_a_word(target: &str, panic: &str) -> (u64, String) {
 #[test]
 fn a_trapping_module_panics_without_std_s_message_and_is_smaller() {
     let (printing, printed) = run_with_a_word("panic-trap/print", "print");
-    assert!(printed.contains(MESSAGE), "{printed}");
+    assert_holds(&printed, MESSAGE);
     let (trapping, trapped) = run_with_a_word("panic-trap/trap", "trap");
     assert!(!trapped.contains(MESSAGE), "{trapped}");
     assert!(
@@ -59,10 +59,10 @@ fn a_module_built_without_names_is_refused_with_the_fix() {
         "[artifact.tiny]\nbudget = \"1 MiB\"\npanic = \"trap\"\n",
     );
     let built = fixture.xtask(&["wasm", "--no-opt"]);
-    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    exited(&built, 0);
     let reused = fixture.xtask(&["size-check", "--no-build", "--update"]);
-    assert_eq!(reused.status.code(), Some(2), "{}", stderr(&reused));
+    exited(&reused, 2);
     let said = stderr(&reused);
-    assert!(said.contains("the module has no function names"), "{said}");
-    assert!(said.contains("without --no-build"), "{said}");
+    assert_holds(&said, "the module has no function names");
+    assert_holds(&said, "without --no-build");
 }

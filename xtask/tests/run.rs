@@ -2,8 +2,12 @@
 #![cfg(feature = "runtime")]
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
+
+use common::assert_holds;
 
 /// Prints its first argument and a newline to stdout, "bye" to stderr, then exits with 7.
 const ECHO: &str = r#"(module
@@ -100,26 +104,20 @@ fn a_trap_names_the_artifact_and_fails() {
 #[test]
 fn a_missing_artifact_is_a_usage_error() {
     let stderr = usage_error("no-such-artifact");
-    assert!(
-        stderr.contains("no artifact `no-such-artifact` in size-budget.toml"),
-        "{stderr}"
+    assert_holds(
+        &stderr,
+        "no artifact `no-such-artifact` in size-budget.toml",
     );
     assert!(
         stderr.contains("wasm-demo"),
         "the error lists the artifacts there are: {stderr}"
     );
     let stderr = usage_error("/nonexistent/missing.wasm");
-    assert!(
-        stderr.contains("cannot read /nonexistent/missing.wasm"),
-        "{stderr}"
-    );
+    assert_holds(&stderr, "cannot read /nonexistent/missing.wasm");
 }
 
 #[test]
 fn a_library_artifact_is_not_runnable() {
     let stderr = usage_error("cortex-core");
-    assert!(
-        stderr.contains("`cortex-core` is a library module"),
-        "{stderr}"
-    );
+    assert_holds(&stderr, "`cortex-core` is a library module");
 }

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{stderr, TinyCrate};
+use common::{assert_holds, stderr, TinyCrate};
 
 /// Prints a line, then spins a loop whose every step the optimiser must keep, then prints its
 /// result: most of its instructions come after its first output.
@@ -134,8 +134,8 @@ fn run_budgets_catch_more_memory_and_work_moved_to_startup() {
         err.contains("error: tiny: peak memory ") && err.contains(" is over its memory budget of "),
         "{err}"
     );
-    assert!(
-        err.contains("fix: make it smaller, or raise `memory_budget` under [artifact.tiny]"),
-        "{err}"
+    assert_holds(
+        &err,
+        "fix: make it smaller, or raise `memory_budget` under [artifact.tiny]",
     );
 }

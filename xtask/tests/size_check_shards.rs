@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{stderr, stdout, TinyCrate, WITH_CHECKSUM};
+use common::{assert_holds, exited, stderr, stdout, TinyCrate, WITH_CHECKSUM};
 
 /// Five artifacts of the fixture crate: its own program and four more binaries.
 const BINS: [&str; 4] = ["one", "two", "three", "four"];
@@ -47,21 +47,17 @@ fn four_shards_merged_report_what_one_run_reports() {
         fixture.write(&format!("src/bin/{bin}.rs"), &program(bin));
     }
     let output = fixture.xtask(&["size-check", "--update"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
 
     // `tiny` grows past a zero tolerance: the run fails, and says what grew.
     fixture.write("src/main.rs", WITH_CHECKSUM);
     let whole = fixture.xtask(&["size-check", "--json"]);
-    assert_eq!(whole.status.code(), Some(1), "{}", stderr(&whole));
+    exited(&whole, 1);
     assert_eq!(
         reported_names(&whole.stdout),
         ["tiny", "one", "two", "three", "four"]
     );
-    assert!(
-        stderr(&whole).contains("error: tiny: grew beyond its tolerance"),
-        "{}",
-        stderr(&whole)
-    );
+    assert_holds(&stderr(&whole), "error: tiny: grew beyond its tolerance");
 
     // Each shard in a process of its own, then the merge, given the files in another order.
     let mut files = Vec::new();
@@ -101,9 +97,9 @@ fn four_shards_merged_report_what_one_run_reports() {
     // A merge of anything but the whole set of one run's shards is refused with 2.
     let refused = |args: &[&str], says: &str| {
         let output = fixture.xtask(args);
-        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-        assert!(stderr(&output).contains(says), "{}", stderr(&output));
-        assert!(stderr(&output).contains("fix: "), "{}", stderr(&output));
+        exited(&output, 2);
+        assert_holds(&stderr(&output), says);
+        assert_holds(&stderr(&output), "fix: ");
     };
     let (first, second) = (files[0].as_str(), files[1].as_str());
     refused(
@@ -142,11 +138,10 @@ fn four_shards_merged_report_what_one_run_reports() {
     // A part that does not exist is a usage error, whose message shows a right one.
     for part in ["0/3", "4/3", "2"] {
         let output = fixture.xtask(&["size-check", "--shard", part]);
-        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-        assert!(
-            stderr(&output).contains("is not I/N with 1 <= I <= N (e.g. `--shard 2/4`)"),
-            "{}",
-            stderr(&output)
+        exited(&output, 2);
+        assert_holds(
+            &stderr(&output),
+            "is not I/N with 1 <= I <= N (e.g. `--shard 2/4`)",
         );
     }
 }
@@ -161,27 +156,21 @@ fn an_artifact_that_does_not_build_leaves_the_others_reported() {
     fixture.write("src/bin/one.rs", &program("one"));
     fixture.write("src/bin/broken.rs", "fn main() { let x: u8 = \"text\"; }\n");
     let output = fixture.xtask(&["size-check", "--json", "-j", "2"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    exited(&output, 1);
     assert_eq!(
         reported_names(&output.stdout),
         ["tiny", "one"],
         "both built artifacts are measured, in order"
     );
     let err = stderr(&output);
-    assert!(err.contains("error: build broken"), "{err}");
+    assert_holds(&err, "error: build broken");
     // Without a baseline, the measured ones fail closed as well, each named.
-    assert!(
-        err.contains("error: tiny: size-baseline.json is missing"),
-        "{err}"
-    );
-    assert!(
-        err.contains("error: one: size-baseline.json is missing"),
-        "{err}"
-    );
+    assert_holds(&err, "error: tiny: size-baseline.json is missing");
+    assert_holds(&err, "error: one: size-baseline.json is missing");
 
     // Nor does --update accept a run in which an artifact did not build.
     let output = fixture.xtask(&["size-check", "--update"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    exited(&output, 1);
     assert!(stderr(&output).contains("error: build broken"));
     assert!(!fixture.path("size-baseline.json").exists());
 }

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use common::function_body::body_bytes;
 use common::git::{git, init_repository};
-use common::{stderr, stdout, TinyCrate, WITH_CHECKSUM};
+use common::{assert_holds, exited, stderr, stdout, TinyCrate, WITH_CHECKSUM};
 
 const BUDGET: &str = "[artifact.tiny]\nbudget = \"1 MiB\"\n";
 
@@ -111,19 +111,17 @@ fn size_diff_shows_added_and_removed_functions_with_deltas_that_add_up() {
     let head_module = fixture.gate_dir().join("opt/tiny.wasm");
     assert_adds_up(&report, &base_module, &head_module);
     let markdown = std::fs::read_to_string(&summary).unwrap();
-    assert!(markdown.contains("### Size diff: tiny"), "{markdown}");
-    assert!(
-        markdown.contains(&format!(
-            "| `tiny::checksum_of_words` | `tiny` | added | 0 | {bytes} | +{bytes} |"
-        )),
-        "{markdown}"
+    assert_holds(&markdown, "### Size diff: tiny");
+    assert_holds(
+        &markdown,
+        &format!("| `tiny::checksum_of_words` | `tiny` | added | 0 | {bytes} | +{bytes} |"),
     );
 
     // The same base again: nothing is built for it.
     let output = fixture.xtask(&["size-diff", "--base", "HEAD~1"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
     let err = stderr(&output);
-    assert!(err.contains("sizes remembered, nothing to build"), "{err}");
+    assert_holds(&err, "sizes remembered, nothing to build");
     assert!(!err.contains("): building tiny"), "{err}");
     let text = stdout(&output);
     assert!(
@@ -158,7 +156,7 @@ fn size_diff_shows_added_and_removed_functions_with_deltas_that_add_up() {
         assert!(err.contains(expected), "{reference}: {err}");
     }
     let err = stderr(&fixture.xtask(&["size-diff", "--base", "no-gate"]));
-    assert!(err.contains("has no size-budget.toml"), "{err}");
+    assert_holds(&err, "has no size-budget.toml");
     let err = stderr(&fixture.xtask(&["size-diff", "--base", "broken"]));
-    assert!(err.contains("does not build tiny"), "{err}");
+    assert_holds(&err, "does not build tiny");
 }

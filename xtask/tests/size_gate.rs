@@ -3,14 +3,14 @@
 
 mod common;
 
-use common::{stderr, stdout, TinyCrate};
+use common::{assert_holds, exited, stderr, stdout, TinyCrate};
 
 const ROOMY_BUDGET: &str = "[tolerance]\npercent = 1.0\n\n[artifact.tiny]\nbudget = \"1 MiB\"\n";
 
 /// The optimised size, measured by a passing run that records it as the baseline.
 fn measured_size(fixture: &TinyCrate) -> u64 {
     let output = fixture.xtask(&["size-check", "--json", "--update"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let tiny = &report["artifacts"][0];
     assert_eq!(tiny["name"], "tiny");
@@ -21,7 +21,7 @@ fn measured_size(fixture: &TinyCrate) -> u64 {
 fn fails_closed_without_a_baseline_then_update_records_one_and_passes() {
     let fixture = TinyCrate::new("size-gate/passes", ROOMY_BUDGET);
     let output = fixture.xtask(&["size-check"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    exited(&output, 1);
     let table = stdout(&output);
     assert!(table.starts_with("artifact"), "{table}");
     assert!(
@@ -29,13 +29,13 @@ fn fails_closed_without_a_baseline_then_update_records_one_and_passes() {
         "{table}"
     );
     let err = stderr(&output);
-    assert!(
-        err.contains("error: tiny: size-baseline.json is missing, so its growth cannot be checked"),
-        "{err}"
+    assert_holds(
+        &err,
+        "error: tiny: size-baseline.json is missing, so its growth cannot be checked",
     );
-    assert!(
-        err.contains("fix: run `cargo xtask size-check --update` and commit size-baseline.json"),
-        "{err}"
+    assert_holds(
+        &err,
+        "fix: run `cargo xtask size-check --update` and commit size-baseline.json",
     );
 
     let optimised = fixture.gate_dir().join("opt/tiny.wasm");
@@ -50,12 +50,8 @@ fn fails_closed_without_a_baseline_then_update_records_one_and_passes() {
     );
 
     let output = fixture.xtask(&["size-check", "--update"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("wasm-opt skipped (input unchanged)"),
-        "{}",
-        stderr(&output)
-    );
+    exited(&output, 0);
+    assert_holds(&stderr(&output), "wasm-opt skipped (input unchanged)");
     let baseline: serde_json::Value =
         serde_json::from_str(&fixture.read("size-baseline.json")).unwrap();
     assert_eq!(baseline["artifacts"]["tiny"]["opt_bytes"], opt_len);
@@ -67,12 +63,8 @@ fn fails_closed_without_a_baseline_then_update_records_one_and_passes() {
     );
 
     let output = fixture.xtask(&["size-check", "--no-build"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(
-        stdout(&output).contains("+0 B (+0.0%)  ok"),
-        "{}",
-        stdout(&output)
-    );
+    exited(&output, 0);
+    assert_holds(&stdout(&output), "+0 B (+0.0%)  ok");
 
     // An artifact the baseline lacks fails too, and an entry the budget no longer lists is named.
     let recorded = fixture.read("size-baseline.json");
@@ -81,15 +73,15 @@ fn fails_closed_without_a_baseline_then_update_records_one_and_passes() {
         &recorded.replace("\"tiny\"", "\"gone\""),
     );
     let output = fixture.xtask(&["size-check", "--no-build"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    exited(&output, 1);
     let err = stderr(&output);
-    assert!(
-        err.contains("error: tiny: size-baseline.json records no size for it"),
-        "{err}"
+    assert_holds(
+        &err,
+        "error: tiny: size-baseline.json records no size for it",
     );
-    assert!(
-        err.contains("note: size-baseline.json has an entry for `gone`, which size-budget.toml no longer lists"),
-        "{err}"
+    assert_holds(
+        &err,
+        "note: size-baseline.json has an entry for `gone`, which size-budget.toml no longer lists",
     );
 }
 
@@ -102,17 +94,13 @@ fn budget_below_the_real_size_fails_with_1() {
         &format!("[artifact.tiny]\nbudget = {}\n", size - 1),
     );
     let output = fixture.xtask(&["size-check"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    exited(&output, 1);
     let expected = format!(
         "tiny: optimised size {size} B is over its budget of {} B by 1 B",
         size - 1
     );
-    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
-    assert!(
-        stdout(&output).contains("OVER BUDGET"),
-        "{}",
-        stdout(&output)
-    );
+    assert_holds(&stderr(&output), &expected);
+    assert_holds(&stdout(&output), "OVER BUDGET");
 }
 
 #[test]
@@ -125,19 +113,16 @@ fn growth_beyond_tolerance_fails_with_1_and_says_how_to_accept_it() {
         &format!(r#"{{"artifacts": {{"tiny": {{"raw_bytes": 1, "opt_bytes": {old}, "gzip_bytes": 1}}}}}}"#),
     );
     let output = fixture.xtask(&["size-check"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    exited(&output, 1);
     let err = stderr(&output);
-    assert!(
-        err.contains(&format!(
+    assert_holds(
+        &err,
+        &format!(
             "tiny: grew beyond its tolerance: {old} B -> {size} B, +{} B",
             size - old
-        )),
-        "{err}"
+        ),
     );
-    assert!(
-        err.contains("run `cargo xtask size-check --update`"),
-        "{err}"
-    );
+    assert_holds(&err, "run `cargo xtask size-check --update`");
 
     // Shrinking never fails.
     fixture.write(
@@ -148,8 +133,8 @@ fn growth_beyond_tolerance_fails_with_1_and_says_how_to_accept_it() {
         ),
     );
     let output = fixture.xtask(&["size-check", "--no-build"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stdout(&output).contains("shrunk"), "{}", stdout(&output));
+    exited(&output, 0);
+    assert_holds(&stdout(&output), "shrunk");
 }
 
 #[test]
@@ -159,11 +144,11 @@ fn malformed_budget_file_fails_with_2_naming_file_and_line() {
         "[tolerance]\npercent = 1.0\n\n[artifact.tiny]\nbudget = \"12 parsecs\"\n",
     );
     let output = fixture.xtask(&["size-check"]);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    exited(&output, 2);
     let err = stderr(&output);
-    assert!(
-        err.contains("size-budget.toml:5: artifact `tiny`: budget `12 parsecs` is not a size"),
-        "{err}"
+    assert_holds(
+        &err,
+        "size-budget.toml:5: artifact `tiny`: budget `12 parsecs` is not a size",
     );
 
     fixture.write(
@@ -171,11 +156,10 @@ fn malformed_budget_file_fails_with_2_naming_file_and_line() {
         "[artifact.tiny]\nbudget = 1\nceiling = 2\n",
     );
     let output = fixture.xtask(&["size-check"]);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("size-budget.toml:3: unknown field `ceiling`"),
-        "{}",
-        stderr(&output)
+    exited(&output, 2);
+    assert_holds(
+        &stderr(&output),
+        "size-budget.toml:3: unknown field `ceiling`",
     );
 }
 
@@ -203,31 +187,22 @@ fn a_changed_toolchain_is_reported_as_drift_and_update_records_the_new_one() {
     fixture.write("size-baseline.json", &baseline.to_string());
 
     let output = fixture.xtask(&["size-check", "--no-build"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    exited(&output, 1);
     let err = stderr(&output);
-    assert!(
-        err.contains(&format!(
-            "toolchain changed since the baseline: rustc 1.0.0 (0000000) -> {recorded}"
-        )),
-        "{err}"
+    assert_holds(
+        &err,
+        &format!("toolchain changed since the baseline: rustc 1.0.0 (0000000) -> {recorded}"),
     );
-    assert!(
-        err.contains("tiny: grew beyond its tolerance under a changed toolchain (toolchain drift, not a code regression)"),
-        "{err}"
-    );
-    assert!(
-        stdout(&output).contains("REGRESSED (toolchain drift)"),
-        "{}",
-        stdout(&output)
-    );
+    assert_holds(&err, "tiny: grew beyond its tolerance under a changed toolchain (toolchain drift, not a code regression)");
+    assert_holds(&stdout(&output), "REGRESSED (toolchain drift)");
 
     let output = fixture.xtask(&["size-check", "--no-build", "--update"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
     let baseline: serde_json::Value =
         serde_json::from_str(&fixture.read("size-baseline.json")).unwrap();
     assert_eq!(baseline["toolchain"]["rustc"], recorded.as_str());
     let output = fixture.xtask(&["size-check", "--no-build"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
     assert!(
         !stderr(&output).contains("toolchain changed"),
         "{}",
@@ -255,19 +230,19 @@ fn each_compressed_budget_fails_alone_naming_its_metric() {
             ),
         );
         let output = fixture.xtask(&["size-check", "--no-build", "--json"]);
-        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        exited(&output, 1);
         let err = stderr(&output);
         let expected = format!(
             "error: tiny: {metric} size {size} B is over its {metric} budget of {} B by 1 B",
             size - 1
         );
-        assert!(err.contains(&expected), "{err}");
+        assert_holds(&err, &expected);
         assert_eq!(
             err.matches("error: ").count(),
             1,
             "only {metric} fails: {err}"
         );
-        assert!(err.contains(&format!("raise `{metric}_budget`")), "{err}");
+        assert_holds(&err, &format!("raise `{metric}_budget`"));
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         let row = &report["artifacts"][0];
         assert_eq!(row[format!("{metric}_budget_bytes")], size - 1);
@@ -306,8 +281,5 @@ fn exports_keep_only_what_they_name_and_a_pattern_naming_nothing_fails_with_2() 
             && stderr.contains("_start"),
         "{stderr}"
     );
-    assert!(
-        stderr.contains("fix: list what the module exports"),
-        "{stderr}"
-    );
+    assert_holds(&stderr, "fix: list what the module exports");
 }

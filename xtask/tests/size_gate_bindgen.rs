@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use bindgen_fixture::{BindgenCrate, BUDGET, VERSION};
-use common::{stderr, stdout};
+use common::{assert_holds, exited, stderr, stdout};
 use wasm_opt::{FeatureBaseline, OptimizationOptions, Pass};
 
 /// The module names of the functions `module` imports.
@@ -58,7 +58,7 @@ fn wasm_opt_by_hand(input: &Path, output: &Path) {
 fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_its_glue() {
     let fixture = BindgenCrate::new(BUDGET);
     let output = fixture.xtask(&["size-check", "--json", "--update"], &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let greet = &report["artifacts"][0];
     assert_eq!(greet["target"], "wasm32-unknown-unknown", "{greet}");
@@ -68,10 +68,9 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
         fixture.gate_dir().join("opt/greet/greet_bg.wasm")
     );
     // In headless Chromium where one is found (`cargo xtask test` installs it), else in Node.
-    assert!(
-        stderr(&output).contains("greet: optimised module loads through its web glue in "),
-        "{}",
-        stderr(&output)
+    assert_holds(
+        &stderr(&output),
+        "greet: optimised module loads through its web glue in ",
     );
 
     // The named copy went through wasm-bindgen with its symbols, so bytes have crates.
@@ -138,12 +137,8 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
 
     // Warm: nothing runs again, and the table has the glue column.
     let output = fixture.xtask(&["size-check"], &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("wasm-opt skipped (input unchanged)"),
-        "{}",
-        stderr(&output)
-    );
+    exited(&output, 0);
+    assert_holds(&stderr(&output), "wasm-opt skipped (input unchanged)");
     let table = stdout(&output);
     assert!(
         table.lines().next().unwrap().contains("glue (gzip)"),
@@ -158,21 +153,17 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
     };
     with_check("checksum");
     let output = fixture.xtask(&["size-check", "--no-build"], &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("and `checksum()` returns 338350 as before wasm-opt"),
-        "{}",
-        stderr(&output)
+    exited(&output, 0);
+    assert_holds(
+        &stderr(&output),
+        "and `checksum()` returns 338350 as before wasm-opt",
     );
     with_check("no_such_export");
     let output = fixture.xtask(&["size-check", "--no-build"], &[]);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains(
-            "error: artifact `greet`: check `no_such_export` is not a function its glue exports"
-        ),
-        "{}",
-        stderr(&output)
+    exited(&output, 2);
+    assert_holds(
+        &stderr(&output),
+        "error: artifact `greet`: check `no_such_export` is not a function its glue exports",
     );
 
     // A glue budget below the glue's size fails the check, naming the glue.
@@ -183,14 +174,13 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
     )
     .unwrap();
     let output = fixture.xtask(&["size-check", "--no-build"], &[]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains(&format!(
+    exited(&output, 1);
+    assert_holds(
+        &stderr(&output),
+        &format!(
             "greet: JS glue size {} B is over its glue budget of {budget} B by 1 B",
             glue.len()
-        )),
-        "{}",
-        stderr(&output)
+        ),
     );
 
     // Bundler glue is split in two files, the entry and the `_bg.js` it imports: both are counted.
@@ -200,7 +190,7 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
     )
     .unwrap();
     let output = fixture.xtask(&["size-check", "--json", "--update"], &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let package = fixture.gate_dir().join("opt/greet");
     let len = |file: &str| std::fs::metadata(package.join(file)).unwrap().len();
@@ -219,19 +209,15 @@ fn a_wasm_bindgen_cli_of_another_version_is_refused_with_the_fix() {
     std::fs::write(&fake, "#!/bin/sh\necho 'wasm-bindgen 0.2.99'\n").unwrap();
     std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let output = fixture.xtask(&["size-check"], &[("WASM_BINDGEN", &fake)]);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    exited(&output, 2);
     let err = stderr(&output);
-    assert!(
-        err.contains(&format!(
-            "is wasm-bindgen 0.2.99, and Cargo.lock pins wasm-bindgen {VERSION}"
-        )),
-        "{err}"
+    assert_holds(
+        &err,
+        &format!("is wasm-bindgen 0.2.99, and Cargo.lock pins wasm-bindgen {VERSION}"),
     );
-    assert!(
-        err.contains(&format!(
-            "fix: unset WASM_BINDGEN to let the gate install {VERSION} under the target dir"
-        )),
-        "{err}"
+    assert_holds(
+        &err,
+        &format!("fix: unset WASM_BINDGEN to let the gate install {VERSION} under the target dir"),
     );
     assert!(
         !fixture.gate_dir().join("modules/greet").exists(),
@@ -247,16 +233,10 @@ fn a_workspace_without_the_wasm_release_profile_is_told_what_to_paste() {
     let without = &text[..text.find("[profile.wasm-release]").unwrap()];
     std::fs::write(&manifest, without).unwrap();
     let output = fixture.xtask(&["size-check"], &[]);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    exited(&output, 2);
     let err = stderr(&output);
-    assert!(
-        err.contains("size-budget.toml:1: artifact `greet` builds with the `wasm-release` profile, which neither the workspace's Cargo.toml nor a cargo config defines"),
-        "{err}"
-    );
-    assert!(
-        err.contains("[profile.wasm-release]\ninherits = \"release\"\nopt-level = \"z\"\nlto = true\ncodegen-units = 1\npanic = \"abort\"\nstrip = true"),
-        "{err}"
-    );
+    assert_holds(&err, "size-budget.toml:1: artifact `greet` builds with the `wasm-release` profile, which neither the workspace's Cargo.toml nor a cargo config defines");
+    assert_holds(&err, "[profile.wasm-release]\ninherits = \"release\"\nopt-level = \"z\"\nlto = true\ncodegen-units = 1\npanic = \"abort\"\nstrip = true");
 }
 
 #[test]
@@ -268,7 +248,7 @@ fn a_module_that_throws_on_load_fails_with_the_engines_message() {
                pub fn start() {\n    panic!(\"refusing to start\");\n}\n";
     std::fs::write(&lib, source).unwrap();
     let output = fixture.xtask(&["size-check", "--update"], &[]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    exited(&output, 1);
     let err = stderr(&output);
     assert!(
         err.contains("error: `greet`'s optimised module does not load through its glue in ")

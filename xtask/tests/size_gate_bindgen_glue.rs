@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use bindgen_fixture::{BindgenCrate, BUDGET};
-use common::stderr;
+use common::{assert_holds, exited, stderr};
 use xtask::pipeline::measure::{brotli_len, gzip_len};
 
 /// The fixture with its JS snippets, checked through them.
@@ -75,7 +75,7 @@ fn assert_glue_is(report: &serde_json::Value, by_hand: &Path, package: &Path, na
 fn snippets_ship_beside_the_glue_are_counted_and_load_with_web_and_bundler_glue() {
     let fixture = BindgenCrate::new(WITH_SNIPPETS);
     let output = fixture.xtask(&["size-check", "--json", "--update"], &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let package = fixture.gate_dir().join("opt/greet");
 
@@ -105,14 +105,8 @@ fn snippets_ship_beside_the_glue_are_counted_and_load_with_web_and_bundler_glue(
         &["size-check", "--no-build"],
         &[("CORTEX_CHROMIUM", &nowhere)],
     );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains(
-            "greet: optimised module loads through its web glue in Node, and `tagged()` returns <42> as before wasm-opt"
-        ),
-        "{}",
-        stderr(&output)
-    );
+    exited(&output, 0);
+    assert_holds(&stderr(&output), "greet: optimised module loads through its web glue in Node, and `tagged()` returns <42> as before wasm-opt");
 
     // Bundler glue: the entry, the `_bg.js` it and the module import, and the snippets the module
     // imports, loaded in Node importing the module as an ES module.
@@ -120,19 +114,13 @@ fn snippets_ship_beside_the_glue_are_counted_and_load_with_web_and_bundler_glue(
         "{WITH_SNIPPETS}bindgen = {{ target = \"bundler\" }}\n"
     ));
     let output = fixture.xtask(&["size-check", "--json", "--update"], &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let by_hand = fixture.bind_by_hand("bundler");
     let mut names = vec![PathBuf::from("greet.js"), PathBuf::from("greet_bg.js")];
     names.extend(snippets.iter().map(|s| Path::new("snippets").join(s)));
     assert_glue_is(&report, by_hand.path(), &package, &names);
-    assert!(
-        stderr(&output).contains(
-            "greet: optimised module loads through its bundler glue in Node, and `tagged()` returns <42> as before wasm-opt"
-        ),
-        "{}",
-        stderr(&output)
-    );
+    assert_holds(&stderr(&output), "greet: optimised module loads through its bundler glue in Node, and `tagged()` returns <42> as before wasm-opt");
 
     // Without `node`, the bundler glue's check is said to be skipped, why, and how to get it.
     let without_node = path_without("node");
@@ -140,7 +128,7 @@ fn snippets_ship_beside_the_glue_are_counted_and_load_with_web_and_bundler_glue(
         &["size-check", "--no-build"],
         &[("PATH", without_node.path())],
     );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
     assert!(
         stderr(&output).contains(
             "greet: behaviour check skipped: no `node` to load the glue in (its entry imports the module as an ES module"
@@ -155,16 +143,10 @@ fn no_modules_glue_loads_as_a_classic_script_in_a_page_and_in_node_without_one()
     let budget = format!("{BUDGET}bindgen = {{ target = \"no-modules\" }}\ncheck = \"checksum\"\n");
     let fixture = BindgenCrate::new(&budget);
     let output = fixture.xtask(&["size-check", "--update"], &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
     // In headless Chromium, which `cargo xtask test` installs; as the browser tests, this one
     // fails rather than skips without it.
-    assert!(
-        stderr(&output).contains(
-            "greet: optimised module loads through its no-modules glue in headless Chromium, and `checksum()` returns 338350 as before wasm-opt"
-        ),
-        "{}",
-        stderr(&output)
-    );
+    assert_holds(&stderr(&output), "greet: optimised module loads through its no-modules glue in headless Chromium, and `checksum()` returns 338350 as before wasm-opt");
 
     // No browser: Node runs the classic script, and says it stands in for one.
     let nowhere = fixture.dir.path().join("no-chromium-here");
@@ -172,7 +154,7 @@ fn no_modules_glue_loads_as_a_classic_script_in_a_page_and_in_node_without_one()
         &["size-check", "--no-build"],
         &[("CORTEX_CHROMIUM", &nowhere)],
     );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
     let err = stderr(&output);
     assert!(
         err.contains("so the no-modules glue is loaded in Node's V8 instead")
@@ -185,10 +167,9 @@ fn no_modules_glue_loads_as_a_classic_script_in_a_page_and_in_node_without_one()
         "{BUDGET}bindgen = {{ target = \"no-modules\" }}\ncheck = \"no_such_export\"\n"
     ));
     let output = fixture.xtask(&["size-check", "--no-build"], &[]);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("check `no_such_export` is not a function its glue exports"),
-        "{}",
-        stderr(&output)
+    exited(&output, 2);
+    assert_holds(
+        &stderr(&output),
+        "check `no_such_export` is not a function its glue exports",
     );
 }

@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{stderr, stdout, TinyCrate};
+use common::{assert_holds, exited, stderr, stdout, TinyCrate};
 use serde_json::{json, Value};
 
 fn git(dir: &Path, args: &[&str], day: u32) {
@@ -71,7 +71,7 @@ fn the_history_lists_each_baseline_commit_skips_a_broken_one_and_charts_them() {
     let tiny = TinyCrate::new("size-history-tiny", "[artifact.tiny]\nbudget = \"1 MiB\"\n");
 
     let outside = tiny.xtask(&["size-history"]);
-    assert_eq!(outside.status.code(), Some(2), "{}", stderr(&outside));
+    exited(&outside, 2);
     assert!(
         stderr(&outside).contains("is not in a git repository")
             && stderr(&outside).contains("fix: "),
@@ -88,12 +88,8 @@ fn the_history_lists_each_baseline_commit_skips_a_broken_one_and_charts_them() {
         1,
     );
     let none = tiny.xtask(&["size-history"]);
-    assert_eq!(none.status.code(), Some(2), "{}", stderr(&none));
-    assert!(
-        stderr(&none).contains("holds size-baseline.json"),
-        "{}",
-        stderr(&none)
-    );
+    exited(&none, 2);
+    assert_holds(&stderr(&none), "holds size-baseline.json");
 
     let file = "size-baseline.json";
     commit(
@@ -191,12 +187,12 @@ fn the_history_lists_each_baseline_commit_skips_a_broken_one_and_charts_them() {
         "{table}"
     );
     let unknown = tiny.xtask(&["size-history", "-p", "nosuch"]);
-    assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
+    exited(&unknown, 2);
 
     // The chart, parsed by the browser as SVG: one point per commit of each artifact, the budget line.
     let svg = tiny.path("history.svg");
     let written = tiny.xtask(&["size-history", "--svg", svg.to_str().unwrap()]);
-    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    exited(&written, 0);
     let mut browser = browser::Browser::launch(1000, 700);
     browser.open(&svg);
     assert_eq!(
@@ -237,11 +233,7 @@ fn the_history_lists_each_baseline_commit_skips_a_broken_one_and_charts_them() {
     );
     let output = xtask_in(shallow.path(), &tiny, &["size-history", "--json"]);
     let history = json_of(&output);
-    assert!(
-        stderr(&output).contains("the clone is shallow"),
-        "{}",
-        stderr(&output)
-    );
+    assert_holds(&stderr(&output), "the clone is shallow");
     assert_eq!(
         (
             history["shallow"].clone(),

@@ -5,6 +5,8 @@
 mod browser;
 mod common;
 
+use common::assert_holds;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -74,10 +76,7 @@ fn the_report_of_cortex_core_holds_every_function_and_answers_search_zoom_and_ke
         report.to_str().unwrap(),
     ]);
     let stderr = String::from_utf8_lossy(&written.stderr);
-    assert!(
-        stderr.contains(&format!("report written to {}", report.display())),
-        "{stderr}"
-    );
+    assert_holds(&stderr, &format!("report written to {}", report.display()));
     let bytes = std::fs::metadata(&report).unwrap().len();
     assert!(bytes < 1 << 20, "the report is {bytes} bytes, over 1 MiB");
 

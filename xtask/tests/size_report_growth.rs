@@ -11,7 +11,7 @@ use std::process::Command;
 use browser::Browser;
 use common::function_body::body_bytes;
 use common::git::{git, init_repository};
-use common::{stderr, TinyCrate, WITH_CHECKSUM};
+use common::{assert_holds, exited, stderr, TinyCrate, WITH_CHECKSUM};
 
 /// `(red, green, blue)` of a CSS `rgb(…)` colour.
 fn rgb(css: &serde_json::Value) -> (u8, u8, u8) {
@@ -78,9 +78,9 @@ fn a_report_compared_with_a_base_colours_growth_and_says_what_the_colours_mean()
     let mut browser = Browser::launch(1280, 800);
     browser.open(&page);
     let legend = text_of(&mut browser, "legend");
-    assert!(legend.contains("grew since main"), "{legend}");
+    assert_holds(&legend, "grew since main");
     let header = text_of(&mut browser, "sizes");
-    assert!(header.contains("since main+80 B"), "{header}");
+    assert_holds(&header, "since main+80 B");
     let (r, g, b) = tile_colour(&mut browser, "cortex_core::store::grew");
     assert!(r > g + 40 && r > b + 40, "grown is red: {:?}", (r, g, b));
     let (r, g, b) = tile_colour(&mut browser, "cortex_core::store::shrank");
@@ -94,7 +94,7 @@ fn a_report_compared_with_a_base_colours_growth_and_says_what_the_colours_mean()
     let (x, y) = browser.centre_of(".node[data-name=\"cortex_core::store::grew\"]");
     browser.hover(x, y);
     let tip = text_of(&mut browser, "tip");
-    assert!(tip.contains("+120 B since main"), "{tip}");
+    assert_holds(&tip, "+120 B since main");
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn a_report_made_with_base_shows_a_function_added_since_then_as_grown_by_its_bod
         "--base",
         "HEAD~1",
     ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    exited(&output, 0);
     // The oracles: the function's body read from the named module, and the two shipped files.
     let bytes = body_bytes(
         &fixture.gate_dir().join("opt/named/tiny.wasm"),
@@ -149,7 +149,7 @@ fn a_report_made_with_base_shows_a_function_added_since_then_as_grown_by_its_bod
     let mut browser = Browser::launch(1280, 800);
     browser.open(&page);
     let legend = text_of(&mut browser, "legend");
-    assert!(legend.contains("grew since HEAD~1"), "{legend}");
+    assert_holds(&legend, "grew since HEAD~1");
     let header = text_of(&mut browser, "sizes");
     // The page writes thousands with commas and a minus sign for loss; a new function grows it.
     assert!(
@@ -174,9 +174,9 @@ fn a_report_made_with_base_shows_a_function_added_since_then_as_grown_by_its_bod
     let output = fixture.xtask(&["size-why", "tiny", "--base", "HEAD~1"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "{err}");
-    assert!(err.contains("add `--html`"), "{err}");
+    assert_holds(&err, "add `--html`");
     let output = fixture.xtask(&["size-why", "tiny", "--html", "--base", "no-such-ref"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "{err}");
-    assert!(err.contains("unknown git ref `no-such-ref`"), "{err}");
+    assert_holds(&err, "unknown git ref `no-such-ref`");
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::TinyCrate;
+use common::{assert_holds, TinyCrate};
 
 /// Shared between runs and tests, so only the first build is cold.
 fn tiny() -> TinyCrate {
@@ -24,9 +24,9 @@ fn size_why_lists_functions_and_sections_that_sum_to_the_named_file() {
     let named = std::fs::metadata(fixture.gate_dir().join("opt/named/tiny.wasm"))
         .unwrap()
         .len();
-    assert!(
-        stdout.contains(&format!("100.0%  total (the file is {named} bytes)")),
-        "{stdout}"
+    assert_holds(
+        &stdout,
+        &format!("100.0%  total (the file is {named} bytes)"),
     );
     assert!(
         stdout.contains("differs by +0 bytes"),

@@ -103,6 +103,18 @@ pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// Checks the run exited with `code`, showing its stderr if not; the stderr.
+pub fn exited(output: &Output, code: i32) -> String {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(code), "{err}");
+    err
+}
+
+/// Checks `text` (a run's stdout or stderr) holds `wanted`, showing it whole if not.
+pub fn assert_holds(text: &str, wanted: &str) {
+    assert!(text.contains(wanted), "no {wanted:?} in:\n{text}");
+}
+
 /// Where the xtask keeps the modules of the workspace at `root` under `target_dir`.
 pub fn gate_dir_of(root: &Path, target_dir: &Path) -> PathBuf {
     target_dir
