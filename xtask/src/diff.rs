@@ -53,6 +53,16 @@ impl Change {
             _ => Some(ChangeKind::Shrunk),
         }
     }
+
+    /// The change as a report's word: `added`, `removed`, `grown`, or `shrunk` (also for no change).
+    pub fn word(&self) -> &'static str {
+        match self.kind() {
+            Some(ChangeKind::Added) => "added",
+            Some(ChangeKind::Removed) => "removed",
+            Some(ChangeKind::Grown) => "grown",
+            Some(ChangeKind::Shrunk) | None => "shrunk",
+        }
+    }
 }
 
 /// Every name of either map with its bytes on both sides, largest |Δ| first (then by name); the

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::text::short;
-use super::{ArtifactDiff, ChangeKind, Report};
+use super::{ArtifactDiff, Report};
 
 pub fn render(report: &Report, top: usize) -> String {
     let mut out = String::new();
@@ -55,12 +55,7 @@ fn artifact(out: &mut String, diff: &ArtifactDiff, base: &str, top: usize) {
             "\n| function | crate | change | before | after | Δ |\n| :--- | :--- | :--- | ---: | ---: | ---: |\n",
         );
         for f in diff.functions.iter().take(top) {
-            let kind = match f.change.kind() {
-                Some(ChangeKind::Added) => "added",
-                Some(ChangeKind::Removed) => "removed",
-                Some(ChangeKind::Grown) => "grown",
-                Some(ChangeKind::Shrunk) | None => "shrunk",
-            };
+            let kind = f.change.word();
             let _ = writeln!(
                 out,
                 "| {} | {} | {kind} | {} | {} | {:+} |",

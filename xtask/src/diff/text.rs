@@ -76,12 +76,7 @@ fn artifact(out: &mut String, diff: &ArtifactDiff, base: &str, top: usize) {
             "Δ", "before", "after", "change"
         );
         for f in diff.functions.iter().take(top) {
-            let kind = match f.change.kind() {
-                Some(ChangeKind::Added) => "added",
-                Some(ChangeKind::Removed) => "removed",
-                Some(ChangeKind::Grown) => "grown",
-                Some(ChangeKind::Shrunk) | None => "shrunk",
-            };
+            let kind = f.change.word();
             let _ = writeln!(
                 out,
                 "  {:>+8} {:>9} {:>9}  {kind:<7}  {} ({})",
