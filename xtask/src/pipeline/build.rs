@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use xshell::cmd;
 
 use crate::files::atomic;
+use crate::project::workspace::cargo_home;
 use crate::project::{BuildKind, Context, Triple, Unit};
 
 /// The wasm-release profile strips every custom section, but wasm-opt needs this one to know which
@@ -103,17 +104,6 @@ fn reported_module(stdout: &str, file_name: &str) -> anyhow::Result<Option<PathB
 /// dependency's path under the real cargo home would make a module's bytes, and so its size, depend
 /// on where that is on the machine that built it.
 pub const CARGO_HOME_IN_MODULES: &str = "/cargo";
-
-/// The cargo home: `CARGO_HOME`, or `.cargo` in the home directory.
-fn cargo_home() -> PathBuf {
-    match std::env::var_os("CARGO_HOME") {
-        Some(home) => PathBuf::from(home),
-        None => std::env::var_os("HOME")
-            .map(PathBuf::from)
-            .unwrap_or_default()
-            .join(".cargo"),
-    }
-}
 
 /// A `--config` that remaps the cargo home (as given, and as the file system resolves it) to
 /// [`CARGO_HOME_IN_MODULES`] in every crate of a wasm build. Target rustflags from the user's own

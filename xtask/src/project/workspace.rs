@@ -10,7 +10,7 @@ mod profiles;
 
 use super::build_dirs::{self, Member};
 use crate::failure::ConfigError;
-pub use profiles::{profiles, BUILT_IN_PROFILES};
+pub use profiles::{cargo_home, profiles, BUILT_IN_PROFILES};
 
 /// The triple an artifact is built for unless size-budget.toml says otherwise.
 pub const WASM_TARGET: &str = Triple::Wasip1.as_str();
