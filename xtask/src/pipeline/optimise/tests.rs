@@ -1,6 +1,8 @@
 //! The optimiser on small modules: what ships carries no producers or target-features section, and
 //! functions that differ in a constant are merged before `-Oz`.
 
+use std::path::PathBuf;
+
 use super::*;
 
 /// A custom section named `name` holding `payload` (both shorter than 128 bytes).
@@ -13,19 +15,14 @@ fn custom(name: &str, payload: &[u8]) -> Vec<u8> {
     section
 }
 
-#[test]
-fn what_ships_carries_no_producers_or_target_features_section() {
-    let mut module =
-        wat::parse_str(r#"(module (func (export "seven") (result i32) i32.const 7))"#).unwrap();
-    module.extend(custom("target_features", b"\x01+\x08sign-ext"));
-    // One field, "language", with one value: Rust, of no particular version.
-    module.extend(custom("producers", b"\x01\x08language\x01\x04Rust\x00"));
+/// `module` written to `in.wasm` in a fresh directory and optimised as a release ships it into
+/// `out.wasm` there; the directory and both paths.
+fn optimised(module: &[u8]) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let (input, output) = (dir.path().join("in.wasm"), dir.path().join("out.wasm"));
-    std::fs::write(&input, &module).unwrap();
-
+    std::fs::write(&input, module).unwrap();
     optimise_module(
-        &module,
+        module,
         &input,
         &output,
         Names::Strip,
@@ -33,6 +30,17 @@ fn what_ships_carries_no_producers_or_target_features_section() {
         PanicMode::Print,
     )
     .unwrap();
+    (dir, input, output)
+}
+
+#[test]
+fn what_ships_carries_no_producers_or_target_features_section() {
+    let mut module =
+        wat::parse_str(r#"(module (func (export "seven") (result i32) i32.const 7))"#).unwrap();
+    module.extend(custom("target_features", b"\x01+\x08sign-ext"));
+    // One field, "language", with one value: Rust, of no particular version.
+    module.extend(custom("producers", b"\x01\x08language\x01\x04Rust\x00"));
+    let (_dir, _, output) = optimised(&module);
 
     let optimised = std::fs::read(&output).unwrap();
     let mut customs = Vec::new();
@@ -81,19 +89,7 @@ fn functions_that_differ_in_a_constant_are_merged_before_oz() {
     );
     let mut module = wat::parse_str(format!("(module {funcs})")).unwrap();
     module.extend(custom("target_features", b"\x01+\x08sign-ext"));
-    let dir = tempfile::tempdir().unwrap();
-    let (input, output) = (dir.path().join("in.wasm"), dir.path().join("out.wasm"));
-    std::fs::write(&input, &module).unwrap();
-
-    optimise_module(
-        &module,
-        &input,
-        &output,
-        Names::Strip,
-        None,
-        PanicMode::Print,
-    )
-    .unwrap();
+    let (dir, input, output) = optimised(&module);
     let plain = dir.path().join("plain.wasm");
     OptimizationOptions::new_optimize_for_size_aggressively()
         .run(&input, &plain)
