@@ -77,7 +77,10 @@ impl TimedProgram {
         ensure_available("`cargo xtask bench`").map(|()| TimedProgram)
     }
 
-    pub fn run(&self, _args: &[String]) -> anyhow::Result<(i32, Vec<u8>, Vec<u8>)> {
+    pub fn run(&self, _args: &[String], _dir: &Path) -> anyhow::Result<(i32, Vec<u8>, Vec<u8>)> {
         Ok((0, Vec::new(), Vec::new()))
     }
+
+    /// What the program would call the directory it is granted.
+    pub const GUEST_DIR: &'static str = "/scratch";
 }

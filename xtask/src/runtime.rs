@@ -15,6 +15,9 @@ mod tests;
 pub mod wasi;
 
 use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context as _;
 
 pub use behaviour::verify;
 pub use engine::{Exit, Library, Mode, Runtime, Trapped};
@@ -70,11 +73,18 @@ impl TimedProgram {
         })
     }
 
-    /// Runs it with `args`: its exit code, stdout and stderr. A trap is an error.
-    pub fn run(&self, args: &[String]) -> anyhow::Result<(i32, Vec<u8>, Vec<u8>)> {
+    /// Runs it with `args`, granted `dir` as [`TimedProgram::GUEST_DIR`]: its exit code, stdout
+    /// and stderr. A trap is an error.
+    pub fn run(&self, args: &[String], dir: &Path) -> anyhow::Result<(i32, Vec<u8>, Vec<u8>)> {
+        let host = Runtime::host(&self.name, args, Mode::Timed)
+            .with_dir(dir, Self::GUEST_DIR)
+            .with_context(|| format!("grant {} to `{}`", dir.display(), self.name))?;
         let exit = self
             .runtime
-            .run_compiled(&self.name, &self.module, args, Mode::Timed)?;
+            .run_in(&self.name, &self.module, host, Mode::Timed)?;
         Ok((exit.code, exit.stdout, exit.stderr))
     }
+
+    /// What the program calls the directory it is granted.
+    pub const GUEST_DIR: &'static str = "/scratch";
 }

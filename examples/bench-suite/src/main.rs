@@ -1,7 +1,8 @@
 //! bench-suite: the scenarios of `cargo xtask bench`, each timed by the program itself with
 //! `std::time::Instant`, so the same code measures itself natively and on wasm32-wasip1.
 //!
-//! Usage: `bench-suite [--quick] [--runs N] [--filter TEXT]... [--only NAME] [--list]`. Each
+//! Usage: `bench-suite [--quick] [--runs N] [--filter TEXT]... [--only NAME] [--list] [--dir PATH]`.
+//! Each
 //! scenario is set up, run once untimed (the warm-up), then timed `--runs` times (5 by default);
 //! every timed run prints one line `NAME OPS NANOS` on stdout, then the scenario one line
 //! `NAME peak BYTES`, the most memory the program has held so far (on wasm its linear memory, which
@@ -10,7 +11,7 @@
 //! `--quick` shrinks every size (for tests); `--filter` keeps the scenarios whose name contains one
 //! of the texts; `--only` keeps the one scenario of that exact name (`cargo xtask bench` runs each
 //! in a process of its own this way); `--list` prints the names of the scenarios selected, one a
-//! line, and runs nothing.
+//! line, and runs nothing; `--dir` names the directory the file store scenarios write under.
 
 mod scenarios;
 
@@ -51,6 +52,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
                 .filters
                 .push(args.next().ok_or("--filter needs a name")?),
             "--only" => options.only = Some(args.next().ok_or("--only needs a name")?),
+            "--dir" => scenarios::set_scratch(args.next().ok_or("--dir needs a path")?.into()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }

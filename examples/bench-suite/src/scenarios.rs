@@ -1,13 +1,24 @@
 //! The scenarios: what each sets up (untimed), resets before a run (untimed) and runs (timed).
-//! Only cortex-core's in-memory stores and bus, which both targets have.
+//! cortex-core's in-memory stores and bus, and its file store in the scratch directory the suite
+//! is given (`--dir`: natively a directory, on wasm one the host grants), which both targets have.
 
 use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use cortex_core::bus::{BackpressurePolicy, BusReceiver, EventBus};
 use cortex_core::{
-    Edge, EventFilter, EventId, EventStore, GraphStore, MemoryEventStore, MemoryGraphStore,
-    NewEvent, Node, NodeId, NodeQuery,
+    Edge, EventFilter, EventId, EventStore, FileEventStore, FileOptions, GraphStore,
+    MemoryEventStore, MemoryGraphStore, NewEvent, Node, NodeId, NodeQuery,
 };
+
+/// The directory the file scenarios write under, from `--dir`.
+static SCRATCH: OnceLock<PathBuf> = OnceLock::new();
+
+/// Sets the directory the file scenarios write under; the first call wins.
+pub fn set_scratch(dir: PathBuf) {
+    let _ = SCRATCH.set(dir);
+}
 
 /// How big each scenario is; `QUICK` only checks that everything runs.
 pub struct Sizes {
@@ -94,6 +105,10 @@ pub const ALL: &[Scenario] = &[
     Scenario {
         name: "heap_churn",
         setup: |sizes| Ok(Box::new(HeapChurn(sizes.churn_bytes))),
+    },
+    Scenario {
+        name: "file_batch_append",
+        setup: |sizes| FileAppend::setup(sizes.appends),
     },
     Scenario {
         name: "clock_read",
@@ -205,6 +220,62 @@ impl Workload for Append {
                 black_box(self.store.append_batch(batch)).map_err(err)?;
                 i = end;
             }
+        }
+        Ok(self.events)
+    }
+}
+
+/// `events` appended to an empty file store (no sync) in `append_batch`es of 1,000: each batch one
+/// checksummed frame written to the log, then applied in memory.
+struct FileAppend {
+    events: u64,
+    /// Where this scenario's stores go: one fresh directory per run.
+    dir: PathBuf,
+    runs: u64,
+    store: Option<FileEventStore>,
+}
+
+impl FileAppend {
+    fn setup(events: u64) -> Result<Box<dyn Workload>, String> {
+        let scratch = SCRATCH
+            .get()
+            .ok_or("needs a scratch directory: pass `--dir PATH`")?;
+        Ok(Box::new(FileAppend {
+            events,
+            dir: scratch.join("file_batch_append"),
+            runs: 0,
+            store: None,
+        }))
+    }
+}
+
+impl Workload for FileAppend {
+    fn prepare(&mut self) -> Result<(), String> {
+        // The last run's store is closed first; its directory stays until the suite's scratch
+        // directory is removed.
+        self.store = None;
+        self.runs += 1;
+        let dir = self.dir.join(self.runs.to_string());
+        std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+        let options = FileOptions {
+            sync: false,
+            ..FileOptions::default()
+        };
+        self.store = Some(FileEventStore::open(&dir, options).map_err(err)?);
+        Ok(())
+    }
+
+    fn run(&mut self) -> Result<u64, String> {
+        if self.store.is_none() {
+            self.prepare()?;
+        }
+        let store = self.store.as_ref().ok_or("no store")?;
+        let mut i = 0;
+        while i < self.events {
+            let end = (i + 1000).min(self.events);
+            let batch = (i..end).map(|i| event("bench.event", i)).collect();
+            black_box(store.append_batch(batch)).map_err(err)?;
+            i = end;
         }
         Ok(self.events)
     }

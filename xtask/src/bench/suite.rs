@@ -84,10 +84,14 @@ pub fn build_wasm(cx: &Context) -> anyhow::Result<Vec<u8>> {
     std::fs::read(&optimised).with_context(|| format!("read {}", optimised.display()))
 }
 
-/// Runs the native suite with `args` and returns its stdout.
+/// Runs the native suite with `args` and a scratch directory of its own (`--dir`, removed after
+/// it), and returns its stdout.
 pub fn run_native(program: &Path, args: &[String]) -> anyhow::Result<String> {
+    let scratch = tempfile::tempdir().context("make a scratch directory for the suite")?;
     let output = std::process::Command::new(program)
         .args(args)
+        .arg("--dir")
+        .arg(scratch.path())
         .output()
         .with_context(|| format!("run {}", program.display()))?;
     finished(
@@ -103,9 +107,16 @@ pub fn load_wasm(module: &[u8]) -> anyhow::Result<runtime::TimedProgram> {
     runtime::TimedProgram::new(CRATE, module)
 }
 
-/// Runs the wasm suite with `args` in a fresh instance and returns its stdout.
+/// Runs the wasm suite with `args` in a fresh instance granted a scratch directory of its own
+/// (`--dir`, removed after it), and returns its stdout.
 pub fn run_wasm(suite: &runtime::TimedProgram, args: &[String]) -> anyhow::Result<String> {
-    let (code, stdout, stderr) = suite.run(args)?;
+    let scratch = tempfile::tempdir().context("make a scratch directory for the suite")?;
+    let mut args = args.to_vec();
+    args.extend([
+        "--dir".to_owned(),
+        runtime::TimedProgram::GUEST_DIR.to_owned(),
+    ]);
+    let (code, stdout, stderr) = suite.run(&args, scratch.path())?;
     finished("wasm", code, &stdout, &stderr)
 }
 

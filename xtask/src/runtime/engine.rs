@@ -162,14 +162,25 @@ impl Runtime {
         args: &[String],
         mode: Mode,
     ) -> Result<Exit> {
+        let host = Self::host(artifact, args, mode);
+        self.run_in(artifact, module, host, mode)
+    }
+
+    /// The world a program run in `mode` sees: `argv` is the artifact's name, then `args`.
+    pub fn host(artifact: &str, args: &[String], mode: Mode) -> Host {
         let argv = std::iter::once(artifact.to_owned())
             .chain(args.iter().cloned())
             .collect();
-        let host = match mode {
+        match mode {
             Mode::Stream => Host::inherit(argv),
             Mode::Capture { .. } => Host::deterministic(argv, CAPTURE_LIMIT),
             Mode::Timed => Host::timed(argv, CAPTURE_LIMIT),
-        };
+        }
+    }
+
+    /// [`Runtime::run_compiled`] in a world of the caller's making (one granted a directory, say),
+    /// made by [`Runtime::host`] for `mode`.
+    pub fn run_in(&self, artifact: &str, module: &Module, host: Host, mode: Mode) -> Result<Exit> {
         let mut store = Store::new(&self.engine, host);
         // Refused, harmlessly, by an engine that does not meter fuel.
         let _ = store.set_fuel(FUEL);
