@@ -22,6 +22,18 @@ fn event(n: u8) -> NewEvent {
     }
 }
 
+/// A subscription to every event on `bus`, under the bus's own policy.
+fn subscribe_all(bus: &EventBus) -> BusReceiver {
+    bus.subscribe(EventFilter::default()).unwrap()
+}
+
+/// Publishes `event(n)` for each of `numbers`, in order, waiting as the policy says.
+async fn publish_each(bus: &EventBus, numbers: impl IntoIterator<Item = u8>) {
+    for n in numbers {
+        bus.publish(event(n)).await.unwrap();
+    }
+}
+
 fn drain(receiver: &mut BusReceiver) -> Vec<u8> {
     std::iter::from_fn(|| receiver.try_recv())
         .map(|e| e.payload[0])
@@ -38,7 +50,7 @@ async fn settle() {
 #[tokio::test(flavor = "current_thread")]
 async fn block_waits_for_room() {
     let bus = EventBus::new(2, BackpressurePolicy::Block);
-    let mut receiver = bus.subscribe(EventFilter::default()).unwrap();
+    let mut receiver = subscribe_all(&bus);
     bus.publish(event(1)).await.unwrap();
     bus.publish(event(2)).await.unwrap();
     assert!(matches!(
@@ -72,10 +84,8 @@ async fn block_waits_for_room() {
 #[tokio::test(flavor = "current_thread")]
 async fn drop_oldest_keeps_the_newest() {
     let bus = EventBus::new(2, BackpressurePolicy::DropOldest);
-    let mut receiver = bus.subscribe(EventFilter::default()).unwrap();
-    for n in 1..=5 {
-        bus.publish(event(n)).await.unwrap();
-    }
+    let mut receiver = subscribe_all(&bus);
+    publish_each(&bus, 1..=5).await;
     assert_eq!(drain(&mut receiver), [4, 5]);
     let expected = BusStats {
         published: 5,
@@ -96,8 +106,8 @@ async fn drop_oldest_keeps_the_newest() {
 #[tokio::test(flavor = "current_thread")]
 async fn drop_newest_keeps_the_oldest_and_spares_other_subscribers() {
     let bus = EventBus::new(2, BackpressurePolicy::DropNewest);
-    let mut slow = bus.subscribe(EventFilter::default()).unwrap();
-    let mut fast = bus.subscribe(EventFilter::default()).unwrap();
+    let mut slow = subscribe_all(&bus);
+    let mut fast = subscribe_all(&bus);
     for n in 1..=4 {
         bus.publish(event(n)).await.unwrap();
         assert_eq!(fast.try_recv().map(|e| e.payload[0]), Some(n));
@@ -117,8 +127,8 @@ async fn drop_newest_keeps_the_oldest_and_spares_other_subscribers() {
 #[tokio::test(flavor = "current_thread")]
 async fn error_policy_rejects_for_everyone() {
     let bus = EventBus::new(2, BackpressurePolicy::Error);
-    let mut full = bus.subscribe(EventFilter::default()).unwrap();
-    let mut other = bus.subscribe(EventFilter::default()).unwrap();
+    let mut full = subscribe_all(&bus);
+    let mut other = subscribe_all(&bus);
     bus.publish(event(1)).await.unwrap();
     other.try_recv().unwrap();
     bus.publish(event(2)).await.unwrap();
@@ -146,7 +156,7 @@ async fn error_policy_rejects_for_everyone() {
 #[tokio::test(flavor = "current_thread")]
 async fn close_drains_then_ends_and_frees_blocked_publishers() {
     let bus = EventBus::new(1, BackpressurePolicy::Block);
-    let mut receiver = bus.subscribe(EventFilter::default()).unwrap();
+    let mut receiver = subscribe_all(&bus);
     bus.publish(event(1)).await.unwrap();
     let blocked = tokio::spawn({
         let bus = bus.clone();
@@ -168,7 +178,7 @@ async fn close_drains_then_ends_and_frees_blocked_publishers() {
 #[tokio::test(flavor = "current_thread")]
 async fn dropping_a_receiver_unblocks_publishers() {
     let bus = EventBus::new(1, BackpressurePolicy::Block);
-    let receiver = bus.subscribe(EventFilter::default()).unwrap();
+    let receiver = subscribe_all(&bus);
     bus.publish(event(1)).await.unwrap();
     let blocked = tokio::spawn({
         let bus = bus.clone();
@@ -224,9 +234,7 @@ async fn feed_appends_everything_until_the_bus_closes() {
             EventFilter::default(),
         )
         .unwrap();
-    for n in 1..=10 {
-        bus.publish(event(n)).await.unwrap();
-    }
+    publish_each(&bus, 1..=10).await;
     bus.close();
     assert_eq!(feeder.await.unwrap().unwrap(), 10);
     let stored = store.query(&EventFilter::default()).unwrap();

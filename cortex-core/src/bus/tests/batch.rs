@@ -9,8 +9,8 @@ fn events(range: std::ops::RangeInclusive<u8>) -> Vec<NewEvent> {
 #[tokio::test(flavor = "current_thread")]
 async fn a_batch_is_offered_in_order_and_stops_where_a_queue_refuses() {
     let bus = EventBus::new(3, BackpressurePolicy::Error);
-    let mut first = bus.subscribe(EventFilter::default()).unwrap();
-    let mut second = bus.subscribe(EventFilter::default()).unwrap();
+    let mut first = subscribe_all(&bus);
+    let mut second = subscribe_all(&bus);
     assert_eq!(bus.publish_batch(events(1..=5)).unwrap(), 3);
     assert_eq!(drain(&mut first), [1, 2, 3]);
     assert_eq!(drain(&mut second), [1, 2, 3]);
@@ -29,12 +29,12 @@ async fn a_batch_is_offered_in_order_and_stops_where_a_queue_refuses() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_blocking_bus_does_not_wait_inside_a_batch() {
     let bus = EventBus::new(2, BackpressurePolicy::Block);
-    let mut receiver = bus.subscribe(EventFilter::default()).unwrap();
+    let mut receiver = subscribe_all(&bus);
     assert_eq!(bus.publish_batch(events(1..=3)).unwrap(), 2);
     assert_eq!(drain(&mut receiver), [1, 2]);
     assert_eq!(bus.stats().rejected, 1);
     let dropping = EventBus::new(2, BackpressurePolicy::DropOldest);
-    let mut receiver = dropping.subscribe(EventFilter::default()).unwrap();
+    let mut receiver = subscribe_all(&dropping);
     assert_eq!(dropping.publish_batch(events(1..=5)).unwrap(), 5);
     assert_eq!(drain(&mut receiver), [4, 5]);
 }
@@ -42,7 +42,7 @@ async fn a_blocking_bus_does_not_wait_inside_a_batch() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_starred_kind_refuses_the_whole_batch_and_a_closed_bus_refuses_any() {
     let bus = EventBus::new(8, BackpressurePolicy::DropOldest);
-    let mut receiver = bus.subscribe(EventFilter::default()).unwrap();
+    let mut receiver = subscribe_all(&bus);
     let mut batch = events(1..=3);
     batch[2].kind = "tick.*".into();
     assert!(matches!(

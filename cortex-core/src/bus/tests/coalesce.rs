@@ -14,7 +14,7 @@ fn keyed(n: u8, kind: &str, source: &str) -> NewEvent {
 #[tokio::test(flavor = "current_thread")]
 async fn a_new_event_replaces_the_queued_one_with_its_key_in_place() {
     let bus = EventBus::new(3, BackpressurePolicy::Coalesce);
-    let mut receiver = bus.subscribe(EventFilter::default()).unwrap();
+    let mut receiver = subscribe_all(&bus);
     // Queue after each, worked out by hand:
     // 1 a/s1 -> [1]; 2 b/s1 -> [1 2]; 3 a/s1 replaces 1 -> [3 2]; 4 a/s2 (other source) -> [3 2 4];
     // 5 c/s1, full and no key shared, drops the oldest -> [2 4 5]; 6 b/s1 replaces 2 -> [6 4 5].

@@ -5,11 +5,9 @@ use super::*;
 #[tokio::test(flavor = "current_thread")]
 async fn a_full_queue_keeps_one_event_in_every_n() {
     let bus = EventBus::new(2, BackpressurePolicy::Sample(3));
-    let mut receiver = bus.subscribe(EventFilter::default()).unwrap();
+    let mut receiver = subscribe_all(&bus);
     // 1, 2 fill the queue; then 3, 4 skipped, 5 kept ([2 5]), 6, 7 skipped, 8 kept ([5 8]), 9, 10 skipped.
-    for n in 1..=10 {
-        bus.publish(event(n)).await.unwrap();
-    }
+    publish_each(&bus, 1..=10).await;
     assert_eq!(drain(&mut receiver), [5, 8]);
     let mine = SubscriberStats {
         queued: 4,
@@ -20,9 +18,7 @@ async fn a_full_queue_keeps_one_event_in_every_n() {
     };
     assert_eq!(receiver.stats(), mine);
     // The count of events met full carries over: after 9 and 10, the next full meeting (13) is the third.
-    for n in 11..=13 {
-        bus.publish(event(n)).await.unwrap();
-    }
+    publish_each(&bus, 11..=13).await;
     assert_eq!(drain(&mut receiver), [12, 13]);
     let expected = BusStats {
         published: 13,
@@ -37,10 +33,8 @@ async fn a_full_queue_keeps_one_event_in_every_n() {
 #[tokio::test(flavor = "current_thread")]
 async fn sample_of_zero_is_sample_of_one_which_drops_the_oldest() {
     let bus = EventBus::new(2, BackpressurePolicy::Sample(0));
-    let mut receiver = bus.subscribe(EventFilter::default()).unwrap();
-    for n in 1..=5 {
-        bus.publish(event(n)).await.unwrap();
-    }
+    let mut receiver = subscribe_all(&bus);
+    publish_each(&bus, 1..=5).await;
     assert_eq!(drain(&mut receiver), [4, 5]);
     let stats = receiver.stats();
     assert_eq!((stats.dropped_oldest, stats.sampled_out), (3, 0));
@@ -49,7 +43,7 @@ async fn sample_of_zero_is_sample_of_one_which_drops_the_oldest() {
 #[tokio::test(flavor = "current_thread")]
 async fn subscribers_choose_their_own_policy_and_the_bus_gives_the_default() {
     let bus = EventBus::new(2, BackpressurePolicy::DropNewest);
-    let mut default = bus.subscribe(EventFilter::default()).unwrap();
+    let mut default = subscribe_all(&bus);
     let mut sampled = bus
         .subscribe_with(EventFilter::default(), BackpressurePolicy::Sample(2))
         .unwrap();
@@ -57,9 +51,7 @@ async fn subscribers_choose_their_own_policy_and_the_bus_gives_the_default() {
         .subscribe_with(EventFilter::default(), BackpressurePolicy::Coalesce)
         .unwrap();
     // One key throughout. DropNewest: [1 2]. Sample(2): 3 skipped, 4 kept -> [2 4]. Coalesce: [4].
-    for n in 1..=4 {
-        bus.publish(event(n)).await.unwrap();
-    }
+    publish_each(&bus, 1..=4).await;
     assert_eq!(drain(&mut default), [1, 2]);
     assert_eq!(drain(&mut sampled), [2, 4]);
     assert_eq!(drain(&mut coalesced), [4]);
@@ -82,7 +74,7 @@ async fn one_blocking_subscriber_holds_publishers_on_a_dropping_bus() {
     let mut blocking = bus
         .subscribe_with(EventFilter::default(), BackpressurePolicy::Block)
         .unwrap();
-    let mut dropping = bus.subscribe(EventFilter::default()).unwrap();
+    let mut dropping = subscribe_all(&bus);
     bus.publish(event(1)).await.unwrap();
     assert!(matches!(
         bus.try_publish(event(2)),

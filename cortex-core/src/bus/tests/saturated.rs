@@ -8,8 +8,8 @@ use super::*;
 async fn drops_counted_without_the_lock_add_up_as_with_it() {
     let capacity = 3;
     let bus = EventBus::new(capacity, BackpressurePolicy::DropNewest);
-    let mut a = bus.subscribe(EventFilter::default()).unwrap();
-    let b = bus.subscribe(EventFilter::default()).unwrap();
+    let mut a = subscribe_all(&bus);
+    let b = subscribe_all(&bus);
     let extra = 50u64;
     for n in 0..capacity as u64 + extra {
         bus.try_publish(event(n as u8)).unwrap();
@@ -39,11 +39,11 @@ async fn drops_counted_without_the_lock_add_up_as_with_it() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_subscriber_joining_a_saturated_bus_starts_from_nothing() {
     let bus = EventBus::new(1, BackpressurePolicy::DropNewest);
-    let full = bus.subscribe(EventFilter::default()).unwrap();
+    let full = subscribe_all(&bus);
     for n in 0..10 {
         bus.try_publish(event(n)).unwrap();
     }
-    let mut late = bus.subscribe(EventFilter::default()).unwrap();
+    let mut late = subscribe_all(&bus);
     assert_eq!(late.stats().dropped_newest, 0);
     bus.try_publish(event(10)).unwrap();
     assert_eq!(drain(&mut late), [10]);
@@ -55,7 +55,7 @@ async fn a_subscriber_joining_a_saturated_bus_starts_from_nothing() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_closed_saturated_bus_refuses_publishes() {
     let bus = EventBus::new(1, BackpressurePolicy::DropNewest);
-    let _full = bus.subscribe(EventFilter::default()).unwrap();
+    let _full = subscribe_all(&bus);
     for n in 0..3 {
         bus.try_publish(event(n)).unwrap();
     }
@@ -71,7 +71,7 @@ async fn a_closed_saturated_bus_refuses_publishes() {
 fn concurrent_publishes_and_reads_lose_no_count() {
     use std::sync::atomic::{AtomicBool, Ordering};
     let bus = EventBus::new(2, BackpressurePolicy::DropNewest);
-    let mut receiver = bus.subscribe(EventFilter::default()).unwrap();
+    let mut receiver = subscribe_all(&bus);
     let (threads, each) = (4u64, 20_000u64);
     let done = AtomicBool::new(false);
     let mut taken = 0u64;

@@ -7,10 +7,8 @@ use super::*;
 #[tokio::test(flavor = "current_thread")]
 async fn stream_combinators_see_every_queued_event_and_end_with_the_bus() {
     let bus = EventBus::new(8, BackpressurePolicy::DropOldest);
-    let receiver = bus.subscribe(EventFilter::default()).unwrap();
-    for n in 1..=6 {
-        bus.publish(event(n)).await.unwrap();
-    }
+    let receiver = subscribe_all(&bus);
+    publish_each(&bus, 1..=6).await;
     bus.close();
     let even: Vec<u8> = receiver
         .map(|e| e.payload[0])
@@ -23,7 +21,7 @@ async fn stream_combinators_see_every_queued_event_and_end_with_the_bus() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_waiting_stream_wakes_when_an_event_arrives() {
     let bus = EventBus::new(2, BackpressurePolicy::Block);
-    let mut receiver = bus.subscribe(EventFilter::default()).unwrap();
+    let mut receiver = subscribe_all(&bus);
     let reader = tokio::spawn(async move {
         let first = receiver.next().await.map(|e| e.payload[0]);
         let rest: Vec<u8> = receiver.map(|e| e.payload[0]).collect().await;
