@@ -46,18 +46,13 @@ fn optimised_demo_prints_what_the_unoptimised_one_prints() {
 /// compiled again.
 fn native_demo() -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args(common::NATIVE_DEMO_BUILD)
-        .args(["--quiet", "--message-format=json"])
-        .current_dir(common::workspace_root())
-        .env("CARGO_TARGET_DIR", common::workspace_target_dir())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "building the native demo failed ({}):\n{}",
-        output.status,
-        common::stderr(&output)
+    let output = common::succeeded(
+        Command::new(cargo)
+            .args(common::NATIVE_DEMO_BUILD)
+            .args(["--quiet", "--message-format=json"])
+            .current_dir(common::workspace_root())
+            .env("CARGO_TARGET_DIR", common::workspace_target_dir()),
+        "building the native demo",
     );
     let executables: Vec<PathBuf> = cargo_metadata::Message::parse_stream(&output.stdout[..])
         .filter_map(|message| match message.unwrap() {
@@ -78,15 +73,8 @@ fn native_demo() -> PathBuf {
 /// What the native demo prints when it passes its checks.
 fn native_demo_stdout() -> Vec<u8> {
     let demo = native_demo();
-    let output = Command::new(&demo).output().unwrap();
-    assert!(
-        output.status.success(),
-        "the native demo ({}) failed ({}):\n{}",
-        demo.display(),
-        output.status,
-        common::stderr(&output)
-    );
-    output.stdout
+    let what = format!("the native demo ({})", demo.display());
+    common::succeeded(&mut Command::new(&demo), &what).stdout
 }
 
 #[test]

@@ -27,17 +27,13 @@ impl UnitGraph {
     fn of(args: &[&str]) -> UnitGraph {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let output = Command::new(cargo)
-            .args(args)
-            .args(["-Z", "unstable-options", "--unit-graph"])
-            .current_dir(root)
-            .env("RUSTC_BOOTSTRAP", "1")
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "cargo {args:?} --unit-graph failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
+        let output = common::succeeded(
+            Command::new(cargo)
+                .args(args)
+                .args(["-Z", "unstable-options", "--unit-graph"])
+                .current_dir(root)
+                .env("RUSTC_BOOTSTRAP", "1"),
+            &format!("cargo {args:?} --unit-graph"),
         );
         let graph: Value = serde_json::from_slice(&output.stdout).unwrap();
         assert_eq!(graph["version"], 1, "a unit graph format this test knows");

@@ -3,6 +3,8 @@
 //! link points at a file, and its Rust example compiles against cortex-core.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -216,17 +218,13 @@ fn the_readme_rust_example_compiles() {
     std::fs::write(dir.join("src/main.rs"), main).unwrap();
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args(["check", "--offline", "--quiet"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "README.md's Rust example does not compile:\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    common::succeeded(
+        Command::new(cargo)
+            .args(["check", "--offline", "--quiet"])
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", dir.join("target"))
+            .env_remove("RUSTFLAGS"),
+        "compiling README.md's Rust example",
     );
 }
 

@@ -26,19 +26,14 @@ fn report_dir() -> PathBuf {
 
 fn xtask(args: &[&str]) -> Output {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", target_dir())
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "xtask {args:?} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
+    common::succeeded(
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .current_dir(root)
+            .env("CARGO_TARGET_DIR", target_dir())
+            .env_remove("GITHUB_STEP_SUMMARY"),
+        &format!("xtask {args:?}"),
+    )
 }
 
 /// `(bytes, rest of the line)` of each listing line between the header containing `column` and the

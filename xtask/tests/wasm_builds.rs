@@ -92,16 +92,12 @@ fn the_readme_build_commands_work_and_the_wasm_feature_exports_the_abi() {
             readme.contains(&typed) || !command.in_readme,
             "README.md no longer gives `{typed}`; keep the two in step"
         );
-        let output = Command::new(&cargo)
-            .args(command.args.split(' '))
-            .current_dir(root.join(command.dir))
-            .env("CARGO_TARGET_DIR", &target)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "`{typed}` failed:\n{}",
-            common::stderr(&output)
+        common::succeeded(
+            Command::new(&cargo)
+                .args(command.args.split(' '))
+                .current_dir(root.join(command.dir))
+                .env("CARGO_TARGET_DIR", &target),
+            &format!("`{typed}`"),
         );
         let names = exports(&target.join(command.module));
         assert_eq!(

@@ -10,19 +10,12 @@ use xtask::runtime::cortex_abi::CortexAbi;
 /// The optimised module's path, built and optimised once per test run through the xtask itself.
 pub fn optimised_path() -> &'static Path {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        let gate = super::build_with_xtask(
-            "cortex-core",
-            "optimised module passes the cortex-core ABI session",
-        );
-        gate.join("opt").join("cortex-core.wasm")
-    })
+    PATH.get_or_init(|| super::build_cortex_module("cortex-core"))
 }
 
 /// The optimised module's bytes.
 pub fn optimised_bytes() -> Vec<u8> {
-    let path = optimised_path();
-    std::fs::read(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+    super::read_module(optimised_path())
 }
 
 /// The optimised module, compiled once per test binary.

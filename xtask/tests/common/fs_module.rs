@@ -19,13 +19,7 @@ pub const E_STORE_FILE: i32 = -11;
 /// The optimised module's path, built and optimised once per test run through the xtask itself.
 pub fn optimised_path() -> &'static Path {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        let gate = super::build_with_xtask(
-            "cortex-core-fs",
-            "optimised module passes the cortex-core ABI session",
-        );
-        gate.join("opt").join("cortex-core-fs.wasm")
-    })
+    PATH.get_or_init(|| super::build_cortex_module("cortex-core-fs"))
 }
 
 /// The optimised module, compiled once per test binary on an engine that meters fuel, so a test can
@@ -33,8 +27,7 @@ pub fn optimised_path() -> &'static Path {
 fn compiled() -> &'static (Runtime, wasmtime::Module) {
     static MODULE: OnceLock<(Runtime, wasmtime::Module)> = OnceLock::new();
     MODULE.get_or_init(|| {
-        let path = optimised_path();
-        let bytes = std::fs::read(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let bytes = optimised_bytes();
         let runtime = Runtime::metered().unwrap();
         let module = runtime.compile("cortex-core-fs", &bytes).unwrap();
         (runtime, module)
@@ -43,7 +36,7 @@ fn compiled() -> &'static (Runtime, wasmtime::Module) {
 
 /// The module's bytes, for reading its imports.
 pub fn optimised_bytes() -> Vec<u8> {
-    std::fs::read(optimised_path()).unwrap()
+    super::read_module(optimised_path())
 }
 
 /// A fresh instance granted `dir` (as [`GUEST_DIR`]), and the counts of its file calls.

@@ -103,6 +103,18 @@ pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// Runs `command` and checks it succeeded, saying `what` failed and its stderr if not; its output.
+pub fn succeeded(command: &mut Command, what: &str) -> Output {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{what} failed ({}):\n{}",
+        output.status,
+        stderr(&output)
+    );
+    output
+}
+
 /// Checks the run exited with `code`, showing its stderr if not; the stderr.
 pub fn exited(output: &Output, code: i32) -> String {
     let err = stderr(output);
@@ -159,17 +171,14 @@ pub const NATIVE_DEMO_BUILD: &[&str] = &["test", "--workspace", "--no-run", "--t
 /// atomically, with the same bytes.
 pub fn build_with_xtask(package: &str, verified: &str) -> &'static Path {
     let target = workspace_target_dir();
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["wasm", "-p", package])
-        .current_dir(workspace_root())
-        .env("CARGO_TARGET_DIR", target)
-        .output()
-        .unwrap();
-    let stderr = stderr(&output);
-    assert!(
-        output.status.success(),
-        "xtask wasm -p {package} failed:\n{stderr}"
+    let output = succeeded(
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["wasm", "-p", package])
+            .current_dir(workspace_root())
+            .env("CARGO_TARGET_DIR", target),
+        &format!("xtask wasm -p {package}"),
     );
+    let stderr = stderr(&output);
     // The verdict is skipped only for the very raw and optimised bytes this xtask binary (the one
     // `cargo xtask` runs too) checked before, for example in the size check that ran first.
     let skipped =
@@ -180,4 +189,17 @@ pub fn build_with_xtask(package: &str, verified: &str) -> &'static Path {
     );
     static GATE: OnceLock<PathBuf> = OnceLock::new();
     GATE.get_or_init(|| gate_dir_of(workspace_root(), target))
+}
+
+/// The optimised module of a cortex-core `package` (`opt/<package>.wasm`), built by
+/// [`build_with_xtask`], which checks it passes the cortex-core ABI session.
+pub fn build_cortex_module(package: &str) -> PathBuf {
+    let verified = "optimised module passes the cortex-core ABI session";
+    let gate = build_with_xtask(package, verified);
+    gate.join("opt").join(format!("{package}.wasm"))
+}
+
+/// The bytes of the module at `path`, or a panic naming it.
+pub fn read_module(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
 }
