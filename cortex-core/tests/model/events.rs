@@ -1,21 +1,26 @@
-//! Event operations on both stores, each answer checked against the oracle over that store's own log.
+//! Event operations on the three stores, each answer checked against the oracle over that store's own
+//! log (`step`).
 //!
 //! Filters name their times and cursor by place in the log (`marks`), since each store stamps its own.
 
 mod marks;
+mod step;
 
+use std::path::Path;
 use std::time::Duration;
 
 use cortex_core::{
-    Error, Event, EventFilter, EventId, EventStore, MemoryEventStore, NewEvent, NodeId,
-    RocksEventStore,
+    EventId, EventStore, FileEventStore, MemoryEventStore, NewEvent, NodeId, RocksEventStore,
 };
 use proptest::prelude::*;
-use proptest::test_runner::TestCaseError;
+use proptest::test_runner::{TestCaseError, TestCaseResult};
 
-use crate::oracle::{self, Log};
-use crate::{config, failure, rocks_options, store_config, Rocks, MAX_PAYLOAD};
+use crate::on_disk::OnDisk;
+use crate::oracle::Log;
+use crate::sequences::{self, Tally};
+use crate::{file_options, rocks_options, store_config, MAX_PAYLOAD};
 use marks::{FilterSpec, Mark};
+use step::{ids, step};
 
 /// Event sources are `s0`..`s4`; filters may also name `s5`, which never writes.
 const SOURCES: u8 = 5;
@@ -42,8 +47,11 @@ enum Op {
     Len,
     /// Waits long enough for the next events to get a later millisecond.
     Tick,
-    /// Drops the RocksDB store without flushing and reopens it from its directory.
+    /// Drops the RocksDB store without flushing and the file store, and reopens both from their
+    /// directories; then reads back every event.
     Crash,
+    /// Drops the file store alone and reopens it from its directory; then reads back every event.
+    Reopen,
 }
 
 fn new_event() -> impl Strategy<Value = NewEvent> {
@@ -91,7 +99,8 @@ fn filter() -> impl Strategy<Value = FilterSpec> {
 
 fn op() -> impl Strategy<Value = Op> {
     // Reopening RocksDB is by far the dearest step (it flushes what it recovers), hence about one crash
-    // in every other sequence: over the default 256 cases that is still a hundred or so.
+    // in every other sequence: over the default 256 cases that is still a hundred or so. Reopening
+    // the file store reads one small file, so it comes every few steps.
     prop_oneof![
         15 => new_event().prop_map(Op::Append),
         6 => prop::collection::vec(new_event(), 0..5).prop_map(Op::AppendBatch),
@@ -101,191 +110,67 @@ fn op() -> impl Strategy<Value = Op> {
         2 => Just(Op::Len),
         6 => Just(Op::Tick),
         1 => Just(Op::Crash),
+        10 => Just(Op::Reopen),
     ]
 }
 
-/// Why a store must refuse `event`, by the documented rules: a kind of 1 to `MAX_KIND_LEN` bytes
-/// without `*`, and a payload within the store's limit.
-fn refusal(event: &NewEvent) -> Option<String> {
-    let error = if event.kind.is_empty()
-        || event.kind.len() > cortex_core::event::MAX_KIND_LEN
-        || event.kind.contains('*')
-    {
-        Error::InvalidKind(String::new())
-    } else if event.payload.len() > MAX_PAYLOAD {
-        Error::PayloadTooLarge {
-            size: event.payload.len(),
-            limit: MAX_PAYLOAD,
-        }
-    } else {
-        return None;
-    };
-    Some(failure(&error))
-}
-
-/// Checks that `stored` is `new` as given, then logs it.
-fn record(log: &mut Log, new: &NewEvent, stored: Event) -> Result<(), String> {
-    let given = (&new.source, &new.kind, &new.payload, new.parent);
-    if (&stored.source, &stored.kind, &stored.payload, stored.parent) != given {
-        return Err(format!("stored {stored:?}, given {new:?}"));
-    }
-    log.record(stored)
-}
-
-/// Checks an append's outcome against the rules: success for valid input, the right refusal otherwise.
-fn appended(
-    log: &mut Log,
-    given: &[NewEvent],
-    result: Result<Vec<Event>, Error>,
-) -> Result<(), String> {
-    // A batch is all or nothing, refused for its first invalid event.
-    match (result, given.iter().find_map(refusal)) {
-        (Ok(stored), None) if stored.len() == given.len() => given
-            .iter()
-            .zip(stored)
-            .try_for_each(|(new, stored)| record(log, new, stored)),
-        (Err(e), Some(expected)) if failure(&e) == expected => Ok(()),
-        (got, expected) => Err(format!(
-            "append gave {got:?}, expected {}",
-            expected.unwrap_or_else(|| format!("{} events stored", given.len()))
-        )),
-    }
-}
-
-fn ids(events: &[Event]) -> Vec<u64> {
-    events.iter().map(|e| e.id.0).collect()
-}
-
-/// Runs `op` on one store and checks its answer against the oracle over `log`.
-fn step(store: &dyn EventStore, log: &mut Log, op: &Op) -> Result<(), String> {
-    let err = |e: Error| format!("unexpected {e:?}");
-    match op {
-        Op::Append(new) => appended(
-            log,
-            std::slice::from_ref(new),
-            store.append(new.clone()).map(|e| vec![e]),
-        ),
-        Op::AppendBatch(batch) => appended(log, batch, store.append_batch(batch.clone())),
-        Op::Get(mark) => {
-            let id = EventId(mark.resolve(log, |e| e.id.0));
-            let found = store.get(id).map_err(err)?;
-            match found.as_ref() == log.get(id) {
-                true => Ok(()),
-                false => Err(format!(
-                    "get({id}) gave {found:?}, expected {:?}",
-                    log.get(id)
-                )),
-            }
-        }
-        Op::Query(spec) if malformed(spec) => refused(store.query(&spec.resolve(log))),
-        Op::Page(spec, _) if malformed(spec) => refused(store.query(&spec.resolve(log))),
-        Op::Query(spec) => {
-            let filter = spec.resolve(log);
-            same_answer(
-                || format!("query({filter:?})"),
-                store.query(&filter).map_err(err)?,
-                log.answer(&filter),
-            )
-        }
-        Op::Page(spec, size) => {
-            let whole = EventFilter {
-                limit: None,
-                ..spec.resolve(log)
-            };
-            let expected = log.answer(&whole);
-            let mut filter = EventFilter {
-                limit: Some(*size),
-                ..whole.clone()
-            };
-            let mut walked = Vec::new();
-            // One page per expected event at most, plus the empty page that ends the walk.
-            for _ in 0..=expected.len() {
-                let page = store.query(&filter).map_err(err)?;
-                if page.len() > *size {
-                    return Err(format!("a page of {} under limit {size}", page.len()));
-                }
-                let Some(last) = page.last() else { break };
-                filter.after = Some(last.id);
-                walked.extend(page);
-            }
-            same_answer(|| format!("pages of {size} of {whole:?}"), walked, expected)
-        }
-        Op::Len | Op::Tick => Ok(()),
-        // Everything logged must have survived the crash, records and indexes alike.
-        Op::Crash => {
-            let everything = EventFilter::default();
-            same_answer(
-                || "everything after the crash".to_owned(),
-                store.query(&everything).map_err(err)?,
-                log.answer(&everything),
-            )
-        }
-    }
-}
-
-/// Whether the filter holds a kind pattern the documented rule makes malformed.
-fn malformed(spec: &FilterSpec) -> bool {
-    spec.kinds.iter().any(|k| oracle::malformed_pattern(k))
-}
-
-/// Checks that a query with a malformed pattern was refused as an invalid kind.
-fn refused(result: Result<Vec<Event>, Error>) -> Result<(), String> {
-    match result {
-        Err(e) if failure(&e) == failure(&Error::InvalidKind(String::new())) => Ok(()),
-        got => Err(format!(
-            "a malformed kind pattern gave {got:?}, expected InvalidKind"
-        )),
-    }
-}
-
-/// Compares whole events, timestamps included; a mismatch names the ids, or the records when the ids agree.
-fn same_answer(
-    asked: impl FnOnce() -> String,
-    found: Vec<Event>,
-    expected: Vec<Event>,
-) -> Result<(), String> {
-    if found == expected {
-        return Ok(());
-    }
-    let (found_ids, expected_ids) = (ids(&found), ids(&expected));
-    Err(if found_ids == expected_ids {
-        format!("{} gave {found:?}, expected {expected:?}", asked())
-    } else {
-        format!(
-            "{} gave ids {found_ids:?}, expected {expected_ids:?}",
-            asked()
-        )
-    })
-}
-
-fn open_rocks(path: &std::path::Path) -> RocksEventStore {
+fn open_rocks(path: &Path) -> RocksEventStore {
     RocksEventStore::open(path, rocks_options()).expect("open the event store")
 }
 
-proptest! {
-    #![proptest_config(config())]
+fn open_file(path: &Path) -> FileEventStore {
+    FileEventStore::open(path, file_options()).expect("open the file event store")
+}
 
-    #[test]
-    fn event_stores_answer_as_the_oracle_does(ops in prop::collection::vec(op(), 1..64)) {
-        let memory = MemoryEventStore::with_config(store_config());
-        let mut rocks = Rocks::open(tempfile::tempdir().expect("temporary directory"), open_rocks);
-        let (mut memory_log, mut rocks_log) = (Log::default(), Log::default());
-        for (n, op) in ops.iter().enumerate() {
-            match op {
-                Op::Tick => std::thread::sleep(Duration::from_millis(2)),
-                Op::Crash => rocks = rocks.crash(),
-                _ => {}
-            }
-            let stores: [(&str, &dyn EventStore, &mut Log); 2] =
-                [("memory", &memory, &mut memory_log), ("rocksdb", &rocks.store, &mut rocks_log)];
-            for (name, store, log) in stores {
-                step(store, log, op).map_err(|why| TestCaseError::fail(format!("{name}, step {n} {op:?}: {why}")))?;
-                // Cheap enough to check after every step.
-                let len = store.len().map_err(|e| TestCaseError::fail(format!("{name}: {e:?}")))?;
-                prop_assert_eq!(len, log.events().len() as u64, "{}, len after step {}", name, n);
-            }
+#[test]
+fn event_stores_answer_as_the_oracle_does() {
+    let name = "events::event_stores_answer_as_the_oracle_does";
+    let ops = prop::collection::vec(op(), 1..64);
+    let tally = sequences::check(file!(), name, ops, answer_as_the_oracle_does);
+    assert!(tally.reopens() > 0, "no file store was reopened: {tally}");
+}
+
+/// Runs `ops` on every store, each step's answer checked against the oracle over that store's log.
+fn answer_as_the_oracle_does(ops: Vec<Op>, tally: &Tally) -> TestCaseResult {
+    let memory = MemoryEventStore::with_config(store_config());
+    let mut rocks = OnDisk::new(open_rocks);
+    let mut file = OnDisk::new(open_file);
+    let mut logs: [Log; 3] = Default::default();
+    for (n, op) in ops.iter().enumerate() {
+        match op {
+            Op::Tick => std::thread::sleep(Duration::from_millis(2)),
+            Op::Crash => (rocks, file) = (rocks.reopen(), file.reopen()),
+            Op::Reopen => file = file.reopen(),
+            _ => {}
         }
-        // Both backends document ids counting up from 1 in append order, so their logs agree on ids.
-        prop_assert_eq!(ids(memory_log.events()), ids(rocks_log.events()));
+        if matches!(op, Op::Crash | Op::Reopen) {
+            tally.reopen();
+        }
+        tally.step();
+        let stores: [(&str, &dyn EventStore); 3] = [
+            ("memory", &memory),
+            ("rocksdb", &rocks.store),
+            ("file", &file.store),
+        ];
+        for ((name, store), log) in stores.into_iter().zip(&mut logs) {
+            step(store, log, op)
+                .map_err(|why| TestCaseError::fail(format!("{name}, step {n} {op:?}: {why}")))?;
+            // Cheap enough to check after every step.
+            let len = store
+                .len()
+                .map_err(|e| TestCaseError::fail(format!("{name}: {e:?}")))?;
+            prop_assert_eq!(
+                len,
+                log.events().len() as u64,
+                "{}, len after step {}",
+                name,
+                n
+            );
+        }
     }
+    // Every backend documents ids counting up from 1 in append order, so their logs agree on ids.
+    let [memory, rocks, file] = logs.each_ref().map(|log| ids(log.events()));
+    prop_assert_eq!(&memory, &rocks, "memory and rocksdb ids");
+    prop_assert_eq!(&memory, &file, "memory and file ids");
+    Ok(())
 }

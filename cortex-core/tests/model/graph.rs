@@ -1,4 +1,4 @@
-//! Graph operations on both stores, each answer checked against a brute-force reference graph.
+//! Graph operations on the three stores, each answer checked against a brute-force reference graph.
 //!
 //! Each store stamps its own times on nodes: they are read back after every put, checked there (kept
 //! on replace, never going back), and logged per store in `Stamps`; the reference fills them into
@@ -6,15 +6,23 @@
 
 #[path = "../conformance/node_oracle.rs"]
 mod node_oracle;
+mod ops;
 mod paths;
 mod reference;
 mod stamps;
 
-use cortex_core::RocksGraphStore;
-use cortex_core::{Direction, Edge, Error, GraphStore, MemoryGraphStore, Node, NodeId, NodeQuery};
-use proptest::prelude::*;
+use std::path::Path;
 
-use crate::{config, failure, rocks_options, Rocks};
+use cortex_core::{
+    Direction, Edge, Error, FileGraphStore, GraphStore, MemoryGraphStore, Node, NodeId, NodeQuery,
+    RocksGraphStore,
+};
+use proptest::prelude::*;
+use proptest::test_runner::{TestCaseError, TestCaseResult};
+
+use crate::on_disk::OnDisk;
+use crate::sequences::{self, Tally};
+use crate::{failure, file_options, rocks_options};
 use reference::ReferenceGraph;
 use stamps::Stamps;
 
@@ -106,8 +114,11 @@ enum Op {
     ShortestPath(u8, u8),
     Counts,
     FindNodes(Find),
-    /// Drops the RocksDB store without flushing, reopens it, and reads back every node and edge.
+    /// Drops the RocksDB store without flushing and the file store, reopens both, and reads back
+    /// every node and edge.
     Crash,
+    /// Drops the file store alone, reopens it, and reads back every node and edge.
+    Reopen,
 }
 
 /// An answer reduced to what the reference can predict.
@@ -130,75 +141,6 @@ enum Answer {
 
 fn answer<T>(result: Result<T, Error>, ok: impl FnOnce(T) -> Answer) -> Answer {
     result.map_or_else(|e| Answer::Failed(failure(&e)), ok)
-}
-
-fn op() -> impl Strategy<Value = Op> {
-    let n = || 0..NODES;
-    let relation = || prop::sample::select(RELATIONS.to_vec());
-    let direction = prop::sample::select(vec![
-        Direction::Outgoing,
-        Direction::Incoming,
-        Direction::Both,
-    ]);
-    // Weights are multiples of a quarter, so the reference sums them exactly.
-    let weight = prop::sample::select(vec![0.0, 0.25, 1.0, 2.5, 4.0, -1.0]);
-    let put = (
-        n(),
-        prop::sample::select(vec!["person", "place", ""]),
-        0u8..10,
-        prop::option::of(prop::sample::select(COLOURS.to_vec())),
-    )
-        .prop_map(|(node, label, tags, colour)| Put {
-            node,
-            label,
-            tags,
-            colour,
-        });
-    let mark = || prop::option::of((n(), any::<bool>()));
-    let find = (
-        prop::sample::subsequence(vec!["person", "place", "nobody"], 0..=2),
-        prop::sample::subsequence(vec!["x", "y", "z z"], 0..=2),
-        prop::option::of(prop::sample::select(COLOURS.to_vec())),
-        prop::option::of(prop::sample::select(vec![
-            "blue",
-            "DARK blue",
-            "person",
-            "z",
-            "3",
-            "x y",
-            ",,",
-        ])),
-        (mark(), mark()),
-        prop::option::of(n()),
-        prop::option::of(0usize..4),
-    )
-        .prop_map(
-            |(labels, tags, colour, text, (since, until), after, limit)| Find {
-                labels,
-                tags,
-                colour,
-                text,
-                since,
-                until,
-                after,
-                limit,
-            },
-        );
-    // Reopening RocksDB is by far the dearest step, hence about one crash in every other sequence.
-    prop_oneof![
-        12 => put.prop_map(Op::PutNode),
-        3 => n().prop_map(Op::GetNode),
-        4 => n().prop_map(Op::RemoveNode),
-        18 => (n(), relation(), n(), weight).prop_map(|(a, r, b, w)| Op::PutEdge(a, r, b, w)),
-        3 => (n(), relation(), n()).prop_map(|(a, r, b)| Op::GetEdge(a, r, b)),
-        3 => (n(), relation(), n()).prop_map(|(a, r, b)| Op::RemoveEdge(a, r, b)),
-        6 => (n(), direction, prop::option::of(prop::sample::select(vec!["r", "s"]))).prop_map(|(a, d, r)| Op::Neighbors(a, d, r)),
-        6 => (n(), 0usize..5).prop_map(|(a, d)| Op::Traverse(a, d)),
-        6 => (n(), n()).prop_map(|(a, b)| Op::ShortestPath(a, b)),
-        2 => Just(Op::Counts),
-        8 => find.prop_map(Op::FindNodes),
-        1 => Just(Op::Crash),
-    ]
 }
 
 /// Runs `op` on one store, whose stamps so far are `stamps`.
@@ -240,7 +182,7 @@ fn run(graph: &dyn GraphStore, op: &Op, stamps: &Stamps) -> Answer {
                 .and_then(|n| Ok((n, graph.edge_count()?))),
             |(n, e)| Answer::Counts(n, e),
         ),
-        Op::Crash => answer(
+        Op::Crash | Op::Reopen => answer(
             (0..NODES)
                 .map(|i| {
                     let id = node(i);
@@ -255,54 +197,102 @@ fn run(graph: &dyn GraphStore, op: &Op, stamps: &Stamps) -> Answer {
     }
 }
 
-fn open_rocks(path: &std::path::Path) -> RocksGraphStore {
+fn open_rocks(path: &Path) -> RocksGraphStore {
     RocksGraphStore::open(path, rocks_options()).expect("open the graph store")
 }
 
-proptest! {
-    #![proptest_config(config())]
+fn open_file(path: &Path) -> FileGraphStore {
+    FileGraphStore::open(path, file_options()).expect("open the file graph store")
+}
 
-    #[test]
-    fn graph_stores_answer_as_the_reference_does(ops in prop::collection::vec(op(), 1..64)) {
-        let mut reference = ReferenceGraph::default();
-        let memory = MemoryGraphStore::new();
-        let mut rocks = Rocks::open(tempfile::tempdir().expect("temporary directory"), open_rocks);
-        let (mut memory_stamps, mut rocks_stamps) = (Stamps::default(), Stamps::default());
-        for (n, op) in ops.iter().enumerate() {
-            if matches!(op, Op::Crash) {
-                rocks = rocks.crash();
-            }
-            let expected = reference.apply(op);
-            let stores: [(&str, &dyn GraphStore, &mut Stamps); 2] = [
-                ("memory", &memory, &mut memory_stamps),
-                ("rocksdb", &rocks.store, &mut rocks_stamps),
-            ];
-            for (name, store, stamps) in stores {
-                let expected = match op {
-                    Op::FindNodes(find) => reference.find(&find.query(stamps), stamps),
-                    _ => stamps.fill(expected.clone()),
-                };
-                let found = run(store, op, stamps);
-                prop_assert_eq!(&found, &expected, "{}, step {} {:?}", name, n, op);
-                if let (Op::ShortestPath(a, b), Answer::Cost(_)) = (op, &found) {
-                    let (a, b) = (node(*a), node(*b));
-                    let path = store.shortest_path(&a, &b).expect("answered a moment ago");
-                    reference.check_path(a, b, path.as_ref()).map_err(|why| {
-                        TestCaseError::fail(format!("{name}, step {n} {op:?}: {why}"))
-                    })?;
-                }
-                stamps.observe(store, op, &found).map_err(|why| {
-                    TestCaseError::fail(format!("{name}, step {n} {op:?}: {why}"))
-                })?;
-                // Sizes are cheap to compare, so they are compared after every step.
-                let expected = reference.apply(&Op::Counts);
-                prop_assert_eq!(&run(store, &Op::Counts, stamps), &expected, "{}, after step {}", name, n);
-            }
-            if let Op::ShortestPath(a, b) = op {
+#[test]
+fn graph_stores_answer_as_the_reference_does() {
+    let name = "graph::graph_stores_answer_as_the_reference_does";
+    let ops = prop::collection::vec(ops::op(), 1..64);
+    let tally = sequences::check(file!(), name, ops, answer_as_the_reference_does);
+    assert!(tally.reopens() > 0, "no file store was reopened: {tally}");
+    // About one sequence in five compacts, so a short run (`PROPTEST_CASES=8`) may see none.
+    if tally.cases() >= 64 {
+        assert!(
+            tally.compactions() > 0,
+            "no graph log was compacted: {tally}"
+        );
+    }
+}
+
+/// Runs `ops` on every store, each step's answer checked against the reference's.
+fn answer_as_the_reference_does(ops: Vec<Op>, tally: &Tally) -> TestCaseResult {
+    let mut reference = ReferenceGraph::default();
+    let memory = MemoryGraphStore::new();
+    let mut rocks = OnDisk::new(open_rocks);
+    let mut file = OnDisk::new(open_file);
+    let mut stamps: [Stamps; 3] = Default::default();
+    let log = file.dir.path().join("graph.log");
+    let log_len = || std::fs::metadata(&log).expect("the graph log").len();
+    let mut last_len = log_len();
+    for (n, op) in ops.iter().enumerate() {
+        match op {
+            Op::Crash => (rocks, file) = (rocks.reopen(), file.reopen()),
+            Op::Reopen => file = file.reopen(),
+            _ => {}
+        }
+        if matches!(op, Op::Crash | Op::Reopen) {
+            tally.reopen();
+        }
+        tally.step();
+        let expected = reference.apply(op);
+        let stores: [(&str, &dyn GraphStore); 3] = [
+            ("memory", &memory),
+            ("rocksdb", &rocks.store),
+            ("file", &file.store),
+        ];
+        for ((name, store), stamps) in stores.into_iter().zip(&mut stamps) {
+            let fail = |why| TestCaseError::fail(format!("{name}, step {n} {op:?}: {why}"));
+            let expected = match op {
+                Op::FindNodes(find) => reference.find(&find.query(stamps), stamps),
+                _ => stamps.fill(expected.clone()),
+            };
+            let found = run(store, op, stamps);
+            prop_assert_eq!(&found, &expected, "{}, step {} {:?}", name, n, op);
+            if let (Op::ShortestPath(a, b), Answer::Cost(_)) = (op, &found) {
                 let (a, b) = (node(*a), node(*b));
-                let paths = (memory.shortest_path(&a, &b), rocks.store.shortest_path(&a, &b));
-                prop_assert_eq!(paths.0.ok(), paths.1.ok(), "same algorithm, same neighbour order: same path");
+                let path = store.shortest_path(&a, &b).expect("answered a moment ago");
+                reference.check_path(a, b, path.as_ref()).map_err(fail)?;
             }
+            stamps.observe(store, op, &found).map_err(fail)?;
+            // Sizes are cheap to compare, so they are compared after every step.
+            let expected = reference.apply(&Op::Counts);
+            prop_assert_eq!(
+                &run(store, &Op::Counts, stamps),
+                &expected,
+                "{}, after step {}",
+                name,
+                n
+            );
+        }
+        // A graph log only grows, but for a compaction, which rewrites it with fewer frames than it
+        // held (more garbage than live records), or a reopen cutting a torn end, which a clean drop
+        // never leaves.
+        let len = log_len();
+        if len < last_len {
+            tally.compaction();
+        }
+        last_len = len;
+        if let Op::ShortestPath(a, b) = op {
+            let (a, b) = (node(*a), node(*b));
+            let stores: [&dyn GraphStore; 3] = [&memory, &rocks.store, &file.store];
+            let [memory, rocks, file] = stores.map(|store| store.shortest_path(&a, &b).ok());
+            prop_assert_eq!(
+                &memory,
+                &rocks,
+                "same algorithm, same neighbour order: same path"
+            );
+            prop_assert_eq!(
+                &memory,
+                &file,
+                "same algorithm, same neighbour order: same path"
+            );
         }
     }
+    Ok(())
 }

@@ -1,4 +1,5 @@
-//! Random operation sequences, crashes included, give what a plain reference predicts, on memory and on RocksDB.
+//! Random operation sequences, crashes and reopens included, give what a plain reference predicts, on
+//! memory, on RocksDB and on the file stores.
 //!
 //! The references never ask the library: events are checked against the oracle the conformance suite
 //! uses, over the log of what each store handed back from its appends; the graph against brute force.
@@ -6,10 +7,12 @@
 
 mod events;
 mod graph;
+mod on_disk;
 #[path = "../conformance/oracle.rs"]
 mod oracle;
+mod sequences;
 
-use cortex_core::{Error, RocksOptions, StoreConfig};
+use cortex_core::{Error, FileOptions, RocksOptions, StoreConfig};
 use proptest::test_runner::Config;
 
 /// The payload limit every store is opened with: small, so oversized payloads come up often.
@@ -40,6 +43,16 @@ fn rocks_options() -> RocksOptions {
     }
 }
 
+/// A graph log is rewritten as soon as its garbage passes its live records, so sequences of a few
+/// dozen writes over seven nodes compact it now and then.
+fn file_options() -> FileOptions {
+    FileOptions {
+        store: store_config(),
+        compact_after: 0,
+        ..FileOptions::default()
+    }
+}
+
 /// An error reduced to what every backend must agree on: its variant, and its details where they do
 /// not depend on message wording.
 fn failure(error: &Error) -> String {
@@ -50,25 +63,5 @@ fn failure(error: &Error) -> String {
             .next()
             .unwrap_or_default()
             .to_owned(),
-    }
-}
-
-/// A RocksDB store and the directory it lives in, so it can be dropped without a flush and reopened.
-struct Rocks<S> {
-    dir: tempfile::TempDir,
-    store: S,
-    open: fn(&std::path::Path) -> S,
-}
-
-impl<S> Rocks<S> {
-    fn open(dir: tempfile::TempDir, open: fn(&std::path::Path) -> S) -> Rocks<S> {
-        let store = open(dir.path());
-        Rocks { dir, store, open }
-    }
-
-    fn crash(self) -> Rocks<S> {
-        let Rocks { dir, store, open } = self;
-        drop(store);
-        Rocks::open(dir, open)
     }
 }

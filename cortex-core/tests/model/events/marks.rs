@@ -1,6 +1,6 @@
 //! Times and ids named by their place in a store's log, and filters built from them.
 //!
-//! Stores stamp events themselves, so memory and RocksDB hand out different timestamps; a mark names
+//! Stores stamp events themselves, so each hands out timestamps of its own; a mark names
 //! "event 3's timestamp, plus one" and each store's mark resolves against that store's own log.
 
 use cortex_core::{Event, EventFilter, EventId};
