@@ -1,8 +1,6 @@
 //! The file event store beside RocksDB: batches of 1,000 appended with and without a sync per
 //! batch, and reopening a file log of 1 M events (every frame read, checked and replayed).
 
-use std::hint::black_box;
-
 use cortex_core::{EventStore, FileEventStore, FileOptions, RocksEventStore, RocksOptions};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -11,7 +9,7 @@ mod event_log;
 #[path = "common/settings.rs"]
 mod settings;
 
-use event_log::{append_batches, fill, LOG_LEN};
+use event_log::{append_batches, fill, reopen_full_log};
 
 /// The file store and RocksDB, each with `sync`, in directories the guard keeps.
 fn backends(sync: bool) -> Vec<(&'static str, Box<dyn EventStore>, tempfile::TempDir)> {
@@ -56,15 +54,9 @@ fn reopen(c: &mut Criterion) {
         let store = FileEventStore::open(dir.path(), FileOptions::default()).expect("open");
         fill(&store);
     }
-    let mut group = c.benchmark_group("reopen_1m");
-    group.bench_function("file", |b| {
-        b.iter(|| {
-            let store = FileEventStore::open(dir.path(), FileOptions::default()).expect("reopen");
-            assert_eq!(store.len().expect("len"), LOG_LEN);
-            black_box(store)
-        })
+    reopen_full_log(c, "file", dir.path(), |dir| {
+        FileEventStore::open(dir, FileOptions::default()).expect("reopen")
     });
-    group.finish();
 }
 
 criterion_group! {

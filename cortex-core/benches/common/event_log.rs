@@ -2,10 +2,11 @@
 //! the batch-append figure every backend gives.
 
 use std::hint::black_box;
+use std::path::Path;
 
 use cortex_core::{EventStore, NewEvent, NodeId};
 use criterion::measurement::WallTime;
-use criterion::{BatchSize, BenchmarkGroup};
+use criterion::{BatchSize, BenchmarkGroup, Criterion};
 
 /// Events in a full log.
 pub const LOG_LEN: u64 = 1_000_000;
@@ -50,4 +51,23 @@ pub fn append_batches(
             BatchSize::SmallInput,
         )
     });
+}
+
+/// Opening the full log in `dir` (and closing it), under `name` in the `reopen_1m` group; each
+/// open checks it found all [`LOG_LEN`] events.
+pub fn reopen_full_log<S: EventStore>(
+    c: &mut Criterion,
+    name: &str,
+    dir: &Path,
+    open: impl Fn(&Path) -> S,
+) {
+    let mut group = c.benchmark_group("reopen_1m");
+    group.bench_function(name, |b| {
+        b.iter(|| {
+            let store = open(dir);
+            assert_eq!(store.len().expect("len"), LOG_LEN);
+            black_box(store)
+        })
+    });
+    group.finish();
 }
