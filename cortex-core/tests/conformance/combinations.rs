@@ -1,10 +1,10 @@
 //! Conformance of `EventStore::query` over a seeded, irregular mix: every combination of filter fields, and paging.
 
-use cortex_core::{EventFilter, EventId, EventStore, GraphStore, NodeId, Result, StoreConfig};
+use cortex_core::{EventFilter, EventId, EventStore, NodeId, Result};
 
 use super::mix::{append_mix, assert_irregular};
 use super::oracle::Log;
-use super::{id, ids, Stores};
+use super::{id, ids, Backend};
 
 const SOURCES: [&str; 3] = ["ann", "bob", "cid"];
 /// Kinds sharing a prefix ("x", "xy", "x\0y") too, so an index keyed by kind must keep them apart.
@@ -12,10 +12,8 @@ const KINDS: [&str; 5] = ["w", "x", "xy", "x\0y", "z"];
 const SEED: u64 = 13;
 const EVENTS: usize = 150;
 
-pub fn query_combinations_match_the_filter<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn query_combinations_match_the_filter(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     let log = append_mix(&s.events, SEED, EVENTS, &SOURCES, &KINDS)?;
     assert_irregular(&log, &SOURCES, &KINDS, 8, 5);
     let last = log.events()[EVENTS - 1].id;

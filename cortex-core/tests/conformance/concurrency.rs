@@ -2,17 +2,15 @@
 
 use std::collections::HashSet;
 
-use cortex_core::{EventFilter, EventStore, GraphStore, Result, StoreConfig};
+use cortex_core::{EventFilter, EventStore, GraphStore, Result};
 
-use super::{edge, id, new_event, node, Stores};
+use super::{edge, id, new_event, node, Backend};
 
 const THREADS: u8 = 8;
 const PER_THREAD: u8 = 200;
 
-pub fn concurrent_appends_lose_nothing<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn concurrent_appends_lose_nothing(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     let events = &s.events;
     in_parallel(THREADS, |thread| {
         let mut seq = 0;
@@ -64,10 +62,8 @@ pub fn concurrent_appends_lose_nothing<E: EventStore, G: GraphStore, K>(
     Ok(())
 }
 
-pub fn concurrent_graph_writes_lose_nothing<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn concurrent_graph_writes_lose_nothing(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     s.graph.put_node(node("hub"))?;
     let graph = &s.graph;
     in_parallel(4, |thread| {

@@ -1,14 +1,12 @@
 //! Conformance cases of `EventStore` writes: appends, ids, batches and validation.
 
 use cortex_core::event::MAX_KIND_LEN;
-use cortex_core::{Error, EventFilter, EventId, EventStore, GraphStore, Result, StoreConfig};
+use cortex_core::{Error, EventFilter, EventId, EventStore, Result, StoreConfig};
 
-use super::{all, id, ids, new_event, Stores};
+use super::{all, id, ids, new_event, Backend};
 
-pub fn append_then_get_and_len<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn append_then_get_and_len(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     assert_eq!(s.events.len()?, 0);
     assert!(s.events.is_empty()?);
 
@@ -36,10 +34,8 @@ pub fn append_then_get_and_len<E: EventStore, G: GraphStore, K>(
     Ok(())
 }
 
-pub fn ids_are_unique_and_increasing<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn ids_are_unique_and_increasing(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     let mut returned = Vec::new();
     for n in 0..20u8 {
         returned.push(s.events.append(new_event("ann", "tick", &[n]))?.id);
@@ -59,15 +55,10 @@ pub fn ids_are_unique_and_increasing<E: EventStore, G: GraphStore, K>(
     Ok(())
 }
 
-pub fn append_batch_is_all_or_nothing<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(
-        make,
-        StoreConfig {
-            max_payload_bytes: 8,
-        },
-    );
+pub fn append_batch_is_all_or_nothing(backend: &impl Backend) -> Result<()> {
+    let s = backend.open(StoreConfig {
+        max_payload_bytes: 8,
+    });
     s.events.append(new_event("ann", "before", b""))?;
     let with_bad_kind = vec![
         new_event("ann", "ok", b"1"),
@@ -106,15 +97,10 @@ pub fn append_batch_is_all_or_nothing<E: EventStore, G: GraphStore, K>(
     Ok(())
 }
 
-pub fn invalid_events_are_rejected<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(
-        make,
-        StoreConfig {
-            max_payload_bytes: 16,
-        },
-    );
+pub fn invalid_events_are_rejected(backend: &impl Backend) -> Result<()> {
+    let s = backend.open(StoreConfig {
+        max_payload_bytes: 16,
+    });
     assert!(matches!(
         s.events.append(new_event("ann", "", b"")),
         Err(Error::InvalidKind(_))

@@ -3,14 +3,12 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use cortex_core::{
-    Error, EventStore, GraphStore, Node, NodeId, NodeQuery, Result, StoreConfig, Timestamp,
-};
+use cortex_core::{Error, GraphStore, Node, NodeId, NodeQuery, Result, Timestamp};
 
 mod seeded;
 
 use super::node_oracle::{is_wordless, oracle};
-use super::{id, Stores};
+use super::{id, Backend};
 use seeded::{put_seeded, random_query, Rng};
 
 /// The system clock in milliseconds, read by the test itself to bound what the store stamps.
@@ -41,10 +39,8 @@ fn read_back<G: GraphStore>(graph: &G, ids: &[NodeId]) -> Result<Vec<Node>> {
     Ok(nodes)
 }
 
-pub fn nodes_are_stamped_by_the_store<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn nodes_are_stamped_by_the_store(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     let ann = id("ann");
     let before = now();
     s.graph.put_node(Node::new(ann, "person"))?;
@@ -76,10 +72,8 @@ pub fn nodes_are_stamped_by_the_store<E: EventStore, G: GraphStore, K>(
     Ok(())
 }
 
-pub fn find_nodes_answers_as_a_scan_does<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn find_nodes_answers_as_a_scan_does(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     let nodes = put_seeded(&s.graph)?;
     let stamps: Vec<Timestamp> = nodes.iter().map(|n| n.created_at).collect();
     let ids = ids_of(&nodes);
@@ -104,10 +98,8 @@ pub fn find_nodes_answers_as_a_scan_does<E: EventStore, G: GraphStore, K>(
     Ok(())
 }
 
-pub fn find_nodes_pages_exactly<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn find_nodes_pages_exactly(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     let nodes = put_seeded(&s.graph)?;
     let queries = [
         NodeQuery::default(),
@@ -142,10 +134,8 @@ pub fn find_nodes_pages_exactly<E: EventStore, G: GraphStore, K>(
     Ok(())
 }
 
-pub fn find_nodes_by_creation_time<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn find_nodes_by_creation_time(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     let mut groups: Vec<Vec<NodeId>> = Vec::new();
     for group in 0..3 {
         next_millisecond();
@@ -186,10 +176,8 @@ pub fn find_nodes_by_creation_time<E: EventStore, G: GraphStore, K>(
     Ok(())
 }
 
-pub fn text_matches_whole_words_ignoring_case<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn text_matches_whole_words_ignoring_case(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     let car = Node::new(id("t1"), "vehicle")
         .with_tag("Fast")
         .with_property("colour", "Deep-Blue")
@@ -231,10 +219,8 @@ pub fn text_matches_whole_words_ignoring_case<E: EventStore, G: GraphStore, K>(
     Ok(())
 }
 
-pub fn replaced_and_removed_nodes_leave_the_indexes<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn replaced_and_removed_nodes_leave_the_indexes(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     let n = id("n");
     let old = Node::new(n, "before")
         .with_tag("old-tag")

@@ -95,9 +95,32 @@ pub struct Stores<E, G, K> {
     _guard: K,
 }
 
-impl<E, G, K> Stores<E, G, K> {
-    pub fn open(factory: &impl Fn(StoreConfig) -> (E, G, K), config: StoreConfig) -> Self {
-        let (events, graph, guard) = factory(config);
+/// What a conformance case is given: the backend's factory, any `Fn(StoreConfig) -> (E, G, K)`
+/// as [`conformance_suite!`] describes it.
+pub trait Backend {
+    type Events: EventStore;
+    type Graph: GraphStore;
+    type Guard;
+
+    /// New, empty stores honouring `config`.
+    fn open(&self, config: StoreConfig) -> Stores<Self::Events, Self::Graph, Self::Guard>;
+
+    /// New, empty stores with the default config.
+    fn fresh(&self) -> Stores<Self::Events, Self::Graph, Self::Guard> {
+        self.open(StoreConfig::default())
+    }
+}
+
+impl<F, E: EventStore, G: GraphStore, K> Backend for F
+where
+    F: Fn(StoreConfig) -> (E, G, K),
+{
+    type Events = E;
+    type Graph = G;
+    type Guard = K;
+
+    fn open(&self, config: StoreConfig) -> Stores<E, G, K> {
+        let (events, graph, guard) = self(config);
         Stores {
             events,
             graph,

@@ -1,13 +1,11 @@
 //! Conformance cases of the graph algorithms: breadth-first traversal and cheapest paths.
 
-use cortex_core::{Error, EventStore, GraphStore, NodeId, Path, Result, StoreConfig};
+use cortex_core::{Error, GraphStore, NodeId, Path, Result};
 
-use super::{edge, id, put_graph, Stores};
+use super::{edge, id, put_graph, Backend};
 
-pub fn traverse_reports_each_node_once_with_its_depth<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn traverse_reports_each_node_once_with_its_depth(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     // A diamond (a→b→d, a→c→d), a cycle back to the start, a second relation to an already-seen node.
     put_graph(
         &s.graph,
@@ -45,10 +43,8 @@ pub fn traverse_reports_each_node_once_with_its_depth<E: EventStore, G: GraphSto
     Ok(())
 }
 
-pub fn shortest_path_prefers_the_cheaper_longer_route<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn shortest_path_prefers_the_cheaper_longer_route(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     put_graph(
         &s.graph,
         &["a", "b", "c", "d", "lonely"],

@@ -1,11 +1,9 @@
 //! Conformance cases of kind patterns (`*`, `prefix*`) in `query` and `subscribe`, and the `*` rule for kinds.
 
-use cortex_core::{
-    Error, Event, EventFilter, EventId, EventStore, GraphStore, Result, StoreConfig,
-};
+use cortex_core::{Error, Event, EventFilter, EventId, EventStore, Result};
 
 use super::oracle::{self, Log};
-use super::{append_logged, new_event, Stores};
+use super::{append_logged, new_event, Backend};
 
 /// Kinds on both sides of `sensor.`, one spelt with a 0 byte (which an index keyed by kind ends its
 /// names with), and one that only a whole-kind pattern names.
@@ -33,10 +31,8 @@ fn payloads(events: &[Event]) -> Vec<u8> {
     events.iter().map(|e| e.payload[0]).collect()
 }
 
-pub fn query_by_kind_patterns<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn query_by_kind_patterns(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     let mut log = Log::default();
     // Twice over, so every kind has events before and after the others'.
     for round in 0..2u8 {
@@ -109,14 +105,10 @@ pub fn query_by_kind_patterns<E: EventStore, G: GraphStore, K>(
     Ok(())
 }
 
-pub fn a_star_is_refused_in_kinds_and_before_the_end_of_patterns<
-    E: EventStore,
-    G: GraphStore,
-    K,
->(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
+pub fn a_star_is_refused_in_kinds_and_before_the_end_of_patterns(
+    backend: &impl Backend,
 ) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+    let s = backend.fresh();
     s.events.append(new_event("ann", "a", b"1"))?;
     for kind in ["*", "a*", "a*b"] {
         assert!(
@@ -159,10 +151,8 @@ pub fn a_star_is_refused_in_kinds_and_before_the_end_of_patterns<
     Ok(())
 }
 
-pub fn subscriptions_match_kind_patterns<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn subscriptions_match_kind_patterns(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     let mut sensors = s.events.try_subscribe(filter(&["sensor.*"]))?;
     let mut everything = s.events.subscribe(filter(&["*"]));
     let mut some = s.events.subscribe(filter(&["alarm", "x*"]));

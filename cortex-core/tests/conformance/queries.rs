@@ -2,15 +2,13 @@
 
 use std::time::Duration;
 
-use cortex_core::{EventFilter, EventStore, GraphStore, Result, StoreConfig};
+use cortex_core::{EventFilter, EventStore, Result};
 
 use super::oracle::Log;
-use super::{append_logged, id, new_event, Stores};
+use super::{append_logged, id, new_event, Backend};
 
-pub fn query_by_kinds<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn query_by_kinds(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     for (n, kind) in ["a", "b", "c", "a", "c", "b", "a"].into_iter().enumerate() {
         s.events.append(new_event("ann", kind, &[n as u8]))?;
     }
@@ -42,10 +40,8 @@ pub fn query_by_kinds<E: EventStore, G: GraphStore, K>(
     Ok(())
 }
 
-pub fn query_by_source<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn query_by_source(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     for (n, source) in ["ann", "bob", "ann", "cid", "bob"].into_iter().enumerate() {
         s.events.append(new_event(source, "k", &[n as u8]))?;
     }
@@ -66,10 +62,8 @@ pub fn query_by_source<E: EventStore, G: GraphStore, K>(
     Ok(())
 }
 
-pub fn query_by_time_range<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn query_by_time_range(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     let mut log = Log::default();
     for n in 0..4u8 {
         append_logged(&s.events, &mut log, new_event("ann", "k", &[n]))?;
@@ -149,10 +143,8 @@ pub fn query_by_time_range<E: EventStore, G: GraphStore, K>(
     Ok(())
 }
 
-pub fn query_pages_with_after_and_limit<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn query_pages_with_after_and_limit(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     let mut log = Log::default();
     for n in 0..10u8 {
         let kind = if n % 2 == 0 { "even" } else { "odd" };

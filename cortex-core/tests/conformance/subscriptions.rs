@@ -1,13 +1,11 @@
 //! Conformance cases of `EventStore::subscribe`: only later, matching events, and limits.
 
-use cortex_core::{Error, EventFilter, EventStore, GraphStore, Result, StoreConfig};
+use cortex_core::{Error, EventFilter, EventStore, Result};
 
-use super::{id, new_event, Stores};
+use super::{id, new_event, Backend};
 
-pub fn subscribers_get_only_later_matching_events<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn subscribers_get_only_later_matching_events(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     s.events.append(new_event("ann", "alarm", b"before"))?;
     let mut alarms = s.events.subscribe(EventFilter {
         kinds: vec!["alarm".into()],
@@ -41,10 +39,8 @@ pub fn subscribers_get_only_later_matching_events<E: EventStore, G: GraphStore, 
     Ok(())
 }
 
-pub fn subscription_limit_ends_it<E: EventStore, G: GraphStore, K>(
-    make: &impl Fn(StoreConfig) -> (E, G, K),
-) -> Result<()> {
-    let s = Stores::open(make, StoreConfig::default());
+pub fn subscription_limit_ends_it(backend: &impl Backend) -> Result<()> {
+    let s = backend.fresh();
     let mut two = s.events.subscribe(EventFilter {
         limit: Some(2),
         ..Default::default()
