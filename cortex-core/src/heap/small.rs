@@ -35,6 +35,9 @@ struct Span {
     /// Its neighbours on the list of pages of its class that have a free block (0: none).
     next: u16,
     prev: u16,
+    /// 1 while it is among the spares, so a page emptied again and again is listed once, at the
+    /// cost of one load.
+    spare: u16,
 }
 
 pub(super) struct Small {
@@ -122,12 +125,23 @@ impl Small {
 
     /// Makes `page`, of `class` and empty, the newest spare, and gives back the oldest if it is
     /// still empty.
-    #[cold]
+    #[inline]
     fn spare<M: Memory>(&mut self, class: usize, page: usize, pages: &mut Pages<M>) {
-        let newest = (page as u16, class as u8);
-        if self.spares.contains(&newest) {
-            return;
+        let span = self.span(page, pages);
+        // SAFETY: the page is carved (its block was just freed), so its span is in the table.
+        unsafe {
+            if (*span).spare != 0 {
+                return;
+            }
+            (*span).spare = 1;
         }
+        self.enlist(class, page, pages);
+    }
+
+    /// Puts `page` last among the spares and gives back the one it pushes out.
+    #[cold]
+    fn enlist<M: Memory>(&mut self, class: usize, page: usize, pages: &mut Pages<M>) {
+        let newest = (page as u16, class as u8);
         let oldest = self.spares[0];
         self.spares.copy_within(1.., 0);
         self.spares[SPARES - 1] = newest;
@@ -146,9 +160,14 @@ impl Small {
     /// Gives a page leaving the spares back to `pages` if it is still empty.
     fn give_back<M: Memory>(&mut self, (page, class): (u16, u8), pages: &mut Pages<M>) {
         let page = usize::from(page);
+        if page == 0 {
+            return;
+        }
+        let span = self.span(page, pages);
         // SAFETY: pages are given back only here, as they leave the spares, so a spare is carved
         // for its class until then.
-        if page != 0 && unsafe { (*self.span(page, pages)).live } == 0 {
+        unsafe { (*span).spare = 0 };
+        if unsafe { (*span).live } == 0 {
             self.unlink(usize::from(class), page, pages);
             // SAFETY: no block of the page is handed out, and it is off its class's list.
             unsafe { pages.free(pages.address(page), 1) };
@@ -186,6 +205,7 @@ impl Small {
                 live: 1,
                 next: 0,
                 prev: 0,
+                spare: 0,
             })
         };
         // Every class has at least two blocks a page, so the rest are free.
