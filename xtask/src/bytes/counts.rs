@@ -1,34 +1,25 @@
 //! Instruction counts in human units: parsing `"2.5 M"` and printing `2.50 M`.
 
+use super::units::{change, scaled, Scaled};
+
 /// Parse `"2.5 M"`, `"250 k"`, `"1 G"` or `"1500000"` (decimal: k = 10^3, M = 10^6, G = 10^9);
 /// the error says what is accepted.
 pub fn parse_count(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let multiplier: u64 = match unit.trim() {
-        "" => 1,
-        "k" | "K" => 1_000,
-        "M" => 1_000_000,
-        "G" => 1_000_000_000,
-        _ => return Err(count_hint(text)),
+    let multiplier = |unit: &str| -> Option<u64> {
+        Some(match unit {
+            "" => 1,
+            "k" | "K" => 1_000,
+            "M" => 1_000_000,
+            "G" => 1_000_000_000,
+            _ => return None,
+        })
     };
-    if number.is_empty() || number.starts_with('.') || number.ends_with('.') {
-        return Err(count_hint(text));
+    let text = text.trim();
+    match scaled(text, multiplier).ok_or_else(|| count_hint(text))? {
+        Scaled::Whole(count) => Ok(count),
+        Scaled::Fraction(count) if count.round() <= u64::MAX as f64 => Ok(count.round() as u64),
+        Scaled::Fraction(_) => Err(count_hint(text)),
     }
-    if let Ok(whole) = number.parse::<u64>() {
-        return whole
-            .checked_mul(multiplier)
-            .ok_or_else(|| count_hint(text));
-    }
-    let value: f64 = number.parse().map_err(|_| count_hint(text))?;
-    let count = (value * multiplier as f64).round();
-    if count > u64::MAX as f64 {
-        return Err(count_hint(text));
-    }
-    Ok(count as u64)
 }
 
 fn count_hint(text: &str) -> String {
@@ -51,12 +42,7 @@ pub fn human_count(count: u64) -> String {
 
 /// `+1234 (+0.4%)` or `-88 (-0.1%)`; the percentage is of `old`.
 pub fn count_delta(old: u64, new: u64) -> String {
-    let diff = new as i128 - old as i128;
-    let percent = if old == 0 {
-        0.0
-    } else {
-        diff as f64 * 100.0 / old as f64
-    };
+    let (diff, percent) = change(old, new);
     format!("{diff:+} ({percent:+.1}%)")
 }
 

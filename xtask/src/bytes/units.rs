@@ -2,36 +2,55 @@
 
 /// Parse `"769 KiB"`, `"1 MiB"`, `"1.5 MiB"`, `"800 kB"` or `"4096 B"`; the error says what is accepted.
 pub fn parse_size(text: &str) -> Result<u64, String> {
+    let multiplier = |unit: &str| -> Option<u64> {
+        Some(match unit {
+            "" | "B" => 1,
+            "KiB" => 1 << 10,
+            "MiB" => 1 << 20,
+            "GiB" => 1 << 30,
+            "kB" | "KB" => 1_000,
+            "MB" => 1_000_000,
+            "GB" => 1_000_000_000,
+            _ => return None,
+        })
+    };
     let text = text.trim();
+    match scaled(text, multiplier).ok_or_else(|| size_hint(text))? {
+        Scaled::Whole(bytes) => Ok(bytes),
+        Scaled::Fraction(bytes) if bytes.fract() == 0.0 && bytes <= u64::MAX as f64 => {
+            Ok(bytes as u64)
+        }
+        Scaled::Fraction(bytes) => Err(format!(
+            "`{text}` is not a whole number of bytes; round it, e.g. \"{} B\"",
+            bytes.round()
+        )),
+    }
+}
+
+/// A number with a unit, scaled by the unit's multiplier.
+pub(super) enum Scaled {
+    /// The number was an integer, and the product fits.
+    Whole(u64),
+    /// The number had a fraction: the product, to round or refuse.
+    Fraction(f64),
+}
+
+/// `text` (trimmed) as a number of digits and at most one `.`, then a unit `multiplier` knows,
+/// scaled by it; `None` when it is not such a thing, or an integer's product overflows.
+pub(super) fn scaled(text: &str, multiplier: impl Fn(&str) -> Option<u64>) -> Option<Scaled> {
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let multiplier: u64 = match unit.trim() {
-        "" | "B" => 1,
-        "KiB" => 1 << 10,
-        "MiB" => 1 << 20,
-        "GiB" => 1 << 30,
-        "kB" | "KB" => 1_000,
-        "MB" => 1_000_000,
-        "GB" => 1_000_000_000,
-        _ => return Err(size_hint(text)),
-    };
+    let multiplier = multiplier(unit.trim())?;
     if number.is_empty() || number.starts_with('.') || number.ends_with('.') {
-        return Err(size_hint(text));
+        return None;
     }
     if let Ok(whole) = number.parse::<u64>() {
-        return whole.checked_mul(multiplier).ok_or_else(|| size_hint(text));
+        return whole.checked_mul(multiplier).map(Scaled::Whole);
     }
-    let value: f64 = number.parse().map_err(|_| size_hint(text))?;
-    let bytes = value * multiplier as f64;
-    if bytes.fract() != 0.0 || bytes > u64::MAX as f64 {
-        return Err(format!(
-            "`{text}` is not a whole number of bytes; round it, e.g. \"{} B\"",
-            bytes.round()
-        ));
-    }
-    Ok(bytes as u64)
+    let value: f64 = number.parse().ok()?;
+    Some(Scaled::Fraction(value * multiplier as f64))
 }
 
 fn size_hint(text: &str) -> String {
@@ -55,13 +74,19 @@ pub fn human(bytes: u64) -> String {
 
 /// `+1234 B (+0.4%)` or `-88 B (-0.1%)`; the percentage is of `old`.
 pub fn delta(old: u64, new: u64) -> String {
+    let (diff, percent) = change(old, new);
+    format!("{diff:+} B ({percent:+.1}%)")
+}
+
+/// `new - old`, and that as a percentage of `old` (0 when `old` is).
+pub(super) fn change(old: u64, new: u64) -> (i128, f64) {
     let diff = new as i128 - old as i128;
     let percent = if old == 0 {
         0.0
     } else {
         diff as f64 * 100.0 / old as f64
     };
-    format!("{diff:+} B ({percent:+.1}%)")
+    (diff, percent)
 }
 
 #[cfg(test)]
