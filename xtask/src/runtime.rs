@@ -5,6 +5,7 @@
 
 pub mod abi_session;
 pub mod behaviour;
+pub mod check_export;
 pub mod cortex_abi;
 pub mod engine;
 #[cfg(test)]

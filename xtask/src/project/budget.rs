@@ -46,7 +46,8 @@ pub struct ArtifactBudget {
     /// Ceilings on what one deterministic run costs (`memory_budget`, `startup_budget`,
     /// `run_budget`).
     pub run_budgets: RunBudgets,
-    /// An export of the glue, of no arguments, whose result must be the same before and after
+    /// An export of the library, of no arguments, returning a string or a number: a WASI library
+    /// module's own, or its wasm-bindgen glue's. Its result must be the same before and after
     /// wasm-opt (`check`).
     pub check: Option<String>,
     pub tolerance: Tolerance,

@@ -9,6 +9,7 @@ use crate::files::stamp::{xtask_identity, Stamp};
 use crate::pipeline::Measurement;
 use crate::project::{ArtifactBudget, WasmKind};
 use crate::runtime::abi_session;
+use crate::runtime::check_export;
 use crate::runtime::cortex_abi::CortexAbi;
 use crate::runtime::engine::{Exit, Metered, Mode, Runtime, Trapped};
 
@@ -49,8 +50,9 @@ pub fn verify(artifact: &ArtifactBudget, measurement: &Measurement) -> Result<Op
             )
         }
         WasmKind::Cdylib => {
-            let (what, metered) = check_library(&runtime, &artifact.name, &optimised)?;
-            (what.to_owned(), metered)
+            let check = artifact.check.as_deref().map(|name| (name, raw.as_slice()));
+            let (what, metered) = check_library(&runtime, &artifact.name, &optimised, check)?;
+            (what, metered)
         }
     };
     stamp.record()?;
@@ -202,24 +204,45 @@ fn last_words(stderr: &[u8]) -> String {
     }
 }
 
-/// Instantiates the optimised library module and, when it speaks the cortex-core ABI, drives it
-/// through the scripted session. Returns what was checked, for the progress line, and what it cost
-/// when `runtime` meters it (startup ends as its first export call returns).
+/// Instantiates the optimised library module; with `check` (an export's name and the unoptimised
+/// module), calls that export on both, whose results must agree; and when the module speaks the
+/// cortex-core ABI, drives it through the scripted session. Returns what was checked, for the
+/// progress line, and what the optimised module's run cost when `runtime` meters it (startup ends as
+/// its first export call returns: the check's, else the session's first).
 pub fn check_library(
     runtime: &Runtime,
     artifact: &str,
     optimised: &[u8],
-) -> Result<(&'static str, Option<Metered>)> {
+    check: Option<(&str, &[u8])>,
+) -> Result<(String, Option<Metered>)> {
     let mut library = runtime.instantiate(artifact, optimised)?;
+    let mut checked = Vec::new();
+    let mut after_check = None;
+    if let Some((name, unoptimised)) = check {
+        let after = check_export::call(artifact, &mut library, name)?;
+        after_check = library.store.get_fuel().ok();
+        let mut before_library = runtime.instantiate(artifact, unoptimised)?;
+        let before = check_export::call(artifact, &mut before_library, name)?;
+        if before != after {
+            return Err(differs(format!(
+                "`{artifact}` behaves differently after wasm-opt: `{name}` returned {before} before and {after} after"
+            )));
+        }
+        checked.push(format!("`{name}` returns {after} as before wasm-opt"));
+    }
     if !abi_session::speaks_cortex_abi(optimised)? {
         let metered = library.store.get_fuel().ok().map(|left| {
             let memory = library
                 .instance
                 .get_memory(&mut library.store, "memory")
                 .map_or(0, |memory| memory.data_size(&library.store) as u64);
-            Metered::of(left, None, memory)
+            Metered::of(left, after_check, memory)
         });
-        return Ok(("instantiates", metered));
+        let what = match checked.pop() {
+            Some(check) => format!("instantiates and {check}"),
+            None => "instantiates".to_owned(),
+        };
+        return Ok((what, metered));
     }
     let mut abi = CortexAbi::new(artifact, library)?;
     abi_session::run(&mut abi).map_err(|error| {
@@ -230,8 +253,9 @@ pub fn check_library(
             "the optimised `{artifact}` fails the cortex-core ABI session: {error:#}"
         ))
     })?;
-    let metered = abi
-        .fuel()
-        .map(|(left, after_first)| Metered::of(left, after_first, abi.memory_len() as u64));
-    Ok(("passes the cortex-core ABI session", metered))
+    let metered = abi.fuel().map(|(left, after_first)| {
+        Metered::of(left, after_check.or(after_first), abi.memory_len() as u64)
+    });
+    checked.push("passes the cortex-core ABI session".to_owned());
+    Ok((checked.join(" and "), metered))
 }

@@ -52,16 +52,21 @@ pub fn measure(
     }
     let cost = match checked {
         Some(metered) => cost_of(&artifact.name, &module, metered),
-        None => run(&artifact.name, artifact.target.kind, &module),
+        None => run(
+            &artifact.name,
+            artifact.target.kind,
+            &module,
+            artifact.check.as_deref(),
+        ),
     }
     .with_context(|| format!("measure what running `{}` costs", artifact.name))?;
     stamp.record_value(&(serde_json::to_string(&cost)? + "\n"))?;
     Ok(Some(cost))
 }
 
-/// Runs `module` once, metered, as the behaviour check runs it, and times its compilation and
-/// instantiation.
-pub fn run(artifact: &str, kind: WasmKind, module: &[u8]) -> Result<RunCost> {
+/// Runs `module` once, metered, as the behaviour check runs it (calling the library's `check`
+/// export, when it names one), and times its compilation and instantiation.
+pub fn run(artifact: &str, kind: WasmKind, module: &[u8], check: Option<&str>) -> Result<RunCost> {
     let runtime = Runtime::metered()?;
     let metered = match kind {
         WasmKind::Bin => {
@@ -70,7 +75,11 @@ pub fn run(artifact: &str, kind: WasmKind, module: &[u8]) -> Result<RunCost> {
                 .run_compiled(artifact, &compiled, &[], Mode::Capture { limit: LIMIT })?
                 .metered
         }
-        WasmKind::Cdylib => check_library(&runtime, artifact, module)?.1,
+        // The check compares the module with itself here: the behaviour check compared it with
+        // the unoptimised one.
+        WasmKind::Cdylib => {
+            check_library(&runtime, artifact, module, check.map(|name| (name, module)))?.1
+        }
     }
     .context("the measuring run's engine meters no fuel")?;
     cost_of(artifact, module, metered)

@@ -183,7 +183,54 @@ fn a_library_without_the_cortex_abi_only_has_to_instantiate() {
     let runtime = Runtime::new().unwrap();
     let module = wat::parse_str(r#"(module (func (export "f")))"#).unwrap();
     assert_eq!(
-        check_library(&runtime, "lib", &module).unwrap(),
-        ("instantiates", None)
+        check_library(&runtime, "lib", &module, None).unwrap(),
+        ("instantiates".to_owned(), None)
     );
+}
+
+/// A library exporting `answer`, a function of no arguments returning `value`, and `add`, which
+/// takes arguments and so cannot be a check.
+fn answering(value: i32) -> Vec<u8> {
+    wat::parse_str(format!(
+        r#"(module (memory (export "memory") 1)
+            (func (export "answer") (result i32) i32.const {value})
+            (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))"#
+    ))
+    .unwrap()
+}
+
+#[test]
+fn a_library_check_export_must_return_what_it_did_before_wasm_opt() {
+    let runtime = Runtime::new().unwrap();
+    let (same, before) = (answering(42), answering(42));
+    let (what, _) = check_library(&runtime, "lib", &same, Some(("answer", &before))).unwrap();
+    assert_eq!(what, "instantiates and `answer` returns 42 as before wasm-opt");
+
+    let error = check_library(&runtime, "lib", &answering(43), Some(("answer", &before)))
+        .unwrap_err();
+    assert!(error.is::<GateFailure>(), "exit 1: {error:#}");
+    assert_eq!(
+        error.to_string(),
+        "`lib` behaves differently after wasm-opt: `answer` returned 42 before and 43 after"
+    );
+}
+
+#[test]
+fn a_check_that_names_no_such_export_is_a_configuration_error_listing_those_that_qualify() {
+    let runtime = Runtime::new().unwrap();
+    let module = answering(1);
+    for name in ["missing", "add"] {
+        let error = check_library(&runtime, "lib", &module, Some((name, &module))).unwrap_err();
+        assert_eq!(
+            crate::failure::exit_code(&error),
+            std::process::ExitCode::from(2),
+            "{error:#}"
+        );
+        let text = crate::failure::render(&error);
+        assert!(
+            text.contains(&format!("artifact `lib`: check names `{name}`, which the module does not export as a function of no arguments returning a number"))
+                && text.contains("fix: set `check` under [artifact.lib] in size-budget.toml to one of: `answer`"),
+            "{text}"
+        );
+    }
 }

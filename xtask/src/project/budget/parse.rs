@@ -16,7 +16,7 @@ use super::export_patterns as exports;
 use super::{ArtifactBudget, PanicMode, SizeBudget, Tolerance, DEFAULT_TOLERANCE};
 use crate::bytes::units::parse_size;
 use crate::failure::ConfigError;
-use crate::project::workspace::{Triple, WasmCrate, WASM_PROFILE};
+use crate::project::workspace::{Triple, WasmCrate, WasmKind, WASM_PROFILE};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -218,15 +218,18 @@ pub fn parse(
         )?;
         let glue_span = entry.glue_budget.as_ref().map(Spanned::span);
         let glue_budget_bytes = compressed(entry.glue_budget, "glue_budget")?;
-        let check = match (entry.check, bindgen) {
-            (Some(check), None) => {
+        // A library's export is called: the glue's, or a WASI library module's own.
+        let library =
+            bindgen.is_some() || (triple == Triple::Wasip1 && target.kind == WasmKind::Cdylib);
+        let check = match entry.check {
+            Some(check) if !library => {
                 return Err(at(
                     check.span(),
-                    format!("artifact `{name}`: check calls an export of wasm-bindgen's JS glue, and `{krate}` is not built through wasm-bindgen"),
+                    format!("artifact `{name}`: check calls an export of a library (a WASI library module's, or wasm-bindgen's JS glue's), and `{name}` is a command, whose behaviour check compares its output"),
                     "drop `check`",
                 ))
             }
-            (check, _) => check.map(Spanned::into_inner),
+            check => check.map(Spanned::into_inner),
         };
         if let (Some(span), None) = (glue_span, bindgen) {
             return Err(at(

@@ -475,7 +475,9 @@ fn bindgen_keys_on_what_is_not_built_through_wasm_bindgen_name_their_line() {
     );
     let err = refused("[artifact.wasm-demo]\nbudget = 1\ncheck = \"f\"\n");
     assert!(
-        err.starts_with("size-budget.toml:3: artifact `wasm-demo`: check calls an export"),
+        err.starts_with(
+            "size-budget.toml:3: artifact `wasm-demo`: check calls an export of a library"
+        ),
         "{err}"
     );
     let err = refused("[artifact.browser]\nbudget = 1\nbindgen = { target = \"deno\" }\n");
@@ -576,4 +578,10 @@ fn a_run_budget_on_a_browser_artifact_is_refused_at_its_line() {
         "{err}"
     );
     assert!(err.contains("drop `run_budget`"), "{err}");
+}
+
+#[test]
+fn a_wasi_library_may_name_a_check_export() {
+    let budget = parse_ok("[artifact.cortex-core]\nbudget = 1\ncheck = \"answer\"\n");
+    assert_eq!(budget.artifacts[0].check.as_deref(), Some("answer"));
 }

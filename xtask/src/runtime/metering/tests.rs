@@ -31,7 +31,7 @@ fn command(before: u32, after: u32, grow: u32, write: bool) -> Vec<u8> {
 }
 
 fn measured(module: &[u8]) -> RunCost {
-    run("fixture", WasmKind::Bin, module).unwrap()
+    run("fixture", WasmKind::Bin, module, None).unwrap()
 }
 
 #[test]
@@ -83,7 +83,7 @@ fn a_library_without_the_cortex_abi_costs_its_instantiation() {
             (start $init))"#,
     )
     .unwrap();
-    let cost = run("lib", WasmKind::Cdylib, &module).unwrap();
+    let cost = run("lib", WasmKind::Cdylib, &module, None).unwrap();
     assert_eq!(cost.startup_instructions, cost.instructions);
     assert!(cost.instructions >= 2, "the start function ran: {cost:?}");
     assert_eq!(
@@ -98,6 +98,7 @@ fn a_trap_in_the_run_is_an_error_naming_the_artifact() {
         "fixture",
         WasmKind::Bin,
         &crate::runtime::fixtures::trapping(),
+        None,
     )
     .unwrap_err();
     let trapped = err.downcast_ref::<Trapped>().expect("a trap");
