@@ -204,10 +204,13 @@ fn a_library_check_export_must_return_what_it_did_before_wasm_opt() {
     let runtime = Runtime::new().unwrap();
     let (same, before) = (answering(42), answering(42));
     let (what, _) = check_library(&runtime, "lib", &same, Some(("answer", &before))).unwrap();
-    assert_eq!(what, "instantiates and `answer` returns 42 as before wasm-opt");
+    assert_eq!(
+        what,
+        "instantiates and `answer` returns 42 as before wasm-opt"
+    );
 
-    let error = check_library(&runtime, "lib", &answering(43), Some(("answer", &before)))
-        .unwrap_err();
+    let error =
+        check_library(&runtime, "lib", &answering(43), Some(("answer", &before))).unwrap_err();
     assert!(error.is::<GateFailure>(), "exit 1: {error:#}");
     assert_eq!(
         error.to_string(),
