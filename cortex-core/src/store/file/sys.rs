@@ -10,6 +10,8 @@
 #[cfg(not(all(target_os = "wasi", target_env = "p1")))]
 mod native;
 #[cfg(not(all(target_os = "wasi", target_env = "p1")))]
+use native::too_large;
+#[cfg(not(all(target_os = "wasi", target_env = "p1")))]
 pub(super) use native::{io_error, Dir, File, IoError};
 
 // Pure path logic of the WASI side, so its tests run natively too.
@@ -18,4 +20,19 @@ mod granted;
 #[cfg(all(target_os = "wasi", target_env = "p1"))]
 mod wasi;
 #[cfg(all(target_os = "wasi", target_env = "p1"))]
+use wasi::too_large;
+#[cfg(all(target_os = "wasi", target_env = "p1"))]
 pub(super) use wasi::{io_error, Dir, File, IoError};
+
+impl File {
+    /// The whole file, read from its position (its start, once opened). A file too large to hold
+    /// in memory is an error, never read in part.
+    pub(in crate::store::file) fn read_all(&mut self) -> Result<Vec<u8>, IoError> {
+        let len = usize::try_from(self.len()?).map_err(|_| too_large())?;
+        let mut bytes = Vec::new();
+        bytes.try_reserve_exact(len).map_err(|_| too_large())?;
+        bytes.resize(len, 0);
+        self.read_exact(&mut bytes)?;
+        Ok(bytes)
+    }
+}

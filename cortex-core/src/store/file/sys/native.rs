@@ -91,19 +91,8 @@ impl File {
         Ok(self.0.metadata()?.len())
     }
 
-    /// The whole file, read from its position (its start, once opened). A file too large to hold
-    /// in memory is an error, never read in part.
-    pub(in crate::store::file) fn read_all(&mut self) -> Result<Vec<u8>, IoError> {
-        let len = usize::try_from(self.len()?).map_err(|_| too_large())?;
-        let mut bytes = Vec::new();
-        bytes.try_reserve_exact(len).map_err(|_| too_large())?;
-        bytes.resize(len, 0);
-        self.read_exact(&mut bytes)?;
-        Ok(bytes)
-    }
-
     /// Fills `buf` from the file's position (its start, once opened).
-    fn read_exact(&mut self, buf: &mut [u8]) -> Result<(), IoError> {
+    pub(super) fn read_exact(&mut self, buf: &mut [u8]) -> Result<(), IoError> {
         self.0.read_exact(buf)
     }
 
@@ -133,6 +122,7 @@ impl File {
     }
 }
 
-fn too_large() -> IoError {
+/// A file too large to read into memory.
+pub(super) fn too_large() -> IoError {
     io::ErrorKind::OutOfMemory.into()
 }

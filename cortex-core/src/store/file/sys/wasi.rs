@@ -235,19 +235,8 @@ impl File {
         Ok(stat[4])
     }
 
-    /// The whole file, read from its position (its start, once opened). A file too large to hold
-    /// in memory is an error, never read in part.
-    pub(in crate::store::file) fn read_all(&mut self) -> Result<Vec<u8>, IoError> {
-        let len = usize::try_from(self.len()?).map_err(|_| too_large())?;
-        let mut bytes = Vec::new();
-        bytes.try_reserve_exact(len).map_err(|_| too_large())?;
-        bytes.resize(len, 0);
-        self.read_exact(&mut bytes)?;
-        Ok(bytes)
-    }
-
     /// Fills `buf` from the file's position (its start, once opened).
-    fn read_exact(&mut self, mut buf: &mut [u8]) -> Result<(), IoError> {
+    pub(super) fn read_exact(&mut self, mut buf: &mut [u8]) -> Result<(), IoError> {
         while !buf.is_empty() {
             let iov = [buf.as_mut_ptr() as usize, buf.len()];
             let mut read = 0;
@@ -304,6 +293,7 @@ impl File {
     }
 }
 
-fn too_large() -> IoError {
+/// A file too large to read into memory.
+pub(super) fn too_large() -> IoError {
     IoError(ENOMEM)
 }
