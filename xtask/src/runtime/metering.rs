@@ -39,10 +39,17 @@ pub fn measure(
         return Ok(None);
     }
     let module = std::fs::read(path).with_context(|| format!("read {}", path.display()))?;
+    // A library's run includes its check export, so naming another one is another run.
+    let check = artifact.check.as_deref().unwrap_or_default();
     let stamp = Stamp::new(
         path,
         "run-cost",
-        &[b"run cost v1", xtask_identity().as_bytes(), &module],
+        &[
+            b"run cost v1",
+            xtask_identity().as_bytes(),
+            &module,
+            check.as_bytes(),
+        ],
     );
     if let Some(cost) = stamp
         .recorded_value()
