@@ -1,6 +1,6 @@
 //! The store traits every backend implements, and the backends themselves.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::event::{Event, EventFilter, EventId, NewEvent, NodeId};
 use crate::graph::{Direction, Edge, Node, NodeQuery, Path};
 
@@ -53,6 +53,14 @@ pub trait EventStore: Send + Sync {
         crate::kind_pattern::validate_kind_patterns(&filter.kinds)?;
         Ok(self.subscribe(filter))
     }
+}
+
+/// The one event a single append stored; a backend whose commit returned none is broken.
+pub(crate) fn the_one_stored(mut stored: Vec<Event>) -> Result<Event> {
+    stored.pop().ok_or_else(|| Error::Backend {
+        context: "an append stored no event".into(),
+        source: None,
+    })
 }
 
 /// A directed property graph.

@@ -14,7 +14,7 @@ use super::FileOptions;
 use crate::error::{Error, Result};
 use crate::event::{now_millis, Event, EventFilter, EventId, NewEvent, Timestamp};
 use crate::store::validate::validate_new_event;
-use crate::store::{EventStore, MemoryEventStore, StoreConfig, Subscription};
+use crate::store::{the_one_stored, EventStore, MemoryEventStore, StoreConfig, Subscription};
 
 /// An event log in a directory (its file `events.log`), every event held in memory too.
 #[derive(Debug)]
@@ -173,11 +173,7 @@ impl FileEventStore {
 impl EventStore for FileEventStore {
     fn append(&self, event: NewEvent) -> Result<Event> {
         validate_new_event(&event, &self.config)?;
-        let mut stored = self.commit(vec![event])?;
-        stored.pop().ok_or_else(|| Error::Backend {
-            context: "an append stored no event".into(),
-            source: None,
-        })
+        the_one_stored(self.commit(vec![event])?)
     }
 
     fn append_batch(&self, events: Vec<NewEvent>) -> Result<Vec<Event>> {

@@ -21,7 +21,7 @@ use crate::event::{Event, EventFilter, EventId, NewEvent, Timestamp};
 use crate::kind_pattern::{any_kind, validate_kind_patterns};
 use crate::store::subscription::Subscribers;
 use crate::store::validate::validate_new_event;
-use crate::store::{EventStore, Subscription};
+use crate::store::{the_one_stored, EventStore, Subscription};
 
 /// Most events a query reads from the log at once.
 const READ_CHUNK: usize = 8192;
@@ -114,11 +114,7 @@ fn last_key(db: &DB, family: &ColumnFamily) -> Result<Option<Box<[u8]>>> {
 impl EventStore for RocksEventStore {
     fn append(&self, event: NewEvent) -> Result<Event> {
         validate_new_event(&event, &self.options.store)?;
-        let mut stored = self.commit(vec![event])?;
-        stored.pop().ok_or_else(|| Error::Backend {
-            context: "append stored no event".into(),
-            source: None,
-        })
+        the_one_stored(self.commit(vec![event])?)
     }
 
     fn append_batch(&self, events: Vec<NewEvent>) -> Result<Vec<Event>> {
