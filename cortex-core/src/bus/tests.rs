@@ -1,5 +1,16 @@
 //! Each backpressure policy, closing, filtering and feeding a store, on a current-thread runtime.
 
+/// Asserts that `$stats` (a `BusStats` or a `SubscriberStats`) holds the named counts and zero in
+/// every other counter.
+macro_rules! assert_counts {
+    ($stats:expr, { $($counter:ident: $count:expr),+ $(,)? }) => {{
+        let stats = $stats;
+        let mut expected = zeroed(&stats);
+        $(expected.$counter = $count;)+
+        assert_eq!(stats, expected);
+    }};
+}
+
 mod batch;
 mod coalesce;
 mod model;
@@ -13,13 +24,29 @@ use super::*;
 use crate::event::NodeId;
 use crate::store::{EventStore, MemoryEventStore};
 
-fn event(n: u8) -> NewEvent {
+/// Event `n` (its payload is `[n]`) of `kind` from the node named `source`.
+fn keyed(n: u8, kind: &str, source: &str) -> NewEvent {
     NewEvent {
-        source: NodeId::from_name("sensor"),
-        kind: "tick".into(),
+        source: NodeId::from_name(source),
+        kind: kind.into(),
         payload: vec![n],
         parent: None,
     }
+}
+
+/// Event `n` of `kind` from the one sensor.
+fn kinded(n: u8, kind: &str) -> NewEvent {
+    keyed(n, kind, "sensor")
+}
+
+/// Event `n`: a tick from the one sensor.
+fn event(n: u8) -> NewEvent {
+    kinded(n, "tick")
+}
+
+/// Counters of the same kind as `_like`, all zero.
+fn zeroed<T: Default>(_like: &T) -> T {
+    T::default()
 }
 
 /// A subscription to every event on `bus`, under the bus's own policy.
@@ -32,6 +59,20 @@ async fn publish_each(bus: &EventBus, numbers: impl IntoIterator<Item = u8>) {
     for n in numbers {
         bus.publish(event(n)).await.unwrap();
     }
+}
+
+/// A bus of `capacity` under `policy` with one `*` subscriber, after `publish_each(numbers)`: the
+/// bus, the subscriber, and the payloads it held then (taken out).
+async fn drained_after(
+    capacity: usize,
+    policy: BackpressurePolicy,
+    numbers: impl IntoIterator<Item = u8>,
+) -> (EventBus, BusReceiver, Vec<u8>) {
+    let bus = EventBus::new(capacity, policy);
+    let mut receiver = subscribe_all(&bus);
+    publish_each(&bus, numbers).await;
+    let held = drain(&mut receiver);
+    (bus, receiver, held)
 }
 
 fn drain(receiver: &mut BusReceiver) -> Vec<u8> {
@@ -72,35 +113,15 @@ async fn block_waits_for_room() {
     assert_eq!(receiver.recv().await.map(|e| e.payload[0]), Some(1));
     publisher.await.unwrap().unwrap();
     assert_eq!(drain(&mut receiver), [2, 3]);
-    let expected = BusStats {
-        published: 3,
-        delivered: 3,
-        rejected: 1,
-        ..BusStats::default()
-    };
-    assert_eq!(bus.stats(), expected);
+    assert_counts!(bus.stats(), { published: 3, delivered: 3, rejected: 1 });
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn drop_oldest_keeps_the_newest() {
-    let bus = EventBus::new(2, BackpressurePolicy::DropOldest);
-    let mut receiver = subscribe_all(&bus);
-    publish_each(&bus, 1..=5).await;
-    assert_eq!(drain(&mut receiver), [4, 5]);
-    let expected = BusStats {
-        published: 5,
-        delivered: 2,
-        dropped_oldest: 3,
-        ..BusStats::default()
-    };
-    assert_eq!(bus.stats(), expected);
-    let mine = SubscriberStats {
-        queued: 5,
-        delivered: 2,
-        dropped_oldest: 3,
-        ..SubscriberStats::default()
-    };
-    assert_eq!(receiver.stats(), mine);
+    let (bus, receiver, held) = drained_after(2, BackpressurePolicy::DropOldest, 1..=5).await;
+    assert_eq!(held, [4, 5]);
+    assert_counts!(bus.stats(), { published: 5, delivered: 2, dropped_oldest: 3 });
+    assert_counts!(receiver.stats(), { queued: 5, delivered: 2, dropped_oldest: 3 });
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -113,13 +134,7 @@ async fn drop_newest_keeps_the_oldest_and_spares_other_subscribers() {
         assert_eq!(fast.try_recv().map(|e| e.payload[0]), Some(n));
     }
     assert_eq!(drain(&mut slow), [1, 2]);
-    let expected = BusStats {
-        published: 4,
-        delivered: 6,
-        dropped_newest: 2,
-        ..BusStats::default()
-    };
-    assert_eq!(bus.stats(), expected);
+    assert_counts!(bus.stats(), { published: 4, delivered: 6, dropped_newest: 2 });
     assert_eq!(slow.stats().dropped_newest, 2);
     assert_eq!(fast.stats().dropped_newest, 0);
 }
@@ -144,13 +159,7 @@ async fn error_policy_rejects_for_everyone() {
     );
     assert_eq!(drain(&mut full), [1, 2]);
     bus.publish(event(4)).await.unwrap();
-    let expected = BusStats {
-        published: 3,
-        delivered: 4,
-        rejected: 1,
-        ..BusStats::default()
-    };
-    assert_eq!(bus.stats(), expected);
+    assert_counts!(bus.stats(), { published: 3, delivered: 4, rejected: 1 });
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -202,12 +211,7 @@ async fn filters_and_limits_select_what_a_subscriber_gets() {
     };
     let mut alarms = bus.subscribe(only_alarms).unwrap();
     for (n, kind) in [(1, "tick"), (2, "alarm"), (3, "alarm"), (4, "alarm")] {
-        bus.publish(NewEvent {
-            kind: kind.into(),
-            ..event(n)
-        })
-        .await
-        .unwrap();
+        bus.publish(kinded(n, kind)).await.unwrap();
     }
     assert_eq!(alarms.recv().await.map(|e| e.payload[0]), Some(2));
     assert_eq!(alarms.recv().await.map(|e| e.payload[0]), Some(3));
@@ -253,12 +257,7 @@ async fn feed_stops_at_the_first_refused_event() {
         .feed(Arc::clone(&store), EventFilter::default())
         .unwrap();
     bus.publish(event(1)).await.unwrap();
-    bus.publish(NewEvent {
-        kind: String::new(),
-        ..event(2)
-    })
-    .await
-    .unwrap();
+    bus.publish(kinded(2, "")).await.unwrap();
     bus.close();
     assert!(matches!(feed.await, Err(Error::InvalidKind(_))));
     assert_eq!(store.len().unwrap(), 1);

@@ -163,12 +163,7 @@ proptest! {
             match *op {
                 Op::Publish { kind, source } => {
                     let payload = n as u8;
-                    let got = bus.try_publish(NewEvent {
-                        source: NodeId::from_name(SOURCES[source]),
-                        kind: KINDS[kind].into(),
-                        payload: vec![payload],
-                        parent: None,
-                    });
+                    let got = bus.try_publish(keyed(payload, KINDS[kind], SOURCES[source]));
                     let matching: Vec<usize> =
                         (0..model.len()).filter(|&i| model[i].takes(kind, source)).collect();
                     let refused = matching.iter().any(|&i| {

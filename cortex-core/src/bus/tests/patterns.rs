@@ -2,13 +2,6 @@
 
 use super::*;
 
-fn kinded(n: u8, kind: &str) -> NewEvent {
-    NewEvent {
-        kind: kind.into(),
-        ..event(n)
-    }
-}
-
 fn patterns(kinds: &[&str]) -> EventFilter {
     EventFilter {
         kinds: kinds.iter().map(|k| k.to_string()).collect(),

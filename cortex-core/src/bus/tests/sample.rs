@@ -4,38 +4,24 @@ use super::*;
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_full_queue_keeps_one_event_in_every_n() {
-    let bus = EventBus::new(2, BackpressurePolicy::Sample(3));
-    let mut receiver = subscribe_all(&bus);
     // 1, 2 fill the queue; then 3, 4 skipped, 5 kept ([2 5]), 6, 7 skipped, 8 kept ([5 8]), 9, 10 skipped.
-    publish_each(&bus, 1..=10).await;
-    assert_eq!(drain(&mut receiver), [5, 8]);
-    let mine = SubscriberStats {
-        queued: 4,
-        delivered: 2,
-        dropped_oldest: 2,
-        sampled_out: 6,
-        ..SubscriberStats::default()
-    };
-    assert_eq!(receiver.stats(), mine);
+    let (bus, mut receiver, held) = drained_after(2, BackpressurePolicy::Sample(3), 1..=10).await;
+    assert_eq!(held, [5, 8]);
+    assert_counts!(receiver.stats(), {
+        queued: 4, delivered: 2, dropped_oldest: 2, sampled_out: 6
+    });
     // The count of events met full carries over: after 9 and 10, the next full meeting (13) is the third.
     publish_each(&bus, 11..=13).await;
     assert_eq!(drain(&mut receiver), [12, 13]);
-    let expected = BusStats {
-        published: 13,
-        delivered: 4,
-        dropped_oldest: 3,
-        sampled_out: 6,
-        ..BusStats::default()
-    };
-    assert_eq!(bus.stats(), expected);
+    assert_counts!(bus.stats(), {
+        published: 13, delivered: 4, dropped_oldest: 3, sampled_out: 6
+    });
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn sample_of_zero_is_sample_of_one_which_drops_the_oldest() {
-    let bus = EventBus::new(2, BackpressurePolicy::Sample(0));
-    let mut receiver = subscribe_all(&bus);
-    publish_each(&bus, 1..=5).await;
-    assert_eq!(drain(&mut receiver), [4, 5]);
+    let (_, receiver, held) = drained_after(2, BackpressurePolicy::Sample(0), 1..=5).await;
+    assert_eq!(held, [4, 5]);
     let stats = receiver.stats();
     assert_eq!((stats.dropped_oldest, stats.sampled_out), (3, 0));
 }
@@ -55,16 +41,10 @@ async fn subscribers_choose_their_own_policy_and_the_bus_gives_the_default() {
     assert_eq!(drain(&mut default), [1, 2]);
     assert_eq!(drain(&mut sampled), [2, 4]);
     assert_eq!(drain(&mut coalesced), [4]);
-    let expected = BusStats {
-        published: 4,
-        delivered: 5,
-        dropped_oldest: 1,
-        dropped_newest: 2,
-        coalesced: 3,
-        sampled_out: 1,
-        ..BusStats::default()
-    };
-    assert_eq!(bus.stats(), expected);
+    assert_counts!(bus.stats(), {
+        published: 4, delivered: 5,
+        dropped_oldest: 1, dropped_newest: 2, coalesced: 3, sampled_out: 1
+    });
     assert_eq!(bus.policy(), BackpressurePolicy::DropNewest);
 }
 

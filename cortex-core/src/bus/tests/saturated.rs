@@ -3,6 +3,17 @@
 
 use super::*;
 
+/// A bus of one under `DropNewest` with one subscriber to `filter`, after `try_publish` of
+/// `event(n)` for each `n` below `count`: the subscriber's queue is full after the first.
+fn saturated(filter: EventFilter, count: u8) -> (EventBus, BusReceiver) {
+    let bus = EventBus::new(1, BackpressurePolicy::DropNewest);
+    let receiver = bus.subscribe(filter).unwrap();
+    for n in 0..count {
+        bus.try_publish(event(n)).unwrap();
+    }
+    (bus, receiver)
+}
+
 /// Two never-read `*` subscribers, full, then `extra` more publishes: each is dropped by both.
 #[tokio::test(flavor = "current_thread")]
 async fn drops_counted_without_the_lock_add_up_as_with_it() {
@@ -38,11 +49,7 @@ async fn drops_counted_without_the_lock_add_up_as_with_it() {
 /// gets what is published after.
 #[tokio::test(flavor = "current_thread")]
 async fn a_subscriber_joining_a_saturated_bus_starts_from_nothing() {
-    let bus = EventBus::new(1, BackpressurePolicy::DropNewest);
-    let full = subscribe_all(&bus);
-    for n in 0..10 {
-        bus.try_publish(event(n)).unwrap();
-    }
+    let (bus, full) = saturated(EventFilter::default(), 10);
     let mut late = subscribe_all(&bus);
     assert_eq!(late.stats().dropped_newest, 0);
     bus.try_publish(event(10)).unwrap();
@@ -54,11 +61,7 @@ async fn a_subscriber_joining_a_saturated_bus_starts_from_nothing() {
 /// Closing ends the unlocked way too: a publish after `close` fails.
 #[tokio::test(flavor = "current_thread")]
 async fn a_closed_saturated_bus_refuses_publishes() {
-    let bus = EventBus::new(1, BackpressurePolicy::DropNewest);
-    let _full = subscribe_all(&bus);
-    for n in 0..3 {
-        bus.try_publish(event(n)).unwrap();
-    }
+    let (bus, _full) = saturated(EventFilter::default(), 3);
     bus.close();
     assert!(matches!(bus.try_publish(event(3)), Err(Error::Closed)));
     assert!(matches!(bus.publish(event(4)).await, Err(Error::Closed)));
@@ -113,21 +116,13 @@ fn concurrent_publishes_and_reads_lose_no_count() {
 /// the way every publish is, under the lock.
 #[test]
 fn a_full_subscriber_of_some_kinds_drops_only_those() {
-    let bus = EventBus::new(1, BackpressurePolicy::DropNewest);
     let ticks = EventFilter {
         kinds: vec!["tick".into()],
         ..EventFilter::default()
     };
-    let receiver = bus.subscribe(ticks).unwrap();
-    for n in 0..3 {
-        bus.try_publish(event(n)).unwrap();
-    }
+    let (bus, receiver) = saturated(ticks, 3);
     for n in 3..5 {
-        bus.try_publish(NewEvent {
-            kind: "tock".into(),
-            ..event(n)
-        })
-        .unwrap();
+        bus.try_publish(kinded(n, "tock")).unwrap();
     }
     let stats = bus.stats();
     assert_eq!(
