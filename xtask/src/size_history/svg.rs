@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use super::series::{Point, Series};
 use crate::bytes::counts::human_count;
 use crate::bytes::units::human;
+use crate::files::markup::escape;
 
 const WIDTH: f64 = 960.0;
 const PANEL: f64 = 300.0;
@@ -255,13 +256,6 @@ fn panel(out: &mut String, s: &Series, spec: &Panel, top: f64) {
         );
     }
     out.push_str("</g>\n");
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

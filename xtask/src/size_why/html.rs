@@ -10,6 +10,8 @@ use anyhow::Context as _;
 
 pub use data::{Base, Kind, Node, ReportData, Sizes};
 
+use crate::files::markup::escape;
+
 const PAGE: &str = include_str!("html/page.html");
 const STYLE: &str = include_str!("html/page.css");
 const SCRIPT: &str = include_str!("html/treemap.js");
@@ -44,13 +46,6 @@ pub fn render(data: &ReportData) -> anyhow::Result<String> {
 /// Writes the page for `data` to `path` atomically.
 pub fn write(path: &Path, data: &ReportData) -> anyhow::Result<()> {
     crate::files::atomic::write(path, render(data)?.as_bytes())
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use super::engine::{js_string, Package};
+use crate::files::markup::unescape;
 use crate::project::budget::BindgenTarget;
 
 /// A page that instantiates the module synchronously (`initSync` with its bytes written into the
@@ -71,25 +72,7 @@ pub fn load(
         .split_once("<body>")
         .and_then(|(_, rest)| rest.split_once("</body>"))
         .map_or("", |(body, _)| body);
-    Ok(text_of(body))
-}
-
-/// The text the body's HTML says: the DOM is printed with `&`, `<`, `>` and no-break spaces
-/// escaped, which a `check` result may hold.
-fn text_of(html: &str) -> String {
-    html.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_printed_body_reads_as_the_text_the_page_set() {
-        assert_eq!(
-            super::text_of("loaded:&lt;a &amp;amp; b&gt;&nbsp;"),
-            "loaded:<a &amp; b>\u{a0}"
-        );
-    }
+    // The DOM is printed with `&`, `<`, `>` and no-break spaces escaped, which a `check` result
+    // may hold.
+    Ok(unescape(body))
 }
