@@ -3,6 +3,8 @@
 use std::fmt;
 use std::process::ExitCode;
 
+use serde::{Deserialize, Serialize};
+
 /// Bad usage or configuration (size-budget.toml, a missing tool or target): exit 2.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -30,8 +32,9 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// One check that did not pass: an artifact over its budget or grown past its tolerance, or an
-/// optimised module that behaves differently from the unoptimised one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// optimised module that behaves differently from the unoptimised one. A shard file carries it to
+/// `size-check --merge` as these fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FailedCheck {
     pub problem: String,
     /// How to put it right, when there is one simple way.
@@ -78,22 +81,8 @@ impl fmt::Display for GateFailure {
 
 impl std::error::Error for GateFailure {}
 
-/// A process this command handed over to (the test runner) failed and has said why itself: exit
-/// with its code and add nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Delegated {
-    pub code: u8,
-}
-
-impl fmt::Display for Delegated {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "exited with code {}", self.code)
-    }
-}
-
-impl std::error::Error for Delegated {}
-
-/// Failures the command has printed itself, line by line: exit with `code` and add nothing.
+/// Failures already told on stderr, by the command itself line by line or by a process it handed
+/// over to (the test runner, whose code it passes on): exit with `code` and add nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AlreadyReported {
     pub code: u8,
@@ -107,12 +96,10 @@ impl fmt::Display for AlreadyReported {
 
 impl std::error::Error for AlreadyReported {}
 
-/// 2 when a [`ConfigError`] is anywhere in the chain, the handed-over code of a [`Delegated`]
-/// failure or the code of an [`AlreadyReported`] one, 1 for everything else.
+/// 2 when a [`ConfigError`] is anywhere in the chain, the code of an [`AlreadyReported`] failure,
+/// 1 for everything else.
 pub fn exit_code(err: &anyhow::Error) -> ExitCode {
-    if let Some(delegated) = err.downcast_ref::<Delegated>() {
-        ExitCode::from(delegated.code)
-    } else if let Some(reported) = err.downcast_ref::<AlreadyReported>() {
+    if let Some(reported) = err.downcast_ref::<AlreadyReported>() {
         ExitCode::from(reported.code)
     } else if err.chain().any(|cause| cause.is::<ConfigError>()) {
         ExitCode::from(2)
@@ -123,7 +110,7 @@ pub fn exit_code(err: &anyhow::Error) -> ExitCode {
 
 /// The text of a failed command, for stderr: the one place failures become `error:` lines.
 pub fn render(err: &anyhow::Error) -> String {
-    if err.is::<Delegated>() || err.is::<AlreadyReported>() {
+    if err.is::<AlreadyReported>() {
         return String::new();
     }
     let Some(gate) = err.downcast_ref::<GateFailure>() else {
@@ -153,8 +140,8 @@ mod tests {
     }
 
     #[test]
-    fn a_delegated_failure_passes_its_code_on_and_adds_no_line() {
-        let err = anyhow::Error::from(Delegated { code: 100 });
+    fn a_failure_already_reported_passes_its_code_on_and_adds_no_line() {
+        let err = anyhow::Error::from(AlreadyReported { code: 100 });
         assert_eq!(exit_code(&err), ExitCode::from(100));
         assert_eq!(render(&err), "");
     }

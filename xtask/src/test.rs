@@ -15,7 +15,7 @@ use std::process::{Command, ExitStatus};
 use anyhow::Context as _;
 use xshell::{cmd, Shell};
 
-use crate::failure::{self, Delegated};
+use crate::failure::{self, AlreadyReported};
 use crate::flags;
 use crate::project::Context;
 
@@ -70,7 +70,7 @@ impl flags::Test {
         match failure_code(ran) {
             None => Ok(()),
             // The runner printed its own summary.
-            Some(code) => Err(Delegated { code }.into()),
+            Some(code) => Err(AlreadyReported { code }.into()),
         }
     }
 }
@@ -180,7 +180,7 @@ fn ready_to_run(built: ExitStatus, setup: Setup) -> anyhow::Result<()> {
             if let Some(err) = failed {
                 eprint!("{}", failure::render(&err));
             }
-            Err(Delegated { code }.into())
+            Err(AlreadyReported { code }.into())
         }
     }
 }

@@ -88,7 +88,7 @@ pub fn outcomes(
             outcomes.push(Outcome {
                 name: held.name.clone(),
                 row,
-                checks: held.checks.iter().cloned().map(Into::into).collect(),
+                checks: held.checks.clone(),
                 errors: held.errors.clone(),
             });
         }

@@ -44,36 +44,8 @@ pub struct ShardArtifact {
     pub name: String,
     pub measurement: Option<Measurement>,
     pub toolchain_drift: bool,
-    pub checks: Vec<Check>,
+    pub checks: Vec<FailedCheck>,
     pub errors: Vec<Stopped>,
-}
-
-/// A failed check as the merge prints it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Check {
-    pub problem: String,
-    pub fix: Option<String>,
-    pub details: String,
-}
-
-impl From<&FailedCheck> for Check {
-    fn from(check: &FailedCheck) -> Self {
-        Self {
-            problem: check.problem.clone(),
-            fix: check.fix.clone(),
-            details: check.details.clone(),
-        }
-    }
-}
-
-impl From<Check> for FailedCheck {
-    fn from(check: Check) -> Self {
-        Self {
-            problem: check.problem,
-            fix: check.fix,
-            details: check.details,
-        }
-    }
 }
 
 impl ShardFile {
@@ -90,7 +62,7 @@ impl ShardFile {
                     name: o.name.clone(),
                     measurement: o.row.as_ref().map(|r| r.measurement.clone()),
                     toolchain_drift: o.row.as_ref().is_some_and(|r| r.toolchain_drift),
-                    checks: o.checks.iter().map(Check::from).collect(),
+                    checks: o.checks.clone(),
                     errors: o.errors.clone(),
                 })
                 .collect(),

@@ -73,8 +73,8 @@ fn the_tests_run_only_when_the_build_and_the_set_up_both_succeeded() {
     for setup in [ok(), failed()] {
         let build = ready_to_run(exited(101), setup).unwrap_err();
         assert_eq!(
-            build.downcast_ref::<Delegated>(),
-            Some(&Delegated { code: 101 }),
+            build.downcast_ref::<AlreadyReported>(),
+            Some(&AlreadyReported { code: 101 }),
             "a failed build exits with the runner's code"
         );
     }
