@@ -157,18 +157,23 @@ impl Breach {
         !matches!(self, Breach::OverBudget { .. } | Breach::Unmeasured { .. })
     }
 
-    /// The figure it concerns, when it is one of the module's sizes (and so its growth has a
-    /// breakdown by crate and function to show).
-    pub fn concerns_bytes(self) -> bool {
+    /// The figure it concerns; `None` for a missing baseline entry, which concerns them all.
+    pub fn metric(self) -> Option<Metric> {
         match self {
             Breach::OverBudget { metric, .. }
             | Breach::Regressed { metric, .. }
             | Breach::NoRecord { metric }
-            | Breach::Unmeasured { metric } => {
-                matches!(metric, Metric::Optimised | Metric::Gzip | Metric::Brotli)
-            }
-            Breach::NoBaseline { .. } => false,
+            | Breach::Unmeasured { metric } => Some(metric),
+            Breach::NoBaseline { .. } => None,
         }
+    }
+
+    /// The figure it concerns, when it is one of the module's sizes (and so its growth has a
+    /// breakdown by crate and function to show).
+    pub fn concerns_bytes(self) -> bool {
+        self.metric().is_some_and(|metric| {
+            matches!(metric, Metric::Optimised | Metric::Gzip | Metric::Brotli)
+        })
     }
 
     /// The failed check, naming the artifact, the metric, the sizes and the way out. Under
@@ -349,6 +354,10 @@ pub fn judge(
     // Each metric: its size now, its ceiling, and its size in the baseline (when recorded).
     let run = measurement.run.as_ref().map(|run| run.figures());
     let old_run = entry.and_then(|b| b.run);
+    // A figure of the run: `figure` of the run now and of the one the baseline records.
+    let run_metric = |metric, figure: fn(RunFigures) -> u64, budget| {
+        (metric, run.map(figure), budget, old_run.map(figure))
+    };
     let budgets = &artifact.run_budgets;
     let sizes = [
         (
@@ -375,23 +384,16 @@ pub fn judge(
             artifact.glue_budget_bytes,
             entry.and_then(|b| b.glue_bytes),
         ),
-        (
-            Metric::PeakMemory,
-            run.map(|r| r.peak_memory),
-            budgets.peak_memory,
-            old_run.map(|r| r.peak_memory),
-        ),
-        (
+        run_metric(Metric::PeakMemory, |r| r.peak_memory, budgets.peak_memory),
+        run_metric(
             Metric::Startup,
-            run.map(|r| r.startup_instructions),
+            |r| r.startup_instructions,
             budgets.startup_instructions,
-            old_run.map(|r| r.startup_instructions),
         ),
-        (
+        run_metric(
             Metric::Instructions,
-            run.map(|r| r.instructions),
+            |r| r.instructions,
             budgets.instructions,
-            old_run.map(|r| r.instructions),
         ),
     ];
     let mut breaches = Vec::new();
