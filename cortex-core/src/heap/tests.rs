@@ -71,9 +71,32 @@ fn heap(capacity: usize) -> Box<Heap<Arena>> {
     Box::new(Heap::new(Arena::new(capacity)))
 }
 
+/// A heap on an arena of `capacity` pages, and a first block of `layout` from it (not null).
+fn heap_holding(capacity: usize, layout: Layout) -> (Box<Heap<Arena>>, *mut u8) {
+    let mut heap = heap(capacity);
+    let block = heap.alloc(layout);
+    assert!(
+        !block.is_null(),
+        "{layout:?} on a fresh heap of {capacity} pages"
+    );
+    (heap, block)
+}
+
 /// The page number of `block` in the heap's arena.
 fn page_of(heap: &Heap<Arena>, block: *mut u8) -> usize {
     (block.addr() - heap.pages.memory.base()) / PAGE
+}
+
+/// Asserts that `block` starts page `page` of the heap's arena.
+#[track_caller]
+fn assert_page(heap: &Heap<Arena>, block: *mut u8, page: usize, why: &str) {
+    assert_eq!(page_of(heap, block), page, "{why}");
+}
+
+/// Asserts that the heap's arena holds `pages` pages, page 0 among them.
+#[track_caller]
+fn assert_memory_pages(heap: &Heap<Arena>, pages: usize, why: &str) {
+    assert_eq!(heap.pages.memory.pages, pages, "{why}");
 }
 
 fn layout(size: usize, align: usize) -> Layout {
@@ -211,62 +234,44 @@ fn freed_neighbours_join_into_a_larger_run() {
     }
     let grown = heap.pages.memory.pages;
     let four = heap.alloc(layout(4 * PAGE, PAGE));
-    assert_eq!(
-        page_of(&heap, four),
-        4,
-        "pages 4-7 were free and are buddies"
-    );
-    assert_eq!(
-        heap.pages.memory.pages, grown,
-        "the run came from freed pages, not new ones"
-    );
+    assert_page(&heap, four, 4, "pages 4-7 were free and are buddies");
+    assert_memory_pages(&heap, grown, "the run came from freed pages, not new ones");
 }
 
 /// A block of three pages takes three: the memory grows by what the block needs past the pages
 /// skipped to align it, and those serve the next blocks.
 #[test]
 fn a_large_block_takes_only_its_pages() {
-    let mut heap = heap(64);
     let three = layout(3 * PAGE, 8);
-    let block = heap.alloc(three);
-    assert_eq!(
-        page_of(&heap, block),
+    let (mut heap, block) = heap_holding(64, three);
+    assert_page(
+        &heap,
+        block,
         4,
-        "runs of four pages start at multiples of four"
+        "runs of four pages start at multiples of four",
     );
-    assert_eq!(
-        heap.pages.memory.pages, 7,
-        "pages 4-6, after page 0 and the skipped 1-3"
-    );
+    assert_memory_pages(&heap, 7, "pages 4-6, after page 0 and the skipped 1-3");
     let one = heap.alloc(layout(PAGE, 8));
-    assert_eq!(
-        page_of(&heap, one),
-        1,
-        "a skipped page serves the next block"
-    );
+    assert_page(&heap, one, 1, "a skipped page serves the next block");
     // SAFETY: live, allocated with `three`.
     unsafe { heap.dealloc(block, three) };
     heap.alloc(layout(2 * PAGE, 8));
     heap.alloc(layout(PAGE, 8));
-    assert_eq!(heap.pages.memory.pages, 7, "the freed pages served both");
+    assert_memory_pages(&heap, 7, "the freed pages served both");
 }
 
 /// Shrinking a block of pages keeps it where it is and frees the pages it no longer needs.
 #[test]
 fn shrinking_a_large_block_frees_its_tail_in_place() {
-    let mut heap = heap(64);
     let four = layout(4 * PAGE, 8);
-    let block = heap.alloc(four);
+    let (mut heap, block) = heap_holding(64, four);
     let grown = heap.pages.memory.pages;
     // SAFETY: live, allocated with `four`; a smaller size with the same alignment is valid.
     let shrunk = unsafe { heap.realloc(block, four, PAGE + 1) };
     assert_eq!(shrunk, block);
     let next = heap.alloc(layout(2 * PAGE, 8));
     assert_eq!(page_of(&heap, next), page_of(&heap, block) + 2);
-    assert_eq!(
-        heap.pages.memory.pages, grown,
-        "the freed tail served the next block"
-    );
+    assert_memory_pages(&heap, grown, "the freed tail served the next block");
 }
 
 /// Sizes past 128 bytes go up in quarters: the oracle is the rule, 600 bytes in a 640-byte block.
@@ -282,9 +287,8 @@ fn blocks_are_at_most_a_quarter_larger_than_asked() {
 /// one handed out.
 #[test]
 fn small_blocks_share_a_page_and_are_reused() {
-    let mut heap = heap(8);
     let small = layout(24, 8);
-    let first = heap.alloc(small);
+    let (mut heap, first) = heap_holding(8, small);
     let second = heap.alloc(small);
     assert_eq!(
         second.addr() - first.addr(),
@@ -294,9 +298,10 @@ fn small_blocks_share_a_page_and_are_reused() {
     // SAFETY: live, allocated with `small`.
     unsafe { heap.dealloc(first, small) };
     assert_eq!(heap.alloc(small), first);
-    assert_eq!(
-        heap.pages.memory.pages, 3,
-        "one page of blocks and one of the span table besides page 0"
+    assert_memory_pages(
+        &heap,
+        3,
+        "one page of blocks and one of the span table besides page 0",
     );
 }
 
@@ -329,19 +334,14 @@ fn pages_of_free_small_blocks_serve_their_class_then_any_size() {
         carved.contains(&page_of(&heap, one)),
         "an emptied page serves a large block"
     );
-    assert_eq!(
-        heap.pages.memory.pages, grown,
-        "the memory did not grow for it"
-    );
+    assert_memory_pages(&heap, grown, "the memory did not grow for it");
 }
 
 /// When the memory cannot grow, an allocation is null, and memory freed later serves it.
 #[test]
 fn out_of_memory_is_null_until_memory_is_freed() {
-    let mut heap = heap(5);
     let big = layout(2 * PAGE, 8);
-    let first = heap.alloc(big);
-    assert!(!first.is_null());
+    let (mut heap, first) = heap_holding(5, big);
     let pages = heap.pages.memory.pages;
     assert!(
         heap.alloc(big).is_null(),
@@ -353,116 +353,5 @@ fn out_of_memory_is_null_until_memory_is_freed() {
     assert_eq!(heap.alloc(big), first);
 }
 
-/// C's functions, as wasi-libc calls them: the oracles are C's own promises (16-byte alignment,
-/// zeroed `calloc`, bytes kept by `realloc`, the error numbers of `posix_memalign`).
-mod c_functions {
-    use std::ptr;
-
-    use super::super::c_api::{EINVAL, ENOMEM};
-    use super::*;
-
-    fn bytes<'a>(start: *mut u8, len: usize) -> &'a [u8] {
-        // SAFETY: the tests only read blocks they hold, within their length.
-        unsafe { std::slice::from_raw_parts(start, len) }
-    }
-
-    #[test]
-    fn malloc_gives_aligned_blocks_that_free_takes_back() {
-        let mut heap = heap(16);
-        let mut live = Vec::new();
-        for (n, size) in [0usize, 1, 7, 16, 100, 5000, 70_000]
-            .into_iter()
-            .enumerate()
-        {
-            let start = heap.malloc(size);
-            assert!(
-                !start.is_null() && start.addr().is_multiple_of(16),
-                "malloc({size})"
-            );
-            // SAFETY: the block holds `size` bytes.
-            unsafe { start.write_bytes(n as u8 + 1, size) };
-            live.push((start, size, n as u8 + 1));
-        }
-        for &(start, size, fill) in &live {
-            assert!(
-                bytes(start, size).iter().all(|&b| b == fill),
-                "a block lost its bytes"
-            );
-        }
-        for (start, ..) in live {
-            // SAFETY: live, from `malloc`.
-            unsafe { heap.free(start) };
-        }
-        // SAFETY: C allows freeing null.
-        unsafe { heap.free(ptr::null_mut()) };
-        let again = heap.malloc(100);
-        assert!(!again.is_null());
-    }
-
-    #[test]
-    fn calloc_zeroes_even_a_reused_block_and_refuses_an_overflowing_product() {
-        let mut heap = heap(8);
-        let dirty = heap.malloc(64);
-        // SAFETY: the block holds 64 bytes; freed once, not used after.
-        unsafe {
-            dirty.write_bytes(0xff, 64);
-            heap.free(dirty);
-        }
-        let zeroed = heap.calloc(8, 8);
-        assert_eq!(zeroed, dirty, "the freed block is the one reused");
-        assert_eq!(bytes(zeroed, 64), [0; 64]);
-        assert!(heap.calloc(usize::MAX, 2).is_null());
-    }
-
-    #[test]
-    fn realloc_keeps_the_bytes_that_fit_and_takes_null_as_malloc() {
-        let mut heap = heap(16);
-        // SAFETY: null is C's "no block yet".
-        let start = unsafe { heap.realloc_c(ptr::null_mut(), 10) };
-        let pattern: Vec<u8> = (0..10).collect();
-        // SAFETY: the block holds 10 bytes.
-        unsafe { start.copy_from_nonoverlapping(pattern.as_ptr(), 10) };
-        // SAFETY: live blocks from these functions, each given back by the call.
-        let grown = unsafe { heap.realloc_c(start, 100_000) };
-        assert_eq!(bytes(grown, 10), pattern);
-        // SAFETY: as above.
-        let shrunk = unsafe { heap.realloc_c(grown, 4) };
-        assert_eq!(bytes(shrunk, 4), &pattern[..4]);
-    }
-
-    #[test]
-    fn posix_memalign_and_aligned_alloc_align_or_refuse() {
-        let mut heap = heap(64);
-        for align in [8usize, 64, 4096, 1 << 16] {
-            let mut out = ptr::null_mut();
-            // SAFETY: `out` is writable.
-            assert_eq!(unsafe { heap.posix_memalign(&mut out, align, 24) }, 0);
-            assert_eq!(out.addr() % align, 0, "posix_memalign to {align}");
-            let start = heap.aligned_alloc(align, 24);
-            assert_eq!(start.addr() % align, 0, "aligned_alloc to {align}");
-            // SAFETY: live blocks from these functions.
-            unsafe {
-                heap.free(out);
-                heap.free(start);
-            }
-        }
-        let mut out = ptr::null_mut();
-        for align in [0, 3, 24, size_of::<usize>() / 2] {
-            // SAFETY: `out` is writable.
-            assert_eq!(
-                unsafe { heap.posix_memalign(&mut out, align, 8) },
-                EINVAL,
-                "{align}"
-            );
-        }
-        assert!(out.is_null(), "out is untouched on failure");
-        // SAFETY: `out` is writable.
-        assert_eq!(
-            unsafe { heap.posix_memalign(&mut out, 16, 1 << 40) },
-            ENOMEM
-        );
-        assert!(heap.aligned_alloc(48, 8).is_null());
-    }
-}
-
+mod c_functions;
 mod footprint;
