@@ -1,6 +1,6 @@
 //! The diff as GitHub-flavoured Markdown, for `$GITHUB_STEP_SUMMARY`.
 
-use std::fmt::Write as _;
+use std::fmt::{Display, Write as _};
 
 use super::text::short;
 use super::{ArtifactDiff, Report};
@@ -18,6 +18,14 @@ fn code(text: &str) -> String {
     format!("`{}`", short(text).replace('|', "\\|").replace('`', "'"))
 }
 
+/// A table row of `cells`, each set off by `|`.
+fn row(out: &mut String, cells: &[&dyn Display]) {
+    for cell in cells {
+        let _ = write!(out, "| {cell} ");
+    }
+    out.push_str("|\n");
+}
+
 fn artifact(out: &mut String, diff: &ArtifactDiff, base: &str, top: usize) {
     let _ = writeln!(
         out,
@@ -26,28 +34,15 @@ fn artifact(out: &mut String, diff: &ArtifactDiff, base: &str, top: usize) {
         code(base)
     );
     out.push_str("| | before | after | Δ |\n| :--- | ---: | ---: | ---: |\n");
-    for metric in diff.metrics() {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} |",
-            metric.what,
-            metric.before,
-            metric.after,
-            metric.delta()
-        );
+    for m in diff.metrics() {
+        row(out, &[&m.what, &m.before, &m.after, &m.delta()]);
     }
     let crates: Vec<_> = diff.crates.iter().filter(|c| c.kind().is_some()).collect();
     if !crates.is_empty() {
         out.push_str("\n| crate | before | after | Δ |\n| :--- | ---: | ---: | ---: |\n");
         for c in crates {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {:+} |",
-                code(&c.name),
-                c.before,
-                c.after,
-                c.delta()
-            );
+            let delta = format!("{:+}", c.delta());
+            row(out, &[&code(&c.name), &c.before, &c.after, &delta]);
         }
     }
     if !diff.functions.is_empty() {
@@ -55,15 +50,11 @@ fn artifact(out: &mut String, diff: &ArtifactDiff, base: &str, top: usize) {
             "\n| function | crate | change | before | after | Δ |\n| :--- | :--- | :--- | ---: | ---: | ---: |\n",
         );
         for f in diff.functions.iter().take(top) {
-            let kind = f.change.word();
-            let _ = writeln!(
+            let c = &f.change;
+            let (name, krate, delta) = (code(&c.name), code(&f.krate), format!("{:+}", c.delta()));
+            row(
                 out,
-                "| {} | {} | {kind} | {} | {} | {:+} |",
-                code(&f.change.name),
-                code(&f.krate),
-                f.change.before,
-                f.change.after,
-                f.change.delta()
+                &[&name, &krate, &c.word(), &c.before, &c.after, &delta],
             );
         }
         if diff.functions.len() > top {
@@ -80,16 +71,10 @@ fn artifact(out: &mut String, diff: &ArtifactDiff, base: &str, top: usize) {
             "\n| generic function | instances | before | after | Δ |\n| :--- | ---: | ---: | ---: | ---: |\n",
         );
         for g in diff.generics.iter().take(top) {
-            let _ = writeln!(
-                out,
-                "| {} | ×{} → ×{} | {} | {} | {:+} |",
-                code(&g.change.name),
-                g.instances_before,
-                g.instances_after,
-                g.change.before,
-                g.change.after,
-                g.change.delta()
-            );
+            let c = &g.change;
+            let instances = format!("×{} → ×{}", g.instances_before, g.instances_after);
+            let (name, delta) = (code(&c.name), format!("{:+}", c.delta()));
+            row(out, &[&name, &instances, &c.before, &c.after, &delta]);
         }
     }
     let _ = writeln!(

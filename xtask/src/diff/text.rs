@@ -1,7 +1,7 @@
 //! The diff as text for a terminal: sizes before → after, crates, the functions that changed most,
 //! generic functions over their instances, the sections, and the sum that makes up the file's Δ.
 
-use std::fmt::Write as _;
+use std::fmt::{Display, Write as _};
 
 use super::{ArtifactDiff, ChangeKind, Report};
 
@@ -40,16 +40,10 @@ fn artifact(out: &mut String, diff: &ArtifactDiff, base: &str, top: usize) {
     if crates.is_empty() {
         let _ = writeln!(out, "\n  no crate's code changed");
     } else {
-        let _ = writeln!(out, "\n  {:>8} {:>9} {:>9}  crate", "Δ", "before", "after");
+        out.push('\n');
+        heading(out, "crate");
         for c in crates {
-            let _ = writeln!(
-                out,
-                "  {:>+8} {:>9} {:>9}  {}",
-                c.delta(),
-                c.before,
-                c.after,
-                c.name
-            );
+            row(out, c.delta(), c.before, c.after, &c.name);
         }
     }
 
@@ -70,43 +64,26 @@ fn artifact(out: &mut String, diff: &ArtifactDiff, base: &str, top: usize) {
             count(ChangeKind::Grown),
             count(ChangeKind::Shrunk)
         );
-        let _ = writeln!(
-            out,
-            "  {:>8} {:>9} {:>9}  {:<7}  function (crate)",
-            "Δ", "before", "after", "change"
-        );
+        heading(out, format!("{:<7}  function (crate)", "change"));
         for f in diff.functions.iter().take(top) {
-            let kind = f.change.word();
-            let _ = writeln!(
-                out,
-                "  {:>+8} {:>9} {:>9}  {kind:<7}  {} ({})",
-                f.change.delta(),
-                f.change.before,
-                f.change.after,
-                short(&f.change.name),
-                f.krate
-            );
+            let c = &f.change;
+            let what = format!("{:<7}  {} ({})", c.word(), short(&c.name), f.krate);
+            row(out, c.delta(), c.before, c.after, what);
         }
         if diff.functions.len() > top {
             let rest: i128 = diff.functions[top..].iter().map(|f| f.change.delta()).sum();
-            let _ = writeln!(
-                out,
-                "  {rest:>+8} {:>9} {:>9}  {:<7}  ({} more changed functions)",
-                "",
-                "",
+            let what = format!(
+                "{:<7}  ({} more changed functions)",
                 "",
                 diff.functions.len() - top
             );
+            row(out, rest, "", "", what);
         }
     }
 
     if !diff.generics.is_empty() {
         let _ = writeln!(out, "\n  generic functions, collapsed over their instances");
-        let _ = writeln!(
-            out,
-            "  {:>8} {:>9} {:>9}  {:<16}  function",
-            "Δ", "before", "after", "instances"
-        );
+        heading(out, format!("{:<16}  function", "instances"));
         for g in diff.generics.iter().take(top) {
             let instances = format!(
                 "×{} -> ×{} ({:+})",
@@ -114,34 +91,20 @@ fn artifact(out: &mut String, diff: &ArtifactDiff, base: &str, top: usize) {
                 g.instances_after,
                 i128::from(g.instances_after) - i128::from(g.instances_before)
             );
-            let _ = writeln!(
-                out,
-                "  {:>+8} {:>9} {:>9}  {instances:<16}  {}",
-                g.change.delta(),
-                g.change.before,
-                g.change.after,
-                short(&g.change.name)
-            );
+            let c = &g.change;
+            let what = format!("{instances:<16}  {}", short(&c.name));
+            row(out, c.delta(), c.before, c.after, what);
         }
         if diff.generics.len() > top {
             let _ = writeln!(out, "  ({} more)", diff.generics.len() - top);
         }
     }
 
-    let _ = writeln!(
-        out,
-        "\n  {:>8} {:>9} {:>9}  outside function bodies",
-        "Δ", "before", "after"
-    );
+    out.push('\n');
+    heading(out, "outside function bodies");
     for s in &diff.sections {
-        let _ = writeln!(
-            out,
-            "  {:>+8} {:>9} {:>9}  {}",
-            i128::from(s.after) - i128::from(s.before),
-            s.before,
-            s.after,
-            s.name
-        );
+        let delta = i128::from(s.after) - i128::from(s.before);
+        row(out, delta, s.before, s.after, &s.name);
     }
     let _ = writeln!(
         out,
@@ -150,6 +113,22 @@ fn artifact(out: &mut String, diff: &ArtifactDiff, base: &str, top: usize) {
         diff.section_delta(),
         diff.file_delta()
     );
+}
+
+/// The heading of a table of changes, over `what` changed.
+fn heading(out: &mut String, what: impl Display) {
+    let _ = writeln!(out, "  {:>8} {:>9} {:>9}  {what}", "Δ", "before", "after");
+}
+
+/// A line of a table of changes: the Δ signed, before and after, then what changed.
+fn row(
+    out: &mut String,
+    delta: i128,
+    before: impl Display,
+    after: impl Display,
+    what: impl Display,
+) {
+    let _ = writeln!(out, "  {delta:>+8} {before:>9} {after:>9}  {what}");
 }
 
 /// A name cut in the middle when it is too long for a line.
