@@ -6,7 +6,8 @@ use wasmtime::{Caller, Linker};
 use crate::errno::{errno, EBADF, EFAULT, EINVAL, SUCCESS};
 use crate::memory::{each_iovec, memory, put_u32, put_u64, region};
 use crate::serve::serve;
-use crate::{poll, served_files, Exited, Host, MODULE};
+use crate::served_files::{self, Way};
+use crate::{poll, Exited, Host, MODULE};
 
 /// The preview1 functions served for real; [`crate::link`] stubs every other one a module imports.
 pub(crate) const NAMES: &[&str] = &[
@@ -66,7 +67,7 @@ pub(crate) fn add(linker: &mut Linker<Host>) -> wasmtime::Result<()> {
         let n = match fd {
             0 => 0,
             1 | 2 => return Err(EBADF),
-            _ => served_files::read(memory, host, fd, iovs, count)?,
+            _ => served_files::transfer(memory, host, fd, iovs, count, Way::Read, None)?,
         };
         put_u32(memory, read, n)
     });
@@ -87,7 +88,7 @@ pub(crate) fn add(linker: &mut Linker<Host>) -> wasmtime::Result<()> {
                     1 | 2 => each_iovec(memory, iovs, count, |bytes| {
                         host.write(fd, bytes).map(|()| bytes.len())
                     })?,
-                    _ => served_files::write(memory, host, fd, iovs, count)?,
+                    _ => served_files::transfer(memory, host, fd, iovs, count, Way::Write, None)?,
                 };
                 put_u32(memory, written, n)
             }))

@@ -2,9 +2,11 @@
 //! read and written here, the operations themselves there. Calls on a descriptor are in `fd`,
 //! calls on a path under a directory descriptor in `path`.
 
+use std::fs::File;
+
 use wasmtime::Linker;
 
-use crate::files::{read_into, write_from, Stat};
+use crate::files::{at_offset, read_into, write_from, Stat};
 use crate::memory::{each_iovec, region};
 use crate::Host;
 
@@ -12,7 +14,7 @@ mod fd;
 mod path;
 
 /// The file calls served for real; `fd_read` and `fd_write` are in `served`, which hands a file
-/// descriptor to [`read`] and [`write`].
+/// descriptor to [`transfer`].
 pub(crate) const NAMES: &[&str] = &[
     "fd_prestat_get",
     "fd_prestat_dir_name",
@@ -40,30 +42,42 @@ pub(crate) fn add(linker: &mut Linker<Host>) -> wasmtime::Result<()> {
     path::add(linker)
 }
 
-/// Reads file `fd` into the iovecs at `iovs`; the bytes read.
-#[inline]
-pub(crate) fn read(
-    memory: &mut [u8],
-    host: &mut Host,
-    fd: i32,
-    iovs: i32,
-    count: i32,
-) -> Result<u32, i32> {
-    let file = host.files.readable(fd)?;
-    each_iovec(memory, iovs, count, |buf| read_into(file, buf))
+/// Which way a transfer between a file and the program's iovecs goes.
+#[derive(Clone, Copy)]
+pub(crate) enum Way {
+    /// From the file into the iovecs; the file must be open for reading.
+    Read,
+    /// From the iovecs to the file; the file must be open for writing.
+    Write,
 }
 
-/// Writes the iovecs at `iovs` to file `fd`; the bytes written.
+/// Moves the iovecs at `iovs` between file `fd` and memory the `way` given, at `offset` (the
+/// file's position left as it was) or, without one, at and past the file's position; the bytes
+/// moved.
 #[inline]
-pub(crate) fn write(
+pub(crate) fn transfer(
     memory: &mut [u8],
     host: &mut Host,
     fd: i32,
     iovs: i32,
     count: i32,
+    way: Way,
+    offset: Option<u64>,
 ) -> Result<u32, i32> {
-    let file = host.files.writable(fd)?;
-    each_iovec(memory, iovs, count, |bytes| write_from(file, bytes))
+    let file = match way {
+        Way::Read => host.files.readable(fd)?,
+        Way::Write => host.files.writable(fd)?,
+    };
+    let mut each = |file: &mut File| {
+        each_iovec(memory, iovs, count, |buf| match way {
+            Way::Read => read_into(file, buf),
+            Way::Write => write_from(file, buf),
+        })
+    };
+    match offset {
+        Some(offset) => at_offset(file, offset, each),
+        None => each(file),
+    }
 }
 
 /// A `filestat` (64 bytes) at `ptr`.

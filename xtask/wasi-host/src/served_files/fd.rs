@@ -3,10 +3,10 @@
 
 use wasmtime::{Caller, Linker};
 
-use super::put_stat;
+use super::{put_stat, transfer, Way};
 use crate::errno::{errno, EFAULT};
-use crate::files::{at_offset, read_into, write_from, FILETYPE_CHARACTER_DEVICE};
-use crate::memory::{each_iovec, put_u32, put_u64, region};
+use crate::files::FILETYPE_CHARACTER_DEVICE;
+use crate::memory::{put_u32, put_u64, region};
 use crate::serve::serve;
 use crate::{Host, MODULE};
 
@@ -47,17 +47,11 @@ pub(super) fn add(linker: &mut Linker<Host>) -> wasmtime::Result<()> {
         },
     )?;
     serve!(linker, "fd_pread", (memory, host, fd: i32, iovs: i32, count: i32, offset: i64, out: i32) => {
-        let file = host.files.readable(fd)?;
-        let total = at_offset(file, offset as u64, |file| {
-            each_iovec(memory, iovs, count, |buf| read_into(file, buf))
-        })?;
+        let total = transfer(memory, host, fd, iovs, count, Way::Read, Some(offset as u64))?;
         put_u32(memory, out, total)
     });
     serve!(linker, "fd_pwrite", (memory, host, fd: i32, iovs: i32, count: i32, offset: i64, out: i32) => {
-        let file = host.files.writable(fd)?;
-        let total = at_offset(file, offset as u64, |file| {
-            each_iovec(memory, iovs, count, |bytes| write_from(file, bytes))
-        })?;
+        let total = transfer(memory, host, fd, iovs, count, Way::Write, Some(offset as u64))?;
         put_u32(memory, out, total)
     });
     serve!(linker, "fd_seek", (memory, host, fd: i32, offset: i64, whence: i32, out: i32) => {
