@@ -32,10 +32,11 @@ def check(condition, message):
 class Module:
     """One instance of the module; every export is called through `call`, so a trap names it."""
 
-    def __init__(self, path):
+    def __init__(self, path, wasi=None):
+        """Instantiates the module at `path` with `wasi` (by default a WASI that grants nothing)."""
         engine = wasmtime.Engine()
         self.store = wasmtime.Store(engine)
-        self.store.set_wasi(wasmtime.WasiConfig())
+        self.store.set_wasi(wasi or wasmtime.WasiConfig())
         linker = wasmtime.Linker(engine)
         linker.define_wasi()
         module = wasmtime.Module.from_file(engine, path)
@@ -414,9 +415,14 @@ def main():
     bad_input(m, handle, out)
 
 
-if __name__ == "__main__":
+def run(scenarios):
+    """Runs `scenarios` (a function that raises Failed at the first failed check); exits 1 with it."""
     try:
-        main()
+        scenarios()
     except Failed as failure:
         print(f"python host: {failure}", file=sys.stderr)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    run(main)

@@ -8,12 +8,11 @@ scenario; exits 1 with the first failure.
 """
 
 import os
-import struct
 import sys
 
 import wasmtime
 
-from host import Failed, Module, check, decode_events, event_filter, new_event
+from host import Module, check, decode_events, event_filter, new_event, run
 
 OPEN_SYNC = 1
 E_STORE_FILE = -11
@@ -24,17 +23,9 @@ class GrantedModule(Module):
     """One instance of the module, granted `directory` as /data."""
 
     def __init__(self, path, directory):
-        engine = wasmtime.Engine()
-        self.store = wasmtime.Store(engine)
         wasi = wasmtime.WasiConfig()
         wasi.preopen_dir(directory, GUEST)
-        self.store.set_wasi(wasi)
-        linker = wasmtime.Linker(engine)
-        linker.define_wasi()
-        module = wasmtime.Module.from_file(engine, path)
-        self.instance = linker.instantiate(self.store, module)
-        self.exports = self.instance.exports(self.store)
-        self.memory = self.exports["memory"]
+        super().__init__(path, wasi)
 
     def open_dir(self, path, flags):
         ptr, length = self.put(path.encode())
@@ -84,8 +75,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Failed as failure:
-        print(f"python host: {failure}", file=sys.stderr)
-        sys.exit(1)
+    run(main)
