@@ -6,6 +6,30 @@ use wasmtime::{Memory, Store, TypedFunc, WasmParams, WasmResults};
 use crate::runtime::engine::{describe, Library, Mode, Trapped};
 use crate::runtime::wasi::Host;
 
+/// Typed methods on [`CortexAbi`], one per export: `fn name(args) -> R = "export";` calls the
+/// export with the arguments in order, a `region` (a pointer and a length, `(i32, i32)`) passed as
+/// its two halves, as `cortex.h` declares them.
+macro_rules! exports {
+    ($(fn $name:ident($($arg:ident: $kind:tt),*) -> $ret:ty = $export:literal;)*) => {
+        impl CortexAbi {
+            $(
+                pub fn $name(&mut self $(, $arg: exports!(@type $kind))*) -> Result<$ret> {
+                    self.call($export, exports!(@params [] $($arg: $kind),*))
+                }
+            )*
+        }
+    };
+    (@type region) => { (i32, i32) };
+    (@type $ty:ty) => { $ty };
+    (@params [$($done:expr,)*]) => { ($($done,)*) };
+    (@params [$($done:expr,)*] $arg:ident: region $(, $($rest:tt)*)?) => {
+        exports!(@params [$($done,)* $arg.0, $arg.1,] $($($rest)*)?)
+    };
+    (@params [$($done:expr,)*] $arg:ident: $ty:tt $(, $($rest:tt)*)?) => {
+        exports!(@params [$($done,)* $arg,] $($($rest)*)?)
+    };
+}
+
 /// A cortex-core module and its linear memory. Every export is called with raw `i32`s, so a
 /// caller can pass any pointer it likes; a trap becomes an error naming the export.
 pub struct CortexAbi {
@@ -129,184 +153,47 @@ impl CortexAbi {
         }
     }
 
-    pub fn abi_version(&mut self) -> Result<i32> {
-        self.call("cortex_abi_version", ())
-    }
-    pub fn alloc(&mut self, len: i32) -> Result<i32> {
-        self.call("cortex_alloc", len)
-    }
-    pub fn free(&mut self, ptr: i32, len: i32) -> Result<i32> {
-        self.call("cortex_free", (ptr, len))
-    }
-    pub fn store_open(&mut self) -> Result<i32> {
-        self.call("cortex_store_open", ())
-    }
-    pub fn store_close(&mut self, handle: i32) -> Result<i32> {
-        self.call("cortex_store_close", handle)
-    }
-    pub fn append(
-        &mut self,
-        handle: i32,
-        source: i32,
-        kind: (i32, i32),
-        payload: (i32, i32),
-    ) -> Result<i64> {
-        self.call(
-            "cortex_append",
-            (handle, source, kind.0, kind.1, payload.0, payload.1),
-        )
-    }
-    pub fn event_count(&mut self, handle: i32) -> Result<i64> {
-        self.call("cortex_event_count", handle)
-    }
-    pub fn query_kind(&mut self, handle: i32, kind: (i32, i32), out: (i32, i32)) -> Result<i32> {
-        self.call("cortex_query_kind", (handle, kind.0, kind.1, out.0, out.1))
-    }
-    pub fn put_node(&mut self, handle: i32, id: i32, label: (i32, i32)) -> Result<i32> {
-        self.call("cortex_put_node", (handle, id, label.0, label.1))
-    }
-    pub fn put_edge(
-        &mut self,
-        handle: i32,
-        from: i32,
-        to: i32,
-        rel: (i32, i32),
-        weight: f64,
-    ) -> Result<i32> {
-        self.call("cortex_put_edge", (handle, from, to, rel.0, rel.1, weight))
-    }
-    pub fn neighbors(
-        &mut self,
-        handle: i32,
-        node: i32,
-        direction: i32,
-        out: (i32, i32),
-    ) -> Result<i32> {
-        self.call("cortex_neighbors", (handle, node, direction, out.0, out.1))
-    }
-    pub fn traverse(
-        &mut self,
-        handle: i32,
-        start: i32,
-        max_depth: i32,
-        out: (i32, i32),
-    ) -> Result<i32> {
-        self.call("cortex_traverse", (handle, start, max_depth, out.0, out.1))
-    }
-    pub fn last_error(&mut self, out: i32, cap: i32) -> Result<i32> {
-        self.call("cortex_last_error", (out, cap))
-    }
-    pub fn append_batch(&mut self, handle: i32, input: (i32, i32), out: (i32, i32)) -> Result<i32> {
-        self.call(
-            "cortex_append_batch",
-            (handle, input.0, input.1, out.0, out.1),
-        )
-    }
-    pub fn get_event(&mut self, handle: i32, id: i64, out: (i32, i32)) -> Result<i32> {
-        self.call("cortex_get_event", (handle, id, out.0, out.1))
-    }
-    pub fn query(&mut self, handle: i32, filter: (i32, i32), out: (i32, i32)) -> Result<i32> {
-        self.call("cortex_query", (handle, filter.0, filter.1, out.0, out.1))
-    }
-    pub fn subscribe(&mut self, handle: i32, filter: (i32, i32)) -> Result<i32> {
-        self.call("cortex_subscribe", (handle, filter.0, filter.1))
-    }
-    pub fn poll(&mut self, subscription: i32, out: (i32, i32)) -> Result<i32> {
-        self.call("cortex_poll", (subscription, out.0, out.1))
-    }
-    pub fn unsubscribe(&mut self, subscription: i32) -> Result<i32> {
-        self.call("cortex_unsubscribe", subscription)
-    }
-    pub fn put_node_record(&mut self, handle: i32, record: (i32, i32)) -> Result<i32> {
-        self.call("cortex_put_node_record", (handle, record.0, record.1))
-    }
-    pub fn get_node(&mut self, handle: i32, id: i32, out: (i32, i32)) -> Result<i32> {
-        self.call("cortex_get_node", (handle, id, out.0, out.1))
-    }
-    pub fn remove_node(&mut self, handle: i32, id: i32) -> Result<i32> {
-        self.call("cortex_remove_node", (handle, id))
-    }
-    pub fn find_nodes(&mut self, handle: i32, query: (i32, i32), out: (i32, i32)) -> Result<i32> {
-        self.call(
-            "cortex_find_nodes",
-            (handle, query.0, query.1, out.0, out.1),
-        )
-    }
-    pub fn node_count(&mut self, handle: i32) -> Result<i64> {
-        self.call("cortex_node_count", handle)
-    }
-    pub fn edge_count(&mut self, handle: i32) -> Result<i64> {
-        self.call("cortex_edge_count", handle)
-    }
-    pub fn get_edge(
-        &mut self,
-        handle: i32,
-        from: i32,
-        rel: (i32, i32),
-        to: i32,
-        out: (i32, i32),
-    ) -> Result<i32> {
-        self.call(
-            "cortex_get_edge",
-            (handle, from, rel.0, rel.1, to, out.0, out.1),
-        )
-    }
-    pub fn remove_edge(&mut self, handle: i32, from: i32, rel: (i32, i32), to: i32) -> Result<i32> {
-        self.call("cortex_remove_edge", (handle, from, rel.0, rel.1, to))
-    }
-    pub fn edges(
-        &mut self,
-        handle: i32,
-        node: i32,
-        direction: i32,
-        rel: (i32, i32),
-        out: (i32, i32),
-    ) -> Result<i32> {
-        self.call(
-            "cortex_edges",
-            (handle, node, direction, rel.0, rel.1, out.0, out.1),
-        )
-    }
-    pub fn shortest_path(
-        &mut self,
-        handle: i32,
-        from: i32,
-        to: i32,
-        out: (i32, i32),
-    ) -> Result<i32> {
-        self.call("cortex_shortest_path", (handle, from, to, out.0, out.1))
-    }
-    pub fn bus_open(&mut self, capacity: i32, policy: i32, arg: i32) -> Result<i32> {
-        self.call("cortex_bus_open", (capacity, policy, arg))
-    }
-    pub fn bus_publish(&mut self, bus: i32, input: (i32, i32)) -> Result<i32> {
-        self.call("cortex_bus_publish", (bus, input.0, input.1))
-    }
-    pub fn bus_subscribe(
-        &mut self,
-        bus: i32,
-        filter: (i32, i32),
-        policy: i32,
-        arg: i32,
-    ) -> Result<i32> {
-        self.call(
-            "cortex_bus_subscribe",
-            (bus, filter.0, filter.1, policy, arg),
-        )
-    }
-    pub fn bus_poll(&mut self, receiver: i32, out: (i32, i32)) -> Result<i32> {
-        self.call("cortex_bus_poll", (receiver, out.0, out.1))
-    }
-    pub fn bus_stats(&mut self, handle: i32, out: (i32, i32)) -> Result<i32> {
-        self.call("cortex_bus_stats", (handle, out.0, out.1))
-    }
-    pub fn bus_close(&mut self, bus: i32) -> Result<i32> {
-        self.call("cortex_bus_close", bus)
-    }
-
     /// Copies `bytes` into a fresh block and returns it as a (pointer, length) pair.
     pub fn put_region(&mut self, bytes: &[u8]) -> Result<(i32, i32)> {
         let len = i32::try_from(bytes.len()).context("buffer too large for wasm32")?;
         Ok((self.put(bytes)?, len))
     }
+}
+
+exports! {
+    fn abi_version() -> i32 = "cortex_abi_version";
+    fn alloc(len: i32) -> i32 = "cortex_alloc";
+    fn free(ptr: i32, len: i32) -> i32 = "cortex_free";
+    fn last_error(out: i32, cap: i32) -> i32 = "cortex_last_error";
+    fn store_open() -> i32 = "cortex_store_open";
+    fn store_close(handle: i32) -> i32 = "cortex_store_close";
+    fn append(handle: i32, source: i32, kind: region, payload: region) -> i64 = "cortex_append";
+    fn append_batch(handle: i32, input: region, out: region) -> i32 = "cortex_append_batch";
+    fn event_count(handle: i32) -> i64 = "cortex_event_count";
+    fn get_event(handle: i32, id: i64, out: region) -> i32 = "cortex_get_event";
+    fn query(handle: i32, filter: region, out: region) -> i32 = "cortex_query";
+    fn query_kind(handle: i32, kind: region, out: region) -> i32 = "cortex_query_kind";
+    fn subscribe(handle: i32, filter: region) -> i32 = "cortex_subscribe";
+    fn poll(subscription: i32, out: region) -> i32 = "cortex_poll";
+    fn unsubscribe(subscription: i32) -> i32 = "cortex_unsubscribe";
+    fn put_node(handle: i32, id: i32, label: region) -> i32 = "cortex_put_node";
+    fn put_node_record(handle: i32, record: region) -> i32 = "cortex_put_node_record";
+    fn get_node(handle: i32, id: i32, out: region) -> i32 = "cortex_get_node";
+    fn remove_node(handle: i32, id: i32) -> i32 = "cortex_remove_node";
+    fn find_nodes(handle: i32, query: region, out: region) -> i32 = "cortex_find_nodes";
+    fn node_count(handle: i32) -> i64 = "cortex_node_count";
+    fn put_edge(handle: i32, from: i32, to: i32, rel: region, weight: f64) -> i32 = "cortex_put_edge";
+    fn get_edge(handle: i32, from: i32, rel: region, to: i32, out: region) -> i32 = "cortex_get_edge";
+    fn remove_edge(handle: i32, from: i32, rel: region, to: i32) -> i32 = "cortex_remove_edge";
+    fn edge_count(handle: i32) -> i64 = "cortex_edge_count";
+    fn neighbors(handle: i32, node: i32, direction: i32, out: region) -> i32 = "cortex_neighbors";
+    fn edges(handle: i32, node: i32, direction: i32, rel: region, out: region) -> i32 = "cortex_edges";
+    fn traverse(handle: i32, start: i32, max_depth: i32, out: region) -> i32 = "cortex_traverse";
+    fn shortest_path(handle: i32, from: i32, to: i32, out: region) -> i32 = "cortex_shortest_path";
+    fn bus_open(capacity: i32, policy: i32, arg: i32) -> i32 = "cortex_bus_open";
+    fn bus_publish(bus: i32, input: region) -> i32 = "cortex_bus_publish";
+    fn bus_subscribe(bus: i32, filter: region, policy: i32, arg: i32) -> i32 = "cortex_bus_subscribe";
+    fn bus_poll(receiver: i32, out: region) -> i32 = "cortex_bus_poll";
+    fn bus_stats(handle: i32, out: region) -> i32 = "cortex_bus_stats";
+    fn bus_close(bus: i32) -> i32 = "cortex_bus_close";
 }
