@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 
 use cortex_core::bus::{BackpressurePolicy, BusReceiver, EventBus};
 use cortex_core::{
-    Edge, EventFilter, EventId, EventStore, FileEventStore, FileOptions, GraphStore,
-    MemoryEventStore, MemoryGraphStore, NewEvent, Node, NodeId, NodeQuery,
+    Edge, EventFilter, EventStore, FileEventStore, FileOptions, GraphStore, MemoryEventStore,
+    MemoryGraphStore, NewEvent, Node, NodeId, NodeQuery,
 };
 
 /// The directory the file scenarios write under, from `--dir`.
@@ -92,11 +92,11 @@ pub const ALL: &[Scenario] = &[
     },
     Scenario {
         name: "kind_query_page",
-        setup: KindPages::setup,
+        setup: kind_pages,
     },
     Scenario {
         name: "node_query_page",
-        setup: NodePages::setup,
+        setup: node_pages,
     },
     Scenario {
         name: "traversal",
@@ -281,92 +281,89 @@ impl Workload for FileAppend {
     }
 }
 
-const KINDS: [&str; 4] = ["sensor.reading", "grid.load", "agent.action", "user.note"];
-
-/// Pages of 100 events of one kind (a quarter of the store), each after the previous page's last
-/// id, starting over at the end: `pages` queries a run.
-struct KindPages {
+/// Pages of 100 from a store, each after the previous page's last id, starting over at the end:
+/// `pages` queries a run. `next` queries the page after a cursor and gives the page's last id.
+struct Pages<S, Id, F> {
     pages: u64,
-    store: MemoryEventStore,
-    cursor: Option<EventId>,
+    store: S,
+    cursor: Option<Id>,
+    next: F,
 }
 
-impl KindPages {
-    fn setup(sizes: &Sizes) -> Result<Box<dyn Workload>, String> {
-        let store = MemoryEventStore::new();
-        let mut i = 0;
-        while i < sizes.query_events {
-            let end = (i + 1_000).min(sizes.query_events);
-            let batch = (i..end)
-                .map(|i| event(KINDS[i as usize % KINDS.len()], i))
-                .collect();
-            store.append_batch(batch).map_err(err)?;
-            i = end;
-        }
-        Ok(Box::new(KindPages {
-            pages: sizes.pages,
+impl<S: 'static, Id: Copy + 'static, F> Pages<S, Id, F>
+where
+    F: FnMut(&S, Option<Id>) -> Result<Option<Id>, String> + 'static,
+{
+    fn boxed(pages: u64, store: S, next: F) -> Box<dyn Workload> {
+        Box::new(Pages {
+            pages,
             store,
             cursor: None,
-        }))
+            next,
+        })
     }
 }
 
-impl Workload for KindPages {
+impl<S, Id: Copy, F> Workload for Pages<S, Id, F>
+where
+    F: FnMut(&S, Option<Id>) -> Result<Option<Id>, String>,
+{
     fn run(&mut self) -> Result<u64, String> {
         for _ in 0..self.pages {
-            let filter = EventFilter {
-                kinds: vec![KINDS[0].to_owned()],
-                after: self.cursor,
-                limit: Some(100),
-                ..EventFilter::default()
-            };
-            let page = self.store.query(&filter).map_err(err)?;
-            self.cursor = page.last().map(|e| e.id);
-            black_box(page);
+            self.cursor = (self.next)(&self.store, self.cursor)?;
         }
         Ok(self.pages)
     }
+}
+
+const KINDS: [&str; 4] = ["sensor.reading", "grid.load", "agent.action", "user.note"];
+
+/// Pages of 100 events of one kind (a quarter of the store).
+fn kind_pages(sizes: &Sizes) -> Result<Box<dyn Workload>, String> {
+    let store = MemoryEventStore::new();
+    let mut i = 0;
+    while i < sizes.query_events {
+        let end = (i + 1_000).min(sizes.query_events);
+        let batch = (i..end)
+            .map(|i| event(KINDS[i as usize % KINDS.len()], i))
+            .collect();
+        store.append_batch(batch).map_err(err)?;
+        i = end;
+    }
+    Ok(Pages::boxed(sizes.pages, store, |store, after| {
+        let filter = EventFilter {
+            kinds: vec![KINDS[0].to_owned()],
+            after,
+            limit: Some(100),
+            ..EventFilter::default()
+        };
+        let page = store.query(&filter).map_err(err)?;
+        let last = page.last().map(|e| e.id);
+        black_box(page);
+        Ok(last)
+    }))
 }
 
 const LABELS: [&str; 4] = ["person", "place", "device", "topic"];
 
-/// Pages of 100 nodes by label (a quarter of the graph) with `find_nodes`, each after the previous
-/// page's last id, starting over at the end: `pages` queries a run.
-struct NodePages {
-    pages: u64,
-    graph: MemoryGraphStore,
-    cursor: Option<NodeId>,
-}
-
-impl NodePages {
-    fn setup(sizes: &Sizes) -> Result<Box<dyn Workload>, String> {
-        let graph = MemoryGraphStore::new();
-        for i in 0..sizes.query_nodes {
-            let node = Node::new(node_id(i), LABELS[i as usize % LABELS.len()])
-                .with_tag(format!("group-{}", i % 10));
-            graph.put_node(node).map_err(err)?;
-        }
-        Ok(Box::new(NodePages {
-            pages: sizes.pages,
-            graph,
-            cursor: None,
-        }))
+/// Pages of 100 nodes by label (a quarter of the graph) with `find_nodes`.
+fn node_pages(sizes: &Sizes) -> Result<Box<dyn Workload>, String> {
+    let graph = MemoryGraphStore::new();
+    for i in 0..sizes.query_nodes {
+        let node = Node::new(node_id(i), LABELS[i as usize % LABELS.len()])
+            .with_tag(format!("group-{}", i % 10));
+        graph.put_node(node).map_err(err)?;
     }
-}
-
-impl Workload for NodePages {
-    fn run(&mut self) -> Result<u64, String> {
-        for _ in 0..self.pages {
-            let mut query = NodeQuery::default().labels([LABELS[0]]).limit(100);
-            if let Some(after) = self.cursor {
-                query = query.after(after);
-            }
-            let page = self.graph.find_nodes(&query).map_err(err)?;
-            self.cursor = page.last().map(|n| n.id);
-            black_box(page);
+    Ok(Pages::boxed(sizes.pages, graph, |graph, after| {
+        let mut query = NodeQuery::default().labels([LABELS[0]]).limit(100);
+        if let Some(after) = after {
+            query = query.after(after);
         }
-        Ok(self.pages)
-    }
+        let page = graph.find_nodes(&query).map_err(err)?;
+        let last = page.last().map(|n| n.id);
+        black_box(page);
+        Ok(last)
+    }))
 }
 
 /// Traversals to depth 4 from one node of a graph where each node has three edges to pseudo-random
