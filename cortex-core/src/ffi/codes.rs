@@ -58,8 +58,19 @@ thread_local! {
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
+/// Runs an export's body and turns its outcome into the ABI's return value, recording the message
+/// of a failure. Each export writes its body once, as the closure, over its own parameters.
+pub(crate) fn run_i64<T: Into<i64>>(body: impl FnOnce() -> Outcome<T>) -> i64 {
+    finish(body())
+}
+
+/// [`run_i64`] for the exports that return an i32; every success value they produce fits.
+pub(crate) fn run_i32<T: Into<i64>>(body: impl FnOnce() -> Outcome<T>) -> i32 {
+    i32::try_from(finish(body())).unwrap_or(CORTEX_E_INTERNAL)
+}
+
 /// Turns an outcome into the ABI's return value, recording the message of a failure.
-pub(crate) fn finish<T: Into<i64>>(outcome: Outcome<T>) -> i64 {
+fn finish<T: Into<i64>>(outcome: Outcome<T>) -> i64 {
     match outcome {
         Ok(value) => value.into(),
         Err(failure) => {
@@ -73,11 +84,6 @@ pub(crate) fn finish<T: Into<i64>>(outcome: Outcome<T>) -> i64 {
             i64::from(failure.code)
         }
     }
-}
-
-/// [`finish`] for the calls that return an i32; every success value they produce fits.
-pub(crate) fn finish_i32<T: Into<i64>>(outcome: Outcome<T>) -> i32 {
-    i32::try_from(finish(outcome)).unwrap_or(CORTEX_E_INTERNAL)
 }
 
 /// Runs `f` with the last error message (empty if no call has failed yet).

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::codes::{finish, finish_i32, Failure, Outcome, CORTEX_E_INTERNAL, CORTEX_E_NOT_FOUND};
+use super::codes::{run_i32, run_i64, Failure, Outcome, CORTEX_E_INTERNAL, CORTEX_E_NOT_FOUND};
 use super::feed::{Feed, Source};
 use super::memory::Region;
 use super::registry::{self, Object};
@@ -22,35 +22,28 @@ pub extern "C" fn cortex_append(
     payload_ptr: i32,
     payload_len: i32,
 ) -> i64 {
-    finish(append(
-        handle,
-        source_ptr,
-        (kind_ptr, kind_len),
-        (payload_ptr, payload_len),
-    ))
-}
-
-fn append(handle: i32, source_ptr: i32, kind: (i32, i32), payload: (i32, i32)) -> Outcome<i64> {
-    let store = registry::store(handle)?;
-    let source = Region::read_node_id(source_ptr, "source")?;
-    let kind = Region::new(kind.0, kind.1, "kind")?;
-    let payload = Region::new(payload.0, payload.1, "payload")?;
-    let limit = store.config.max_payload_bytes;
-    if payload.len() > limit {
-        // Refused before copying, so a huge region costs nothing.
-        return Err(Error::PayloadTooLarge {
-            size: payload.len(),
-            limit,
+    run_i64(|| {
+        let store = registry::store(handle)?;
+        let source = Region::read_node_id(source_ptr, "source")?;
+        let kind = Region::new(kind_ptr, kind_len, "kind")?;
+        let payload = Region::new(payload_ptr, payload_len, "payload")?;
+        let limit = store.config.max_payload_bytes;
+        if payload.len() > limit {
+            // Refused before copying, so a huge region costs nothing.
+            return Err(Error::PayloadTooLarge {
+                size: payload.len(),
+                limit,
+            }
+            .into());
         }
-        .into());
-    }
-    let event = NewEvent {
-        source,
-        kind: kind.read_str("kind")?,
-        payload: payload.read(),
-        parent: None,
-    };
-    id_i64(store.events.append(event)?.id)
+        let event = NewEvent {
+            source,
+            kind: kind.read_str("kind")?,
+            payload: payload.read(),
+            parent: None,
+        };
+        id_i64(store.events.append(event)?.id)
+    })
 }
 
 fn id_i64(id: EventId) -> Outcome<i64> {
@@ -65,49 +58,43 @@ pub extern "C" fn cortex_append_batch(
     out_ptr: i32,
     out_cap: i32,
 ) -> i32 {
-    finish_i32(append_batch(handle, in_ptr, in_len, out_ptr, out_cap))
-}
-
-fn append_batch(handle: i32, in_ptr: i32, in_len: i32, out_ptr: i32, out_cap: i32) -> Outcome<i32> {
-    let store = registry::store(handle)?;
-    let input = Region::new(in_ptr, in_len, "batch")?;
-    let out = Region::new(out_ptr, out_cap, "output buffer")?;
-    let events = wire::all(&input.read(), |r| r.new_event())?;
-    // Room for every id is checked before anything is stored, so a refused call changes nothing.
-    let needed = events.len().saturating_mul(8);
-    out.room(needed)?;
-    let mut ids = Vec::with_capacity(needed);
-    let stored = store.events.append_batch(events)?;
-    for event in &stored {
-        wire::put_u64(&mut ids, event.id.0);
-    }
-    out.write(&ids)?;
-    Ok(stored.len() as i32)
+    run_i32(|| {
+        let store = registry::store(handle)?;
+        let input = Region::new(in_ptr, in_len, "batch")?;
+        let out = Region::output(out_ptr, out_cap)?;
+        let events = wire::all(&input.read(), |r| r.new_event())?;
+        // Room for every id is checked before anything is stored, so a refused call changes nothing.
+        let needed = events.len().saturating_mul(8);
+        out.room(needed)?;
+        let mut ids = Vec::with_capacity(needed);
+        let stored = store.events.append_batch(events)?;
+        for event in &stored {
+            wire::put_u64(&mut ids, event.id.0);
+        }
+        out.write(&ids)?;
+        Ok(stored.len() as i32)
+    })
 }
 
 #[no_mangle]
 pub extern "C" fn cortex_event_count(handle: i32) -> i64 {
-    finish(event_count(handle))
-}
-
-fn event_count(handle: i32) -> Outcome<i64> {
-    let count = registry::store(handle)?.events.len()?;
-    i64::try_from(count)
-        .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "event count does not fit an i64"))
+    run_i64(|| {
+        let count = registry::store(handle)?.events.len()?;
+        i64::try_from(count)
+            .map_err(|_| Failure::new(CORTEX_E_INTERNAL, "event count does not fit an i64"))
+    })
 }
 
 #[no_mangle]
 pub extern "C" fn cortex_get_event(handle: i32, id: i64, out_ptr: i32, out_cap: i32) -> i32 {
-    finish_i32(get_event(handle, id, out_ptr, out_cap))
-}
-
-fn get_event(handle: i32, id: i64, out_ptr: i32, out_cap: i32) -> Outcome<i32> {
-    let store = registry::store(handle)?;
-    let out = Region::new(out_ptr, out_cap, "output buffer")?;
-    let missing = || Failure::new(CORTEX_E_NOT_FOUND, format!("no event with id {id}"));
-    let id = u64::try_from(id).map_err(|_| missing())?;
-    let event = store.events.get(EventId(id))?.ok_or_else(missing)?;
-    out.answer(&records(&[event]))
+    run_i32(|| {
+        let store = registry::store(handle)?;
+        let out = Region::output(out_ptr, out_cap)?;
+        let missing = || Failure::new(CORTEX_E_NOT_FOUND, format!("no event with id {id}"));
+        let id = u64::try_from(id).map_err(|_| missing())?;
+        let event = store.events.get(EventId(id))?.ok_or_else(missing)?;
+        out.answer(&records(&[event]))
+    })
 }
 
 #[no_mangle]
@@ -118,21 +105,13 @@ pub extern "C" fn cortex_query(
     out_ptr: i32,
     out_cap: i32,
 ) -> i32 {
-    finish_i32(query(handle, filter_ptr, filter_len, out_ptr, out_cap))
-}
-
-fn query(
-    handle: i32,
-    filter_ptr: i32,
-    filter_len: i32,
-    out_ptr: i32,
-    out_cap: i32,
-) -> Outcome<i32> {
-    let store = registry::store(handle)?;
-    let filter = Region::new(filter_ptr, filter_len, "filter")?;
-    let out = Region::new(out_ptr, out_cap, "output buffer")?;
-    let filter = wire::whole(&filter.read(), "filter", |r| r.filter())?;
-    out.answer(&records(&store.events.query(&filter)?))
+    run_i32(|| {
+        let store = registry::store(handle)?;
+        let filter = Region::new(filter_ptr, filter_len, "filter")?;
+        let out = Region::output(out_ptr, out_cap)?;
+        let filter = wire::whole(&filter.read(), "filter", |r| r.filter())?;
+        out.answer(&records(&store.events.query(&filter)?))
+    })
 }
 
 #[no_mangle]
@@ -143,24 +122,16 @@ pub extern "C" fn cortex_query_kind(
     out_ptr: i32,
     out_cap: i32,
 ) -> i32 {
-    finish_i32(query_kind(handle, kind_ptr, kind_len, out_ptr, out_cap))
-}
-
-fn query_kind(
-    handle: i32,
-    kind_ptr: i32,
-    kind_len: i32,
-    out_ptr: i32,
-    out_cap: i32,
-) -> Outcome<i32> {
-    let store = registry::store(handle)?;
-    let kind = Region::new(kind_ptr, kind_len, "kind")?;
-    let out = Region::new(out_ptr, out_cap, "output buffer")?;
-    let filter = EventFilter {
-        kinds: vec![kind.read_str("kind")?],
-        ..EventFilter::default()
-    };
-    out.answer(&records(&store.events.query(&filter)?))
+    run_i32(|| {
+        let store = registry::store(handle)?;
+        let kind = Region::new(kind_ptr, kind_len, "kind")?;
+        let out = Region::output(out_ptr, out_cap)?;
+        let filter = EventFilter {
+            kinds: vec![kind.read_str("kind")?],
+            ..EventFilter::default()
+        };
+        out.answer(&records(&store.events.query(&filter)?))
+    })
 }
 
 /// Lays events out as consecutive event records.
@@ -174,26 +145,21 @@ fn records(events: &[Event]) -> Vec<u8> {
 
 #[no_mangle]
 pub extern "C" fn cortex_subscribe(handle: i32, filter_ptr: i32, filter_len: i32) -> i32 {
-    finish_i32(subscribe(handle, filter_ptr, filter_len))
-}
-
-fn subscribe(handle: i32, filter_ptr: i32, filter_len: i32) -> Outcome<i32> {
-    let store = registry::store(handle)?;
-    let filter = Region::new(filter_ptr, filter_len, "filter")?;
-    let filter = wire::whole(&filter.read(), "filter", |r| r.filter())?;
-    let subscription = store.events.subscribe(filter);
-    registry::insert(Object::Feed(Rc::new(RefCell::new(Feed::new(
-        Source::Store(subscription),
-    )))))
+    run_i32(|| {
+        let store = registry::store(handle)?;
+        let filter = Region::new(filter_ptr, filter_len, "filter")?;
+        let filter = wire::whole(&filter.read(), "filter", |r| r.filter())?;
+        let subscription = store.events.subscribe(filter);
+        registry::insert(Object::Feed(Rc::new(RefCell::new(Feed::new(
+            Source::Store(subscription),
+        )))))
+    })
 }
 
 #[no_mangle]
 pub extern "C" fn cortex_poll(subscription: i32, out_ptr: i32, out_cap: i32) -> i32 {
-    finish_i32(poll(subscription, out_ptr, out_cap))
-}
-
-fn poll(subscription: i32, out_ptr: i32, out_cap: i32) -> Outcome<i32> {
-    let feed = registry::feed(subscription, false)?;
-    let out = Region::new(out_ptr, out_cap, "output buffer")?;
-    Feed::poll_shared(&feed, out)
+    run_i32(|| {
+        let feed = registry::feed(subscription, false)?;
+        Feed::poll_shared(&feed, Region::output(out_ptr, out_cap)?)
+    })
 }

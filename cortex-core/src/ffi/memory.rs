@@ -60,6 +60,11 @@ impl Region {
         Ok(Region { ptr, len })
     }
 
+    /// The output buffer (`out_ptr`, `out_cap`) a call writes its answer to.
+    pub(crate) fn output(out_ptr: i32, out_cap: i32) -> Outcome<Region> {
+        Region::new(out_ptr, out_cap, "output buffer")
+    }
+
     /// A region of exactly `len` bytes at `ptr` (node ids are 32 bytes at a pointer).
     pub(crate) fn fixed(ptr: i32, len: usize, what: &str) -> Outcome<Region> {
         let len = i32::try_from(len)

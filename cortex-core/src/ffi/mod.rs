@@ -140,7 +140,7 @@ pub use nodes::{
     cortex_put_node_record, cortex_remove_node,
 };
 
-use codes::{finish_i32, with_last_error};
+use codes::{run_i32, with_last_error};
 use memory::Region;
 use registry::Object;
 
@@ -159,12 +159,12 @@ pub extern "C" fn cortex_alloc(len: i32) -> i32 {
 
 #[no_mangle]
 pub extern "C" fn cortex_free(ptr: i32, len: i32) -> i32 {
-    finish_i32(memory::free(ptr, len).map(|()| 0))
+    run_i32(|| memory::free(ptr, len).map(|()| 0))
 }
 
 #[no_mangle]
 pub extern "C" fn cortex_store_open() -> i32 {
-    finish_i32(registry::open_store())
+    run_i32(registry::open_store)
 }
 
 /// `cortex_open_dir`'s flag: sync every write before its call returns.
@@ -176,45 +176,42 @@ pub const CORTEX_OPEN_SYNC: i32 = 1;
 #[cfg(feature = "fs")]
 #[no_mangle]
 pub extern "C" fn cortex_open_dir(path_ptr: i32, path_len: i32, flags: i32) -> i32 {
-    finish_i32(open_dir(path_ptr, path_len, flags))
-}
-
-#[cfg(feature = "fs")]
-fn open_dir(path_ptr: i32, path_len: i32, flags: i32) -> codes::Outcome<i32> {
-    let path = Region::new(path_ptr, path_len, "path")?.read_str("path")?;
-    if flags & !CORTEX_OPEN_SYNC != 0 {
-        return Err(codes::Failure::new(
-            codes::CORTEX_E_INVALID,
-            format!("unknown flags {} (CORTEX_OPEN_SYNC is 1)", i64::from(flags)),
-        ));
-    }
-    registry::open_dir_store(&path, flags & CORTEX_OPEN_SYNC != 0).map_err(|failure| {
-        // Whatever stops a directory from opening is about that path, I/O errors included (a
-        // directory the host did not grant): the message names it.
-        codes::Failure::new(CORTEX_E_STORE_FILE, failure.message)
+    run_i32(|| {
+        let path = Region::new(path_ptr, path_len, "path")?.read_str("path")?;
+        if flags & !CORTEX_OPEN_SYNC != 0 {
+            return Err(codes::Failure::new(
+                codes::CORTEX_E_INVALID,
+                format!("unknown flags {} (CORTEX_OPEN_SYNC is 1)", i64::from(flags)),
+            ));
+        }
+        registry::open_dir_store(&path, flags & CORTEX_OPEN_SYNC != 0).map_err(|failure| {
+            // Whatever stops a directory from opening is about that path, I/O errors included (a
+            // directory the host did not grant): the message names it.
+            codes::Failure::new(CORTEX_E_STORE_FILE, failure.message)
+        })
     })
 }
 
 #[no_mangle]
 pub extern "C" fn cortex_store_close(handle: i32) -> i32 {
-    finish_i32(registry::close(handle, "store", |o| matches!(o, Object::Store(_))).map(|_| 0))
+    run_i32(|| registry::close(handle, "store", |o| matches!(o, Object::Store(_))).map(|_| 0))
 }
 
 #[no_mangle]
 pub extern "C" fn cortex_unsubscribe(handle: i32) -> i32 {
     let is_feed = |o: &Object| matches!(o, Object::Feed(_));
-    finish_i32(registry::close(handle, "subscription", is_feed).map(|_| 0))
+    run_i32(|| registry::close(handle, "subscription", is_feed).map(|_| 0))
 }
 
 #[no_mangle]
 pub extern "C" fn cortex_last_error(out_ptr: i32, out_cap: i32) -> i32 {
-    finish_i32(
-        Region::new(out_ptr, out_cap, "output buffer").and_then(|out| {
+    run_i32(|| {
+        Region::output(out_ptr, out_cap).and_then(|out| {
             with_last_error(|message| {
                 out.write_prefix(message);
                 i32::try_from(message.len())
                     .map_err(|_| codes::Failure::new(CORTEX_E_INTERNAL, "message too long"))
             })
-        }),
-    )
+        })
+    })
 }
