@@ -1,14 +1,11 @@
 //! The second table of a size check: what one deterministic run of each artifact costs, beside its
 //! run budgets and the baseline's figures.
 
-use super::Align;
+use super::{cells_by, or_dash, Align, Cell, Cells};
 use crate::bytes::counts::{count_delta, human_count};
 use crate::bytes::units::{delta, human};
 use crate::gate::verdict::Row;
-
-type Cell = fn(&Row) -> String;
-/// A table's header (names and alignments) and its rows of cells.
-type Cells = (Vec<(&'static str, Align)>, Vec<Vec<String>>);
+use crate::pipeline::run_cost::{RunCost, RunFigures};
 
 /// The run table's header and rows; `None` when no artifact was run.
 pub(super) fn cells(rows: &[Row]) -> Option<Cells> {
@@ -34,34 +31,21 @@ pub(super) fn cells(rows: &[Row]) -> Option<Cells> {
             figure(r, |c| human(c.peak_memory))
         }),
         ("startup budget", Align::Right, |r| {
-            r.artifact
-                .run_budgets
-                .startup_instructions
-                .map_or("-".to_owned(), human_count)
+            or_dash(r.artifact.run_budgets.startup_instructions, human_count)
         }),
         ("run budget", Align::Right, |r| {
-            r.artifact
-                .run_budgets
-                .instructions
-                .map_or("-".to_owned(), human_count)
+            or_dash(r.artifact.run_budgets.instructions, human_count)
         }),
         ("memory budget", Align::Right, |r| {
-            r.artifact
-                .run_budgets
-                .peak_memory
-                .map_or("-".to_owned(), human)
+            or_dash(r.artifact.run_budgets.peak_memory, human)
         }),
         ("Δ instructions", Align::Right, |r| {
-            match (r.baseline_run, &r.measurement.run) {
-                (Some(old), Some(now)) => count_delta(old.instructions, now.instructions),
-                _ => "-".to_owned(),
-            }
+            change(r, |old, now| {
+                count_delta(old.instructions, now.instructions)
+            })
         }),
         ("Δ peak memory", Align::Right, |r| {
-            match (r.baseline_run, &r.measurement.run) {
-                (Some(old), Some(now)) => delta(old.peak_memory, now.peak_memory),
-                _ => "-".to_owned(),
-            }
+            change(r, |old, now| delta(old.peak_memory, now.peak_memory))
         }),
         ("compile / instantiate", Align::Right, |r| {
             figure(r, |c| {
@@ -69,17 +53,18 @@ pub(super) fn cells(rows: &[Row]) -> Option<Cells> {
             })
         }),
     ];
-    let header = columns
-        .iter()
-        .map(|(name, align, _)| (*name, *align))
-        .collect();
-    let body = run
-        .iter()
-        .map(|row| columns.iter().map(|(_, _, cell)| cell(row)).collect())
-        .collect();
-    Some((header, body))
+    Some(cells_by(&columns, run))
 }
 
-fn figure(row: &Row, shown: impl Fn(&crate::pipeline::run_cost::RunCost) -> String) -> String {
-    row.measurement.run.as_ref().map_or("-".to_owned(), shown)
+/// A figure of the row's run as `shown` shows it, `-` when it was not run.
+fn figure(row: &Row, shown: impl FnOnce(&RunCost) -> String) -> String {
+    or_dash(row.measurement.run.as_ref(), shown)
+}
+
+/// The change from the baseline's run to this one as `shown` shows it, `-` without either.
+fn change(row: &Row, shown: impl FnOnce(RunFigures, &RunCost) -> String) -> String {
+    match (row.baseline_run, &row.measurement.run) {
+        (Some(old), Some(now)) => shown(old, now),
+        _ => "-".to_owned(),
+    }
 }
