@@ -39,6 +39,20 @@ fn check_json(fixture: &TinyCrate, args: &[&str]) -> (Option<i32>, serde_json::V
     (output.status.code(), report, stderr(&output))
 }
 
+/// Runs the gate on `WORK_LATE` with `from` replaced by `to`, which must fail it; the report and
+/// the stderr.
+fn fails_with_work_late_changed(
+    fixture: &TinyCrate,
+    from: &str,
+    to: &str,
+) -> (serde_json::Value, String) {
+    assert!(WORK_LATE.contains(from), "{from:?} is not in WORK_LATE");
+    fixture.write("src/main.rs", &WORK_LATE.replace(from, to));
+    let (code, report, err) = check_json(fixture, &["size-check", "--json"]);
+    assert_eq!(code, Some(1), "{err}");
+    (report, err)
+}
+
 fn budget(memory: &str, startup: &str, run: &str) -> String {
     format!(
         "[tolerance]\npercent = 1.0\n\n[artifact.tiny]\nbudget = \"1 MiB\"\n\
@@ -96,21 +110,14 @@ fn run_budgets_catch_more_memory_and_work_moved_to_startup() {
     );
 
     // The same work, all of it before the first line.
-    fixture.write(
-        "src/main.rs",
-        &WORK_LATE.replace(
-            "    println!(\"start\");\n    let h = spin(std::hint::black_box(200_000));\n",
-            "    let h = spin(std::hint::black_box(200_000));\n    println!(\"start\");\n",
-        ),
+    let (report, err) = fails_with_work_late_changed(
+        &fixture,
+        "    println!(\"start\");\n    let h = spin(std::hint::black_box(200_000));\n",
+        "    let h = spin(std::hint::black_box(200_000));\n    println!(\"start\");\n",
     );
-    let (code, report, err) = check_json(&fixture, &["size-check", "--json"]);
-    assert_eq!(code, Some(1), "{err}");
     let moved = run_figures(&report);
-    assert!(
-        err.contains("error: tiny: startup instructions ")
-            && err.contains(" is over its startup budget of "),
-        "{err}"
-    );
+    assert_holds(&err, "error: tiny: startup instructions ");
+    assert_holds(&err, " is over its startup budget of ");
     assert!(
         !err.contains("instructions run"),
         "the whole run stays within its budget and tolerance: {moved}\n{err}"
@@ -121,19 +128,13 @@ fn run_budgets_catch_more_memory_and_work_moved_to_startup() {
     );
 
     // Eight more MiB held at once.
-    fixture.write(
-        "src/main.rs",
-        &WORK_LATE.replace(
-            "    println!(\"{h}\");\n",
-            "    let held = std::hint::black_box(vec![h as u8; 8 << 20]);\n    println!(\"{h} {}\", held[12345]);\n",
-        ),
+    let (_, err) = fails_with_work_late_changed(
+        &fixture,
+        "    println!(\"{h}\");\n",
+        "    let held = std::hint::black_box(vec![h as u8; 8 << 20]);\n    println!(\"{h} {}\", held[12345]);\n",
     );
-    let (code, _, err) = check_json(&fixture, &["size-check", "--json"]);
-    assert_eq!(code, Some(1), "{err}");
-    assert!(
-        err.contains("error: tiny: peak memory ") && err.contains(" is over its memory budget of "),
-        "{err}"
-    );
+    assert_holds(&err, "error: tiny: peak memory ");
+    assert_holds(&err, " is over its memory budget of ");
     assert_holds(
         &err,
         "fix: make it smaller, or raise `memory_budget` under [artifact.tiny]",

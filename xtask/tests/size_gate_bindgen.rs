@@ -9,10 +9,9 @@ mod bindgen_fixture;
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use bindgen_fixture::{BindgenCrate, BUDGET, VERSION};
-use common::{assert_holds, exited, stderr, stdout};
+use common::{assert_holds, exited, stdout};
 use wasm_opt::{FeatureBaseline, OptimizationOptions, Pass};
 
 /// The module names of the functions `module` imports.
@@ -57,9 +56,7 @@ fn wasm_opt_by_hand(input: &Path, output: &Path) {
 #[test]
 fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_its_glue() {
     let fixture = BindgenCrate::new(BUDGET);
-    let output = fixture.xtask(&["size-check", "--json", "--update"], &[]);
-    exited(&output, 0);
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let (report, err) = fixture.size_check_json();
     let greet = &report["artifacts"][0];
     assert_eq!(greet["target"], "wasm32-unknown-unknown", "{greet}");
     let optimised = PathBuf::from(greet["path"].as_str().unwrap());
@@ -69,7 +66,7 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
     );
     // In headless Chromium where one is found (`cargo xtask test` installs it), else in Node.
     assert_holds(
-        &stderr(&output),
+        &err,
         "greet: optimised module loads through its web glue in ",
     );
 
@@ -99,25 +96,7 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
     );
 
     // The same wasm-bindgen and wasm-opt, run by hand on cargo's module, give the same bytes.
-    let by_hand = tempfile::tempdir().unwrap();
-    let cli =
-        BindgenCrate::target_dir().join(format!("tools/wasm-bindgen-{VERSION}/bin/wasm-bindgen"));
-    let cargo_module = fixture.gate_dir().join("modules/greet/shipped.wasm");
-    let status = Command::new(&cli)
-        .arg(&cargo_module)
-        .args(["--out-dir"])
-        .arg(by_hand.path())
-        .args([
-            "--out-name",
-            "greet",
-            "--target",
-            "web",
-            "--no-typescript",
-            "--no-demangle",
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let by_hand = fixture.bind_by_hand("web");
     let hand_optimised = by_hand.path().join("greet_opt.wasm");
     wasm_opt_by_hand(&by_hand.path().join("greet_bg.wasm"), &hand_optimised);
     assert!(
@@ -137,8 +116,7 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
 
     // Warm: nothing runs again, and the table has the glue column.
     let output = fixture.xtask(&["size-check"], &[]);
-    exited(&output, 0);
-    assert_holds(&stderr(&output), "wasm-opt skipped (input unchanged)");
+    assert_holds(&exited(&output, 0), "wasm-opt skipped (input unchanged)");
     let table = stdout(&output);
     assert!(
         table.lines().next().unwrap().contains("glue (gzip)"),
@@ -147,36 +125,29 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
 
     // `check` names an export whose result must not change with wasm-opt; one the glue lacks is
     // a mistake of the budget file.
-    let with_check = |export: &str| {
-        let text = format!("{BUDGET}check = \"{export}\"\n");
-        std::fs::write(fixture.dir.path().join("size-budget.toml"), text).unwrap();
-    };
-    with_check("checksum");
-    let output = fixture.xtask(&["size-check", "--no-build"], &[]);
-    exited(&output, 0);
-    assert_holds(
-        &stderr(&output),
-        "and `checksum()` returns 338350 as before wasm-opt",
-    );
-    with_check("no_such_export");
-    let output = fixture.xtask(&["size-check", "--no-build"], &[]);
-    exited(&output, 2);
-    assert_holds(
-        &stderr(&output),
-        "error: artifact `greet`: check `no_such_export` is not a function its glue exports",
-    );
+    for (export, code, said) in [
+        (
+            "checksum",
+            0,
+            "and `checksum()` returns 338350 as before wasm-opt",
+        ),
+        (
+            "no_such_export",
+            2,
+            "error: artifact `greet`: check `no_such_export` is not a function its glue exports",
+        ),
+    ] {
+        fixture.write_budget(&format!("{BUDGET}check = \"{export}\"\n"));
+        let output = fixture.xtask(&["size-check", "--no-build"], &[]);
+        assert_holds(&exited(&output, code), said);
+    }
 
     // A glue budget below the glue's size fails the check, naming the glue.
     let budget = glue.len() - 1;
-    std::fs::write(
-        fixture.dir.path().join("size-budget.toml"),
-        format!("{BUDGET}glue_budget = {budget}\n"),
-    )
-    .unwrap();
+    fixture.write_budget(&format!("{BUDGET}glue_budget = {budget}\n"));
     let output = fixture.xtask(&["size-check", "--no-build"], &[]);
-    exited(&output, 1);
     assert_holds(
-        &stderr(&output),
+        &exited(&output, 1),
         &format!(
             "greet: JS glue size {} B is over its glue budget of {budget} B by 1 B",
             glue.len()
@@ -184,14 +155,8 @@ fn a_wasm_bindgen_crate_is_measured_as_wasm_bindgen_and_wasm_opt_make_it_with_it
     );
 
     // Bundler glue is split in two files, the entry and the `_bg.js` it imports: both are counted.
-    std::fs::write(
-        fixture.dir.path().join("size-budget.toml"),
-        format!("{BUDGET}bindgen = {{ target = \"bundler\" }}\n"),
-    )
-    .unwrap();
-    let output = fixture.xtask(&["size-check", "--json", "--update"], &[]);
-    exited(&output, 0);
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    fixture.write_budget(&format!("{BUDGET}bindgen = {{ target = \"bundler\" }}\n"));
+    let (report, _) = fixture.size_check_json();
     let package = fixture.gate_dir().join("opt/greet");
     let len = |file: &str| std::fs::metadata(package.join(file)).unwrap().len();
     assert!(len("greet_bg.js") > 0);
@@ -209,8 +174,7 @@ fn a_wasm_bindgen_cli_of_another_version_is_refused_with_the_fix() {
     std::fs::write(&fake, "#!/bin/sh\necho 'wasm-bindgen 0.2.99'\n").unwrap();
     std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let output = fixture.xtask(&["size-check"], &[("WASM_BINDGEN", &fake)]);
-    exited(&output, 2);
-    let err = stderr(&output);
+    let err = exited(&output, 2);
     assert_holds(
         &err,
         &format!("is wasm-bindgen 0.2.99, and Cargo.lock pins wasm-bindgen {VERSION}"),
@@ -233,8 +197,7 @@ fn a_workspace_without_the_wasm_release_profile_is_told_what_to_paste() {
     let without = &text[..text.find("[profile.wasm-release]").unwrap()];
     std::fs::write(&manifest, without).unwrap();
     let output = fixture.xtask(&["size-check"], &[]);
-    exited(&output, 2);
-    let err = stderr(&output);
+    let err = exited(&output, 2);
     assert_holds(&err, "size-budget.toml:1: artifact `greet` builds with the `wasm-release` profile, which neither the workspace's Cargo.toml nor a cargo config defines");
     assert_holds(&err, "[profile.wasm-release]\ninherits = \"release\"\nopt-level = \"z\"\nlto = true\ncodegen-units = 1\npanic = \"abort\"\nstrip = true");
 }
@@ -248,13 +211,12 @@ fn a_module_that_throws_on_load_fails_with_the_engines_message() {
                pub fn start() {\n    panic!(\"refusing to start\");\n}\n";
     std::fs::write(&lib, source).unwrap();
     let output = fixture.xtask(&["size-check", "--update"], &[]);
-    exited(&output, 1);
-    let err = stderr(&output);
-    assert!(
-        err.contains("error: `greet`'s optimised module does not load through its glue in ")
-            && err.contains("unreachable"),
-        "{err}"
+    let err = exited(&output, 1);
+    assert_holds(
+        &err,
+        "error: `greet`'s optimised module does not load through its glue in ",
     );
+    assert_holds(&err, "unreachable");
     assert!(
         !fixture.dir.path().join("size-baseline.json").exists(),
         "a module that does not load is not accepted"

@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use bindgen_fixture::{BindgenCrate, BUDGET};
-use common::{assert_holds, exited, stderr};
+use common::{assert_holds, exited};
 use xtask::pipeline::measure::{brotli_len, gzip_len};
 
 /// The fixture with its JS snippets, checked through them.
@@ -74,9 +74,7 @@ fn assert_glue_is(report: &serde_json::Value, by_hand: &Path, package: &Path, na
 #[test]
 fn snippets_ship_beside_the_glue_are_counted_and_load_with_web_and_bundler_glue() {
     let fixture = BindgenCrate::new(WITH_SNIPPETS);
-    let output = fixture.xtask(&["size-check", "--json", "--update"], &[]);
-    exited(&output, 0);
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let (report, err) = fixture.size_check_json();
     let package = fixture.gate_dir().join("opt/greet");
 
     // One snippet of each kind: the inline one and the crate's file.
@@ -92,12 +90,8 @@ fn snippets_ship_beside_the_glue_are_counted_and_load_with_web_and_bundler_glue(
     names.extend(snippets.iter().map(|s| Path::new("snippets").join(s)));
     assert_glue_is(&report, by_hand.path(), &package, &names);
     // The page loaded them: the check goes through both.
-    assert!(
-        stderr(&output).contains("through its web glue in ")
-            && stderr(&output).contains("and `tagged()` returns <42> as before wasm-opt"),
-        "{}",
-        stderr(&output)
-    );
+    assert_holds(&err, "through its web glue in ");
+    assert_holds(&err, "and `tagged()` returns <42> as before wasm-opt");
 
     // Without a browser, Node imports the web glue, its snippets beside it.
     let nowhere = fixture.dir.path().join("no-chromium-here");
@@ -105,22 +99,19 @@ fn snippets_ship_beside_the_glue_are_counted_and_load_with_web_and_bundler_glue(
         &["size-check", "--no-build"],
         &[("CORTEX_CHROMIUM", &nowhere)],
     );
-    exited(&output, 0);
-    assert_holds(&stderr(&output), "greet: optimised module loads through its web glue in Node, and `tagged()` returns <42> as before wasm-opt");
+    assert_holds(&exited(&output, 0), "greet: optimised module loads through its web glue in Node, and `tagged()` returns <42> as before wasm-opt");
 
     // Bundler glue: the entry, the `_bg.js` it and the module import, and the snippets the module
     // imports, loaded in Node importing the module as an ES module.
     fixture.write_budget(&format!(
         "{WITH_SNIPPETS}bindgen = {{ target = \"bundler\" }}\n"
     ));
-    let output = fixture.xtask(&["size-check", "--json", "--update"], &[]);
-    exited(&output, 0);
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let (report, err) = fixture.size_check_json();
     let by_hand = fixture.bind_by_hand("bundler");
     let mut names = vec![PathBuf::from("greet.js"), PathBuf::from("greet_bg.js")];
     names.extend(snippets.iter().map(|s| Path::new("snippets").join(s)));
     assert_glue_is(&report, by_hand.path(), &package, &names);
-    assert_holds(&stderr(&output), "greet: optimised module loads through its bundler glue in Node, and `tagged()` returns <42> as before wasm-opt");
+    assert_holds(&err, "greet: optimised module loads through its bundler glue in Node, and `tagged()` returns <42> as before wasm-opt");
 
     // Without `node`, the bundler glue's check is said to be skipped, why, and how to get it.
     let without_node = path_without("node");
@@ -128,14 +119,9 @@ fn snippets_ship_beside_the_glue_are_counted_and_load_with_web_and_bundler_glue(
         &["size-check", "--no-build"],
         &[("PATH", without_node.path())],
     );
-    exited(&output, 0);
-    assert!(
-        stderr(&output).contains(
-            "greet: behaviour check skipped: no `node` to load the glue in (its entry imports the module as an ES module"
-        ) && stderr(&output).contains("Node.js comes from https://nodejs.org"),
-        "{}",
-        stderr(&output)
-    );
+    let err = exited(&output, 0);
+    assert_holds(&err, "greet: behaviour check skipped: no `node` to load the glue in (its entry imports the module as an ES module");
+    assert_holds(&err, "Node.js comes from https://nodejs.org");
 }
 
 #[test]
@@ -143,10 +129,9 @@ fn no_modules_glue_loads_as_a_classic_script_in_a_page_and_in_node_without_one()
     let budget = format!("{BUDGET}bindgen = {{ target = \"no-modules\" }}\ncheck = \"checksum\"\n");
     let fixture = BindgenCrate::new(&budget);
     let output = fixture.xtask(&["size-check", "--update"], &[]);
-    exited(&output, 0);
     // In headless Chromium, which `cargo xtask test` installs; as the browser tests, this one
     // fails rather than skips without it.
-    assert_holds(&stderr(&output), "greet: optimised module loads through its no-modules glue in headless Chromium, and `checksum()` returns 338350 as before wasm-opt");
+    assert_holds(&exited(&output, 0), "greet: optimised module loads through its no-modules glue in headless Chromium, and `checksum()` returns 338350 as before wasm-opt");
 
     // No browser: Node runs the classic script, and says it stands in for one.
     let nowhere = fixture.dir.path().join("no-chromium-here");
@@ -154,22 +139,20 @@ fn no_modules_glue_loads_as_a_classic_script_in_a_page_and_in_node_without_one()
         &["size-check", "--no-build"],
         &[("CORTEX_CHROMIUM", &nowhere)],
     );
-    exited(&output, 0);
-    let err = stderr(&output);
-    assert!(
-        err.contains("so the no-modules glue is loaded in Node's V8 instead")
-            && err.contains("greet: optimised module loads through its no-modules glue in Node, and `checksum()` returns 338350 as before wasm-opt"),
-        "{err}"
+    let err = exited(&output, 0);
+    assert_holds(
+        &err,
+        "so the no-modules glue is loaded in Node's V8 instead",
     );
+    assert_holds(&err, "greet: optimised module loads through its no-modules glue in Node, and `checksum()` returns 338350 as before wasm-opt");
 
     // The check's export is looked up on the global the script sets.
     fixture.write_budget(&format!(
         "{BUDGET}bindgen = {{ target = \"no-modules\" }}\ncheck = \"no_such_export\"\n"
     ));
     let output = fixture.xtask(&["size-check", "--no-build"], &[]);
-    exited(&output, 2);
     assert_holds(
-        &stderr(&output),
+        &exited(&output, 2),
         "check `no_such_export` is not a function its glue exports",
     );
 }

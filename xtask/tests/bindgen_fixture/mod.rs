@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::common::gate_dir_of;
+use crate::common::{exited, gate_dir_of};
 
 /// The fixture's files, as a copy needs them.
 const FILES: [&str; 5] = [
@@ -71,6 +71,14 @@ impl BindgenCrate {
             .unwrap();
         assert!(status.success());
         out
+    }
+
+    /// Runs `size-check --json --update` on the copy, checks it passed, and returns its report
+    /// and its stderr.
+    pub fn size_check_json(&self) -> (serde_json::Value, String) {
+        let output = self.xtask(&["size-check", "--json", "--update"], &[]);
+        let err = exited(&output, 0);
+        (serde_json::from_slice(&output.stdout).unwrap(), err)
     }
 
     pub fn xtask(&self, args: &[&str], env: &[(&str, &Path)]) -> Output {
