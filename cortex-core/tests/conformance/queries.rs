@@ -7,36 +7,38 @@ use cortex_core::{EventFilter, EventStore, Result};
 use super::oracle::Log;
 use super::{append_logged, id, new_event, Backend};
 
+/// The first payload byte of each event `filter` finds, in the order the store answers: the cases
+/// number their events by it.
+fn payloads<E: EventStore>(events: &E, filter: &EventFilter) -> Result<Vec<u8>> {
+    Ok(events.query(filter)?.iter().map(|e| e.payload[0]).collect())
+}
+
 pub fn query_by_kinds(backend: &impl Backend) -> Result<()> {
     let s = backend.fresh();
     for (n, kind) in ["a", "b", "c", "a", "c", "b", "a"].into_iter().enumerate() {
         s.events.append(new_event("ann", kind, &[n as u8]))?;
     }
-    let payloads = |kinds: &[&str]| -> Result<Vec<u8>> {
+    let of_kinds = |kinds: &[&str]| {
         let filter = EventFilter {
             kinds: kinds.iter().map(|k| k.to_string()).collect(),
             ..Default::default()
         };
-        Ok(s.events
-            .query(&filter)?
-            .iter()
-            .map(|e| e.payload[0])
-            .collect())
+        payloads(&s.events, &filter)
     };
-    assert_eq!(payloads(&["a"])?, [0, 3, 6]);
+    assert_eq!(of_kinds(&["a"])?, [0, 3, 6]);
     assert_eq!(
-        payloads(&["c", "a"])?,
+        of_kinds(&["c", "a"])?,
         [0, 2, 3, 4, 6],
         "several kinds come back merged in append order"
     );
-    assert_eq!(payloads(&["a", "b", "c"])?, [0, 1, 2, 3, 4, 5, 6]);
+    assert_eq!(of_kinds(&["a", "b", "c"])?, [0, 1, 2, 3, 4, 5, 6]);
     assert_eq!(
-        payloads(&["a", "a"])?,
+        of_kinds(&["a", "a"])?,
         [0, 3, 6],
         "a kind named twice matches once"
     );
-    assert_eq!(payloads(&["missing"])?, Vec::<u8>::new());
-    assert_eq!(payloads(&[])?, [0, 1, 2, 3, 4, 5, 6]);
+    assert_eq!(of_kinds(&["missing"])?, Vec::<u8>::new());
+    assert_eq!(of_kinds(&[])?, [0, 1, 2, 3, 4, 5, 6]);
     Ok(())
 }
 
@@ -45,16 +47,12 @@ pub fn query_by_source(backend: &impl Backend) -> Result<()> {
     for (n, source) in ["ann", "bob", "ann", "cid", "bob"].into_iter().enumerate() {
         s.events.append(new_event(source, "k", &[n as u8]))?;
     }
-    let from = |name: &str| -> Result<Vec<u8>> {
+    let from = |name: &str| {
         let filter = EventFilter {
             source: Some(id(name)),
             ..Default::default()
         };
-        Ok(s.events
-            .query(&filter)?
-            .iter()
-            .map(|e| e.payload[0])
-            .collect())
+        payloads(&s.events, &filter)
     };
     assert_eq!(from("ann")?, [0, 2]);
     assert_eq!(from("bob")?, [1, 4]);
@@ -101,13 +99,7 @@ pub fn query_by_time_range(backend: &impl Backend) -> Result<()> {
     // Pinned by hand as well, in case the oracle and the stores ever share a misreading: rounds
     // are 3 ms apart, so `until` at round 1's first timestamp keeps round 0 alone, and `since` there
     // keeps rounds 1 to 3.
-    let round = |filter: EventFilter| -> Result<Vec<u8>> {
-        Ok(s.events
-            .query(&filter)?
-            .iter()
-            .map(|e| e.payload[0])
-            .collect())
-    };
+    let round = |filter: EventFilter| payloads(&s.events, &filter);
     let round_1 = times[2];
     assert_eq!(
         round(EventFilter {
@@ -174,14 +166,7 @@ pub fn query_pages_with_after_and_limit(backend: &impl Backend) -> Result<()> {
         limit: Some(2),
         ..Default::default()
     };
-    assert_eq!(
-        s.events
-            .query(&evens_after_third)?
-            .iter()
-            .map(|e| e.payload[0])
-            .collect::<Vec<_>>(),
-        [4, 6]
-    );
+    assert_eq!(payloads(&s.events, &evens_after_third)?, [4, 6]);
     assert_eq!(
         s.events.query(&EventFilter {
             limit: Some(0),
