@@ -10,29 +10,8 @@ use std::time::Duration;
 use cortex_core::{EventStore, NewEvent, Result};
 
 use super::oracle::Log;
+use super::splitmix::SplitMix64;
 use super::{append_batch_logged, append_logged, new_event};
-
-/// splitmix64: a few lines of well-mixed pseudo-randomness, the same on every run and every backend.
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n` > 0); the bias of `%` is irrelevant at these sizes.
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-}
 
 /// Appends `count` events with kinds and sources drawn independently from `kinds` and `sources`,
 /// singly and in small batches, pausing at random points so timestamps step; returns what was stored.
@@ -46,17 +25,15 @@ pub fn append_mix<E: EventStore>(
     let mut rng = SplitMix64::new(seed);
     let mut log = Log::default();
     let draw = |rng: &mut SplitMix64, n: usize| -> NewEvent {
-        let (source, kind) = (
-            sources[rng.below(sources.len())],
-            kinds[rng.below(kinds.len())],
-        );
+        let source = sources[rng.below(sources.len() as u64) as usize];
+        let kind = kinds[rng.below(kinds.len() as u64) as usize];
         new_event(source, kind, &(n as u16).to_be_bytes())
     };
     let mut n = 0;
     while n < count {
         if rng.below(6) == 0 {
             // Batches share one write (RocksDB stamps a whole batch at once), so they must be queried too.
-            let size = (1 + rng.below(4)).min(count - n);
+            let size = (1 + rng.below(4) as usize).min(count - n);
             let batch: Vec<NewEvent> = (n..n + size).map(|i| draw(&mut rng, i)).collect();
             append_batch_logged(events, &mut log, batch)?;
             n += size;

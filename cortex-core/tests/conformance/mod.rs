@@ -11,6 +11,7 @@ pub mod oracle;
 pub mod paths;
 pub mod patterns;
 pub mod queries;
+pub mod splitmix;
 pub mod subscriptions;
 
 use cortex_core::{

@@ -7,7 +7,7 @@ use cortex_core::{Direction, GraphStore, RocksGraphStore, RocksOptions};
 
 use crate::kill_trial::graph;
 use crate::kill_trial::graph::op::{edge_key, node_id, Op, NODES, RELATIONS};
-use crate::kill_trial::writer::Rng;
+use crate::kill_trial::splitmix::SplitMix64;
 use crate::kill_trial::Backend;
 
 #[test]
@@ -38,16 +38,18 @@ fn open(path: &Path, sync: bool) -> cortex_core::Result<RocksGraphStore> {
 
 /// Removing a node is the largest batch (the node and every edge at it, both directions), so it
 /// gets a fair share of the kills.
-fn choose(store: &RocksGraphStore, rng: &mut Rng, version: u64) -> Op {
+fn choose(store: &RocksGraphStore, rng: &mut SplitMix64, version: u64) -> Op {
     match rng.below(20) {
         0..=4 => Op::PutNode {
             node: rng.below(NODES),
             version,
         },
         5..=12 => Op::PutEdge {
-            from: rng.below(NODES),
-            relation: rng.below(RELATIONS.len() as u64),
-            to: rng.below(NODES),
+            edge: (
+                rng.below(NODES),
+                rng.below(RELATIONS.len() as u64),
+                rng.below(NODES),
+            ),
             quarters: rng.below(64),
         },
         13..=15 => existing_edge(store, rng),
@@ -58,20 +60,17 @@ fn choose(store: &RocksGraphStore, rng: &mut Rng, version: u64) -> Op {
 }
 
 /// Removal of an edge the graph holds, if a random node has any, else of a random (likely absent) one.
-fn existing_edge(store: &RocksGraphStore, rng: &mut Rng) -> Op {
+fn existing_edge(store: &RocksGraphStore, rng: &mut SplitMix64) -> Op {
     let from = rng.below(NODES);
     let edges = store
         .neighbors(&node_id(from), Direction::Outgoing, None)
         .expect("list edges");
     match edges.get(rng.below(edges.len().max(1) as u64) as usize) {
-        Some(edge) => {
-            let (from, relation, to) = edge_key(edge);
-            Op::RemoveEdge { from, relation, to }
-        }
+        Some(edge) => Op::RemoveEdge {
+            edge: edge_key(edge),
+        },
         None => Op::RemoveEdge {
-            from,
-            relation: 0,
-            to: rng.below(NODES),
+            edge: (from, 0, rng.below(NODES)),
         },
     }
 }

@@ -7,7 +7,7 @@ use cortex_core::{FileGraphStore, FileOptions};
 
 use crate::kill_trial::graph;
 use crate::kill_trial::graph::op::{Op, NODES, RELATIONS};
-use crate::kill_trial::writer::Rng;
+use crate::kill_trial::splitmix::SplitMix64;
 use crate::kill_trial::Backend;
 
 const TEST: &str = "graph::acknowledged_file_graph_writes_survive_repeated_kills";
@@ -47,20 +47,16 @@ fn open(path: &Path, sync: bool) -> cortex_core::Result<FileGraphStore> {
 }
 
 /// Mostly puts, so the log keeps growing garbage for compactions to collect.
-fn choose(_: &FileGraphStore, rng: &mut Rng, version: u64) -> Op {
+fn choose(_: &FileGraphStore, rng: &mut SplitMix64, version: u64) -> Op {
     let (node, relation) = (rng.below(NODES), rng.below(RELATIONS.len() as u64));
     match rng.below(20) {
         0..=5 => Op::PutNode { node, version },
         6..=12 => Op::PutEdge {
-            from: node,
-            relation,
-            to: rng.below(NODES),
+            edge: (node, relation, rng.below(NODES)),
             quarters: rng.below(64),
         },
         13..=16 => Op::RemoveEdge {
-            from: node,
-            relation,
-            to: rng.below(NODES),
+            edge: (node, relation, rng.below(NODES)),
         },
         _ => Op::RemoveNode { node },
     }

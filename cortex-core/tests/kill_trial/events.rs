@@ -7,7 +7,8 @@ use std::path::Path;
 
 use cortex_core::{EventId, EventStore, NewEvent, NodeId};
 
-use super::writer::{self, mix, Plan, Rng, Transcript};
+use super::splitmix::{mix, SplitMix64};
+use super::writer::{self, Plan, Transcript};
 use super::Backend;
 
 mod log;
@@ -35,7 +36,7 @@ pub fn run<S: EventStore>(backend: &Backend<S>) {
         return;
     }
     let (seed, kills) = writer::seed_and_kills(backend.test);
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::new(seed);
     let dir = tempfile::tempdir().expect("temporary directory");
     let mut log = Log::default();
     for kill in 0..kills {
@@ -118,7 +119,7 @@ impl Write {
 /// with the first id and the timestamp the store gave it, once the call has returned.
 fn write_until_killed<S: EventStore>(backend: &Backend<S>, path: &Path, plan: Plan) {
     let store = (backend.open)(path, plan.sync).expect("open the log");
-    let mut rng = Rng::new(plan.seed);
+    let mut rng = SplitMix64::new(plan.seed);
     let mut out = Transcript::new();
     let mut next = plan.first;
     while next < plan.first + WRITER_LIMIT {

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use cortex_core::GraphStore;
 
-use super::writer::{self, Plan, Rng, Transcript};
+use super::splitmix::SplitMix64;
+use super::writer::{self, Plan, Transcript};
 use super::Backend;
 
 mod model;
@@ -21,7 +22,7 @@ const WRITER_LIMIT: u64 = 1_000_000;
 
 /// Which write a writer makes next, given its store, its random source and the version a put node
 /// would carry.
-pub type Choose<S> = fn(&S, &mut Rng, u64) -> Op;
+pub type Choose<S> = fn(&S, &mut SplitMix64, u64) -> Op;
 
 /// Runs the trial on `backend`: in the writer child, writes as `choose` picks until killed; in the
 /// parent, kills writers, hands each kill's directory to `after_kill` before reopening it, and checks
@@ -36,7 +37,7 @@ pub fn run<S: GraphStore>(
         return;
     }
     let (seed, kills) = writer::seed_and_kills(backend.test);
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::new(seed);
     let dir = tempfile::tempdir().expect("temporary directory");
     let mut graph = Graph::default();
     let mut next_version = 0;
@@ -60,9 +61,7 @@ pub fn run<S: GraphStore>(
                 version: next_version,
             },
             Op::PutEdge {
-                from: node,
-                relation: 0,
-                to: node,
+                edge: (node, 0, node),
                 quarters: rng.below(64),
             },
         ] {
@@ -86,7 +85,7 @@ fn write_until_killed<S: GraphStore>(
     plan: Plan,
 ) {
     let store = (backend.open)(path, plan.sync).expect("open the graph");
-    let mut rng = Rng::new(plan.seed);
+    let mut rng = SplitMix64::new(plan.seed);
     let mut out = Transcript::new();
     for version in plan.first..plan.first + WRITER_LIMIT {
         let op = choose(&store, &mut rng, version);

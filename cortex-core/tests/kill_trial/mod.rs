@@ -5,6 +5,8 @@ use std::path::Path;
 
 pub mod events;
 pub mod graph;
+#[path = "../conformance/splitmix.rs"]
+pub mod splitmix;
 pub mod writer;
 
 /// What a trial needs of one backend.

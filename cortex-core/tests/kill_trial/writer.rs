@@ -1,10 +1,12 @@
-//! The machinery of a crash trial: a seeded random source, and a writer child (this test binary run again)
-//! that announces each write before making it and acknowledges it after, killed with SIGKILL at a random point.
+//! The machinery of a crash trial: a writer child (this test binary run again) that announces each
+//! write before making it and acknowledges it after, killed with SIGKILL at a random point.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::Duration;
+
+use super::splitmix::SplitMix64;
 
 /// Set in the child: the store it writes to.
 const WRITER_ENV: &str = "CORTEX_DURABILITY_WRITER";
@@ -18,33 +20,6 @@ const KILLS_ENV: &str = "CORTEX_DURABILITY_KILLS";
 const DEFAULT_KILLS: u64 = 24;
 /// Most writes the parent lets the writer start before it kills it.
 const MAX_WRITES: u64 = 60;
-
-/// splitmix64: a small, seedable generator, so the choices of a failing run can be replayed.
-#[derive(Debug)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        mix(self.0)
-    }
-
-    /// Uniform enough in `0..n` for picking operations.
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-/// splitmix64's finaliser: spreads the bits of `x`, so nearby inputs give unrelated outputs.
-pub fn mix(mut x: u64) -> u64 {
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
 
 /// The seed of this run (from `CORTEX_DURABILITY_SEED`, else the clock) and the number of kills; both printed.
 pub fn seed_and_kills(test: &str) -> (u64, u64) {
@@ -124,7 +99,7 @@ pub struct Announced {
 /// everything it announced. The point: a random number of writes in, a random pause after the last
 /// announcement (mostly shorter than a write, so the kill tends to land inside one); or, one time in
 /// eight, a random pause after the start, so it can land while the writer opens and recovers the store.
-pub fn kill_a_writer(test: &str, store: &Path, plan: Plan, rng: &mut Rng) -> Vec<Announced> {
+pub fn kill_a_writer(test: &str, store: &Path, plan: Plan, rng: &mut SplitMix64) -> Vec<Announced> {
     let mut writer = Writer::spawn(test, store, plan);
     let mut lines = BufReader::new(writer.stdout.take().expect("piped stdout")).lines();
     let mut announced = Vec::new();

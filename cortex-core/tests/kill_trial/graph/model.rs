@@ -5,14 +5,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use cortex_core::{Direction, GraphStore, Node, NodeQuery};
 
-use super::op::{edge_key, node, node_id, node_number, Op, LABELS, NODES};
+use super::op::{edge_key, node, node_id, node_number, EdgeKey, Op, LABELS, NODES};
 use crate::kill_trial::writer::Announced;
 
 /// Each node's version, each edge's weight in quarters.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Graph {
     nodes: BTreeMap<u64, u64>,
-    edges: BTreeMap<(u64, u64, u64), u64>,
+    edges: BTreeMap<EdgeKey, u64>,
 }
 
 impl Graph {
@@ -24,21 +24,15 @@ impl Graph {
                 self.nodes.insert(node, version);
                 "put"
             }
-            Op::PutEdge {
-                from,
-                relation,
-                to,
-                quarters,
-            } => {
+            Op::PutEdge { edge, quarters } => {
+                let (from, _, to) = edge;
                 if !(self.nodes.contains_key(&from) && self.nodes.contains_key(&to)) {
                     return "missing node";
                 }
-                self.edges.insert((from, relation, to), quarters);
+                self.edges.insert(edge, quarters);
                 "put"
             }
-            Op::RemoveEdge { from, relation, to } => {
-                removed(self.edges.remove(&(from, relation, to)).is_some())
-            }
+            Op::RemoveEdge { edge } => removed(self.edges.remove(&edge).is_some()),
             Op::RemoveNode { node } => {
                 self.edges
                     .retain(|&(from, _, to), _| from != node && to != node);

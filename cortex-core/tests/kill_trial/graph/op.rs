@@ -3,7 +3,7 @@
 
 use cortex_core::{Edge, GraphStore, Node, NodeId};
 
-use crate::kill_trial::writer::mix;
+use crate::kill_trial::splitmix::mix;
 
 /// Few nodes, so edges pile up on them and removing one is a batch of many entries: kills must land
 /// inside such batches often for a removal that is not atomic to show.
@@ -23,8 +23,11 @@ pub fn node_number(id: &NodeId) -> u64 {
         .unwrap_or_else(|| panic!("{id} is none of the nodes the writers use"))
 }
 
-/// The (from, relation, to) numbers of a stored edge.
-pub fn edge_key(edge: &Edge) -> (u64, u64, u64) {
+/// An edge by the numbers of its (from, relation, to).
+pub type EdgeKey = (u64, u64, u64);
+
+/// The key of a stored edge.
+pub fn edge_key(edge: &Edge) -> EdgeKey {
     let relation = RELATIONS.iter().position(|r| *r == edge.relation);
     let relation = relation.expect("one of the relations the writers use") as u64;
     (node_number(&edge.from), relation, node_number(&edge.to))
@@ -53,24 +56,10 @@ pub fn node(node: u64, version: u64) -> Node {
 /// One graph write, announced as a line of words; weights are whole quarters so they print exactly.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Op {
-    PutNode {
-        node: u64,
-        version: u64,
-    },
-    PutEdge {
-        from: u64,
-        relation: u64,
-        to: u64,
-        quarters: u64,
-    },
-    RemoveEdge {
-        from: u64,
-        relation: u64,
-        to: u64,
-    },
-    RemoveNode {
-        node: u64,
-    },
+    PutNode { node: u64, version: u64 },
+    PutEdge { edge: EdgeKey, quarters: u64 },
+    RemoveEdge { edge: EdgeKey },
+    RemoveNode { node: u64 },
 }
 
 impl Op {
@@ -78,14 +67,12 @@ impl Op {
         match *self {
             Op::PutNode { node, version } => format!("put_node {node} {version}"),
             Op::PutEdge {
-                from,
-                relation,
-                to,
+                edge: (from, relation, to),
                 quarters,
-            } => {
-                format!("put_edge {from} {relation} {to} {quarters}")
-            }
-            Op::RemoveEdge { from, relation, to } => format!("remove_edge {from} {relation} {to}"),
+            } => format!("put_edge {from} {relation} {to} {quarters}"),
+            Op::RemoveEdge {
+                edge: (from, relation, to),
+            } => format!("remove_edge {from} {relation} {to}"),
             Op::RemoveNode { node } => format!("remove_node {node}"),
         }
     }
@@ -100,15 +87,11 @@ impl Op {
                 version: number(),
             },
             Some("put_edge") => Op::PutEdge {
-                from: number(),
-                relation: number(),
-                to: number(),
+                edge: (number(), number(), number()),
                 quarters: number(),
             },
             Some("remove_edge") => Op::RemoveEdge {
-                from: number(),
-                relation: number(),
-                to: number(),
+                edge: (number(), number(), number()),
             },
             Some("remove_node") => Op::RemoveNode { node: number() },
             _ => panic!("unknown write {line}"),
@@ -121,9 +104,7 @@ impl Op {
         match *self {
             Op::PutNode { node: n, version } => store.put_node(node(n, version)).map(|()| "put"),
             Op::PutEdge {
-                from,
-                relation,
-                to,
+                edge: (from, relation, to),
                 quarters,
             } => match store.put_edge(Edge {
                 from: node_id(from),
@@ -134,7 +115,9 @@ impl Op {
                 Err(cortex_core::Error::MissingNode(_)) => Ok("missing node"),
                 other => other.map(|()| "put"),
             },
-            Op::RemoveEdge { from, relation, to } => store
+            Op::RemoveEdge {
+                edge: (from, relation, to),
+            } => store
                 .remove_edge(&node_id(from), RELATIONS[relation as usize], &node_id(to))
                 .map(removed),
             Op::RemoveNode { node } => store.remove_node(&node_id(node)).map(removed),
