@@ -4,6 +4,7 @@
 use std::cell::Cell;
 use std::fmt;
 
+use proptest::collection::vec;
 use proptest::strategy::Strategy;
 use proptest::test_runner::{TestCaseResult, TestRunner};
 
@@ -57,27 +58,29 @@ impl fmt::Display for Tally {
     }
 }
 
-/// Runs `case` on `config()`'s count of values drawn from `strategy`; a failure is shrunk, saved
-/// beside `source_file` and replayed first on later runs, as `proptest!` does, and panics. Returns
-/// the tally of the cases, which it also prints on stderr under `name`.
+/// Runs `case` on `config()`'s count of sequences of 1 to 63 values drawn from `op`; a failure is
+/// shrunk, saved beside `source_file` and replayed first on later runs, as `proptest!` does, and
+/// panics, as it does when no case reopened a file store. Returns the tally of the cases, which it
+/// also prints on stderr under `name`.
 pub(crate) fn check<S: Strategy>(
     source_file: &'static str,
     name: &'static str,
-    strategy: S,
-    case: impl Fn(S::Value, &Tally) -> TestCaseResult,
+    op: S,
+    case: impl Fn(Vec<S::Value>, &Tally) -> TestCaseResult,
 ) -> Tally {
     let mut config = config();
     config.source_file = Some(source_file);
     config.test_name = Some(name);
     let mut runner = TestRunner::new(config);
     let tally = Tally::default();
-    let result = runner.run(&strategy, |value| {
+    let result = runner.run(&vec(op, 1..64), |ops| {
         tally.cases.set(tally.cases.get() + 1);
-        case(value, &tally)
+        case(ops, &tally)
     });
     if let Err(e) = result {
         panic!("{e}\n{runner}");
     }
     eprintln!("{name}: {tally}");
+    assert!(tally.reopens() > 0, "no file store was reopened: {tally}");
     tally
 }

@@ -115,7 +115,7 @@ pub(super) fn step(store: &dyn EventStore, log: &mut Log, op: &Op) -> Result<(),
         }
         Op::Len | Op::Tick => Ok(()),
         // Everything logged must have survived the crash or reopen, records and indexes alike.
-        Op::Crash | Op::Reopen => {
+        Op::Restart(_) => {
             let everything = EventFilter::default();
             same_answer(
                 || "everything after the reopen".to_owned(),

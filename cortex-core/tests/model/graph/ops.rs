@@ -4,6 +4,7 @@ use cortex_core::Direction;
 use proptest::prelude::*;
 
 use super::{Find, Op, Put, COLOURS, NODES, RELATIONS};
+use crate::on_disk::Restart;
 
 pub(super) fn op() -> impl Strategy<Value = Op> {
     let n = || 0..NODES;
@@ -71,7 +72,7 @@ pub(super) fn op() -> impl Strategy<Value = Op> {
         6 => (n(), n()).prop_map(|(a, b)| Op::ShortestPath(a, b)),
         2 => Just(Op::Counts),
         8 => find.prop_map(Op::FindNodes),
-        1 => Just(Op::Crash),
-        12 => Just(Op::Reopen),
+        1 => Just(Op::Restart(Restart::Crash)),
+        12 => Just(Op::Restart(Restart::Reopen)),
     ]
 }

@@ -102,7 +102,7 @@ impl ReferenceGraph {
                 None => Answer::Cost(self.cheapest(node(*a), node(*b))),
             },
             Op::Counts => Answer::Counts(self.nodes.len() as u64, self.edges.len() as u64),
-            Op::Crash | Op::Reopen => Answer::State(
+            Op::Restart(_) => Answer::State(
                 (0..NODES)
                     .map(|i| {
                         let id = node(i);
