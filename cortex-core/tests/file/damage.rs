@@ -2,7 +2,7 @@
 //! prefix of what was written, or a `StoreFile` error naming the file; never a panic, never a record
 //! that was not written.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use cortex_core::{
     Direction, Edge, Error, Event, EventFilter, EventStore, FileEventStore, FileGraphStore,
@@ -126,68 +126,101 @@ fn events_prefix(written: &[Event]) -> impl Fn(&FileEventStore) -> bool + '_ {
     }
 }
 
+/// Writes `bytes` as the log `file` in `dir`, and returns its path.
+fn damaged(dir: &Path, file: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(file);
+    std::fs::write(&path, bytes).expect("write");
+    path
+}
+
+/// The logs the cases damage, in a directory of their own: what the event log holds, and the graph
+/// after each change, the empty one first.
+struct Logs {
+    events: Vec<Event>,
+    states: Vec<Snapshot>,
+    dir: tempfile::TempDir,
+}
+
+impl Logs {
+    fn write() -> Logs {
+        let dir = tempfile::tempdir().expect("dir");
+        let events = write_events(dir.path());
+        let states = write_graph(dir.path());
+        Logs {
+            events,
+            states,
+            dir,
+        }
+    }
+
+    fn bytes(&self, file: &str) -> Vec<u8> {
+        std::fs::read(self.dir.path().join(file)).expect("read")
+    }
+
+    /// Calls `each(cut, dir, path)` for every cut of the log `file`, from empty to whole, each in a
+    /// new directory `dir` holding it alone at `path`.
+    fn each_cut(&self, file: &str, mut each: impl FnMut(usize, &Path, &Path)) {
+        let bytes = self.bytes(file);
+        for cut in 0..=bytes.len() {
+            let dir = tempfile::tempdir().expect("dir");
+            let path = damaged(dir.path(), file, &bytes[..cut]);
+            each(cut, dir.path(), &path);
+        }
+    }
+}
+
 #[test]
 fn an_event_log_cut_at_every_offset_opens_to_a_prefix() {
-    let source = tempfile::tempdir().expect("dir");
-    let written = write_events(source.path());
-    let bytes = std::fs::read(source.path().join("events.log")).expect("read");
+    let logs = Logs::write();
     let mut prefixes = std::collections::BTreeSet::new();
-    for cut in 0..=bytes.len() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("events.log");
-        std::fs::write(&path, &bytes[..cut]).expect("write");
+    logs.each_cut("events.log", |cut, dir, path| {
         let what = format!("cut at {cut}");
-        match FileEventStore::open(dir.path(), FileOptions::default()) {
+        match FileEventStore::open(dir, FileOptions::default()) {
             Ok(store) => {
-                assert!(events_prefix(&written)(&store), "{what}: never written");
+                assert!(events_prefix(&logs.events)(&store), "{what}: never written");
                 let len = store.len().expect("len");
                 prefixes.insert(len);
                 // The torn end is gone: a new event follows the prefix, and a reopen sees both.
                 let again = NewEvent {
-                    source: written[0].source,
-                    kind: written[0].kind.clone(),
-                    payload: written[0].payload.clone(),
+                    source: logs.events[0].source,
+                    kind: logs.events[0].kind.clone(),
+                    payload: logs.events[0].payload.clone(),
                     parent: None,
                 };
                 let next = store.append(again).expect("append");
                 assert_eq!(next.id.0, len + 1);
             }
-            Err(error) => judge_error(&path, error, &what),
+            Err(error) => judge_error(path, error, &what),
         }
         if cut >= 16 {
-            let reopened = FileEventStore::open(dir.path(), FileOptions::default());
+            let reopened = FileEventStore::open(dir, FileOptions::default());
             let reopened = reopened.unwrap_or_else(|e| panic!("cut at {cut}, reopened: {e}"));
             let read = reopened.query(&EventFilter::default()).expect("query");
             let kept = read.len() - 1;
-            assert_eq!(read[..kept], written[..kept], "cut at {cut}");
+            assert_eq!(read[..kept], logs.events[..kept], "cut at {cut}");
         }
-    }
+    });
     // Every whole write was a prefix somewhere on the way: singles and batches.
     assert_eq!(prefixes.into_iter().collect::<Vec<_>>(), [0, 1, 4, 5, 7]);
 }
 
 #[test]
 fn a_graph_log_cut_at_every_offset_opens_to_an_earlier_state() {
-    let source = tempfile::tempdir().expect("dir");
-    let states = write_graph(source.path());
-    let bytes = std::fs::read(source.path().join("graph.log")).expect("read");
+    let logs = Logs::write();
     let mut seen = std::collections::BTreeSet::new();
-    for cut in 0..=bytes.len() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("graph.log");
-        std::fs::write(&path, &bytes[..cut]).expect("write");
-        let opened = FileGraphStore::open(dir.path(), FileOptions::default());
+    logs.each_cut("graph.log", |cut, dir, path| {
+        let opened = FileGraphStore::open(dir, FileOptions::default());
         let is_state = |g: &FileGraphStore| {
             let now = snapshot(g);
-            let at = states.iter().position(|s| *s == now);
+            let at = logs.states.iter().position(|s| *s == now);
             seen.extend(at);
             at.is_some()
         };
-        judge(&path, opened, is_state, &format!("cut at {cut}"));
-    }
+        judge(path, opened, is_state, &format!("cut at {cut}"));
+    });
     assert_eq!(
         seen.len(),
-        states.len(),
+        logs.states.len(),
         "every state is reached by some cut"
     );
 }
@@ -218,30 +251,25 @@ fn flipped(bytes: &[u8], rng: &mut Rng) -> (Vec<u8>, Vec<usize>) {
 
 #[test]
 fn random_byte_flips_open_to_a_prefix_or_a_named_error() {
-    let source = tempfile::tempdir().expect("dir");
-    let written = write_events(source.path());
-    let states = write_graph(source.path());
-    let events = std::fs::read(source.path().join("events.log")).expect("read");
-    let graph = std::fs::read(source.path().join("graph.log")).expect("read");
+    let logs = Logs::write();
+    let (events, graph) = (logs.bytes("events.log"), logs.bytes("graph.log"));
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for case in 0..500 {
         let dir = tempfile::tempdir().expect("dir");
         let (bad, at) = flipped(&events, &mut rng);
-        let path = dir.path().join("events.log");
-        std::fs::write(&path, &bad).expect("write");
+        let path = damaged(dir.path(), "events.log", &bad);
         let opened = FileEventStore::open(dir.path(), FileOptions::default());
         judge(
             &path,
             opened,
-            events_prefix(&written),
+            events_prefix(&logs.events),
             &format!("events case {case}, {at:?}"),
         );
 
         let (bad, at) = flipped(&graph, &mut rng);
-        let path = dir.path().join("graph.log");
-        std::fs::write(&path, &bad).expect("write");
+        let path = damaged(dir.path(), "graph.log", &bad);
         let opened = FileGraphStore::open(dir.path(), FileOptions::default());
-        let is_state = |g: &FileGraphStore| states.contains(&snapshot(g));
+        let is_state = |g: &FileGraphStore| logs.states.contains(&snapshot(g));
         judge(
             &path,
             opened,
