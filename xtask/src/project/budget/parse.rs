@@ -140,39 +140,33 @@ pub fn parse(
         let triple = match entry.triple {
             None => default_triple,
             Some(triple) => Triple::parse(triple.get_ref()).ok_or_else(|| {
-                let supported: Vec<_> = Triple::ALL
-                    .iter()
-                    .map(|t| format!("\"{}\"", t.as_str()))
-                    .collect();
                 at(
                     triple.span(),
                     format!(
                         "artifact `{name}`: triple \"{}\" is not a supported wasm target",
                         triple.get_ref()
                     ),
-                    &format!("set `triple` to one of: {}", supported.join(", ")),
+                    &format!(
+                        "set `triple` to one of: {}",
+                        quoted(Triple::ALL.iter().map(|t| t.as_str()))
+                    ),
                 )
             })?,
         };
-        let budget_span = entry.budget.span();
-        let budget_bytes = size_value(entry.budget.get_ref()).map_err(|message| {
-            at(
-                budget_span,
-                format!("artifact `{name}`: budget {message}"),
-                "e.g. `budget = \"769 KiB\"`",
-            )
-        })?;
+        let budget_bytes = figure(
+            entry.budget,
+            size_value,
+            &format!("artifact `{name}`: budget"),
+            "e.g. `budget = \"769 KiB\"`",
+            &at,
+        )?;
         let compressed = |value: Option<Spanned<toml::Value>>, key: &str| {
+            let (what, fix) = (
+                format!("artifact `{name}`: {key}"),
+                format!("e.g. `{key} = \"120 KiB\"`"),
+            );
             value
-                .map(|value| {
-                    size_value(value.get_ref()).map_err(|message| {
-                        at(
-                            value.span(),
-                            format!("artifact `{name}`: {key} {message}"),
-                            &format!("e.g. `{key} = \"120 KiB\"`"),
-                        )
-                    })
-                })
+                .map(|value| figure(value, size_value, &what, &fix, &at))
                 .transpose()
         };
         let gzip_budget_bytes = compressed(entry.gzip_budget, "gzip_budget")?;
@@ -315,19 +309,18 @@ fn tolerance(
         }
         p => p.map(Spanned::into_inner),
     };
-    let bytes = match raw.bytes {
-        Some(b) => {
-            let b_span = b.span();
-            Some(size_value(b.get_ref()).map_err(|m| {
-                at(
-                    b_span,
-                    format!("tolerance bytes {m}"),
-                    "e.g. `bytes = \"2 KiB\"` or `bytes = 2048`",
-                )
-            })?)
-        }
-        None => None,
-    };
+    let bytes = raw
+        .bytes
+        .map(|b| {
+            figure(
+                b,
+                size_value,
+                "tolerance bytes",
+                "e.g. `bytes = \"2 KiB\"` or `bytes = 2048`",
+                at,
+            )
+        })
+        .transpose()?;
     if percent.is_none() && bytes.is_none() {
         return Err(at(
             span,
@@ -338,13 +331,43 @@ fn tolerance(
     Ok(Tolerance { percent, bytes })
 }
 
+/// The figure `value` holds, as `read` reads it; what `read` refuses is refused at its line, the
+/// cause after `what` (the key and whose it is), with `fix`.
+fn figure(
+    value: Spanned<toml::Value>,
+    read: fn(&toml::Value) -> Result<u64, String>,
+    what: &str,
+    fix: &str,
+    at: &impl Fn(Range<usize>, String, &str) -> ConfigError,
+) -> Result<u64, ConfigError> {
+    read(value.get_ref()).map_err(|message| at(value.span(), format!("{what} {message}"), fix))
+}
+
+/// `names` quoted and set apart by commas, for a fix that lists the choices.
+fn quoted<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let quoted: Vec<_> = names.into_iter().map(|n| format!("\"{n}\"")).collect();
+    quoted.join(", ")
+}
+
 fn size_value(value: &toml::Value) -> Result<u64, String> {
+    number_value(
+        value,
+        parse_size,
+        "a size; write an integer of bytes or a string like \"769 KiB\"",
+    )
+}
+
+/// The number `value` holds: an integer, or a string that `parse` reads; what else it may be
+/// follows "is not" in the message for anything else.
+fn number_value(
+    value: &toml::Value,
+    parse: fn(&str) -> Result<u64, String>,
+    expected: &str,
+) -> Result<u64, String> {
     match value {
         toml::Value::Integer(n) => u64::try_from(*n).map_err(|_| format!("`{n}` is negative")),
-        toml::Value::String(s) => parse_size(s),
-        other => Err(format!(
-            "`{other}` is not a size; write an integer of bytes or a string like \"769 KiB\""
-        )),
+        toml::Value::String(s) => parse(s),
+        other => Err(format!("`{other}` is not {expected}")),
     }
 }
 

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::size_value;
+use super::{figure, number_value, size_value};
 use crate::bytes::counts::parse_count;
 use crate::failure::ConfigError;
 use crate::project::budget::RunBudgets;
@@ -48,28 +48,20 @@ pub(super) fn run_budgets(
         .map(Spanned::span)
         .min_by_key(|span| span.start)
         .map(place);
+    let (what, fix) = (
+        format!("artifact `{name}`: {memory_key}"),
+        format!("e.g. `{memory_key} = \"2 MiB\"`"),
+    );
     let peak_memory = memory
-        .map(|value| {
-            size_value(value.get_ref()).map_err(|message| {
-                at(
-                    value.span(),
-                    format!("artifact `{name}`: {memory_key} {message}"),
-                    &format!("e.g. `{memory_key} = \"2 MiB\"`"),
-                )
-            })
-        })
+        .map(|value| figure(value, size_value, &what, &fix, at))
         .transpose()?;
     let count = |value: Option<Spanned<toml::Value>>, key: &str| {
+        let (what, fix) = (
+            format!("artifact `{name}`: {key}"),
+            format!("e.g. `{key} = \"2.5 M\"` (instructions)"),
+        );
         value
-            .map(|value| {
-                count_value(value.get_ref()).map_err(|message| {
-                    at(
-                        value.span(),
-                        format!("artifact `{name}`: {key} {message}"),
-                        &format!("e.g. `{key} = \"2.5 M\"` (instructions)"),
-                    )
-                })
-            })
+            .map(|value| figure(value, count_value, &what, &fix, at))
             .transpose()
     };
     Ok(RunBudgets {
@@ -81,11 +73,9 @@ pub(super) fn run_budgets(
 }
 
 fn count_value(value: &toml::Value) -> Result<u64, String> {
-    match value {
-        toml::Value::Integer(n) => u64::try_from(*n).map_err(|_| format!("`{n}` is negative")),
-        toml::Value::String(s) => parse_count(s),
-        other => Err(format!(
-            "`{other}` is not a count; write an integer or a string like \"2.5 M\""
-        )),
-    }
+    number_value(
+        value,
+        parse_count,
+        "a count; write an integer or a string like \"2.5 M\"",
+    )
 }

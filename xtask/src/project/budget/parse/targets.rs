@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::RawBindgen;
+use super::{quoted, RawBindgen};
 use crate::failure::ConfigError;
 use crate::project::budget::BindgenTarget;
 use crate::project::workspace::{Triple, WasmCrate, WasmTarget};
@@ -86,10 +86,6 @@ pub(super) fn bindgen_target(
     BindgenTarget::parse(target.get_ref())
         .map(Some)
         .ok_or_else(|| {
-            let known: Vec<_> = BindgenTarget::ALL
-                .iter()
-                .map(|t| format!("\"{}\"", t.as_str()))
-                .collect();
             at(
                 target.span(),
                 format!(
@@ -98,7 +94,7 @@ pub(super) fn bindgen_target(
                 ),
                 &format!(
                     "set `bindgen = {{ target = … }}` to one of: {}",
-                    known.join(", ")
+                    quoted(BindgenTarget::ALL.iter().map(|t| t.as_str()))
                 ),
             )
         })
