@@ -7,22 +7,18 @@
 //! The property runs [`crate::fuzz::DEFAULT_CASES`] cases in the normal suite; `CORTEX_FUZZ_CASES=N`
 //! runs N instead: `CORTEX_FUZZ_CASES=20000 cargo test -p xtask --lib baseline::fuzz`.
 
-use std::cell::Cell;
 use std::path::Path;
 
 use proptest::prelude::*;
-use proptest::sample::select;
-use proptest::test_runner::TestRunner;
 
 use super::*;
 use crate::failure::{exit_code, render};
-use crate::fuzz::config;
 use crate::gate::growth::{self, Breakdown};
 use crate::gate::report;
 use crate::gate::verdict::{judge, Mode};
 use crate::pipeline::Measurement;
 use crate::project::budget::fuzz::names_a_line_of;
-use crate::project::budget::fuzz::text::{mutate, mutations, Vocabulary};
+use crate::project::budget::fuzz::text::{run_mutants, Vocabulary};
 use crate::project::ArtifactBudget;
 
 /// Valid baselines with and without the optional maps, and the repository's own. Shrinking
@@ -150,31 +146,22 @@ fn mutated_baselines_load_or_fail_with_a_config_error() {
         let loaded = Baseline::load(&path).expect("every seed is a valid baseline");
         assert!(loaded.is_some());
     }
-    let loaded = Cell::new(0u32);
-    let mutant = (select(SEEDS), mutations(JSON)).prop_map(|(seed, m)| mutate(seed, &m));
-    let runs = Cell::new(0u32);
-    TestRunner::new(config())
-        .run(&mutant, |text| {
-            std::fs::write(&path, &text)?;
-            match Baseline::load(&path) {
-                Ok(Some(baseline)) => {
-                    use_baseline(&baseline, dir.path())?;
-                    loaded.set(loaded.get() + 1);
-                }
-                Ok(None) => return Err(TestCaseError::fail("the file was there")),
-                Err(err) => check_error(&path, &text, err)?,
+    // Mutants that still load are the ones that exercise everything after the parser: at least
+    // 1 in 10.
+    run_mutants(SEEDS, JSON, "loaded", (1, 10), |text| {
+        std::fs::write(&path, &text)?;
+        match Baseline::load(&path) {
+            Ok(Some(baseline)) => {
+                use_baseline(&baseline, dir.path())?;
+                Ok(true)
             }
-            runs.set(runs.get() + 1);
-            Ok(())
-        })
-        .unwrap_or_else(|failure| panic!("{failure}"));
-    // Mutants that still load are the ones that exercise everything after the parser.
-    let (loaded, runs) = (loaded.get(), runs.get());
-    eprintln!("{loaded} of {runs} mutants loaded");
-    assert!(
-        loaded * 10 >= runs,
-        "only {loaded} of {runs} mutants loaded"
-    );
+            Ok(None) => Err(TestCaseError::fail("the file was there")),
+            Err(err) => {
+                check_error(&path, &text, err)?;
+                Ok(false)
+            }
+        }
+    });
 }
 
 #[test]

@@ -8,17 +8,12 @@
 
 pub(crate) mod text;
 
-use std::cell::Cell;
-
 use proptest::prelude::*;
-use proptest::sample::select;
-use proptest::test_runner::TestRunner;
 
 use super::tests::{crates, WITH_TOLERANCES};
 use super::*;
 use crate::failure::{exit_code, render};
-use crate::fuzz::config;
-use text::{mutate, mutations, Vocabulary};
+use text::{run_mutants, Vocabulary};
 
 /// Valid budgets using every key the format has, and the repository's own. Shrinking prefers
 /// the first, so a failure is shown on the smallest seed that shows it.
@@ -121,32 +116,19 @@ fn mutated_budgets_parse_or_fail_with_a_config_error() {
             .expect("every seed is a valid budget");
     }
     // Mutants that got past TOML syntax and shape: parsed, or refused by the checks of names,
-    // sizes and tolerances that only a file close to a valid one reaches.
-    let (past_syntax, total) = (Cell::new(0u32), Cell::new(0u32));
-    let mutant = (select(SEEDS), mutations(TOML)).prop_map(|(seed, m)| mutate(seed, &m));
-    TestRunner::new(config())
-        .run(&mutant, |text| {
-            let checked = match parse(FILE_NAME, &text, &crates, &super::tests::profiles()) {
-                Ok(budget) => {
-                    use_budget(&budget)?;
-                    true
-                }
-                Err(err) => {
-                    // toml's own errors carry the one fix that describes the whole format.
-                    let checked = !err.fix.starts_with("entries are `[artifact.NAME]`");
-                    check_error(&text, err)?;
-                    checked
-                }
-            };
-            past_syntax.set(past_syntax.get() + u32::from(checked));
-            total.set(total.get() + 1);
-            Ok(())
-        })
-        .unwrap_or_else(|failure| panic!("{failure}"));
-    let (past_syntax, total) = (past_syntax.get(), total.get());
-    eprintln!("{past_syntax} of {total} mutants past TOML syntax");
-    assert!(
-        past_syntax * 20 >= total * 3,
-        "only {past_syntax} of {total} mutants got past TOML syntax"
-    );
+    // sizes and tolerances that only a file close to a valid one reaches. At least 3 in 20.
+    run_mutants(SEEDS, TOML, "got past TOML syntax", (3, 20), |text| {
+        match parse(FILE_NAME, &text, &crates, &super::tests::profiles()) {
+            Ok(budget) => {
+                use_budget(&budget)?;
+                Ok(true)
+            }
+            Err(err) => {
+                // toml's own errors carry the one fix that describes the whole format.
+                let checked = !err.fix.starts_with("entries are `[artifact.NAME]`");
+                check_error(&text, err)?;
+                Ok(checked)
+            }
+        }
+    });
 }

@@ -3,9 +3,12 @@
 //! truncated. Shared by the fuzz tests of `size-budget.toml` and `size-baseline.json`, each with
 //! the values, names and lines that mean something in its own format.
 
+use std::cell::Cell;
+
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
+use proptest::test_runner::TestRunner;
 
 /// What a format's mutations draw from.
 #[derive(Debug, Clone, Copy)]
@@ -92,6 +95,34 @@ pub(crate) fn mutations(vocabulary: Vocabulary) -> impl Strategy<Value = Vec<Tex
         1 => any::<Index>().prop_map(TextMutation::Truncate),
     ];
     vec(mutation, 1..=3)
+}
+
+/// Runs `case` on mutants of `seeds` drawn from `vocabulary`, as many as [`crate::fuzz::cases`]
+/// says, and asserts that at least `share` (a numerator and a denominator) of them went `deep`:
+/// `case` says whether its mutant did, so a vocabulary that stops breaking only the syntax fails.
+pub(crate) fn run_mutants(
+    seeds: &'static [&'static str],
+    vocabulary: Vocabulary,
+    deep: &str,
+    share: (u32, u32),
+    case: impl Fn(String) -> Result<bool, TestCaseError>,
+) {
+    let (went_deep, total) = (Cell::new(0u32), Cell::new(0u32));
+    let mutant = (select(seeds), mutations(vocabulary)).prop_map(|(seed, m)| mutate(seed, &m));
+    TestRunner::new(crate::fuzz::config())
+        .run(&mutant, |text| {
+            went_deep.set(went_deep.get() + u32::from(case(text)?));
+            total.set(total.get() + 1);
+            Ok(())
+        })
+        .unwrap_or_else(|failure| panic!("{failure}"));
+    let (went_deep, total) = (went_deep.get(), total.get());
+    eprintln!("{went_deep} of {total} mutants {deep}");
+    let (numerator, denominator) = share;
+    assert!(
+        went_deep * denominator >= total * numerator,
+        "only {went_deep} of {total} mutants {deep}"
+    );
 }
 
 /// `text` with every mutation applied in turn; one that finds nothing to aim at changes nothing.
