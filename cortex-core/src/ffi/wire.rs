@@ -106,6 +106,16 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A record's flags word, refused if it sets a bit outside `known`; the answer says whether a
+    /// bit is set, that is whether the fixed field it stands for applies.
+    fn flags(&mut self, known: u32, what: &str) -> Outcome<impl Fn(u32) -> bool> {
+        let flags = self.u32(what)?;
+        if flags & !known != 0 {
+            return Err(invalid(&format!("unknown bits in the {what}")));
+        }
+        Ok(move |bit: u32| flags & bit != 0)
+    }
+
     /// A new-event record: `source [32] | parent u64 | kind str | payload bytes`.
     pub(crate) fn new_event(&mut self) -> Outcome<NewEvent> {
         let source = self.id("source")?;
@@ -120,11 +130,10 @@ impl<'a> Reader<'a> {
 
     /// A filter record: `flags u32 | source [32] | since u64 | until u64 | after u64 | limit u32 | kinds`.
     pub(crate) fn filter(&mut self) -> Outcome<EventFilter> {
-        let flags = self.u32("filter flags")?;
-        if flags & !(HAS_SOURCE | HAS_SINCE | HAS_UNTIL | HAS_AFTER | HAS_LIMIT) != 0 {
-            return Err(invalid("unknown filter flag bits"));
-        }
-        let on = |bit: u32| flags & bit != 0;
+        let on = self.flags(
+            HAS_SOURCE | HAS_SINCE | HAS_UNTIL | HAS_AFTER | HAS_LIMIT,
+            "filter flags",
+        )?;
         let source = self.id("filter source")?;
         let since = self.u64("filter since")?;
         let until = self.u64("filter until")?;
@@ -157,11 +166,10 @@ impl<'a> Reader<'a> {
     /// A node query record: `flags u32 | since u64 | until u64 | after id | limit u32 | labels strs |
     /// tags strs | properties (count u32, key str, value str…) | text str`.
     pub(crate) fn node_query(&mut self) -> Outcome<NodeQuery> {
-        let flags = self.u32("query flags")?;
-        if flags & !(Q_SINCE | Q_UNTIL | Q_AFTER | Q_LIMIT | Q_TEXT) != 0 {
-            return Err(invalid("unknown node query flag bits"));
-        }
-        let on = |bit: u32| flags & bit != 0;
+        let on = self.flags(
+            Q_SINCE | Q_UNTIL | Q_AFTER | Q_LIMIT | Q_TEXT,
+            "query flags",
+        )?;
         let since = self.u64("query since")?;
         let until = self.u64("query until")?;
         let after = self.id("query after")?;
