@@ -48,36 +48,56 @@ pub fn count_delta(old: u64, new: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::units::tests::{assert_reads, assert_refuses};
     use super::*;
 
     #[test]
     fn parses_decimal_multiples() {
-        assert_eq!(parse_count("2.5 M"), Ok(2_500_000));
-        assert_eq!(parse_count("250 k"), Ok(250_000));
-        assert_eq!(parse_count("250K"), Ok(250_000));
-        assert_eq!(parse_count("1 G"), Ok(1_000_000_000));
-        assert_eq!(parse_count(" 1500000 "), Ok(1_500_000));
-        assert_eq!(parse_count("1.0000005 M"), Ok(1_000_001));
+        assert_reads(
+            parse_count,
+            &[
+                ("2.5 M", 2_500_000),
+                ("250 k", 250_000),
+                ("250K", 250_000),
+                ("1 G", 1_000_000_000),
+                (" 1500000 ", 1_500_000),
+                ("1.0000005 M", 1_000_001),
+            ],
+        );
     }
 
     #[test]
     fn rejects_what_is_not_a_count() {
-        for bad in [
-            "", "M", "-3 M", "2.5 MiB", "1..5 k", ".5 M", "5.", "1 m", "2 KB",
-        ] {
-            assert!(parse_count(bad).is_err(), "{bad:?} parsed");
-        }
-        assert!(parse_count("99999999999999999999 G").is_err());
-        assert!(parse_count("x").unwrap_err().contains("\"2.5 M\""));
+        assert_refuses(
+            parse_count,
+            &[
+                "",
+                "M",
+                "-3 M",
+                "2.5 MiB",
+                "1..5 k",
+                ".5 M",
+                "5.",
+                "1 m",
+                "2 KB",
+                "99999999999999999999 G",
+            ],
+            ("x", "\"2.5 M\""),
+        );
     }
 
     #[test]
     fn prints_a_short_unit_and_a_signed_delta() {
-        assert_eq!(human_count(950), "950");
-        assert_eq!(human_count(812_345), "812.3 k");
-        assert_eq!(human_count(2_504_000), "2.50 M");
-        assert_eq!(human_count(3_100_000_000), "3.10 G");
-        assert_eq!(count_delta(1000, 1010), "+10 (+1.0%)");
-        assert_eq!(count_delta(1000, 900), "-100 (-10.0%)");
+        for (count, shown) in [
+            (950, "950"),
+            (812_345, "812.3 k"),
+            (2_504_000, "2.50 M"),
+            (3_100_000_000, "3.10 G"),
+        ] {
+            assert_eq!(human_count(count), shown);
+        }
+        for (old, new, shown) in [(1000, 1010, "+10 (+1.0%)"), (1000, 900, "-100 (-10.0%)")] {
+            assert_eq!(count_delta(old, new), shown);
+        }
     }
 }

@@ -90,42 +90,88 @@ pub(super) fn change(old: u64, new: u64) -> (i128, f64) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+
+    /// `parse` reads each text of `reads` as its number.
+    pub(in crate::bytes) fn assert_reads(
+        parse: fn(&str) -> Result<u64, String>,
+        reads: &[(&str, u64)],
+    ) {
+        for &(text, number) in reads {
+            assert_eq!(parse(text), Ok(number), "{text:?}");
+        }
+    }
+
+    /// `parse` refuses each of `refused`, and its refusal of `hinted.0` holds `hinted.1`, the hint
+    /// at what it reads.
+    pub(in crate::bytes) fn assert_refuses(
+        parse: fn(&str) -> Result<u64, String>,
+        refused: &[&str],
+        hinted: (&str, &str),
+    ) {
+        for bad in refused {
+            assert!(parse(bad).is_err(), "{bad:?} parsed");
+        }
+        let (text, hint) = hinted;
+        assert!(parse(text).unwrap_err().contains(hint), "{text:?}");
+    }
 
     #[test]
     fn parses_binary_and_decimal_units() {
-        assert_eq!(parse_size("769 KiB"), Ok(769 * 1024));
-        assert_eq!(parse_size("1 MiB"), Ok(1 << 20));
-        assert_eq!(parse_size("1.5 MiB"), Ok(3 << 19));
-        assert_eq!(parse_size("800 kB"), Ok(800_000));
-        assert_eq!(parse_size("2MB"), Ok(2_000_000));
-        assert_eq!(parse_size("4096 B"), Ok(4096));
-        assert_eq!(parse_size(" 12345 "), Ok(12345));
+        assert_reads(
+            parse_size,
+            &[
+                ("769 KiB", 769 * 1024),
+                ("1 MiB", 1 << 20),
+                ("1.5 MiB", 3 << 19),
+                ("800 kB", 800_000),
+                ("2MB", 2_000_000),
+                ("4096 B", 4096),
+                (" 12345 ", 12345),
+            ],
+        );
     }
 
     #[test]
     fn rejects_what_is_not_a_size() {
-        for bad in [
-            "", "KiB", "12 KiBs", "1..5 MiB", "1.5", "-3 KiB", "12 kib", "1.1 B", ".5 MiB",
-        ] {
-            assert!(parse_size(bad).is_err(), "{bad:?} parsed");
-        }
-        assert!(parse_size("99999999999999999999 GiB").is_err());
-        assert!(parse_size("12 kib").unwrap_err().contains("\"769 KiB\""));
+        assert_refuses(
+            parse_size,
+            &[
+                "",
+                "KiB",
+                "12 KiBs",
+                "1..5 MiB",
+                "1.5",
+                "-3 KiB",
+                "12 kib",
+                "1.1 B",
+                ".5 MiB",
+                "99999999999999999999 GiB",
+            ],
+            ("12 kib", "\"769 KiB\""),
+        );
     }
 
     #[test]
     fn human_sizes_pick_a_readable_unit() {
-        assert_eq!(human(512), "512 B");
-        assert_eq!(human(769 * 1024), "769.0 KiB");
-        assert_eq!(human(1 << 20), "1.00 MiB");
+        for (bytes, shown) in [
+            (512, "512 B"),
+            (769 * 1024, "769.0 KiB"),
+            (1 << 20, "1.00 MiB"),
+        ] {
+            assert_eq!(human(bytes), shown);
+        }
     }
 
     #[test]
     fn delta_is_signed_with_percent_of_old() {
-        assert_eq!(delta(1000, 1010), "+10 B (+1.0%)");
-        assert_eq!(delta(1000, 900), "-100 B (-10.0%)");
-        assert_eq!(delta(0, 5), "+5 B (+0.0%)");
+        for (old, new, shown) in [
+            (1000, 1010, "+10 B (+1.0%)"),
+            (1000, 900, "-100 B (-10.0%)"),
+            (0, 5, "+5 B (+0.0%)"),
+        ] {
+            assert_eq!(delta(old, new), shown);
+        }
     }
 }
