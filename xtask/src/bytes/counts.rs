@@ -1,21 +1,20 @@
 //! Instruction counts in human units: parsing `"2.5 M"` and printing `2.50 M`.
 
-use super::units::{change, scaled, Scaled};
+use super::units::{change, scaled, Scaled, Units};
+
+/// The units a count is written in, with their multipliers.
+const COUNT_UNITS: Units = &[
+    (&[""], 1),
+    (&["k", "K"], 1_000),
+    (&["M"], 1_000_000),
+    (&["G"], 1_000_000_000),
+];
 
 /// Parse `"2.5 M"`, `"250 k"`, `"1 G"` or `"1500000"` (decimal: k = 10^3, M = 10^6, G = 10^9);
 /// the error says what is accepted.
 pub fn parse_count(text: &str) -> Result<u64, String> {
-    let multiplier = |unit: &str| -> Option<u64> {
-        Some(match unit {
-            "" => 1,
-            "k" | "K" => 1_000,
-            "M" => 1_000_000,
-            "G" => 1_000_000_000,
-            _ => return None,
-        })
-    };
     let text = text.trim();
-    match scaled(text, multiplier).ok_or_else(|| count_hint(text))? {
+    match scaled(text, COUNT_UNITS).ok_or_else(|| count_hint(text))? {
         Scaled::Whole(count) => Ok(count),
         Scaled::Fraction(count) if count.round() <= u64::MAX as f64 => Ok(count.round() as u64),
         Scaled::Fraction(_) => Err(count_hint(text)),

@@ -2,20 +2,8 @@
 
 /// Parse `"769 KiB"`, `"1 MiB"`, `"1.5 MiB"`, `"800 kB"` or `"4096 B"`; the error says what is accepted.
 pub fn parse_size(text: &str) -> Result<u64, String> {
-    let multiplier = |unit: &str| -> Option<u64> {
-        Some(match unit {
-            "" | "B" => 1,
-            "KiB" => 1 << 10,
-            "MiB" => 1 << 20,
-            "GiB" => 1 << 30,
-            "kB" | "KB" => 1_000,
-            "MB" => 1_000_000,
-            "GB" => 1_000_000_000,
-            _ => return None,
-        })
-    };
     let text = text.trim();
-    match scaled(text, multiplier).ok_or_else(|| size_hint(text))? {
+    match scaled(text, SIZE_UNITS).ok_or_else(|| size_hint(text))? {
         Scaled::Whole(bytes) => Ok(bytes),
         Scaled::Fraction(bytes) if bytes.fract() == 0.0 && bytes <= u64::MAX as f64 => {
             Ok(bytes as u64)
@@ -27,6 +15,20 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     }
 }
 
+/// Units by their names, each with the multiplier it stands for.
+pub(super) type Units = &'static [(&'static [&'static str], u64)];
+
+/// The units a size is written in, with their multipliers; no unit means bytes.
+const SIZE_UNITS: Units = &[
+    (&["", "B"], 1),
+    (&["KiB"], 1 << 10),
+    (&["MiB"], 1 << 20),
+    (&["GiB"], 1 << 30),
+    (&["kB", "KB"], 1_000),
+    (&["MB"], 1_000_000),
+    (&["GB"], 1_000_000_000),
+];
+
 /// A number with a unit, scaled by the unit's multiplier.
 pub(super) enum Scaled {
     /// The number was an integer, and the product fits.
@@ -35,14 +37,16 @@ pub(super) enum Scaled {
     Fraction(f64),
 }
 
-/// `text` (trimmed) as a number of digits and at most one `.`, then a unit `multiplier` knows,
-/// scaled by it; `None` when it is not such a thing, or an integer's product overflows.
-pub(super) fn scaled(text: &str, multiplier: impl Fn(&str) -> Option<u64>) -> Option<Scaled> {
+/// `text` (trimmed) as a number of digits and at most one `.`, then one of `units`, scaled by its
+/// multiplier; `None` when it is not such a thing, or an integer's product overflows.
+pub(super) fn scaled(text: &str, units: Units) -> Option<Scaled> {
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let multiplier = multiplier(unit.trim())?;
+    let &(_, multiplier) = units
+        .iter()
+        .find(|(names, _)| names.contains(&unit.trim()))?;
     if number.is_empty() || number.starts_with('.') || number.ends_with('.') {
         return None;
     }

@@ -36,10 +36,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escaped_text_reads_back_as_itself() {
-        let text = "a<b> & \"c\" &amp;";
-        assert_eq!(escape(text), "a&lt;b&gt; &amp; &quot;c&quot; &amp;amp;");
-        assert_eq!(unescape(&escape(text)), text);
+    fn each_entity_is_written_and_read_back() {
+        for (text, escaped) in [
+            ("a<b>", "a&lt;b&gt;"),
+            ("\"c\"", "&quot;c&quot;"),
+            ("&amp;", "&amp;amp;"),
+            ("&lt;", "&amp;lt;"),
+        ] {
+            assert_eq!(escape(text), escaped);
+            assert_eq!(unescape(escaped), text);
+        }
     }
 
     #[test]
