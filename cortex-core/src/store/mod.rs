@@ -56,6 +56,7 @@ pub trait EventStore: Send + Sync {
 }
 
 /// The one event a single append stored; a backend whose commit returned none is broken.
+#[cfg(any(feature = "fs", all(not(target_family = "wasm"), feature = "native")))]
 pub(crate) fn the_one_stored(mut stored: Vec<Event>) -> Result<Event> {
     stored.pop().ok_or_else(|| Error::Backend {
         context: "an append stored no event".into(),
