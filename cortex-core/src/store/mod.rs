@@ -1,6 +1,6 @@
 //! The store traits every backend implements, and the backends themselves.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::event::{Event, EventFilter, EventId, NewEvent, NodeId};
 use crate::graph::{Direction, Edge, Node, NodeQuery, Path};
 
@@ -58,7 +58,7 @@ pub trait EventStore: Send + Sync {
 /// The one event a single append stored; a backend whose commit returned none is broken.
 #[cfg(any(feature = "fs", all(not(target_family = "wasm"), feature = "native")))]
 pub(crate) fn the_one_stored(mut stored: Vec<Event>) -> Result<Event> {
-    stored.pop().ok_or_else(|| Error::Backend {
+    stored.pop().ok_or_else(|| crate::error::Error::Backend {
         context: "an append stored no event".into(),
         source: None,
     })
