@@ -10,7 +10,7 @@
 use std::hint::black_box;
 use std::thread;
 
-use cortex_core::bus::{BackpressurePolicy, EventBus};
+use cortex_core::bus::{BackpressurePolicy, BusReceiver, EventBus};
 use cortex_core::{EventFilter, NewEvent, NodeId};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 
@@ -34,7 +34,7 @@ fn event(source: NodeId, kind: &str, i: u64) -> NewEvent {
     }
 }
 
-fn bus_with(patterns: &[&str]) -> (EventBus, Vec<cortex_core::bus::BusReceiver>) {
+fn bus_with(patterns: &[&str]) -> (EventBus, Vec<BusReceiver>) {
     let bus = EventBus::new(CAPACITY, BackpressurePolicy::DropNewest);
     let receivers = patterns
         .iter()
@@ -54,7 +54,7 @@ fn bus_with(patterns: &[&str]) -> (EventBus, Vec<cortex_core::bus::BusReceiver>)
 fn on_fresh_bus(
     b: &mut criterion::Bencher<'_>,
     patterns: &[&str],
-    mut routine: impl FnMut(&EventBus, &mut [cortex_core::bus::BusReceiver]),
+    mut routine: impl FnMut(&EventBus, &mut [BusReceiver]),
 ) {
     b.iter_batched_ref(
         || bus_with(patterns),
@@ -81,58 +81,42 @@ fn build_only(
     let source = source();
     c.bench_function("build_only", |b| {
         b.iter(|| {
-            for i in 0..EVENTS {
-                black_box(event(source, kinds[i as usize % kinds.len()], i));
+            for (i, &kind) in (0..EVENTS).zip(kinds.iter().cycle()) {
+                black_box(event(source, kind, i));
             }
         })
     });
 }
 
-fn upstream(c: &mut Criterion) {
-    let mut group = group(c, "bus_one_unread");
-    build_only(&mut group, &["bench.event"]);
-    let source = source();
-    group.bench_function("publish", |b| {
-        on_fresh_bus(b, &["*"], |bus, _| {
-            for i in 0..EVENTS {
-                black_box(bus.try_publish(event(source, "bench.event", i))).expect("publish");
-            }
-        })
-    });
-    group.finish();
-}
-
-fn patterns(c: &mut Criterion) {
-    let mut group = group(c, "bus_three_patterns");
-    build_only(&mut group, &KINDS);
-    let source = source();
-    group.bench_function("publish", |b| {
-        on_fresh_bus(b, &["sensor.*", "grid.*", "agent.*"], |bus, _| {
-            for i in 0..EVENTS {
-                let kind = KINDS[i as usize % KINDS.len()];
-                black_box(bus.try_publish(event(source, kind, i))).expect("publish");
-            }
-        })
-    });
-    group.finish();
-}
-
-fn drained(c: &mut Criterion) {
-    let mut group = group(c, "bus_drained");
-    build_only(&mut group, &["bench.event"]);
-    let source = source();
-    group.bench_function("publish_and_recv", |b| {
-        on_fresh_bus(b, &["*"], |bus, receivers| {
-            let receiver = &mut receivers[0];
-            for i in 0..EVENTS {
-                bus.try_publish(event(source, "bench.event", i))
-                    .expect("publish");
-                // Every event comes back out: the queue never fills, so nothing is dropped.
-                black_box(receiver.try_recv().expect("the event just published"));
-            }
-        })
-    });
-    group.finish();
+/// One publisher, each scenario a group beside the floor for its kinds: one `*` subscriber never
+/// read, three subscribers matching a third each, one `*` subscriber read after every publish.
+fn one_publisher(c: &mut Criterion) {
+    let three = ["sensor.*", "grid.*", "agent.*"];
+    // The group, the kinds its events take in turn, the bus's subscriptions, whether it is read.
+    let scenarios: [(&str, &[&str], &[&str], bool); 3] = [
+        ("bus_one_unread", &["bench.event"], &["*"], false),
+        ("bus_three_patterns", &KINDS, &three, false),
+        ("bus_drained", &["bench.event"], &["*"], true),
+    ];
+    for (name, kinds, patterns, read) in scenarios {
+        let mut group = group(c, name);
+        build_only(&mut group, kinds);
+        let source = source();
+        let figure = if read { "publish_and_recv" } else { "publish" };
+        group.bench_function(figure, |b| {
+            on_fresh_bus(b, patterns, |bus, receivers| {
+                let first = &mut receivers[0];
+                for (i, &kind) in (0..EVENTS).zip(kinds.iter().cycle()) {
+                    black_box(bus.try_publish(event(source, kind, i))).expect("publish");
+                    if read {
+                        // Every event comes back out: the queue never fills, so none is dropped.
+                        black_box(first.try_recv().expect("the event just published"));
+                    }
+                }
+            })
+        });
+        group.finish();
+    }
 }
 
 /// Each of `PRODUCERS` threads builds (and with `bus`, publishes) its share of the events.
@@ -188,5 +172,5 @@ fn batches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, upstream, patterns, drained, producers, batches);
+criterion_group!(benches, one_publisher, producers, batches);
 criterion_main!(benches);

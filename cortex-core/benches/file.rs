@@ -1,6 +1,8 @@
 //! The file event store beside RocksDB: batches of 1,000 appended with and without a sync per
 //! batch, and reopening a file log of 1 M events (every frame read, checked and replayed).
 
+use std::path::Path;
+
 use cortex_core::{EventStore, FileEventStore, FileOptions, RocksEventStore, RocksOptions};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -13,28 +15,32 @@ use event_log::{append_batches, fill, reopen_full_log};
 
 /// The file store and RocksDB, each with `sync`, in directories the guard keeps.
 fn backends(sync: bool) -> Vec<(&'static str, Box<dyn EventStore>, tempfile::TempDir)> {
-    let file_dir = tempfile::tempdir().expect("temporary directory");
-    let file = FileEventStore::open(
-        file_dir.path(),
-        FileOptions {
-            sync,
-            ..FileOptions::default()
-        },
-    )
-    .expect("open the file store");
-    let rocks_dir = tempfile::tempdir().expect("temporary directory");
-    let rocks = RocksEventStore::open(
-        rocks_dir.path(),
-        RocksOptions {
-            sync,
-            ..RocksOptions::default()
-        },
-    )
-    .expect("open RocksDB");
+    let file = FileOptions {
+        sync,
+        ..FileOptions::default()
+    };
+    let rocks = RocksOptions {
+        sync,
+        ..RocksOptions::default()
+    };
     vec![
-        ("file", Box::new(file), file_dir),
-        ("rocksdb", Box::new(rocks), rocks_dir),
+        in_temp_dir("file", |dir| {
+            FileEventStore::open(dir, file).expect("open the file store")
+        }),
+        in_temp_dir("rocksdb", |dir| {
+            RocksEventStore::open(dir, rocks).expect("open RocksDB")
+        }),
     ]
+}
+
+/// The store `open` gives in a fresh temporary directory, under `name`, with the directory's guard.
+fn in_temp_dir<S: EventStore + 'static>(
+    name: &'static str,
+    open: impl FnOnce(&Path) -> S,
+) -> (&'static str, Box<dyn EventStore>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let store = open(dir.path());
+    (name, Box::new(store), dir)
 }
 
 fn append_batch(c: &mut Criterion) {
