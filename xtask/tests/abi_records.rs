@@ -174,6 +174,32 @@ fn a_batch_is_all_or_nothing_and_checks_its_output_first() {
 }
 
 #[test]
+fn a_flags_word_with_a_bit_no_field_owns_is_refused() {
+    let mut f = fixture();
+    let filter = Filter::kinds(&["b"]).encode();
+    let query = NodeQueryRecord::default().encode();
+    // Both flags words have five fields, bits 0 to 4; each higher bit is one a later layout might
+    // give a field, which this module must refuse rather than read past.
+    for bit in [5, 17, 31] {
+        for (what, record) in [("filter", &filter), ("node query", &query)] {
+            let call = |abi: &mut CortexAbi, record: &[u8]| {
+                let region = abi.put_region(record).unwrap();
+                match what {
+                    "filter" => abi.query(f.h, region, f.out).unwrap(),
+                    _ => abi.find_nodes(f.h, region, f.out).unwrap(),
+                }
+            };
+            assert!(call(&mut f.abi, record) >= 0, "{what} as written");
+            let mut flagged = record.clone();
+            flagged[..4].copy_from_slice(&(1u32 << bit).to_le_bytes());
+            assert_eq!(call(&mut f.abi, &flagged), E_INVALID, "{what}, bit {bit}");
+            let message = f.abi.last_error_message().unwrap();
+            assert!(message.contains("unknown bits"), "{what}: {message}");
+        }
+    }
+}
+
+#[test]
 fn nodes_edges_and_paths_round_trip() {
     let mut f = fixture();
     let ids = [[0xa; 32], [0xb; 32], [0xc; 32]];
