@@ -181,3 +181,59 @@ fn no_source_file_is_compiled_twice_and_each_says_what_it_is() {
         );
     }
 }
+
+/// The lines of a source file before its inline `#[cfg(test)] mod tests { … }`, the code a reader
+/// of the file reads; a `#[cfg(test)] mod tests;` that names another file does not end it.
+fn code_lines(text: &str) -> usize {
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .windows(2)
+        .position(|pair| {
+            pair[0].trim() == "#[cfg(test)]"
+                && pair[1].trim_start().starts_with("mod ")
+                && pair[1].trim_end().ends_with('{')
+        })
+        .unwrap_or(lines.len())
+}
+
+#[test]
+fn no_source_file_is_over_400_lines_before_its_tests() {
+    const MOST: usize = 400;
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut files = Vec::new();
+    for crate_dir in ["cortex-core", "xtask", "xtask/wasi-host"] {
+        rust_files(&workspace.join(crate_dir).join("src"), &mut files);
+    }
+    for example in std::fs::read_dir(workspace.join("examples")).unwrap() {
+        rust_files(&example.unwrap().path().join("src"), &mut files);
+    }
+    let sources: Vec<&PathBuf> = files
+        .iter()
+        .filter(|file| {
+            let inside = file.strip_prefix(workspace).unwrap();
+            file.file_name().unwrap() != "tests.rs"
+                && !inside.components().any(|part| part.as_os_str() == "tests")
+        })
+        .collect();
+    assert!(sources.len() > 100, "found only {} sources", sources.len());
+    let long: Vec<String> = sources
+        .iter()
+        .filter_map(|file| {
+            let lines = code_lines(&std::fs::read_to_string(file).unwrap());
+            (lines > MOST).then(|| format!("{}: {lines} lines", file.display()))
+        })
+        .collect();
+    assert!(
+        long.is_empty(),
+        "source files over {MOST} lines before their tests; split each along a seam into a folder \
+         of its own:\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn code_lines_stop_at_an_inline_test_module_only() {
+    let text = "//! a\n#[cfg(test)]\nmod tests;\nfn f() {}\n#[cfg(test)]\nmod tests {\n    x\n}\n";
+    assert_eq!(code_lines(text), 4);
+    assert_eq!(code_lines("//! a\nfn f() {}\n"), 2);
+}
