@@ -91,32 +91,54 @@ fn build_only(
 /// One publisher, each scenario a group beside the floor for its kinds: one `*` subscriber never
 /// read, three subscribers matching a third each, one `*` subscriber read after every publish.
 fn one_publisher(c: &mut Criterion) {
+    let publish = |bus: &EventBus, _: &mut [BusReceiver], event| {
+        black_box(bus.try_publish(event)).expect("publish");
+    };
+    publisher(
+        c,
+        "bus_one_unread",
+        &["bench.event"],
+        &["*"],
+        ("publish", publish),
+    );
     let three = ["sensor.*", "grid.*", "agent.*"];
-    // The group, the kinds its events take in turn, the bus's subscriptions, whether it is read.
-    let scenarios: [(&str, &[&str], &[&str], bool); 3] = [
-        ("bus_one_unread", &["bench.event"], &["*"], false),
-        ("bus_three_patterns", &KINDS, &three, false),
-        ("bus_drained", &["bench.event"], &["*"], true),
-    ];
-    for (name, kinds, patterns, read) in scenarios {
-        let mut group = group(c, name);
-        build_only(&mut group, kinds);
-        let source = source();
-        let figure = if read { "publish_and_recv" } else { "publish" };
-        group.bench_function(figure, |b| {
-            on_fresh_bus(b, patterns, |bus, receivers| {
-                let first = &mut receivers[0];
-                for (i, &kind) in (0..EVENTS).zip(kinds.iter().cycle()) {
-                    black_box(bus.try_publish(event(source, kind, i))).expect("publish");
-                    if read {
-                        // Every event comes back out: the queue never fills, so none is dropped.
-                        black_box(first.try_recv().expect("the event just published"));
-                    }
-                }
-            })
-        });
-        group.finish();
-    }
+    publisher(
+        c,
+        "bus_three_patterns",
+        &KINDS,
+        &three,
+        ("publish", publish),
+    );
+    let publish_and_recv = |bus: &EventBus, receivers: &mut [BusReceiver], event| {
+        bus.try_publish(event).expect("publish");
+        // Every event comes back out: the queue never fills, so none is dropped.
+        black_box(receivers[0].try_recv().expect("the event just published"));
+    };
+    let figure = ("publish_and_recv", publish_and_recv);
+    publisher(c, "bus_drained", &["bench.event"], &["*"], figure);
+}
+
+/// The group `name`: the floor for `kinds`, and the figure that hands each event, its kind taken
+/// in turn from `kinds`, to `step` on a bus subscribed to `patterns`. `step` is a type of its own
+/// in each scenario, so its loop is compiled for it alone.
+fn publisher(
+    c: &mut Criterion,
+    name: &str,
+    kinds: &[&str],
+    patterns: &[&str],
+    (figure, step): (&str, impl Fn(&EventBus, &mut [BusReceiver], NewEvent)),
+) {
+    let mut group = group(c, name);
+    build_only(&mut group, kinds);
+    let source = source();
+    group.bench_function(figure, |b| {
+        on_fresh_bus(b, patterns, |bus, receivers| {
+            for (i, &kind) in (0..EVENTS).zip(kinds.iter().cycle()) {
+                step(bus, receivers, event(source, kind, i));
+            }
+        })
+    });
+    group.finish();
 }
 
 /// Each of `PRODUCERS` threads builds (and with `bus`, publishes) its share of the events.
