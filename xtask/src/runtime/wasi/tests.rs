@@ -267,3 +267,5 @@ fn captured_output_stops_at_its_limit() {
     assert_eq!(error.downcast_ref::<Exited>(), Some(&Exited(58)));
     assert_eq!(store.data_mut().take_output().0, b"abcde");
 }
+
+mod positioned;
